@@ -1,0 +1,1 @@
+"""Derivations as code, each verified by tests against finite differences and a reference."""

@@ -1,0 +1,1 @@
+"""Deterministic synthetic data generators; each documents what it plants."""

@@ -1,0 +1,1 @@
+"""End-to-end systems, one per interview story, plus the shared core."""

@@ -1,0 +1,1 @@
+"""Shared machinery every system uses: ledger, config, run reports, seeding, timing, plots."""

@@ -1,0 +1,74 @@
+"""``make claims``: gather every system's ledger.json into one reports/CLAIMS.md.
+
+It reads what runs have written and computes nothing new: a system that has not been
+run has no ledger and is listed as such, so the summary never claims more than exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from systems.core.report import count_verdicts, format_counts, markdown_table
+
+SYSTEMS = ("churn", "ensemble", "rag", "drift", "fairness", "algorithms")
+
+
+def gather(root: Path) -> tuple[list[dict], list[str]]:
+    """Return the ledgers found under ``root`` and the systems without one."""
+    found, missing = [], []
+    for system in SYSTEMS:
+        path = root / system / "ledger.json"
+        if not path.exists():
+            missing.append(system)
+            continue
+        try:
+            ledger = json.loads(path.read_text())
+            ledger["claims"]
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise SystemExit(f"{path}: not a ledger ({err}); re-run `make {system}`") from err
+        found.append(ledger)
+    return found, missing
+
+
+def render(ledgers: list[dict], missing: list[str]) -> str:
+    rows = []
+    for led in ledgers:
+        counts = count_verdicts(c["verdict"] for c in led["claims"])
+        rows.append({"system": led["system"], "profile": led["profile"], "seed": led["seed"],
+                     "claims": len(led["claims"]), **counts})
+    total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
+    out = ["# Claims ledger, all systems", "",
+           f"Total: {sum(total.values())} claims ({format_counts(total)}).", "",
+           markdown_table(rows), ""]
+    if missing:
+        out += [f"No ledger yet for: {', '.join(missing)} (run `make <system>`).", ""]
+    for led in ledgers:
+        out += [f"## {led['system']}", "",
+                markdown_table([{"id": c["id"], "verdict": c["verdict"], "why": c["reason"]}
+                                for c in led["claims"]]), ""]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make claims", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("reports"),
+                        help="folder holding <system>/ledger.json (default: reports)")
+    args = parser.parse_args(argv)
+    ledgers, missing = gather(args.root)
+    if not ledgers:
+        print(f"no ledgers under {args.root}/: run a system first (e.g. `make churn`)")
+        return 1
+    args.root.mkdir(parents=True, exist_ok=True)
+    (args.root / "CLAIMS.md").write_text(render(ledgers, missing))
+    total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
+    print(f"{args.root / 'CLAIMS.md'}: {len(ledgers)} systems, {format_counts(total)}")
+    if missing:
+        print(f"not run yet: {', '.join(missing)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

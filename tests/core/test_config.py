@@ -1,0 +1,46 @@
+import dataclasses
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from systems.core.config import RunConfig, build_parser, parse_config
+
+
+@dataclasses.dataclass
+class DemoConfig(RunConfig):
+    n_rows: int = dataclasses.field(default=100, metadata={"help": "rows to generate"})
+    rate: float = 0.1
+    use_smote: bool = True
+    PROFILES: ClassVar = {"quick": {}, "full": {"n_rows": 50_000}}
+
+
+def test_defaults_are_the_quick_profile():
+    cfg = parse_config(DemoConfig, [], "demo", "")
+    assert cfg.n_rows == 100 and cfg.profile == "quick" and cfg.seed == 0
+
+
+def test_profile_then_explicit_flag_wins():
+    assert parse_config(DemoConfig, ["--profile", "full"], "demo", "").n_rows == 50_000
+    cfg = parse_config(DemoConfig, ["--profile", "full", "--n-rows", "7", "--use-smote", "no"], "demo", "")
+    assert cfg.n_rows == 7 and cfg.use_smote is False
+
+
+def test_types_are_converted():
+    cfg = parse_config(DemoConfig, ["--seed", "3", "--rate", "0.5", "--out", "x"], "demo", "")
+    assert cfg.seed == 3 and cfg.rate == 0.5 and cfg.out == Path("x")
+
+
+def test_bad_values_are_rejected_with_a_message(capsys):
+    with pytest.raises(SystemExit):
+        parse_config(DemoConfig, ["--n-rows", "many"], "demo", "")
+    assert "invalid int value" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse_config(DemoConfig, ["--profile", "huge"], "demo", "")
+
+
+def test_help_lists_every_field_and_the_full_profile_value():
+    text = build_parser(DemoConfig, "demo", "").format_help()
+    for flag in ("--seed", "--profile", "--out", "--n-rows", "--rate", "--use-smote"):
+        assert flag in text
+    assert "full profile: 50000" in text
