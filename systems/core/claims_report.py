@@ -58,10 +58,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder holding <system>/ledger.json (default: reports)")
     args = parser.parse_args(argv)
     ledgers, missing = gather(args.root)
-    if not ledgers:
-        print(f"no ledgers under {args.root}/: run a system first (e.g. `make churn`)")
-        return 1
     args.root.mkdir(parents=True, exist_ok=True)
+    if not ledgers:
+        (args.root / "CLAIMS.md").write_text("# Claims ledger\n\nNo system has been run yet.\n")
+        print(f"no ledgers under {args.root}/ yet: run a system first (e.g. `make churn`)")
+        return 0
     (args.root / "CLAIMS.md").write_text(render(ledgers, missing))
     total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
     print(f"{args.root / 'CLAIMS.md'}: {len(ledgers)} systems, {format_counts(total)}")
