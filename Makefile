@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup test test-slow lint claims bench clean $(SYSTEMS)
+.PHONY: setup test test-slow lint claims bench clean tune-worker $(SYSTEMS)
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ $(SYSTEMS): $(STAMP)
 	else \
 		echo "make $@: the $@ system is not built yet (no systems/$@/__main__.py)"; exit 2; \
 	fi
+
+# One more Optuna worker on the ensemble's shared study (ARGS="--storage URL --study NAME").
+tune-worker: $(STAMP)
+	$(PY) -m systems.ensemble.worker $(ARGS)
 
 claims: $(STAMP)
 	$(PY) -m systems.core.claims_report
