@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import types
 import typing
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -55,7 +56,7 @@ def _converter(tp: Any):
     if origin is typing.Literal:
         choices = typing.get_args(tp)
         return type(choices[0]), choices
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):  # Optional[int] / int | None
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _converter(args[0])
     if tp is bool:
