@@ -1,0 +1,97 @@
+"""MLP backprop (AL-06): central differences on every parameter, and torch autograd."""
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_allclose
+
+from algorithms.mlp import MLP, mse_loss, numerical_gradient, sgd_step, softmax_cross_entropy
+
+
+def _problem(seed, sizes, loss, activation="tanh", output="identity", n=7):
+    rng = np.random.default_rng(seed)
+    net = MLP(sizes, activation=activation, output=output).initialize(rng)
+    for _, b in net.params_:
+        b[:] = rng.normal(0, 0.3, b.shape)  # nonzero biases so their gradients are tested too
+    X = rng.normal(size=(n, sizes[0]))
+    y = rng.integers(0, sizes[-1], n) if loss == "softmax" else rng.normal(size=(n, sizes[-1]))
+    return net, X, y
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+@pytest.mark.parametrize("loss,output", [("mse", "identity"), ("mse", "sigmoid"), ("softmax", "identity")])
+def test_backprop_matches_central_differences(activation, loss, output):
+    net, X, y = _problem(1, (4, 5, 3, 3), loss, activation, output)
+    _, grads = net.loss_and_gradients(X, y, loss)
+    for layer, ((W, b), (dW, db)) in enumerate(zip(net.params_, grads, strict=True)):
+        for name, p, g in (("W", W, dW), ("b", b, db)):
+            num = numerical_gradient(lambda: net.loss(X, y, loss), p)
+            assert_allclose(g, num, rtol=1e-6, atol=1e-9,
+                            err_msg=f"{name}{layer + 1}: backprop {g.ravel()[:4]} vs FD {num.ravel()[:4]}")
+
+
+def test_input_gradient_matches_central_differences():
+    net, X, y = _problem(2, (3, 4, 2), "mse")
+    out, cache = net.forward(X)
+    _, d_out = mse_loss(out, y)
+    _, dX = net.backward(cache, d_out, input_grad=True)
+    num = numerical_gradient(lambda: net.loss(X, y), X)
+    assert_allclose(dX, num, rtol=1e-6, atol=1e-9, err_msg=f"ours {dX[0]} vs FD {num[0]}")
+
+
+@pytest.mark.parametrize("loss", ["mse", "softmax"])
+def test_gradients_equal_torch_autograd(loss):
+    net, X, y = _problem(3, (6, 8, 8, 4), loss, n=11)
+    J, grads = net.loss_and_gradients(X, y, loss)
+    tparams = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
+               for W, b in net.params_]
+    a = torch.tensor(X)
+    for i, (W, b) in enumerate(tparams):
+        z = a @ W + b
+        a = torch.tanh(z) if i < len(tparams) - 1 else z
+    if loss == "mse":
+        tJ = 0.5 * ((a - torch.tensor(y)) ** 2).sum() / X.shape[0]
+    else:
+        tJ = torch.nn.functional.cross_entropy(a, torch.tensor(y))
+    tJ.backward()
+    assert_allclose(J, tJ.item(), rtol=1e-12, err_msg=f"loss ours {J} vs torch {tJ.item()}")
+    for layer, ((dW, db), (tW, tb)) in enumerate(zip(grads, tparams, strict=True)):
+        assert_allclose(dW, tW.grad.numpy(), rtol=1e-10, atol=1e-13,
+                        err_msg=f"dW{layer + 1} ours {dW.ravel()[:3]} vs torch {tW.grad.ravel()[:3]}")
+        assert_allclose(db, tb.grad.numpy(), rtol=1e-10, atol=1e-13,
+                        err_msg=f"db{layer + 1} ours {db[:3]} vs torch {tb.grad[:3]}")
+
+
+def test_madds_count_forward_and_backward():
+    net, X, y = _problem(4, (5, 7, 3), "mse", n=10)
+    net.madds_ = 0
+    net.forward(X)
+    forward = 10 * (5 * 7 + 7 * 3)
+    assert net.madds_ == forward
+    net.madds_ = 0
+    net.loss_and_gradients(X, y)
+    # forward, then dW for both layers and one delta product (none for the input layer)
+    assert net.madds_ == forward + 10 * (5 * 7 + 7 * 3) + 10 * 7 * 3
+
+
+def test_sgd_step_reduces_loss_and_is_separate_from_backward():
+    net, X, y = _problem(5, (3, 6, 1), "mse", n=32)
+    before = [W.copy() for W, _ in net.params_]
+    J0, grads = net.loss_and_gradients(X, y)
+    assert all(np.array_equal(W, B) for (W, _), B in zip(net.params_, before, strict=True))
+    sgd_step(net.params_, grads, lr=0.1)
+    assert net.loss(X, y) < J0
+
+
+def test_bad_input_is_named():
+    net, X, y = _problem(6, (3, 4, 2), "mse")
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 3\)"):
+        net.forward(np.zeros((5, 4)))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        net.forward(np.full((2, 3), np.nan))
+    with pytest.raises(ValueError, match=r"shape \(7, 2\)"):
+        net.loss_and_gradients(X, y[:, :1])
+    with pytest.raises(ValueError, match="labels must lie"):
+        softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="unknown activation"):
+        MLP((2, 2), activation="swish").initialize(np.random.default_rng(0))
