@@ -1,0 +1,126 @@
+"""Convolution and max pooling (AL-08): output size, gradients vs FD, torch forward/backward."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from numpy.testing import assert_allclose
+
+from algorithms.conv import (
+    conv2d_backward,
+    conv2d_forward,
+    conv_transpose2d,
+    maxpool2d_backward,
+    maxpool2d_forward,
+    output_size,
+)
+from algorithms.mlp import numerical_gradient
+
+# (H, W, K, stride, padding): includes strides that do not divide H - K + 2P
+CASES = [(5, 5, 3, 1, 0), (6, 5, 3, 2, 1), (7, 6, 2, 3, 0), (5, 7, 3, 2, 2)]
+
+
+def _conv_setup(H, W, K, seed=0, c_in=2, c_out=3, n=2):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(n, c_in, H, W)), rng.normal(size=(c_out, c_in, K, K)),
+            rng.normal(size=c_out))
+
+
+def test_output_size_formula_equals_torch_over_a_grid():
+    for H, K, P, S in itertools.product(range(3, 10), range(1, 5), range(3), range(1, 4)):
+        if H + 2 * P < K:
+            continue
+        ref = F.conv2d(torch.zeros(1, 1, H, H), torch.zeros(1, 1, K, K), stride=S, padding=P).shape[2]
+        ours = output_size(H, K, P, S)
+        assert ours == ref, f"H={H} K={K} P={P} S={S}: ours {ours} vs torch {ref}"
+
+
+@pytest.mark.parametrize("H,W,K,S,P", CASES)
+def test_conv_forward_and_backward_equal_torch(H, W, K, S, P):
+    x, w, b = _conv_setup(H, W, K)
+    y, cache = conv2d_forward(x, w, b, stride=S, padding=P)
+    g = np.random.default_rng(1).normal(size=y.shape)
+    dx, dw, db = conv2d_backward(g, cache)
+    tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
+    ty = F.conv2d(tx, tw, tb, stride=S, padding=P)
+    (ty * torch.tensor(g)).sum().backward()
+    pairs = (("y", y, ty.detach()), ("dx", dx, tx.grad), ("dw", dw, tw.grad), ("db", db, tb.grad))
+    for name, ours, ref in pairs:
+        assert_allclose(ours, ref.numpy(), rtol=1e-10, atol=1e-12,
+                        err_msg=f"{name}: ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+
+
+@pytest.mark.parametrize("H,W,K,S,P", CASES[:2])
+def test_conv_gradients_match_central_differences(H, W, K, S, P):
+    x, w, b = _conv_setup(H, W, K, seed=2, c_in=2, c_out=2, n=1)
+    y, cache = conv2d_forward(x, w, b, stride=S, padding=P)
+    g = np.random.default_rng(3).normal(size=y.shape)
+    dx, dw, db = conv2d_backward(g, cache)
+
+    def loss():
+        return float(np.sum(g * conv2d_forward(x, w, b, stride=S, padding=P)[0]))
+
+    for name, ours, p in (("x", dx, x), ("w", dw, w), ("b", db, b)):
+        num = numerical_gradient(loss, p)
+        assert_allclose(ours, num, rtol=1e-6, atol=1e-8,
+                        err_msg=f"d{name}: ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}")
+
+
+@pytest.mark.parametrize("H,W,K,S,P", CASES)
+def test_input_gradient_is_torch_conv_transpose(H, W, K, S, P):
+    x, w, _ = _conv_setup(H, W, K, seed=4)
+    Ho, Wo = output_size(H, K, P, S), output_size(W, K, P, S)
+    g = np.random.default_rng(5).normal(size=(2, 3, Ho, Wo))
+    ours = conv_transpose2d(g, w, S, P, (H, W))
+    pad_out = (H - ((Ho - 1) * S - 2 * P + K), W - ((Wo - 1) * S - 2 * P + K))
+    if max(pad_out) < S:  # torch requires output_padding < stride
+        ref = F.conv_transpose2d(torch.tensor(g), torch.tensor(w), stride=S, padding=P,
+                                 output_padding=pad_out).numpy()
+        assert_allclose(ours, ref, rtol=1e-10, atol=1e-12,
+                        err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}")
+    # adjointness <conv(x), g> = <x, conv_T(g)>, whatever the output padding
+    y0 = conv2d_forward(x, w, np.zeros(3), stride=S, padding=P)[0]
+    assert_allclose(np.sum(y0 * g), np.sum(x * ours), rtol=1e-11)
+
+
+@pytest.mark.parametrize("K,S", [(2, 2), (3, 2), (3, 1)])
+def test_maxpool_forward_and_backward_equal_torch(K, S):
+    x = np.random.default_rng(6).normal(size=(2, 3, 7, 6))
+    y, cache = maxpool2d_forward(x, K, S)
+    g = np.random.default_rng(7).normal(size=y.shape)
+    dx = maxpool2d_backward(g, cache)
+    tx = torch.tensor(x, requires_grad=True)
+    ty = F.max_pool2d(tx, K, S)
+    (ty * torch.tensor(g)).sum().backward()
+    assert_allclose(y, ty.detach().numpy(), rtol=0, atol=0, err_msg="pooled values differ from torch")
+    assert_allclose(dx, tx.grad.numpy(), rtol=1e-12, atol=1e-14,
+                    err_msg=f"dx ours {dx.ravel()[:6]} vs torch {tx.grad.numpy().ravel()[:6]}")
+
+
+def test_maxpool_gradient_goes_only_to_the_argmax_and_matches_fd():
+    x = np.random.default_rng(8).normal(size=(1, 1, 4, 4))
+    y, cache = maxpool2d_forward(x, 2)
+    dx = maxpool2d_backward(np.ones_like(y), cache)
+    assert dx.sum() == y.size and np.count_nonzero(dx) == y.size
+    assert_allclose(np.sort(x[dx == 1]), np.sort(y.ravel()), rtol=0, atol=0)  # the maxima got it
+    num = numerical_gradient(lambda: float(maxpool2d_forward(x, 2)[0].sum()), x)
+    assert_allclose(dx, num, atol=1e-8, err_msg=f"ours {dx.ravel()} vs FD {num.ravel()}")
+
+
+def test_bad_input_is_named():
+    x, w, b = _conv_setup(5, 5, 3)
+    with pytest.raises(ValueError, match=r"w must have shape \(C_out, 2, K_h, K_w\)"):
+        conv2d_forward(x, w[:, :1], b)
+    with pytest.raises(ValueError, match=r"b must have shape \(3,\)"):
+        conv2d_forward(x, w, b[:2])
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        conv2d_forward(x[:, :, :2, :2], w, b)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        conv2d_forward(np.where(x > 1, np.nan, x), w, b)
+    with pytest.raises(ValueError, match="4 dimensions"):
+        maxpool2d_forward(x[0], 2)
+    y, cache = conv2d_forward(x, w, b)
+    with pytest.raises(ValueError, match=r"g must have shape \(2, 3, 3, 3\)"):
+        conv2d_backward(y[:, :, :2], cache)
