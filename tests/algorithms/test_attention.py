@@ -1,0 +1,162 @@
+"""Self-attention (AL-09): row sums, masking, gradients vs FD, torch SDPA and MultiheadAttention."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from numpy.testing import assert_allclose
+
+from algorithms.attention import (
+    MultiHeadSelfAttention,
+    attention_backward,
+    causal_mask,
+    row_entropy,
+    scaled_dot_product_attention,
+)
+from algorithms.mlp import numerical_gradient
+
+
+def _qkv(seed, n_q=4, n_k=5, d_k=3, d_v=2, batch=(2,)):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=batch + (n_q, d_k)), rng.normal(size=batch + (n_k, d_k)),
+            rng.normal(size=batch + (n_k, d_v)))
+
+
+def test_rows_sum_to_one_and_masked_positions_get_zero_weight():
+    q, k, v = _qkv(0)
+    mask = np.random.default_rng(1).random((4, 5)) > 0.4
+    mask[:, 0] = True
+    _, A, _ = scaled_dot_product_attention(q, k, v, mask=mask)
+    assert_allclose(A.sum(axis=-1), 1.0, rtol=0, atol=1e-14)
+    assert np.all(A[..., ~mask] == 0.0)
+    _, A, _ = scaled_dot_product_attention(q, k[:, :4], v[:, :4], causal=True)
+    assert np.all(A[..., ~causal_mask(4)] == 0.0) and np.all(A[..., causal_mask(4)] > 0)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("use_mask", [False, True])
+def test_forward_equals_torch_sdpa(causal, use_mask):
+    q, k, v = _qkv(2, n_q=5, n_k=5)
+    mask = None
+    if use_mask:
+        mask = np.random.default_rng(3).random((5, 5)) > 0.3
+        mask[np.arange(5), np.arange(5)] = True  # keep every row attendable with causal too
+    out, _, _ = scaled_dot_product_attention(q, k, v, mask=mask, causal=causal)
+    tm = None if mask is None else torch.tensor(mask)
+    if causal and tm is not None:  # torch forbids attn_mask together with is_causal
+        tm, tcausal = tm & torch.tensor(causal_mask(5)), False
+    else:
+        tcausal = causal
+    ref = F.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=tm,
+                                         is_causal=tcausal).numpy()
+    assert_allclose(out, ref, rtol=1e-10, atol=1e-12,
+                    err_msg=f"ours {out.ravel()[:3]} vs torch {ref.ravel()[:3]}")
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_attention_gradients_match_fd_and_torch(causal):
+    q, k, v = _qkv(4, n_q=4, n_k=4)
+    g = np.random.default_rng(5).normal(size=(2, 4, 2))
+    _, _, cache = scaled_dot_product_attention(q, k, v, causal=causal)
+    grads = attention_backward(g, cache)
+
+    def loss():
+        return float(np.sum(g * scaled_dot_product_attention(q, k, v, causal=causal)[0]))
+
+    tq, tk, tv = (torch.tensor(a, requires_grad=True) for a in (q, k, v))
+    (F.scaled_dot_product_attention(tq, tk, tv, is_causal=causal) * torch.tensor(g)).sum().backward()
+    for name, ours, p, t in zip("qkv", grads, (q, k, v), (tq, tk, tv), strict=True):
+        num = numerical_gradient(loss, p)
+        assert_allclose(ours, num, rtol=1e-6, atol=1e-9,
+                        err_msg=f"d{name}: ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}")
+        assert_allclose(ours, t.grad.numpy(), rtol=1e-10, atol=1e-12,
+                        err_msg=f"d{name}: ours {ours.ravel()[:3]} vs torch {t.grad.numpy().ravel()[:3]}")
+
+
+def _torch_mha(mha: MultiHeadSelfAttention) -> torch.nn.MultiheadAttention:
+    d, p = mha.embed_dim, mha.params_
+    ref = torch.nn.MultiheadAttention(d, mha.num_heads, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():  # torch computes x W^T + b: copy the transposes
+        ref.in_proj_weight.copy_(torch.tensor(np.vstack([p["w_q"].T, p["w_k"].T, p["w_v"].T])))
+        ref.in_proj_bias.copy_(torch.tensor(np.concatenate([p["b_q"], p["b_k"], p["b_v"]])))
+        ref.out_proj.weight.copy_(torch.tensor(p["w_o"].T))
+        ref.out_proj.bias.copy_(torch.tensor(p["b_o"]))
+    return ref
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_multihead_equals_torch_multiheadattention(causal):
+    rng = np.random.default_rng(6)
+    mha = MultiHeadSelfAttention(embed_dim=8, num_heads=2).initialize(rng)
+    x = rng.normal(size=(3, 5, 8))
+    y, A, cache = mha.forward(x, causal=causal)
+    g = rng.normal(size=y.shape)
+    grads, dx = mha.backward(g, cache)
+    ref = _torch_mha(mha)
+    tx = torch.tensor(x, requires_grad=True)
+    not_allowed = torch.tensor(~causal_mask(5)) if causal else None   # torch: True = blocked
+    ty, tA = ref(tx, tx, tx, attn_mask=not_allowed, need_weights=True, average_attn_weights=False)
+    (ty * torch.tensor(g)).sum().backward()
+    assert_allclose(y, ty.detach().numpy(), rtol=1e-10, atol=1e-12,
+                    err_msg=f"y ours {y.ravel()[:3]} vs torch {ty.detach().numpy().ravel()[:3]}")
+    assert_allclose(A, tA.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg="per-head weights differ")
+    assert_allclose(dx, tx.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg="dx differs from torch")
+    d = 8
+    tw = ref.in_proj_weight.grad.numpy()
+    tb = ref.in_proj_bias.grad.numpy()
+    for i, c in enumerate("qkv"):
+        assert_allclose(grads[f"w_{c}"], tw[i * d:(i + 1) * d].T, rtol=1e-9, atol=1e-12, err_msg=f"dW_{c}")
+        assert_allclose(grads[f"b_{c}"], tb[i * d:(i + 1) * d], rtol=1e-9, atol=1e-12, err_msg=f"db_{c}")
+    assert_allclose(grads["w_o"], ref.out_proj.weight.grad.numpy().T, rtol=1e-9, atol=1e-12, err_msg="dW_o")
+    assert_allclose(grads["b_o"], ref.out_proj.bias.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg="db_o")
+
+
+def test_multihead_gradients_match_central_differences():
+    rng = np.random.default_rng(7)
+    mha = MultiHeadSelfAttention(embed_dim=4, num_heads=2).initialize(rng)
+    x = rng.normal(size=(1, 3, 4))
+    g = rng.normal(size=(1, 3, 4))
+    _, _, cache = mha.forward(x, causal=True)
+    grads, dx = mha.backward(g, cache)
+
+    def loss():
+        return float(np.sum(g * mha.forward(x, causal=True)[0]))
+
+    for name in MultiHeadSelfAttention.NAMES:
+        num = numerical_gradient(loss, mha.params_[name])
+        assert_allclose(grads[name], num, rtol=1e-6, atol=1e-9,
+                        err_msg=f"d{name}: ours {grads[name].ravel()[:3]} vs FD {num.ravel()[:3]}")
+    assert_allclose(dx, numerical_gradient(loss, x), rtol=1e-6, atol=1e-9, err_msg="dx vs FD")
+
+
+def test_scaling_keeps_entropy_while_unscaled_softmax_saturates():
+    rng = np.random.default_rng(8)
+    ent = {}
+    for d_k in (4, 256):
+        q, k = rng.normal(size=(64, d_k)), rng.normal(size=(16, d_k))
+        v = np.zeros((16, 1))
+        ent[d_k, True] = row_entropy(scaled_dot_product_attention(q, k, v)[1]).mean()
+        ent[d_k, False] = row_entropy(scaled_dot_product_attention(q, k, v, scale=1.0)[1]).mean()
+    assert abs(ent[256, True] - ent[4, True]) < 0.3, ent
+    assert ent[256, False] < 0.5 * ent[4, False], ent
+
+
+def test_bad_input_is_named():
+    q, k, v = _qkv(9)
+    with pytest.raises(ValueError, match=r"mask must be boolean with shape \(\.\.\., 4, 5\)"):
+        scaled_dot_product_attention(q, k, v, mask=np.ones((5, 4), dtype=bool))
+    with pytest.raises(ValueError, match="mask must be boolean"):
+        scaled_dot_product_attention(q, k, v, mask=np.ones((4, 5)))
+    with pytest.raises(ValueError, match=r"k must have shape \(\.\.\., n_k, 3\)"):
+        scaled_dot_product_attention(q, k[..., :2], v)
+    with pytest.raises(ValueError, match=r"v must have shape \(\.\.\., 5, d_v\)"):
+        scaled_dot_product_attention(q, k, v[:, :3])
+    with pytest.raises(ValueError, match="NaN or inf"):
+        scaled_dot_product_attention(q * np.inf, k, v)
+    with pytest.raises(ValueError, match="all False"):
+        scaled_dot_product_attention(q, k, v, mask=np.zeros((4, 5), dtype=bool))
+    mha = MultiHeadSelfAttention(8, 2).initialize(np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"x must have shape \(N, L, 8\)"):
+        mha.forward(np.zeros((2, 3, 6)))
+    with pytest.raises(ValueError, match="divisible"):
+        MultiHeadSelfAttention(6, 4).initialize(np.random.default_rng(0))
