@@ -1,0 +1,1 @@
+"""The ensemble story rebuilt: diverse base models, out-of-fold blending and stacking, a ledger."""

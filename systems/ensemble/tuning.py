@@ -1,0 +1,115 @@
+"""Persisted Optuna studies: one per base model and one per blend objective.
+
+Storage: any SQLAlchemy URL Optuna's ``RDBStorage`` accepts. The default is an embedded
+SQLite file, ``sqlite:///<out>/ensemble/optuna.db``, so a stopped run resumes: a study
+keeps its finished trials and a rerun only adds ``n_trials - finished`` more. With
+``--storage postgresql://...`` several worker processes (``python -m
+systems.ensemble.worker``) on several machines add trials to the same study.
+
+A study records what it optimises in its user attributes:
+
+    search_space  the space (see ``models.SPACES``) -- resuming under another space is an error
+    spec          model name, data size, seed, folds: enough for a worker to rebuild the objective
+
+Errors that name the problem: an unreachable storage (``StorageError``), a study name reused
+with a different search space (``SearchSpaceMismatch``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import optuna
+from optuna.storages import RDBStorage
+from optuna.trial import TrialState
+
+from systems.core.seeding import child_seed
+
+DONE_STATES = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+class StorageError(RuntimeError):
+    """The Optuna storage URL cannot be opened."""
+
+
+class SearchSpaceMismatch(ValueError):
+    """A study exists under this name but was created with another search space."""
+
+
+def default_storage(out: Path) -> str:
+    path = Path(out) / "ensemble" / "optuna.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def open_storage(url: str) -> RDBStorage:
+    """Open (and create the tables of) an RDB storage, or raise ``StorageError``."""
+    # SQLite serialises writers; a generous busy timeout lets concurrent workers queue
+    kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    try:
+        return RDBStorage(url, engine_kwargs=kwargs)
+    except Exception as err:
+        raise StorageError(
+            f"cannot open Optuna storage {url!r}: {type(err).__name__}: {err}. "
+            "Check that the server is up and the URL is right (postgresql://user:pass@host:5432/db), "
+            "or use a local file: --storage sqlite:///reports/ensemble/optuna.db") from err
+
+
+def _normalise(space: dict[str, tuple]) -> Any:
+    # JSON round trip: tuples become lists, so a stored space compares equal to a fresh one
+    return json.loads(json.dumps(space))
+
+
+def open_study(storage: str | RDBStorage, name: str, space: dict[str, tuple],
+               spec: dict[str, Any] | None = None, seed: int | None = 0,
+               sampler: optuna.samplers.BaseSampler | None = None) -> optuna.Study:
+    """Create or resume the study ``name``, refusing one with another search space.
+
+    ``seed`` seeds the TPE sampler from (seed, name) so each study draws its own stream;
+    ``None`` leaves it unseeded (extra workers must not replay the first one's draws).
+    """
+    if isinstance(storage, str):
+        storage = open_storage(storage)
+    if sampler is None:
+        sampler = optuna.samplers.TPESampler(
+            seed=None if seed is None else child_seed(seed, name), n_startup_trials=10)
+    study = optuna.create_study(storage=storage, study_name=name, direction="maximize",
+                                sampler=sampler, load_if_exists=True)
+    wanted = _normalise(space)
+    stored = study.user_attrs.get("search_space")
+    if stored is None:
+        study.set_user_attr("search_space", wanted)
+        if spec is not None:
+            study.set_user_attr("spec", _normalise(spec))
+    elif stored != wanted:
+        raise SearchSpaceMismatch(
+            f"study {name!r} already exists with search space {stored}, not {wanted}. "
+            "Pick another --study name, or delete the old study "
+            f"(optuna delete-study --study-name {name} --storage URL)")
+    return study
+
+
+def finished(study: optuna.Study) -> int:
+    return len(study.get_trials(deepcopy=False, states=DONE_STATES))
+
+
+def top_up(study: optuna.Study, objective, n_trials: int, progress: bool = False) -> int:
+    """Run trials until ``n_trials`` have finished in total (resuming); returns trials run now.
+
+    A trial whose objective raises stops the run with that error (Optuna records it as
+    FAIL), so a failure is never mistaken for a finished study.
+    """
+    remaining = max(0, n_trials - finished(study))
+    if remaining:
+        study.optimize(objective, n_trials=remaining, show_progress_bar=progress)
+    return remaining
+
+
+def best_complete(study: optuna.Study) -> optuna.trial.FrozenTrial:
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not trials:
+        raise RuntimeError(f"study {study.study_name!r} has no completed trial")
+    # ties broken by trial number, so the answer does not depend on storage order
+    return max(trials, key=lambda t: (t.value, -t.number))

@@ -1,0 +1,90 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+from systems.ensemble.spaces import SPACES, toy_objective
+from systems.ensemble.tuning import (
+    SearchSpaceMismatch,
+    StorageError,
+    best_complete,
+    finished,
+    open_study,
+    top_up,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+TOY_SPEC = {"model": "toy", "n_trials": 6}
+
+
+def _url(tmp_path):
+    return f"sqlite:///{tmp_path / 'optuna.db'}"
+
+
+def test_stopped_study_resumes_to_its_target(tmp_path):
+    study = open_study(_url(tmp_path), "s", SPACES["toy"], TOY_SPEC, seed=0)
+    assert top_up(study, toy_objective, 4) == 4
+    # a new process opens the same study: only the missing trials run
+    again = open_study(_url(tmp_path), "s", SPACES["toy"], TOY_SPEC, seed=0)
+    assert finished(again) == 4
+    assert top_up(again, toy_objective, 10) == 6
+    assert top_up(again, toy_objective, 10) == 0
+    assert finished(again) == 10
+    assert -0.5 < best_complete(again).params["x"] < 1.1
+
+
+def test_same_name_with_other_search_space_is_refused(tmp_path):
+    open_study(_url(tmp_path), "s", SPACES["toy"], TOY_SPEC)
+    with pytest.raises(SearchSpaceMismatch, match="already exists with search space"):
+        open_study(_url(tmp_path), "s", SPACES["xgboost"], TOY_SPEC)
+
+
+def test_unreachable_storage_names_the_url(tmp_path):
+    bad = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}"
+    with pytest.raises(StorageError, match="cannot open Optuna storage"):
+        open_study(bad, "s", SPACES["toy"])
+    with pytest.raises(StorageError, match="postgresql"):
+        open_study("nosuchdialect://h/db", "s", SPACES["toy"])
+
+
+def test_failing_objective_stops_the_study_and_is_recorded(tmp_path):
+    study = open_study(_url(tmp_path), "s", SPACES["toy"], TOY_SPEC)
+
+    def broken(trial):
+        trial.suggest_float("x", -2, 2)
+        raise RuntimeError("model exploded")
+
+    with pytest.raises(RuntimeError, match="model exploded"):
+        top_up(study, broken, 5)
+    assert finished(study) == 0
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    with pytest.raises(RuntimeError, match="no completed trial"):
+        best_complete(study)
+
+
+def test_two_worker_processes_share_one_sqlite_study(tmp_path):
+    url = _url(tmp_path)
+    open_study(url, "shared", SPACES["toy"], TOY_SPEC)
+    cmd = [sys.executable, "-m", "systems.ensemble.worker", "--storage", url, "--study", "shared"]
+    procs = [subprocess.Popen(cmd + ["--n-trials", str(n)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in (7, 5)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (_out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err
+    trials = optuna.load_study(study_name="shared", storage=url).trials
+    assert len(trials) == 12
+    assert all(t.state == TrialState.COMPLETE for t in trials)
+    assert sorted(t.number for t in trials) == list(range(12))
+
+
+def test_worker_reports_missing_study(tmp_path):
+    from systems.ensemble.worker import main
+
+    open_study(_url(tmp_path), "exists", SPACES["toy"], TOY_SPEC)
+    assert main(["--storage", _url(tmp_path), "--study", "nope"]) == 2
+    # without --n-trials the worker tops the study up to its target (6)
+    assert main(["--storage", _url(tmp_path), "--study", "exists"]) == 0
+    assert len(optuna.load_study(study_name="exists", storage=_url(tmp_path)).trials) == 6
