@@ -1,0 +1,69 @@
+"""Kernels against scikit-learn's pairwise kernels, and Mercer's condition."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.metrics.pairwise import polynomial_kernel, rbf_kernel, sigmoid_kernel
+
+from algorithms.kernels import (
+    is_psd,
+    kernel_diagonal,
+    kernel_matrix,
+    min_eigenvalue,
+    sigmoid_counterexample,
+)
+
+PARAMS = {"linear": {}, "poly": {"gamma": 0.5, "degree": 3, "coef0": 1.0},
+          "rbf": {"gamma": 0.7}, "sigmoid": {"gamma": 0.3, "coef0": -0.5}}
+
+
+def _reference(kernel, X, Z, p):
+    if kernel == "linear":
+        return X @ Z.T
+    if kernel == "poly":
+        return polynomial_kernel(X, Z, degree=p["degree"], gamma=p["gamma"], coef0=p["coef0"])
+    if kernel == "rbf":
+        return rbf_kernel(X, Z, gamma=p["gamma"])
+    return sigmoid_kernel(X, Z, gamma=p["gamma"], coef0=p["coef0"])
+
+
+@pytest.mark.parametrize("kernel", sorted(PARAMS))
+@pytest.mark.parametrize("shape", [(5, 2), (12, 4)])
+def test_matches_sklearn(kernel, shape):
+    rng = np.random.default_rng(0)
+    X, Z = rng.normal(size=shape), rng.normal(size=(7, shape[1]))
+    ours, ref = kernel_matrix(X, Z, kernel, **PARAMS[kernel]), _reference(kernel, X, Z, PARAMS[kernel])
+    assert_allclose(ours, ref, rtol=1e-10, atol=1e-12, err_msg=f"{kernel}: ours vs sklearn")
+    assert_allclose(kernel_diagonal(X, kernel, **PARAMS[kernel]),
+                    np.diag(kernel_matrix(X, X, kernel, **PARAMS[kernel])), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", ["linear", "poly", "rbf"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mercer_kernels_give_psd_gram(kernel, seed):
+    X = np.random.default_rng(seed).normal(size=(40, 3))
+    K = kernel_matrix(X, X, kernel, **PARAMS[kernel])
+    assert is_psd(K), f"{kernel}: min eigenvalue {min_eigenvalue(K):.3g}"
+
+
+def test_sigmoid_kernel_is_not_psd():
+    X, K = sigmoid_counterexample(gamma=1.0, coef0=-2.0)
+    assert K[0, 0] == pytest.approx(np.tanh(-1.0))
+    e1 = np.array([1.0, 0.0])
+    assert e1 @ K @ e1 < 0  # a direct witness, independent of the eigen-solver
+    assert not is_psd(K)
+
+
+def test_sigmoid_not_psd_even_with_positive_coef0():
+    # the diagonal is positive here, yet a 2x2 minor is negative: K(x,z) > sqrt(K(x,x)K(z,z))
+    X = np.array([[1.0], [3.0]])
+    K = kernel_matrix(X, X, "sigmoid", gamma=1.0, coef0=0.5)
+    assert (np.diag(K) > 0).all()
+    assert np.linalg.det(K) < 0 and not is_psd(K)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="unknown kernel"):
+        kernel_matrix(np.ones((2, 2)), np.ones((2, 2)), "cubic")
+    with pytest.raises(ValueError, match="features"):
+        kernel_matrix(np.ones((2, 2)), np.ones((2, 3)), "linear")

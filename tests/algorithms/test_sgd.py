@@ -1,0 +1,159 @@
+"""SGD with momentum: gradient check, least-squares optimum, momentum speed-up, rates."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.linear_model import SGDRegressor
+
+from algorithms.sgd import (
+    DivergenceError,
+    MomentumSGDRegressor,
+    accelerated_gradient,
+    loglog_slope,
+    momentum_step,
+    mse_gradient,
+    mse_loss,
+)
+
+
+def _regression(n=200, d=4, noise=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    w = rng.normal(size=d)
+    return X, X @ w + 0.5 + noise * rng.normal(size=n)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (20, 5)])
+def test_gradient_matches_central_differences(shape):
+    rng = np.random.default_rng(1)
+    X, y, w = rng.normal(size=shape), rng.normal(size=shape[0]), rng.normal(size=shape[1])
+    h = 1e-6
+    numeric = np.array([(mse_loss(w + h * e, X, y) - mse_loss(w - h * e, X, y)) / (2 * h)
+                        for e in np.eye(shape[1])])
+    assert_allclose(mse_gradient(w, X, y), numeric, rtol=1e-7, atol=1e-9,
+                    err_msg="analytic (1/m) X^T (Xw - y) vs central differences")
+
+
+@pytest.mark.parametrize("method", ["plain", "heavy_ball", "nesterov"])
+def test_converges_to_least_squares(method):
+    X, y = _regression()
+    lstsq = np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]
+    # full batch so the iterates converge exactly, not to a noise ball
+    model = MomentumSGDRegressor(learning_rate=0.1, momentum=0.5, method=method, batch_size=None,
+                                 max_epochs=2000, tol=1e-10, random_state=0).fit(X, y)
+    assert_allclose(np.r_[model.coef_, model.intercept_], lstsq, atol=1e-8,
+                    err_msg=f"{method}: ours vs numpy lstsq")
+    assert model.n_epochs_ < 2000
+
+
+def test_minibatch_sgd_lands_near_least_squares_and_sklearn():
+    X, y = _regression(n=500)
+    lstsq = np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]
+    ours = MomentumSGDRegressor(learning_rate=0.01, momentum=0.9, batch_size=32, max_epochs=60,
+                                random_state=0).fit(X, y)
+    ref = SGDRegressor(alpha=0.0, penalty=None, learning_rate="invscaling", eta0=0.01, max_iter=200,
+                       tol=None, random_state=0).fit(X, y)
+    # mini-batch noise leaves a ball of radius ~ sqrt(lr) * noise around the optimum
+    assert_allclose(np.r_[ours.coef_, ours.intercept_], lstsq, atol=0.02, err_msg="ours vs lstsq")
+    assert_allclose(np.r_[ref.coef_, ref.intercept_], lstsq, atol=0.02, err_msg="sklearn vs lstsq")
+
+
+def test_loss_history_and_no_printing(capsys):
+    X, y = _regression()
+    model = MomentumSGDRegressor(max_epochs=5, random_state=0).fit(X, y)
+    assert len(model.loss_history_) == 6 and model.loss_history_[-1] < model.loss_history_[0]
+    assert capsys.readouterr().out == ""
+
+
+def test_same_seed_same_result():
+    X, y = _regression()
+    a = MomentumSGDRegressor(max_epochs=3, random_state=5).fit(X, y)
+    b = MomentumSGDRegressor(max_epochs=3, random_state=5).fit(X, y)
+    assert_allclose(a.coef_, b.coef_, rtol=0, atol=0)
+
+
+def _epochs_to(method, momentum, X, y, target):
+    model = MomentumSGDRegressor(learning_rate=0.01, momentum=momentum, method=method, batch_size=None,
+                                 max_epochs=5000, fit_intercept=False, random_state=0).fit(X, y)
+    hist = np.array(model.loss_history_)
+    return int(np.argmax(hist <= target)) if (hist <= target).any() else np.inf
+
+
+def test_momentum_needs_fewer_epochs_on_ill_conditioned_problem():
+    rng = np.random.default_rng(0)
+    n = 400
+    X = rng.normal(size=(n, 2)) * np.array([10.0, 0.3])  # curvatures 100 and 0.09: kappa ~ 1100
+    y = X @ np.array([1.0, -2.0])
+    target = 1e-6 * mse_loss(np.zeros(2), X, y)
+    plain = _epochs_to("plain", 0.0, X, y, target)
+    heavy = _epochs_to("heavy_ball", 0.9, X, y, target)
+    assert heavy < plain / 3, f"heavy ball {heavy} epochs vs plain {plain}"
+
+
+def test_momentum_conventions_agree():
+    # v <- mu v + g; w <- w - lr v   equals   u <- mu u - lr g; w <- w + u   (u = -lr v)
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(5, 5))
+    A = A @ A.T + np.eye(5)
+    grad = lambda w: A @ w - 1.0  # noqa: E731
+    w1, v = np.ones(5), np.zeros(5)
+    w2, u = np.ones(5), np.zeros(5)
+    for _ in range(10):
+        w1, v = momentum_step(w1, v, grad, 0.05, 0.9, "heavy_ball")
+        u = 0.9 * u - 0.05 * grad(w2)
+        w2 = w2 + u
+    assert_allclose(w1, w2, rtol=1e-12)
+
+
+def _weak_quadratic(d=120, seed=0):
+    """Convex quadratic whose curvatures spread log-uniformly over [1e-10, 1], so no
+    strong convexity shows within 1e4 steps (the regime where O(1/t) and O(1/t^2) differ)."""
+    lam = np.logspace(0, -10, d)
+    Q = np.linalg.qr(np.random.default_rng(seed).normal(size=(d, d)))[0]
+    A, w_star = (Q * lam) @ Q.T, Q @ np.ones(d)
+    return (lambda w: 0.5 * (w - w_star) @ A @ (w - w_star)), (lambda w: A @ (w - w_star)), w_star
+
+
+def test_exact_gradient_rates_and_bounds():
+    f, g, w_star = _weak_quadratic()
+    T, r2 = 3000, float(w_star @ w_star)
+    t = np.arange(1, T + 1)
+    gd = accelerated_gradient(g, np.zeros_like(w_star), 1.0, T, "plain", loss=f)
+    nag = accelerated_gradient(g, np.zeros_like(w_star), 1.0, T, "nesterov", loss=f)
+    assert (gd[1:] <= r2 / (2 * t) * (1 + 1e-9)).all(), "GD broke its L||w0-w*||^2/(2t) bound"
+    assert (nag[1:] <= 2 * r2 / (t + 1) ** 2 * (1 + 1e-9)).all(), "Nesterov broke its 2L R^2/(t+1)^2 bound"
+    ts = np.unique(np.logspace(1, np.log10(T), 25).astype(int))
+    assert loglog_slope(ts, gd[ts]) == pytest.approx(-1.0, abs=0.15)
+    assert loglog_slope(ts, nag[ts]) == pytest.approx(-2.0, abs=0.3)
+
+
+def test_loglog_slope_recovers_power_law():
+    t = np.arange(1, 100)
+    assert loglog_slope(t, 3.0 / t**2) == pytest.approx(-2.0)
+    with pytest.raises(ValueError):
+        loglog_slope(t, -t)
+
+
+def test_divergence_is_detected_not_looped():
+    X, y = _regression()
+    with pytest.raises(DivergenceError, match="Lower the learning rate"):
+        MomentumSGDRegressor(learning_rate=5.0, max_epochs=10_000, random_state=0).fit(X, y)
+    f, g, w_star = _weak_quadratic(d=10)
+    with pytest.raises(DivergenceError):
+        accelerated_gradient(g, np.zeros(10), 3.0, 100_000, "plain", loss=f)
+
+
+def test_rejects_bad_input():
+    X, y = _regression(n=20)
+    Xn = X.copy()
+    Xn[3, 0] = np.inf
+    with pytest.raises(ValueError, match="X contains 1 non-finite"):
+        MomentumSGDRegressor().fit(Xn, y)
+    with pytest.raises(ValueError, match="y contains 1 non-finite"):
+        MomentumSGDRegressor().fit(X, np.r_[y[:-1], np.nan])
+    with pytest.raises(ValueError, match="one value per row"):
+        MomentumSGDRegressor().fit(X, y[:-2])
+    for kwargs, msg in [({"learning_rate": 0.0}, "learning_rate"), ({"momentum": 1.0}, "momentum"),
+                        ({"method": "adam"}, "unknown method"), ({"batch_size": 0}, "batch_size")]:
+        with pytest.raises(ValueError, match=msg):
+            MomentumSGDRegressor(**kwargs).fit(X, y)
