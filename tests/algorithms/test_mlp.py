@@ -62,6 +62,22 @@ def test_gradients_equal_torch_autograd(loss):
                         err_msg=f"db{layer + 1} ours {db[:3]} vs torch {tb.grad[:3]}")
 
 
+def test_backward_without_reuse_gives_the_same_gradients_at_quadratic_cost():
+    net, X, y = _problem(7, (4, 4, 4, 4, 4, 4), "mse", n=5)
+    out, cache = net.forward(X)
+    _, d_out = mse_loss(out, y)
+    net.madds_ = 0
+    fast = net.backward(cache, d_out)
+    reuse_cost, net.madds_ = net.madds_, 0
+    slow = net.backward_without_reuse(cache, d_out)
+    for (a, b), (c, d) in zip(fast, slow, strict=True):
+        assert_allclose(a, c, rtol=1e-12, atol=1e-15)
+        assert_allclose(b, d, rtol=1e-12, atol=1e-15)
+    L, per_product = 5, 5 * 4 * 4
+    assert reuse_cost == (L + L - 1) * per_product            # L dW products, L - 1 deltas
+    assert net.madds_ == (L + L * (L - 1) // 2) * per_product  # deltas repeated per layer
+
+
 def test_madds_count_forward_and_backward():
     net, X, y = _problem(4, (5, 7, 3), "mse", n=10)
     net.madds_ = 0
