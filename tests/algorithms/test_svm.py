@@ -73,7 +73,7 @@ def test_rbf_separates_xor_and_linear_cannot():
     rbf = SMOClassifier(C=100.0, kernel="rbf", gamma=2.0).fit(X, y)
     lin = SMOClassifier(C=100.0, kernel="linear").fit(X, y)
     assert (rbf.predict(X) == y).mean() == 1.0
-    assert (lin.predict(X) == y).mean() < 0.75  # no line does much better than chance on XOR
+    assert (lin.predict(X) == y).mean() < 0.8  # the best line gets ~3/4 (it cuts off one quadrant)
 
 
 def test_string_labels_and_sign_convention():
