@@ -63,7 +63,7 @@ def _boundary(ax, model, X, y, title):
     g = np.linspace(X.min() - 0.3, X.max() + 0.3, 200)
     xx, yy = np.meshgrid(g, g)
     z = model.decision_function(np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
-    ax.contourf(xx, yy, z, levels=[-1e9, 0, 1e9], colors=["#f4c7c3", "#c6dbef"], alpha=0.6)
+    ax.contourf(xx, yy, z, levels=[-1e9, 0, 1e9], colors=["#c6dbef", "#f4c7c3"], alpha=0.6)
     ax.contour(xx, yy, z, levels=[-1, 0, 1], colors="k", linestyles=[":", "-", ":"], linewidths=1)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=10)
     sv = model.support_vectors_
