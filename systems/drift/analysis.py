@@ -1,0 +1,234 @@
+"""What the simulated year says: detections per method, incident cost, ROC, sample size.
+
+Detection (fixed view: monitor fitted on the training data, frozen model):
+
+    feature methods   an alert on a feature counts for an event only if the event plants
+                      that feature; it is a false alarm if no event active that week
+                      (or in the 2 weeks after it ended) touches the feature
+    model methods     prediction drift, F1 rule, challenge AUC: an alert counts for every
+                      event active that week; a false alarm if none is
+    delay             first alert week - event start (the F1 rule's alert week is the
+                      week its labels arrived: window + label delay)
+
+Incident cost: F1 loss of the frozen model, 1 - F1(event alone) / F1(no event), on
+fresh samples of the event's weeks drawn with and without the event (same seed).
+ROC truth (DR-10): a week is "degraded" when the frozen model's F1 on a fresh sample of
+that week is more than 10% below its F1 on a fresh no-event sample.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_curve
+
+from algorithms.metrics import at_threshold, roc_auc
+from data.credit import CATEGORICAL, EVENTS, NUMERIC, sample_week
+from systems.core.seeding import rng as make_rng
+from systems.drift.config import DriftConfig
+from systems.drift.model import train
+from systems.drift.psi import NumericBins
+from systems.drift.rules import consecutive, f1_alerts
+from systems.drift.stattests import KSReference
+
+GRACE = 2
+FEATURE_METHODS = ("psi_investigate", "psi_retrain", "p_warning", "p_critical_3wk", "pipeline_fault")
+MODEL_METHODS = ("prediction_mean", "f1_rule", "challenge_auc")
+
+
+def feature_alerts(reports: pd.DataFrame, cfg: DriftConfig) -> dict[str, pd.DataFrame]:
+    """Per method, a boolean (week x feature) table of alerts."""
+    psi = reports.pivot(index="week", columns="feature", values="psi")
+    p = reports.pivot(index="week", columns="feature", values="p_value").fillna(1.0)
+    crit = (p < cfg.p_critical).apply(lambda col: pd.Series(consecutive(col, cfg.consecutive), col.index))
+    faults = reports.assign(
+        bad=(reports["kind"].eq("numeric") & (reports["out_of_range"] > 0.5))
+        | reports["constant"]
+        | (reports["null_rate"] > 0.5)
+    )
+    return {
+        "psi_investigate": psi > cfg.psi_investigate,
+        "psi_retrain": psi > cfg.psi_retrain,
+        "p_warning": p < cfg.p_warning,
+        "p_critical_3wk": crit,
+        "pipeline_fault": faults.pivot(index="week", columns="feature", values="bad").astype(bool),
+    }
+
+
+def model_alerts(weekly: pd.DataFrame, year, frozen, cfg: DriftConfig) -> dict[str, pd.Series]:
+    """Per method, a boolean Series over the week the alert is raised."""
+    n = len(weekly)
+    f1 = weekly["f1_frozen"].to_numpy()
+    by_window = f1_alerts(f1, frozen.baseline_f1, cfg.f1_drop, cfg.consecutive)
+    f1_raised = np.zeros(n, dtype=bool)
+    for w in np.flatnonzero(by_window):
+        if w + cfg.label_delay < n:
+            f1_raised[w + cfg.label_delay] = True
+    auc = np.zeros(n, dtype=bool)
+    for t in range(cfg.schedule_every - 1, n, cfg.schedule_every):
+        last = t - cfg.label_delay
+        if last < 0:
+            continue
+        frame = pd.concat(year.weeks[max(0, last - 3) : last + 1])
+        auc[t] = roc_auc(frame["default"].to_numpy(), frozen.predict_proba(frame)) < cfg.challenge_auc
+    return {
+        "prediction_mean": weekly["mean_alert"].to_numpy(bool),
+        "f1_rule": f1_raised,
+        "challenge_auc": auc,
+    }
+
+
+def _explained(week: int, feature: str | None) -> bool:
+    for e in EVENTS:
+        if e.start <= week <= e.end + GRACE and (feature is None or feature in e.features):
+            return True
+    return False
+
+
+def detections(feat: dict, model: dict, incidents: dict[str, float]) -> tuple[list[dict], dict[str, int]]:
+    """Rows (event x method): detected week and delay; and false-alarm weeks per method."""
+    rows, false = [], {}
+    for method, table in feat.items():
+        weeks = [(int(w), f) for w, row in table.iterrows() for f in row.index[row.to_numpy(bool)]]
+        false[method] = len({w for w, f in weeks if not _explained(w, f)})
+        for e in EVENTS:
+            hit = [w for w, f in weeks if f in e.features and e.start <= w <= e.end + GRACE]
+            rows.append(_row(e, method, min(hit) if hit else None, incidents))
+    for method, flags in model.items():
+        weeks = [int(w) for w in np.flatnonzero(flags)]
+        false[method] = len([w for w in weeks if not _explained(w, None)])
+        for e in EVENTS:
+            hit = [w for w in weeks if e.start <= w <= e.end + GRACE]
+            rows.append(_row(e, method, min(hit) if hit else None, incidents))
+    return rows, false
+
+
+def _row(e, method, week, incidents) -> dict:
+    return {
+        "event": e.name,
+        "start": e.start,
+        "incident_cost": round(incidents[e.name], 3),
+        "method": method,
+        "detected_week": "missed" if week is None else week,
+        "delay_weeks": "-" if week is None else week - e.start,
+    }
+
+
+def incident_costs(frozen, cfg: DriftConfig) -> dict[str, float]:
+    """Relative F1 loss of the frozen model caused by each event alone."""
+    out = {}
+    for e in EVENTS:
+        weeks = sorted({e.start, (e.start + e.end) // 2, e.end})
+        losses = []
+        for w in weeks:
+            seed = int(make_rng(cfg.seed, f"cost-{e.name}-{w}").integers(2**31))
+            with_e = sample_week(w, cfg.n_eval, np.random.default_rng(seed), only=(e.name,))
+            without = sample_week(w, cfg.n_eval, np.random.default_rng(seed), only=())
+            losses.append(1 - frozen.f1(with_e) / frozen.f1(without))
+        out[e.name] = float(np.mean(losses))
+    return out
+
+
+def degradation_truth(frozen, cfg: DriftConfig, n_weeks: int) -> np.ndarray:
+    """Relative F1 loss of the frozen model per week on fresh samples, shape (n_weeks,)."""
+    loss = np.empty(n_weeks)
+    for w in range(n_weeks):
+        seed = int(make_rng(cfg.seed, f"truth-{w}").integers(2**31))
+        world = sample_week(w, cfg.n_eval, np.random.default_rng(seed))
+        calm = sample_week(w, cfg.n_eval, np.random.default_rng(seed), only=())
+        loss[w] = 1 - frozen.f1(world) / frozen.f1(calm)
+    return loss
+
+
+def roc_of_score(score: np.ndarray, degraded: np.ndarray, marks=(0.2, 0.25, 0.3)) -> dict:
+    """ROC of a weekly drift score against degraded weeks; Youden-optimal threshold."""
+    fpr, tpr, thr = roc_curve(degraded.astype(int), score)
+    best = int(np.argmax(tpr - fpr))
+    at = {m: (float(np.mean(score[degraded] > m)), float(np.mean(score[~degraded] > m))) for m in marks}
+    return {
+        "fpr": fpr,
+        "tpr": tpr,
+        "auc": roc_auc(degraded.astype(int), score),
+        "threshold": float(thr[best]),
+        "tpr_at": {m: a[0] for m, a in at.items()},
+        "fpr_at": {m: a[1] for m, a in at.items()},
+        "best_tpr": float(tpr[best]),
+        "best_fpr": float(fpr[best]),
+    }
+
+
+def sample_size_study(cfg: DriftConfig) -> pd.DataFrame:
+    """Median PSI and KS p-value vs n for a fixed negligible mean shift (ss_shift sd)."""
+    ns = [n for n in (1000, 3000, 10000, 30000, 100000, 300000, 1000000, 3000000) if n <= cfg.ss_max_n]
+    rows = []
+    for n in ns:
+        r = make_rng(cfg.seed, f"sample-size-{n}")
+        psis, ps = [], []
+        for _ in range(cfg.ss_repeats):
+            ref = r.normal(0, 1, (n, 1))
+            cur = r.normal(cfg.ss_shift, 1, (n, 1))
+            psis.append(NumericBins(cfg.psi_bins).fit(ref).psi(cur, cfg.psi_eps)[0])
+            ps.append(KSReference().fit(ref).test(cur)[1][0])
+        rows.append(
+            {
+                "n": n,
+                "psi_median": float(np.median(psis)),
+                "psi_p90": float(np.quantile(psis, 0.9)),
+                "ks_p_median": float(np.median(ps)),
+                "ks_flag_rate": float(np.mean(np.array(ps) < 0.01)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def approval_gain(old, new, frame: pd.DataFrame, approve_share: float = 0.8) -> dict:
+    """Approvals of ``new`` at the default rate ``old`` achieves when approving its safest 80%.
+
+    The old model approves applicants below its 80th risk percentile; new approves the
+    largest lowest-risk set whose default rate does not exceed old's.
+    """
+    y = frame["default"].to_numpy()
+    p_old, p_new = old.predict_proba(frame), new.predict_proba(frame)
+    cut = np.quantile(p_old, approve_share)
+    approved = p_old <= cut
+    target = y[approved].mean()
+    order = np.argsort(p_new, kind="stable")
+    running = np.cumsum(y[order]) / np.arange(1, len(y) + 1)
+    k = int(np.flatnonzero(running <= target).max()) + 1
+    return {
+        "old_approval": float(approved.mean()),
+        "new_approval": k / len(y),
+        "default_rate": float(target),
+        "gain": (k / len(y)) / approved.mean() - 1,
+    }
+
+
+def skip_counterfactual(schedule: list[dict], year, cfg: DriftConfig) -> pd.DataFrame:
+    """For each scheduled opportunity: F1 gain a retrain would have brought on the next 2 weeks."""
+    rows = []
+    for s in schedule:
+        nxt = [w for w in (s["week"] + 1, s["week"] + 2) if w < len(year.weeks)]
+        if not nxt or len(s["weeks"]) < 2:
+            continue
+        model = train(pd.concat([year.weeks[w] for w in s["weeks"]]), NUMERIC, CATEGORICAL, seed=cfg.seed)
+        frame = pd.concat([year.weeks[w] for w in nxt])
+        f_old, f_new = s["champion"].f1(frame), model.f1(frame)
+        rows.append(
+            {
+                "week": s["week"],
+                "max_tvd": round(s["max_tvd"], 4),
+                "skipped": s["skipped"],
+                "champion_f1": round(f_old, 4),
+                "retrained_f1": round(f_new, 4),
+                "gain": round(f_new / f_old - 1, 4),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def challenge_auc_series(frame_by_week, model) -> float:
+    return roc_auc(frame_by_week["default"].to_numpy(), model.predict_proba(frame_by_week))
+
+
+def f1_of(model, frame) -> float:
+    return at_threshold(frame["default"].to_numpy(), model.predict_proba(frame), model.threshold)[2]

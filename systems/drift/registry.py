@@ -1,0 +1,134 @@
+"""A model registry and a trigger queue on disk, both crash-safe by atomic renames.
+
+Layout under ``root``::
+
+    registry/versions/v0001/{model.joblib, meta.json}   one folder per trained model
+    registry/champion.json                              {"version": "v0001"}
+    registry/history.jsonl                              promotions and rollbacks, in order
+    triggers/pending/<id>.json                          retrain requests not yet handled
+    triggers/done/<id>.json                             handled, with their outcome
+
+Every write goes to a temporary name first and is then ``os.replace``-d into place
+(a rename is atomic on one filesystem): a crash leaves either the old file or the new
+one, never half of one. A new version is built in ``versions/.staging-*`` and renamed
+to ``vNNNN`` only once complete, so a crash in the middle of retraining leaves the
+versions, the champion pointer and the pending trigger exactly as they were; the
+trigger moves to ``done/`` only after its retraining finished (at-least-once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+
+
+class Registry:
+    """Versions, the champion pointer and its history."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root) / "registry"
+        self.versions_dir = self.root / "versions"
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+
+    def versions(self) -> list[str]:
+        return sorted(p.name for p in self.versions_dir.iterdir() if p.is_dir() and p.name.startswith("v"))
+
+    def register(self, model, meta: dict[str, Any], crash_after_model: bool = False) -> str:
+        """Store a model and its metadata as the next version; returns the version id.
+
+        ``crash_after_model`` raises after the model file is written, as a crash halfway
+        through would (used by the fault tests and the loop's demo).
+        """
+        staging = self.versions_dir / f".staging-{uuid.uuid4().hex}"
+        staging.mkdir()
+        try:
+            joblib.dump(model, staging / "model.joblib")
+            if crash_after_model:
+                raise RuntimeError("injected crash while registering a retrained model")
+            version = f"v{len(self.versions()) + 1:04d}"
+            atomic_write_json(staging / "meta.json", {"version": version} | meta)
+            os.replace(staging, self.versions_dir / version)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return version
+
+    def meta(self, version: str) -> dict[str, Any]:
+        return json.loads((self.versions_dir / version / "meta.json").read_text())
+
+    def load(self, version: str):
+        return joblib.load(self.versions_dir / version / "model.joblib")
+
+    def champion(self) -> str | None:
+        p = self.root / "champion.json"
+        return json.loads(p.read_text())["version"] if p.exists() else None
+
+    def _log(self, event: dict[str, Any]) -> None:
+        with open(self.root / "history.jsonl", "a") as f:
+            f.write(json.dumps(event, sort_keys=True) + "\n")
+
+    def promote(self, version: str, week: int, reason: str) -> None:
+        if version not in self.versions():
+            raise KeyError(f"cannot promote unknown version {version!r}; versions: {self.versions()}")
+        previous = self.champion()
+        atomic_write_json(self.root / "champion.json", {"version": version})
+        self._log(
+            {"event": "promote", "version": version, "previous": previous, "week": week, "reason": reason}
+        )
+
+    def history(self) -> list[dict[str, Any]]:
+        p = self.root / "history.jsonl"
+        return [json.loads(line) for line in p.read_text().splitlines()] if p.exists() else []
+
+    def rollback(self, week: int) -> str:
+        """Make the champion before the current one champion again; returns its version."""
+        promos = [h for h in self.history() if h["event"] in ("promote", "rollback")]
+        if not promos or promos[-1]["previous"] is None:
+            raise RuntimeError("nothing to roll back to: the champion has no predecessor")
+        target, current = promos[-1]["previous"], self.champion()
+        atomic_write_json(self.root / "champion.json", {"version": target})
+        self._log(
+            {"event": "rollback", "version": target, "previous": current, "week": week, "reason": "rollback"}
+        )
+        return target
+
+
+class TriggerQueue:
+    """Retrain triggers as JSON files: pending until handled, then done."""
+
+    def __init__(self, root: Path):
+        self.pending_dir = Path(root) / "triggers" / "pending"
+        self.done_dir = Path(root) / "triggers" / "done"
+        self.pending_dir.mkdir(parents=True, exist_ok=True)
+        self.done_dir.mkdir(parents=True, exist_ok=True)
+
+    def write(self, week: int, reason: str, features: dict[str, float]) -> str:
+        """Write a trigger (features that drifted and their PSI); returns its id."""
+        tid = f"w{week:03d}-{reason}"
+        atomic_write_json(
+            self.pending_dir / f"{tid}.json",
+            {"id": tid, "week": week, "reason": reason, "features": features},
+        )
+        return tid
+
+    def pending(self) -> list[dict[str, Any]]:
+        return [json.loads(p.read_text()) for p in sorted(self.pending_dir.glob("*.json"))]
+
+    def done(self, tid: str, outcome: dict[str, Any]) -> None:
+        src = self.pending_dir / f"{tid}.json"
+        record = json.loads(src.read_text()) | {"outcome": outcome}
+        atomic_write_json(self.done_dir / f"{tid}.json", record)
+        src.unlink()
