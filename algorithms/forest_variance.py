@@ -14,7 +14,8 @@ normals has exactly that covariance (one shared factor).
 
 For a real forest at a test point x the randomness is the training set D AND the tree
 seeds. sigma^2(x) = Var h_t(x) and rho(x) = Corr(h_s(x), h_t(x)) are taken over both,
-for two trees of the SAME forest (same D). We estimate them from one batch of forests,
+for two trees of the SAME forest (same D), by a random-effects ANOVA over trees within
+and between forests (``estimate_sigma2_rho``). We estimate them from one batch of forests,
 then predict Var over D of a T-tree forest for other T on independent training sets
 (not a re-arrangement of the same numbers, which would agree by algebra).
 """
@@ -61,14 +62,18 @@ def tree_predictions(fit_forest: Callable[[np.ndarray, np.ndarray], object], dra
 def estimate_sigma2_rho(preds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """sigma^2(x) and rho(x) from predictions of shape (n_forests, n_trees, n_test).
 
-    sigma^2 is the variance over all trees of all forests; the covariance of two
-    distinct trees of one forest comes from Var(sum) = sum Var + sum_{s != t} Cov.
+    One-way random-effects ANOVA, unbiased for both parts: given its training set, a
+    forest's trees are i.i.d., and the covariance of two of them is Var_D(E[h | D]), so
+
+        within  = mean over forests of the sample variance of its trees -> (1 - rho) sigma^2
+        between = sample variance of the forests' mean predictions
+                                                  -> rho sigma^2 + (1 - rho) sigma^2 / T
     """
     R, T, _ = preds.shape
     if T < 2 or R < 2:
         raise ValueError(f"need >= 2 forests of >= 2 trees, got {R} forests of {T}")
-    centred = preds - preds.mean(axis=(0, 1))
-    sigma2 = (centred**2).mean(axis=(0, 1))
-    sums = centred.sum(1)                       # (R, n_test)
-    pair_cov = ((sums**2).mean(0) - T * sigma2) / (T * (T - 1))
-    return sigma2, pair_cov / sigma2
+    within = preds.var(axis=1, ddof=1).mean(0)
+    between = preds.mean(1).var(axis=0, ddof=1)
+    shared = between - within / T          # rho sigma^2 (can dip below 0 by sampling error)
+    sigma2 = shared + within
+    return sigma2, shared / sigma2
