@@ -160,3 +160,19 @@ def test_bad_input_is_named():
         mha.forward(np.zeros((2, 3, 6)))
     with pytest.raises(ValueError, match="divisible"):
         MultiHeadSelfAttention(6, 4).initialize(np.random.default_rng(0))
+
+
+@pytest.mark.slow
+def test_wider_multihead_equals_torch():
+    rng = np.random.default_rng(11)
+    mha = MultiHeadSelfAttention(embed_dim=64, num_heads=8).initialize(rng)
+    x = rng.normal(size=(4, 33, 64))
+    y, A, cache = mha.forward(x, causal=True)
+    g = rng.normal(size=y.shape)
+    _, dx = mha.backward(g, cache)
+    ref = _torch_mha(mha)
+    tx = torch.tensor(x, requires_grad=True)
+    ty, _ = ref(tx, tx, tx, attn_mask=torch.tensor(~causal_mask(33)))
+    (ty * torch.tensor(g)).sum().backward()
+    assert_allclose(y, ty.detach().numpy(), rtol=1e-9, atol=1e-11, err_msg="y differs from torch")
+    assert_allclose(dx, tx.grad.numpy(), rtol=1e-8, atol=1e-11, err_msg="dx differs from torch")

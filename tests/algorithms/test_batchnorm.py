@@ -121,3 +121,16 @@ def test_bad_input_is_named():
     _, cache = batchnorm_forward(x, gamma, beta)
     with pytest.raises(ValueError, match=r"dy must have shape \(6, 3\)"):
         batchnorm_backward_compact(w[:5], cache)
+
+
+@pytest.mark.slow
+def test_large_batch_equals_torch():
+    x, gamma, beta, w = _setup((64, 8, 9, 9), seed=5)
+    y, cache = batchnorm_forward(x, gamma, beta)
+    tx, tg, tb = (torch.tensor(v, requires_grad=True) for v in (x, gamma, beta))
+    ty = F.batch_norm(tx, None, None, tg, tb, training=True, eps=1e-5)
+    (ty * torch.tensor(w)).sum().backward()
+    refs = (ty.detach(), tx.grad, tg.grad, tb.grad)
+    for ours, ref in zip((y,) + batchnorm_backward_expanded(w, cache), refs, strict=True):
+        assert_allclose(ours, ref.numpy(), rtol=1e-8, atol=1e-10,
+                        err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")

@@ -124,3 +124,18 @@ def test_bad_input_is_named():
     y, cache = conv2d_forward(x, w, b)
     with pytest.raises(ValueError, match=r"g must have shape \(2, 3, 3, 3\)"):
         conv2d_backward(y[:, :, :2], cache)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("K,S,P", list(itertools.product((1, 3, 5), (1, 2, 3), (0, 2))))
+def test_larger_convolutions_equal_torch(K, S, P):
+    x, w, b = _conv_setup(17, 13, K, seed=9, c_in=3, c_out=4, n=3)
+    y, cache = conv2d_forward(x, w, b, stride=S, padding=P)
+    g = np.random.default_rng(10).normal(size=y.shape)
+    dx, dw, db = conv2d_backward(g, cache)
+    tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
+    ty = F.conv2d(tx, tw, tb, stride=S, padding=P)
+    (ty * torch.tensor(g)).sum().backward()
+    for ours, ref in zip((y, dx, dw, db), (ty.detach(), tx.grad, tw.grad, tb.grad), strict=True):
+        assert_allclose(ours, ref.numpy(), rtol=1e-9, atol=1e-11,
+                        err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")

@@ -79,3 +79,15 @@ def test_bad_input_is_named():
         distillation_loss(s, t, y, alpha=1.5)
     with pytest.raises(ValueError, match="NaN or inf"):
         distillation_loss(np.where(s > 1, np.nan, s), t, y)
+
+
+@pytest.mark.slow
+def test_many_temperatures_equal_torch():
+    s, t, y = _logits(5, n=64, k=10)
+    for T in np.geomspace(0.1, 100, 25):
+        _, grad, parts = distillation_loss(s, t, y, T, 0.3, True)
+        ts = torch.tensor(s, requires_grad=True)
+        soft = F.kl_div(F.log_softmax(ts / T, dim=1), F.softmax(torch.tensor(t) / T, dim=1),
+                        reduction="batchmean")
+        (0.3 * T * T * soft + 0.7 * F.cross_entropy(ts, torch.tensor(y))).backward()
+        assert_allclose(grad, ts.grad.numpy(), rtol=1e-9, atol=1e-14, err_msg=f"T={T}")

@@ -111,3 +111,23 @@ def test_bad_input_is_named():
         softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
     with pytest.raises(ValueError, match="unknown activation"):
         MLP((2, 2), activation="swish").initialize(np.random.default_rng(0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_wide_deep_network_equals_torch(activation):
+    rng = np.random.default_rng(8)
+    sizes = (32, 64, 64, 64, 10)
+    net = MLP(sizes, activation=activation).initialize(rng)
+    X, y = rng.normal(size=(256, 32)), rng.integers(0, 10, 256)
+    _, grads = net.loss_and_gradients(X, y, "softmax")
+    tparams = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
+               for W, b in net.params_]
+    a = torch.tensor(X)
+    act = torch.tanh if activation == "tanh" else torch.relu
+    for i, (W, b) in enumerate(tparams):
+        a = a @ W + b if i == len(tparams) - 1 else act(a @ W + b)
+    torch.nn.functional.cross_entropy(a, torch.tensor(y)).backward()
+    for (dW, db), (tW, tb) in zip(grads, tparams, strict=True):
+        assert_allclose(dW, tW.grad.numpy(), rtol=1e-9, atol=1e-13, err_msg="dW differs from torch")
+        assert_allclose(db, tb.grad.numpy(), rtol=1e-9, atol=1e-13, err_msg="db differs from torch")

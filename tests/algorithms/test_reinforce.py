@@ -106,3 +106,13 @@ def test_bad_input_is_named():
         gradient_samples(THETA, ENV, 2, np.random.default_rng(0), baseline=np.zeros(4))
     with pytest.raises(ValueError, match="'none' or 'learned'"):
         Reinforce(baseline="critic").fit(ENV, np.random.default_rng(0))
+
+
+@pytest.mark.slow
+def test_baseline_estimate_is_within_two_percent_of_the_exact_gradient():
+    gamma = 0.9
+    exact = exact_gradient(THETA, ENV, gamma)
+    based = gradient_samples(THETA, ENV, 20000, np.random.default_rng(12), gamma,
+                             baseline=values(THETA, ENV, gamma))
+    rel = np.linalg.norm(based.mean(0) - exact) / np.linalg.norm(exact)
+    assert rel < 0.02 and _max_z(based, exact) < 4, (rel, based.mean(0).ravel(), exact.ravel())
