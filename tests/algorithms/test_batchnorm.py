@@ -55,10 +55,11 @@ def test_expanded_and_compact_forms_agree(shape):
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_forward_and_backward_equal_torch(shape):
+@pytest.mark.parametrize("backward", [batchnorm_backward_expanded, batchnorm_backward_compact])
+def test_forward_and_backward_equal_torch(shape, backward):
     x, gamma, beta, w = _setup(shape, seed=2)
     y, cache = batchnorm_forward(x, gamma, beta, eps=1e-5)
-    dx, dgamma, dbeta = batchnorm_backward_compact(w, cache)
+    dx, dgamma, dbeta = backward(w, cache)
     tx, tg, tb = (torch.tensor(v, requires_grad=True) for v in (x, gamma, beta))
     ty = F.batch_norm(tx, None, None, tg, tb, training=True, eps=1e-5)
     (ty * torch.tensor(w)).sum().backward()
