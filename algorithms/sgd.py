@@ -17,7 +17,9 @@ Momentum convention (used everywhere in this module)
 ``v`` accumulates gradients (it points uphill), and the step subtracts it. The other
 common form keeps u = -lr * v ("u <- mu*u - lr*g; w <- w + u"); with a constant lr the
 two produce the same iterates. Mixing the two is the classic bug: writing the update as
-"v <- mu*v + lr*g" and then "w <- w + v" climbs the loss instead of descending it.
+"v <- mu*v + lr*g" and then "w <- w + v" climbs the loss instead of descending it. The
+interview listing behind this module does exactly that in its comments while its code
+uses the correct "u" form; ``make algorithms`` measures what the comment's version does.
 
 Why momentum helps on ill-conditioned problems: on a quadratic with curvatures
 lambda_min .. lambda_max, plain GD needs O(kappa) steps per e-fold of error
