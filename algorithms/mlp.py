@@ -110,6 +110,8 @@ class MLP:
 
     def forward(self, X) -> tuple[np.ndarray, list]:
         """Return a^(L) of shape (n, d_L) and the cache [(a^(l-1), z^(l), a^(l)), ...]."""
+        if not hasattr(self, "params_"):
+            raise RuntimeError("this MLP has no parameters yet; call initialize(rng) first")
         a = check_finite("X", X, ndim=2)
         if a.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape (n_samples, {self.layer_sizes[0]}), got {a.shape}")

@@ -109,6 +109,8 @@ def test_bad_input_is_named():
         net.loss_and_gradients(X, y[:, :1])
     with pytest.raises(ValueError, match="labels must lie"):
         softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(RuntimeError, match="call initialize"):
+        MLP((3, 2)).forward(X)
     with pytest.raises(ValueError, match="unknown activation"):
         MLP((2, 2), activation="swish").initialize(np.random.default_rng(0))
 
