@@ -173,7 +173,7 @@ def _plot_sizes(run, grid):
     frac = [np.mean([r[6] != int(r[6]) for r in grid if r[3] == s]) for s in strides]
     ax.bar([str(s) for s in strides], frac)
     ax.set(xlabel="stride S", ylabel="fraction of (H, K, P) shapes",
-           title="(H - K + 2P)/S + 1 is not an integer; torch takes the floor")
+           title="Shapes where (H - K + 2P)/S + 1 is fractional (torch floors it)")
     return run.save_figure(fig, "conv_output_size.png")
 
 
