@@ -43,18 +43,31 @@ def _take(X, idx):
     return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
 
 
-def fit_predict(factory: Callable[[], object], X_fit, y_fit, X_pred, name: str = "model",
-                where: str = "") -> np.ndarray:
-    """Fit a fresh model and return P(y=1) on ``X_pred``; failures name model and place."""
+def fit_model(factory: Callable[[], object], X, y, name: str = "model", where: str = ""):
+    """``factory().fit(X, y)``; a failure is re-raised as ``FoldFitError`` naming model and place."""
     try:
-        model = factory().fit(X_fit, y_fit)
-        p = np.asarray(model.predict_proba(X_pred))[:, 1]
+        return factory().fit(X, y)
     except Exception as err:
         raise FoldFitError(f"{name} failed to train on {where or 'its data'}: "
+                           f"{type(err).__name__}: {err}") from err
+
+
+def predict(model, X, name: str = "model", where: str = "") -> np.ndarray:
+    """P(y=1) of a fitted model; non-finite scores are an error, not a number."""
+    try:
+        p = np.asarray(model.predict_proba(X))[:, 1]
+    except Exception as err:
+        raise FoldFitError(f"{name} failed to predict on {where or 'its data'}: "
                            f"{type(err).__name__}: {err}") from err
     if not np.isfinite(p).all():
         raise FoldFitError(f"{name} produced non-finite scores on {where or 'its data'}")
     return p
+
+
+def fit_predict(factory: Callable[[], object], X_fit, y_fit, X_pred, name: str = "model",
+                where: str = "") -> np.ndarray:
+    """Fit a fresh model and return P(y=1) on ``X_pred``; failures name model and place."""
+    return predict(fit_model(factory, X_fit, y_fit, name, where), X_pred, name, where)
 
 
 def oof_predictions(factory: Callable[[], object], X, y, fold: np.ndarray,

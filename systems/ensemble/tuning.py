@@ -88,6 +88,13 @@ def open_study(storage: str | RDBStorage, name: str, space: dict[str, tuple],
             f"study {name!r} already exists with search space {stored}, not {wanted}. "
             "Pick another --study name, or delete the old study "
             f"(optuna delete-study --study-name {name} --storage URL)")
+    elif spec is not None:
+        old = {k: v for k, v in study.user_attrs.get("spec", {}).items() if k != "n_trials"}
+        new = {k: v for k, v in _normalise(spec).items() if k != "n_trials"}
+        if old and old != new:
+            raise SearchSpaceMismatch(
+                f"study {name!r} was created for {old}, not {new}: its trials score another "
+                "objective. Pick another --study name or delete the old study")
     return study
 
 

@@ -88,3 +88,11 @@ def test_worker_reports_missing_study(tmp_path):
     # without --n-trials the worker tops the study up to its target (6)
     assert main(["--storage", _url(tmp_path), "--study", "exists"]) == 0
     assert len(optuna.load_study(study_name="exists", storage=_url(tmp_path)).trials) == 6
+
+
+def test_same_name_with_other_data_spec_is_refused(tmp_path):
+    open_study(_url(tmp_path), "s", SPACES["toy"], {"model": "toy", "n_rows": 100, "n_trials": 3})
+    # a larger trial target is a resume, not a conflict
+    open_study(_url(tmp_path), "s", SPACES["toy"], {"model": "toy", "n_rows": 100, "n_trials": 9})
+    with pytest.raises(SearchSpaceMismatch, match="was created for"):
+        open_study(_url(tmp_path), "s", SPACES["toy"], {"model": "toy", "n_rows": 200, "n_trials": 3})

@@ -1,0 +1,116 @@
+"""The whole ensemble run, stage by stage, into one ``Results`` (no claims, no files).
+
+    data -> base models (tune, OOF, refit) -> ensembles -> diversity -> business view
+         -> segments -> nested CV -> failure cases -> robustness -> model-specific features
+
+Every figure the ledger judges is computed here from this run's data and models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from systems.core.seeding import child_seed, rng
+from systems.ensemble import failure_cases, robustness, specific_features
+from systems.ensemble.base_models import ALL_MODELS, BaseModels, train_base_models
+from systems.ensemble.business import top_fraction_view
+from systems.ensemble.config import EnsembleConfig
+from systems.ensemble.data import Dataset, load_dataset
+from systems.ensemble.diversity import pairwise_table
+from systems.ensemble.ensembles import BLEND_MODELS, Ensembles, build_ensembles, stack
+from systems.ensemble.nested_cv import nested_cv
+from systems.ensemble.segments import segment_aucs
+from systems.ensemble.simplex import weights_from_uniforms
+from systems.ensemble.spaces import BASE_MODELS
+
+
+@dataclass
+class Results:
+    cfg: EnsembleConfig
+    ds: Dataset
+    base: BaseModels
+    ens: Ensembles
+    auc: dict[str, float] = field(default_factory=dict)          # model/approach -> test AUC
+    top10: dict[str, dict[str, float]] = field(default_factory=dict)
+    pairs: list[dict] = field(default_factory=list)
+    segments: list[dict] = field(default_factory=list)
+    nested: dict = field(default_factory=dict)
+    blend_split_auc: dict[str, float] = field(default_factory=dict)  # train / val / test
+    oracle_gain: float = 0.0
+    rf_seeds: dict[str, float] = field(default_factory=dict)
+    small: dict[str, float] = field(default_factory=dict)
+    degraded: dict[str, float] = field(default_factory=dict)
+    views: dict[str, float] = field(default_factory=dict)
+    sampler_check: dict[str, float] = field(default_factory=dict)
+
+
+def oracle_blend_gain(y, P, step: float = 0.02) -> float:
+    """max over a simplex grid of AUC(P w) - max_k AUC(p_k), weights fitted ON the test rows.
+
+    An upper bound for what any convex blend of these scores can gain here (a cheat by
+    design: it sees the labels it is scored on).
+    """
+    k = P.shape[1]
+    n = round(1 / step)
+    best = max(roc_auc_score(y, P[:, j]) for j in range(k))
+    top = best
+    for c in product(range(n + 1), repeat=k - 1):
+        if sum(c) <= n:
+            w = np.array([*c, n - sum(c)]) / n
+            top = max(top, roc_auc_score(y, P @ w))
+    return float(top - best)
+
+
+def sampler_check(seed: int, k: int = 3, n: int = 20_000) -> dict[str, float]:
+    """Mean and KS p-value (vs Beta(1, k-1)) of the blend-weight map on uniform inputs."""
+    from scipy import stats
+
+    w = weights_from_uniforms(rng(seed, "simplex-check").uniform(size=(n, k)))
+    return {"max_abs_mean_error": float(np.abs(w.mean(axis=0) - 1 / k).max()),
+            "ks_pvalue": float(stats.kstest(w[:, 0], stats.beta(1, k - 1).cdf).pvalue)}
+
+
+def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
+    log(f"data: {cfg.n_rows} {cfg.scenario} snapshots")
+    ds = load_dataset(cfg.n_rows, cfg.seed, cfg.test_fraction, cfg.scenario)
+    log(f"base models: tuning {cfg.model_trials} trials each, {cfg.n_folds}-fold OOF")
+    base = train_base_models(cfg, ds, storage)
+    log("ensembles: votes, stacking, Optuna blends")
+    ens = build_ensembles(cfg, ds, base, storage)
+    r = Results(cfg, ds, base, ens)
+    y = ds.y_test
+    r.auc = {n: float(roc_auc_score(y, base.test[n])) for n in ALL_MODELS}
+    r.auc.update({n: float(roc_auc_score(y, s)) for n, s in ens.test.items()})
+    r.top10 = {n: top_fraction_view(y, s) for n, s in
+               [("random_forest", base.test["random_forest"]), ("xgboost", base.test["xgboost"]),
+                *ens.test.items()]}
+    r.pairs = pairwise_table(y, {n: base.test[n] for n in BASE_MODELS})
+    scores = {n: base.test[n] for n in BASE_MODELS} | {"blend_penalised": ens.test["blend_penalised"]}
+    r.segments = segment_aucs(y, scores, ds.segments)
+
+    w = ens.weights["blend_penalised"]
+    train_in = np.column_stack([base.fitted[n].predict_proba(ds.X_train)[:, 1] for n in BLEND_MODELS])
+    B_oof, B_test = stack(base.oof, base.test, BLEND_MODELS)
+    r.blend_split_auc = {"train": float(roc_auc_score(ds.y_train, train_in @ w)),
+                         "val": float(roc_auc_score(ds.y_train, B_oof @ w)),
+                         "test": float(roc_auc_score(y, B_test @ w))}
+    r.oracle_gain = oracle_blend_gain(y, B_test)
+    log(f"nested CV: {cfg.nested_outer} x {cfg.nested_inner}")
+    r.nested = nested_cv(ds.X_train, ds.y_train, BLEND_MODELS, outer=cfg.nested_outer,
+                         inner=cfg.nested_inner, model_trials=cfg.nested_trials,
+                         blend_trials=cfg.blend_trials, n_estimators=cfg.n_estimators, seed=cfg.seed)
+    log("failure cases, robustness, model-specific features")
+    r.rf_seeds = failure_cases.rf_seeds(ds, cfg.n_estimators, cfg.seed)
+    small = load_dataset(cfg.small_rows, child_seed(cfg.seed, "small") % 10_000, cfg.test_fraction,
+                         cfg.scenario)
+    r.small = failure_cases.small_data(small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed)
+    r.degraded = robustness.degraded_blends(
+        y, B_test, {"blend_plain": ens.weights["blend_plain"], "blend_penalised": w},
+        column=BLEND_MODELS.index("xgboost"), drop=0.04, rng=rng(cfg.seed, "degrade"))
+    r.views = specific_features.compare_views(ds, cfg.n_estimators, cfg.seed)
+    r.sampler_check = sampler_check(cfg.seed)
+    return r
