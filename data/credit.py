@@ -188,9 +188,9 @@ def sample_week(
     region = rng.choice(REGIONS, size=n, p=REGION_P)
 
     dti_risk = dti.copy()
+    extra = rng.uniform(0.15, 0.30, n)  # drawn every week so toggling an event keeps the stream aligned
     if on("dti_policy"):
-        allowed = np.isin(purpose, POLICY_PURPOSES)
-        dti = dti + allowed * rng.uniform(0.15, 0.30, n)
+        dti = dti + np.isin(purpose, POLICY_PURPOSES) * extra
 
     shock = on("concept")
     # the sector shock: the bureau score loses most of its signal, utilization gains
@@ -206,8 +206,8 @@ def sample_week(
         - 0.3 * _z(months_employed, "months_employed")
         + 0.1 * _z(n_open, "n_open_accounts")
         + 0.45 * delinquencies
-        + np.vectorize(PURPOSE_LOGIT.get)(purpose)
-        + np.vectorize(EMPLOYMENT_LOGIT.get)(employment)
+        + pd.Series(purpose).map(PURPOSE_LOGIT).to_numpy()
+        + pd.Series(employment).map(EMPLOYMENT_LOGIT).to_numpy()
     )
     if shock:
         logit = logit + 1.6 * (employment == "self_employed")

@@ -25,12 +25,16 @@ def main(argv: list[str] | None = None) -> int:
         "make drift",
         __doc__ + "\nThe run writes OUT/drift/: ledger, timeline.png, detections.md, loop_log.md, ...",
     )
+    from threadpoolctl import threadpool_limits
+
     from systems.core.report import start_run
     from systems.drift.experiment import run_all
 
     with start_run("drift", cfg) as run:
         shutil.rmtree(run.out_dir / "state", ignore_errors=True)
-        run_all(cfg, run)
+        # small linear models: one BLAS thread each beats contending for shared cores
+        with threadpool_limits(1):
+            run_all(cfg, run)
     return 0
 
 

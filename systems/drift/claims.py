@@ -188,10 +188,10 @@ def dr07(m: dict, ev: list[str]) -> Claim:
         "gate_spread_failed",
         "gate_latency_failed",
         "cc_not_promoted",
-        "p95_latency_ms",
+        "p95_latency_under_100ms",
         "crash_registry_intact",
         "crash_trigger_kept",
-        "triggers",
+        "psi_triggers_with_features",
         "promotions",
         "rollback_ok",
     )
@@ -200,9 +200,11 @@ def dr07(m: dict, ev: list[str]) -> Claim:
         "PSI > 0.3 writes a trigger; retrain; validation suite; challenger promoted only if F1 > "
         "champion + 1%; each gate shown failing once",
         measured={k: m[k] for k in keys},
-        relations=[(k, ">=", 1) for k in keys if k not in ("p95_latency_ms",)]
-        + [("p95_latency_ms", "<", 100)],
-        unit="count / ms",
+        relations=[(k, ">=", 1) for k in keys],
+        unit="count (1 = yes)",
+        note="gates fail on deliberately broken challengers (shuffled labels, log-odds served as "
+        "probabilities, a constant model, a 120 ms sleep); the non-promotions come from the year's loop "
+        "and the demo; the measured p95 time is in latency.md (volatile, so not in the ledger)",
         evidence=ev,
     )
 

@@ -22,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from algorithms.metrics import at_threshold, roc_auc
 
@@ -85,11 +86,13 @@ def train(frame: pd.DataFrame, numeric, categorical, target: str = "default", se
         raise ValueError(f"training window has a single class in {target!r}; cannot fit a classifier")
     x, y = frame[list(numeric) + list(categorical)], frame[target].to_numpy()
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
-    oof = cross_val_predict(build_pipeline(numeric, categorical), x, y, cv=folds, method="predict_proba")[
-        :, 1
-    ]
+    # small problems: one BLAS thread is several times faster than fighting over shared cores
+    with threadpool_limits(1):
+        oof = cross_val_predict(build_pipeline(numeric, categorical), x, y, cv=folds, method="predict_proba")[
+            :, 1
+        ]
+        pipe = build_pipeline(numeric, categorical).fit(x, y)
     threshold, f1 = best_f1_threshold(y, oof)
-    pipe = build_pipeline(numeric, categorical).fit(x, y)
     return CreditModel(pipe, threshold, f1, roc_auc(y, oof), tuple(numeric), tuple(categorical))
 
 

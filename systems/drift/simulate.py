@@ -71,6 +71,7 @@ class Loop:
         self._install(frozen, year.reference, since=0)
         self.staged: dict | None = None
         self.cooldown_until = -1
+        self.cooled: set[str] = set()  # features of the last handled trigger, quiet during cooldown
         self.faulty_weeks: set[int] = set()
 
     def _install(self, model, train_frame, since: int) -> None:
@@ -94,7 +95,8 @@ class Loop:
         clean = report[~report["feature"].isin(faults)]
         drifted = clean[clean["psi"] > cfg.psi_retrain]
         busy = bool(self.queue.pending()) or self.staged is not None
-        if len(drifted) and not busy and t >= self.cooldown_until:
+        fresh = set(drifted["feature"]) - (self.cooled if t < self.cooldown_until else set())
+        if fresh and not busy:
             feats = {r.feature: round(float(r.psi), 4) for r in drifted.itertuples()}
             self.event(t, "trigger", reason="psi", id=self.queue.write(t, "psi", feats), features=feats)
         weeks_f1 = [w for w in sorted(champ_f1) if w >= self.champion_since]
@@ -102,7 +104,7 @@ class Loop:
             [champ_f1[w] for w in weeks_f1], self.champion.baseline_f1, cfg.f1_drop, cfg.consecutive
         )
         busy = bool(self.queue.pending()) or self.staged is not None
-        if len(alerts) and alerts[-1] and not busy:
+        if len(alerts) and alerts[-1] and not busy and t >= self.cooldown_until:
             since = weeks_f1[-cfg.consecutive]
             self.event(t, "trigger", reason="f1", id=self.queue.write(since, "f1", {}), since=since)
         if (t + 1) % cfg.schedule_every == 0:
@@ -167,6 +169,7 @@ class Loop:
             valid=ok,
         )
         self.queue.done(trig["id"], {"version": version, "valid": ok, "week": t})
+        self.cooled = set(trig["features"])
         if ok:
             self.staged = {
                 "version": version,
