@@ -7,7 +7,7 @@ input; the point of the scenario is that it can be recovered from the inputs any
 What is planted (shaped on purpose to show the story's effect)
 ---------------------------------------------------------------
 Customers
-    zip_cluster  z in {0..7}; clusters 0 and 1 are dense "shared-housing" areas
+    zip_cluster  z in {0..7}; clusters 0 and 1 (36% of customers) are dense "shared-housing" areas
                  (SHARED_BILL_ZIPS) where young customers are common.
     age          years; P(young | z in shared) = 0.55, elsewhere 0.22.
     age_group    young (< 30), middle (30-49), senior (>= 50) - the protected attribute.
@@ -15,7 +15,7 @@ Customers
     balance      lognormal, median rising with age (x1.6 per decade) and with the ZIP's
                  wealth level.
 The mechanism (legitimate behaviour that looks like fraud)
-    shared_bills ~ Bernoulli(p): p = 0.60 for young customers in shared-bill ZIPs,
+    shared_bills ~ Bernoulli(p): p = 0.70 for young customers in shared-bill ZIPs,
                  0.12 for young elsewhere, 0.03 for everyone else. Bill splitters make
                  ~14 extra small transfers a week (avg amount ~ $18 instead of ~ $60).
     So "new account + many transactions + small amounts" is common among young customers
@@ -76,8 +76,8 @@ def make_fraud(n: int, rng: np.random.Generator, fraud_rate: float = 0.04) -> pd
         raise ValueError(f"n must be >= 1, got {n}")
     if not 0 < fraud_rate < 0.5:
         raise ValueError(f"fraud_rate must be in (0, 0.5), got {fraud_rate}")
-    # shared-bill clusters are a quarter of the population
-    zip_p = np.array([0.14, 0.12] + [0.74 / (N_ZIPS - 2)] * (N_ZIPS - 2))
+    # shared-bill clusters hold a third of the population
+    zip_p = np.array([0.20, 0.16] + [0.64 / (N_ZIPS - 2)] * (N_ZIPS - 2))
     zip_cluster = rng.choice(N_ZIPS, size=n, p=zip_p)
     shared_zip = np.isin(zip_cluster, SHARED_BILL_ZIPS)
     young = rng.random(n) < np.where(shared_zip, 0.55, 0.22)
@@ -88,7 +88,7 @@ def make_fraud(n: int, rng: np.random.Generator, fraud_rate: float = 0.04) -> pd
     zip_wealth = np.linspace(-0.3, 0.5, N_ZIPS)[zip_cluster]
     balance = np.exp(7.2 + 0.047 * (age - 18) + zip_wealth + rng.normal(0, 0.8, n))
 
-    p_share = np.where(young & shared_zip, 0.60, np.where(young, 0.12, 0.03))
+    p_share = np.where(young & shared_zip, 0.70, np.where(young, 0.12, 0.03))
     shared_bills = rng.random(n) < p_share
     new_account = account_age < 365
     odds = fraud_rate / (1 - fraud_rate) * np.where(new_account, 2.0, 1.0)

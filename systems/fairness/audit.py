@@ -1,0 +1,107 @@
+"""The audit of any tabular binary classifier: train, measure, mitigate, choose, gate.
+
+    1. baseline  LightGBM on ``inputs``; cutoff at the validation alert rate
+    2. mitigate  ExponentiatedGradient(DemographicParity), ExponentiatedGradient(EqualizedOdds)
+                 on (up to ``eg_rows``) training rows; ThresholdOptimizer(FPR parity) and
+                 ThresholdOptimizer(equalized odds) on validation rows;
+                 plus any extra candidates the caller built (e.g. peer features)
+    3. choose    on VALIDATION rows: among mitigations the gate does not block, the one
+                 with the highest AUC (ties: lower FPR disparity); if every one is
+                 blocked, the one with the smallest equalized-odds difference
+    4. report    every candidate on TEST rows; the gate on the baseline and the choice
+
+Both the synthetic story and ``--data file.csv`` go through this function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from systems.fairness.evaluate import Evaluation, evaluate
+from systems.fairness.gate import GateResult, GateThresholds
+from systems.fairness.gate import evaluate as gate
+from systems.fairness.mitigate import Candidate, exponentiated_gradient, from_model, threshold_optimizer
+from systems.fairness.model import Split, alert_threshold, booster, miss_cost
+
+
+@dataclass
+class AuditData:
+    """All rows; ``inputs`` names the baseline's columns (X may hold more)."""
+
+    X: pd.DataFrame
+    y: np.ndarray
+    sensitive: pd.Series
+    inputs: list[str]
+    split: Split
+
+    def rows(self, part: str, limit: int | None = None):
+        """X, y, sensitive of one part; ``limit`` keeps its first rows (the split is shuffled)."""
+        idx = getattr(self.split, part)[:limit]
+        return self.X.iloc[idx], self.y[idx], self.sensitive.iloc[idx].reset_index(drop=True)
+
+
+@dataclass
+class AuditResult:
+    model: object
+    threshold: float
+    miss_cost: float
+    candidates: dict[str, Candidate]
+    val: dict[str, Evaluation]
+    test: dict[str, Evaluation]
+    chosen: str
+    gates: dict[str, GateResult] = field(default_factory=dict)
+
+
+def gate_thresholds(cfg) -> GateThresholds:
+    return GateThresholds(cfg.fpr_warn, cfg.fpr_critical, cfg.dpd_max, cfg.eod_max, cfg.eo_max,
+                          cfg.di_min, cfg.block_at)
+
+
+def choose(evals: dict[str, Evaluation], names: list[str], thresholds: GateThresholds) -> str:
+    """The selection rule of step 3 (applied to validation evaluations)."""
+    open_ = [n for n in names if gate(evals[n].disparity, thresholds).status != "block"]
+    if open_:
+        return max(open_, key=lambda n: (evals[n].auc, -evals[n].disparity.fpr_disparity))
+    return min(names, key=lambda n: evals[n].disparity.equalized_odds_difference)
+
+
+def fit_baseline(data: AuditData, cfg, seed: int):
+    X_tr, y_tr, _ = data.rows("train")
+    X_va, _, _ = data.rows("val")
+    model = booster(cfg.n_estimators, cfg.max_depth, seed).fit(X_tr[data.inputs], y_tr)
+    threshold = alert_threshold(model.predict_proba(X_va[data.inputs])[:, 1], cfg.alert_rate)
+    return model, threshold
+
+
+def run_audit(data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | None = None,
+              baseline=None) -> AuditResult:
+    """Steps 1-4 of the module docstring."""
+    model, threshold = baseline if baseline is not None else fit_baseline(data, cfg, seed)
+    cost = miss_cost(threshold)
+    X_tr, y_tr, s_tr = data.rows("train", cfg.eg_rows)
+    X_va, y_va, s_va = data.rows("val")
+    X_te, y_te, s_te = data.rows("test")
+    cands = {"baseline": from_model("baseline", model, threshold, data.inputs,
+                                    note=f"alert rate {cfg.alert_rate:g} -> threshold {threshold:.3f}")}
+    cands.update(extra or {})
+    eg_kw = dict(miss_cost=cost, n_estimators=cfg.mitigation_estimators, max_depth=cfg.max_depth,
+                 max_iter=cfg.eg_max_iter, eps=cfg.eg_eps, seed=seed)
+    steps = [("eg_demographic_parity", "dp"), ("eg_equalized_odds", "eo")]
+    for name, moment in tqdm(steps, desc="ExponentiatedGradient", leave=False):
+        cands[name] = exponentiated_gradient(name, moment, X_tr[data.inputs], y_tr, s_tr,
+                                             bound=cfg.eg_eps, **eg_kw)
+    cands["threshold_fpr_parity"] = threshold_optimizer(
+        "threshold_fpr_parity", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None, seed=seed)
+    cands["threshold_equalized_odds"] = threshold_optimizer(
+        "threshold_equalized_odds", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None,
+        seed=seed, constraints="equalized_odds")
+    val = {n: evaluate(c, X_va, y_va, s_va, cfg.min_group_size) for n, c in cands.items()}
+    test = {n: evaluate(c, X_te, y_te, s_te, cfg.min_group_size) for n, c in cands.items()}
+    thresholds = gate_thresholds(cfg)
+    chosen = choose(val, [n for n in cands if n != "baseline"], thresholds)
+    gates = {n: gate(test[n].disparity, thresholds) for n in ("baseline", chosen)}
+    return AuditResult(model, threshold, cost, cands, val, test, chosen, gates)
