@@ -1,0 +1,1 @@
+"""Hybrid RAG retrieval (the RAG story): see README.md."""

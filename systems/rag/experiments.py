@@ -1,0 +1,141 @@
+"""Retrieval experiments on the knowledge base: chunking, BM25 grid, configuration table, ablation.
+
+Split discipline: the BM25 grid and every ablation use the validation questions only; the
+test questions are fetched once (``TestSplit.get``), for the final configuration table,
+and the number of fetches is reported (RAG-16).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from systems.rag.answer import extract_answer, rouge_l
+from systems.rag.chunking import boundary_stats, fixed_chunks, sentences, truncation_loss
+from systems.rag.evaluate import paired_test, per_query, retrieval_composite, summary
+from systems.rag.keyword import BM25Index
+from systems.rag.retriever import roll_up
+
+K1_GRID = (1.2, 1.5, 2.0)      # the story's grid (RAG-04)
+B_GRID = (0.65, 0.75, 0.85)
+
+
+class TestSplit:
+    """Hands out the test questions and counts how often it was asked."""
+
+    def __init__(self, kb):
+        self._kb, self.touches = kb, 0
+
+    def get(self):
+        self.touches += 1
+        return self._kb.split("test")
+
+
+def gold_stats(kb, test_touches: int) -> dict[str, float]:
+    n = len(kb.questions)
+    out = {"n_gold": float(n), "test_touches": float(test_touches)}
+    for s in ("train", "validation", "test"):
+        out[f"{s}_fraction"] = len(kb.split(s)) / n
+    months = {s: [q.month for q in kb.split(s)] for s in ("train", "validation", "test")}
+    out["chronological"] = float(max(months["train"]) < min(months["validation"]) <= max(months["validation"])
+                                 < min(months["test"]))
+    return out
+
+
+def chunking_study(docs: dict[str, str], tokenizer, max_seq_length: int, main_chunks) -> dict[str, float]:
+    """RAG-01: what 512-token windows lose to the encoder, and boundary cases per overlap."""
+    fixed = [c for d, t in docs.items() for c in fixed_chunks(d, t, tokenizer, 512, 50)]
+    window = max_seq_length - 2   # CLS and SEP
+    unseen, total = 0, 0
+    for c in fixed:   # sentences that start beyond what the encoder reads of their chunk
+        offs = tokenizer(c.text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        cut_char = offs[window][0] if len(offs) > window else len(c.text) + 1
+        for a, _ in sentences(c.text):
+            total += 1
+            unseen += a >= cut_char
+    long_docs = {d: t for d, t in docs.items()
+                 if len(tokenizer(t, add_special_tokens=False)["input_ids"]) > 512}
+    spans = [(d, a, b) for d, t in long_docs.items() for a, b in sentences(t)]
+    stats = boundary_stats(long_docs, spans, tokenizer, 512, (25, 50, 100))
+    out = {"max_seq_length": float(max_seq_length),
+           "chunk_512_token_loss": truncation_loss(fixed, max_seq_length),
+           "chunk_512_unseen_sentence_share": unseen / total if total else 0.0,
+           "chunks_512": float(len(fixed)), "long_docs": float(len(long_docs)),
+           "boundary_cases": stats[0]["boundary_cases"],
+           "main_chunk_token_loss": truncation_loss(main_chunks, max_seq_length),
+           "main_chunk_max_tokens": float(max(c.n_tokens for c in main_chunks))}
+    for o in (25, 50, 100):
+        out[f"caught_{o}"] = stats[o]["caught"]
+        out[f"size_increase_{o}"] = stats[o]["size_increase"]
+    return out
+
+
+def bm25_rankings(bm25: BM25Index, doc_of, questions, depth: int = 20, k: int = 10) -> dict[str, list[str]]:
+    out = {}
+    for q in questions:
+        ids, s = bm25.search(q.text, depth)
+        out[q.qid] = [d for d, _ in roll_up(ids, s, doc_of)][:k]
+    return out
+
+
+def bm25_grid(texts, doc_of, questions, depth: int = 20) -> list[dict]:
+    """Recall@10 (and MRR) of BM25 for every (k1, b) of the story's grid."""
+    qrels = {q.qid: q.relevance for q in questions}
+    rows = []
+    for k1 in K1_GRID:
+        for b in B_GRID:
+            bm = BM25Index(k1=k1, b=b).fit(texts)
+            m = summary(per_query(bm25_rankings(bm, doc_of, questions, depth), qrels))
+            rows.append({"k1": k1, "b": b, "recall_at_10": m["recall_at_10"], "mrr": m["mrr"]})
+    return rows
+
+
+def best_of_grid(rows: list[dict], default: tuple[float, float] = (1.2, 0.75)) -> dict:
+    """Highest validation recall@10; ties go to higher MRR, then to the default (no evidence to move)."""
+    return max(enumerate(rows), key=lambda ir: (ir[1]["recall_at_10"], ir[1]["mrr"],
+                                                (ir[1]["k1"], ir[1]["b"]) == default, -ir[0]))[1]
+
+
+def evaluate_modes(retriever, questions, modes, answers: bool = True) -> dict[str, dict]:
+    """Per-mode per-query scores (and extractive-answer ROUGE-L) over ``questions``."""
+    qrels = {q.qid: q.relevance for q in questions}
+    out = {}
+    for mode in modes:
+        ranks, rouge = {}, []
+        for q in sorted(questions, key=lambda q: q.qid):
+            res = retriever.search(q.text, mode, k=10)
+            ranks[q.qid] = [d for d, _ in res.docs]
+            if answers:
+                rouge.append(rouge_l(extract_answer(q.text, [retriever.texts[c] for c in res.chunks[:3]]),
+                                     q.answer))
+        scores = per_query(ranks, qrels)
+        if answers:
+            scores["rouge_l"] = np.asarray(rouge)
+        out[mode] = scores
+    return out
+
+
+def table_rows(per_mode: dict[str, dict], questions) -> list[dict]:
+    """One row per mode: means over all questions, plus NDCG@10 by question kind."""
+    qids = sorted(q.qid for q in questions)
+    kind = {q.qid: q.kind for q in questions}
+    rows = []
+    for mode, s in per_mode.items():
+        m = summary(s)
+        row = {"config": mode, "n": len(qids), "recall_at_5": m["recall_at_5"],
+               "recall_at_10": m["recall_at_10"],
+               "mrr": m["mrr"], "ndcg_at_10": m["ndcg_at_10"], "composite_retrieval": retrieval_composite(m)}
+        if "rouge_l" in m:
+            row["rouge_l_extractive"] = m["rouge_l"]
+        for k in ("exact", "paraphrase", "mixed"):
+            mask = np.array([kind[q] == k for q in qids])
+            row[f"ndcg_{k}"] = float(s["ndcg_at_10"][mask].mean()) if mask.any() else float("nan")
+        rows.append(row)
+    return rows
+
+
+def significance(per_mode: dict[str, dict], a: str, b: str) -> dict[str, float]:
+    out = {}
+    for metric in ("ndcg_at_10", "recall_at_5", "mrr"):
+        t = paired_test(per_mode[a][metric], per_mode[b][metric])
+        out |= {f"{metric}_{k}": v for k, v in t.items()}
+    return out

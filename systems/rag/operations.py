@@ -1,0 +1,162 @@
+"""Serving experiments: latency per stage, embedding throughput, fallbacks, blue-green swaps.
+
+Latency (RAG-11): each query runs the hybrid path twice, dense and BM25 one after the
+other, then concurrently in two threads (FAISS, numpy and torch release the GIL during
+their kernels, so the two can overlap); p50/p95 of every stage and of the whole call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from systems.rag.keyword import BM25Index
+from systems.rag.lifecycle import IndexSlots
+from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normalise
+
+
+def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[dict], dict[str, float]]:
+    """Rows of p50/p95 ms per stage for sequential and concurrent hybrid search."""
+    retriever.search(queries[0], "hybrid")   # warm-up: thread pool, first FAISS call
+    samples = {"sequential": {}, "concurrent": {}}
+    for q in queries:
+        for name, conc in (("sequential", False), ("concurrent", True)):
+            t = retriever.search(q, "hybrid", concurrent=conc).timings
+            for stage, v in t.items():
+                samples[name].setdefault(stage, []).append(1e3 * v)
+    rows, flat = [], {}
+    for name, stages in samples.items():
+        for stage, v in stages.items():
+            p50, p95 = float(np.percentile(v, 50)), float(np.percentile(v, 95))
+            rows.append({"path": name, "stage": stage, "p50_ms": p50, "p95_ms": p95, "n": len(v)})
+            flat[f"{name}_{stage}_p50_ms"], flat[f"{name}_{stage}_p95_ms"] = p50, p95
+    return rows, flat
+
+
+def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> dict[str, float]:
+    """Docs/s batched vs one at a time on the same texts, and single-query encode latency."""
+    model = encoder.model
+    model.encode(texts[:2], show_progress_bar=False)
+    t0 = time.perf_counter()
+    model.encode(texts, batch_size=len(texts), show_progress_bar=False)
+    batched = len(texts) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for t in texts:
+        model.encode([t], batch_size=1, show_progress_bar=False)
+    single = len(texts) / (time.perf_counter() - t0)
+    lat = []
+    for q in queries:
+        t0 = time.perf_counter()
+        model.encode([q], batch_size=1, show_progress_bar=False)
+        lat.append(1e3 * (time.perf_counter() - t0))
+    return {"docs_per_s_batched": batched, "docs_per_s_single": single, "batch_speedup": batched / single,
+            "query_ms_p50": float(np.median(lat)), "query_ms_p95": float(np.percentile(lat, 95)),
+            "hours_for_2m_docs_batched_here": 2e6 / batched / 3600}
+
+
+class _Broken:
+    def __init__(self, what: str):
+        self.what = what
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise RuntimeError(f"{self.what} is down (injected failure)")
+        return fail
+
+
+def fallback_drill(retriever: HybridRetriever, popular_query: str, novel_query: str) -> dict[str, float]:
+    """Inject each failure of the chain and record what the user gets."""
+    out = {}
+    enc, bm = retriever.encoder, retriever.bm25
+    popular = retriever.popular
+    try:
+        retriever.encoder = _Broken("dense encoder")
+        res = retriever.search(novel_query, "hybrid")
+        out["dense_down_served_by_bm25"] = float(res.mode == "bm25_fallback" and len(res.docs) > 0)
+        retriever.bm25 = _Broken("bm25")
+        retriever.popular = {normalise(popular_query): [("cached-answer", 1.0)]} | popular
+        res = retriever.search(popular_query, "hybrid")
+        out["both_down_served_popular"] = float(res.mode == "popular")
+        try:
+            retriever.search(novel_query, "hybrid")
+            out["both_down_novel_clear_error"] = 0.0
+        except RetrievalUnavailable as err:
+            out["both_down_novel_clear_error"] = float("both retrievers failed" in str(err))
+        retriever.encoder = enc
+        res = retriever.search(novel_query, "hybrid")
+        out["bm25_down_served_by_dense"] = float(res.mode == "dense_fallback" and len(res.docs) > 0)
+    finally:
+        retriever.encoder, retriever.bm25, retriever.popular = enc, bm, popular
+    return out
+
+
+class _Snapshot:
+    """A keyword index plus a completeness marker written last (what a reader must see set)."""
+
+    def __init__(self, docs: dict[str, str], delay: float):
+        self.ready = False
+        self.ids = list(docs)
+        time.sleep(delay)                     # widen the build window the readers race against
+        self.bm25 = BM25Index().fit(list(docs.values()))
+        self.ready = True
+
+    def search(self, query: str) -> list[str]:
+        if not self.ready:
+            raise RuntimeError("half-built index read")
+        ids, _ = self.bm25.search(query, 5)
+        return [self.ids[i] for i in ids]
+
+
+def swap_drill(docs: dict[str, str], n_swaps: int = 5, n_readers: int = 3, delay: float = 0.02
+               ) -> dict[str, float]:
+    """Readers query during repeated blue-green swaps, then the same with an in-place rebuild."""
+    slots = IndexSlots(lambda d: _Snapshot(d, delay), docs, max_pending=1)
+    counts = {"queries": 0, "failed": 0}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def reader(get_index):
+        while not stop.is_set():
+            try:
+                get_index().search("copay mail order")
+                key = "queries"
+            except Exception:  # noqa: BLE001 - every failure is counted
+                key = "failed"
+            with lock:
+                counts[key] += 1
+
+    threads = [threading.Thread(target=reader, args=(slots.current,)) for _ in range(n_readers)]
+    for t in threads:
+        t.start()
+    for i in range(n_swaps):
+        slots.queue_update(f"new-{i}", f"zyxword{i} newly added policy text")
+        slots.rebuild()
+    stop.set()
+    for t in threads:
+        t.join()
+    visible = float(slots.current().search(f"zyxword{n_swaps - 1}")[:1] == [f"new-{n_swaps - 1}"])
+    out = {"blue_green_queries": float(counts["queries"]), "blue_green_failed": float(counts["failed"]),
+           "swaps": float(slots.swaps), "update_visible_after_swap": visible}
+    holder = {"index": _Snapshot(docs, 0.0)}     # control: rebuild in place, readers share it
+    counts.update(queries=0, failed=0)
+    stop.clear()
+
+    def rebuild_in_place(d):
+        idx = holder["index"]
+        idx.ready = False
+        time.sleep(delay)
+        idx.bm25, idx.ids = BM25Index().fit(list(d.values())), list(d)
+        idx.ready = True
+
+    threads = [threading.Thread(target=reader, args=(lambda: holder["index"],)) for _ in range(n_readers)]
+    for t in threads:
+        t.start()
+    for _ in range(n_swaps):
+        rebuild_in_place(docs)
+    stop.set()
+    for t in threads:
+        t.join()
+    out["in_place_failed"] = float(counts["failed"])
+    return out

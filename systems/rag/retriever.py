@@ -1,0 +1,184 @@
+"""The hybrid retriever: dense + BM25 over chunks, RRF fusion, optional rerank, doc roll-up.
+
+    query -> [encode -> FAISS top-20]  ||  [BM25 top-20]      (run concurrently)
+          -> RRF (k = 60) -> optional rerank of the top 50 -> chunk -> document roll-up
+
+Roll-up: a document's score is the MAX over its chunks' scores (one strong passage makes
+a document relevant; summing would favour long documents with many weak chunks).
+
+Fallback chain (RAG-12), per query:
+
+    dense raises            -> BM25 results alone              (mode "bm25_fallback")
+    dense and BM25 raise    -> the cached popular answer, if the normalised query has one
+    otherwise               -> RetrievalUnavailable naming both failures
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from systems.rag.rrf import rrf
+
+MAX_QUERY_CHARS = 2000
+
+
+class RetrievalUnavailable(RuntimeError):
+    """Both retrievers failed and no cached popular answer exists for the query."""
+
+
+def check_query(query: str) -> str:
+    """The query stripped; empty queries are an error, over-long ones are cut (and reported)."""
+    if not isinstance(query, str):
+        raise TypeError(f"query must be a string, got {type(query).__name__}")
+    q = query.strip()
+    if not q:
+        raise ValueError("empty query: type a question (the query was empty or only whitespace)")
+    return q[:MAX_QUERY_CHARS]
+
+
+def normalise(query: str) -> str:
+    """The cache-key form of a query: lower case, single spaces, no trailing punctuation."""
+    return " ".join(query.lower().split()).rstrip("?!. ")
+
+
+@dataclass
+class Result:
+    docs: list[tuple[str, float]]          # (doc_id, score), best first
+    mode: str                              # bm25 | dense | hybrid | hybrid_rerank | *_fallback | popular
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage
+    chunks: list[int] = field(default_factory=list)           # chunk ids behind the ranking
+
+
+def roll_up(chunk_ids, scores, doc_of: list[str]) -> list[tuple[str, float]]:
+    """Document ranking from chunk results: max chunk score per document, best first."""
+    best: dict[str, float] = {}
+    for c, s in zip(chunk_ids, scores, strict=True):
+        if c < 0:
+            continue
+        d = doc_of[int(c)]
+        if d not in best or s > best[d]:
+            best[d] = float(s)
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+class HybridRetriever:
+    """Search chunks with any of four modes and return documents.
+
+    Parameters
+    ----------
+    texts : list of str            chunk texts, shape (n_chunks,)
+    doc_of : list of str           document id of each chunk
+    encoder : Encoder-like         ``encode(list[str]) -> (n, dim)`` unit vectors
+    dense : DenseIndex             fitted on the chunk vectors
+    bm25 : BM25Index               fitted on the chunk texts
+    reranker : object or None      ``score(query, texts) -> ndarray`` (higher is better)
+    """
+
+    def __init__(self, texts, doc_of, encoder, dense, bm25, reranker=None, depth: int = 20,
+                 rrf_k: float = 60.0, rerank_top: int = 50, popular: dict | None = None,
+                 embed_cache=None):
+        if not texts:
+            raise ValueError("the corpus is empty: nothing to retrieve from")
+        self.texts, self.doc_of = list(texts), list(doc_of)
+        self.encoder, self.dense, self.bm25, self.reranker = encoder, dense, bm25, reranker
+        self.depth, self.rrf_k, self.rerank_top = depth, rrf_k, rerank_top
+        self.popular = popular or {}
+        self.embed_cache = embed_cache
+        self._pool = ThreadPoolExecutor(max_workers=2)
+
+    def _dense(self, query: str, t: dict) -> list[int]:
+        t0 = time.perf_counter()
+        key = normalise(query)
+        qv = None if self.embed_cache is None else self.embed_cache.get(key)
+        if qv is None:
+            qv = self.encoder.encode_query(query)
+            if self.embed_cache is not None:
+                self.embed_cache.put(key, qv)
+        t1 = time.perf_counter()
+        _, ids = self.dense.search(qv, self.depth)
+        t["encode"], t["faiss"] = t1 - t0, time.perf_counter() - t1
+        return [int(i) for i in ids[0] if i >= 0]
+
+    def _bm25(self, query: str, t: dict) -> list[int]:
+        t0 = time.perf_counter()
+        ids, _ = self.bm25.search(query, self.depth)
+        t["bm25"] = time.perf_counter() - t0
+        return [int(i) for i in ids]
+
+    def _retrieve_both(self, query: str, t: dict, concurrent: bool):
+        if concurrent:
+            fd = self._pool.submit(self._dense, query, t)
+            fb = self._pool.submit(self._bm25, query, t)
+            outs = []
+            for f in (fd, fb):
+                try:
+                    outs.append(f.result())
+                except Exception as err:  # noqa: BLE001 - a failure is data for the fallback chain
+                    outs.append(err)
+            return outs
+        outs = []
+        for fn in (self._dense, self._bm25):
+            try:
+                outs.append(fn(query, t))
+            except Exception as err:  # noqa: BLE001
+                outs.append(err)
+        return outs
+
+    def search(self, query: str, mode: str = "hybrid", k: int = 10, concurrent: bool = True) -> Result:
+        """Top-``k`` documents for ``query`` (see the module docstring for modes and fallbacks)."""
+        if mode not in ("bm25", "dense", "hybrid", "hybrid_rerank"):
+            raise ValueError(f"unknown mode {mode!r}; use bm25, dense, hybrid or hybrid_rerank")
+        if mode == "hybrid_rerank" and self.reranker is None:
+            raise ValueError("mode 'hybrid_rerank' needs a reranker (give --reranker-path)")
+        q = check_query(query)
+        t: dict[str, float] = {}
+        start = time.perf_counter()
+        if mode == "bm25":
+            ids = self._bm25(q, t)
+            return self._finish(ids, None, mode, t, start, k)
+        if mode == "dense":
+            ids = self._dense(q, t)
+            return self._finish(ids, None, mode, t, start, k)
+        t0 = time.perf_counter()
+        dense_ids, bm25_ids = self._retrieve_both(q, t, concurrent)
+        t["retrieve"] = time.perf_counter() - t0
+        if isinstance(dense_ids, Exception) and isinstance(bm25_ids, Exception):
+            key = normalise(q)
+            if key in self.popular:
+                return Result(list(self.popular[key]), "popular", t)
+            raise RetrievalUnavailable(
+                f"both retrievers failed (dense: {dense_ids!r}; bm25: {bm25_ids!r}) and no cached "
+                "answer exists for this query; retry later or check the index files")
+        if isinstance(dense_ids, Exception):
+            return self._finish(bm25_ids, None, "bm25_fallback", t, start, k)
+        if isinstance(bm25_ids, Exception):
+            return self._finish(dense_ids, None, "dense_fallback", t, start, k)
+        t0 = time.perf_counter()
+        fused = rrf([dense_ids, bm25_ids], k=self.rrf_k, top_n=self.depth)
+        t["rrf"] = time.perf_counter() - t0
+        ids, scores = [c for c, _ in fused], [s for _, s in fused]
+        if mode == "hybrid_rerank":
+            t0 = time.perf_counter()
+            ids = ids[:self.rerank_top]
+            scores = list(self.reranker.score(q, [self.texts[i] for i in ids]))
+            t["rerank"] = time.perf_counter() - t0
+        return self._finish(ids, scores, mode, t, start, k)
+
+    def _finish(self, ids, scores, mode, t, start, k) -> Result:
+        if scores is None:   # a single list: its rank order is the score
+            scores = [-r for r in range(len(ids))]
+        docs = roll_up(ids, scores, self.doc_of)[:k]
+        t["total"] = time.perf_counter() - start
+        return Result(docs, mode, t, list(ids))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
+
+
+def rankings(retriever: HybridRetriever, queries: dict[str, str], mode: str, k: int = 10
+             ) -> dict[str, list[str]]:
+    """Document rankings for every query id."""
+    return {qid: [d for d, _ in retriever.search(q, mode, k).docs] for qid, q in queries.items()}
+

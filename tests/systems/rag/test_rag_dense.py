@@ -1,0 +1,63 @@
+"""FAISS indexes: Flat equals brute force, IVF with every cell probed equals Flat, the nlist rule, files."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from systems.rag.dense import DenseIndex, nlist_rule, recall_vs_exact, train_sample_size
+from systems.rag.ivf_sweep import clustered_vectors, sweep
+
+
+@pytest.fixture
+def vecs():
+    return clustered_vectors(2000, 32, 20, 1.0, np.random.default_rng(0))
+
+
+def test_flat_matches_numpy(vecs):
+    q = vecs[:5]
+    scores, ids = DenseIndex("flat").fit(vecs).search(q, 10)
+    ref = q @ vecs.T
+    ref_ids = np.argsort(-ref, axis=1)[:, :10]
+    assert_allclose(scores, np.take_along_axis(ref, ref_ids, 1), rtol=1e-5, err_msg="faiss vs numpy scores")
+    assert recall_vs_exact(ids, ref_ids) == 1.0
+
+
+def test_ivf_all_cells_is_exact_and_fewer_cells_lose_recall(vecs):
+    flat_ids = DenseIndex("flat").fit(vecs).search(vecs[:50], 10)[1]
+    ivf = DenseIndex("ivf", nlist=32, nprobe=32).fit(vecs)
+    assert recall_vs_exact(ivf.search(vecs[:50], 10)[1], flat_ids) == 1.0
+    ivf.set_nprobe(1)
+    assert recall_vs_exact(ivf.search(vecs[:50], 10)[1], flat_ids) < 1.0
+
+
+@pytest.mark.parametrize(("n", "expected"), [(1, 1), (100, 2), (2000, 32), (50_000, 128), (2_000_000, 256)])
+def test_nlist_rule(n, expected):
+    assert nlist_rule(n) == expected
+    assert train_sample_size(n, expected) <= n
+
+
+def test_save_load_and_missing_file(vecs, tmp_path):
+    ivf = DenseIndex("ivf", nlist=16, nprobe=4).fit(vecs)
+    ivf.save(tmp_path / "x.faiss")
+    back = DenseIndex.load(tmp_path / "x.faiss")
+    back.set_nprobe(4)
+    assert np.array_equal(back.search(vecs[:3], 5)[1], ivf.search(vecs[:3], 5)[1])
+    with pytest.raises(FileNotFoundError, match="not found; build it first"):
+        DenseIndex.load(tmp_path / "missing.faiss")
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="non-empty"):
+        DenseIndex("flat").fit(np.zeros((0, 8), dtype=np.float32))
+    with pytest.raises(ValueError, match="unknown index kind"):
+        DenseIndex("hnsw").fit(np.ones((4, 8), dtype=np.float32))
+    with pytest.raises(ValueError, match="empty corpus"):
+        nlist_rule(0)
+
+
+def test_small_sweep_rows():
+    rows = sweep(3000, 40, nlists=(16, 32), nprobes=(1, 32), dim=16, seed=0)
+    assert rows[0]["nlist"] == 0 and len(rows) == 5
+    by = {(r["nlist"], r["nprobe"]): r for r in rows}
+    assert by[(32, 32)]["recall_at_10"] == 1.0 and by[(32, 32)]["searched_fraction"] == pytest.approx(1.0)
+    assert by[(32, 1)]["searched_fraction"] < by[(16, 1)]["searched_fraction"] + 0.05

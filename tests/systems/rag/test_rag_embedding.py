@@ -1,0 +1,60 @@
+"""Embedding cache: keyed by model tag + text hash, persisted on disk, unit vectors out."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from systems.rag.embedding import Encoder, PrecomputedQueries
+
+
+class CountingModel:
+    def __init__(self):
+        self.seen = []
+
+    def encode(self, texts, batch_size=None, show_progress_bar=False):
+        self.seen += list(texts)
+        return np.array([[len(t), 1.0, 2.0] for t in texts], dtype=np.float32)
+
+
+def test_cache_hits_skip_the_model_and_persist(tmp_path):
+    m = CountingModel()
+    enc = Encoder(m, tag="m1", cache_dir=tmp_path, progress=False)
+    a = enc.encode(["alpha", "beta", "alpha"])
+    assert m.seen == ["alpha", "beta"] and enc.encoded_ == 2
+    assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-6)
+    enc.encode(["beta"])
+    assert m.seen == ["alpha", "beta"]
+    m2 = CountingModel()
+    again = Encoder(m2, tag="m1", cache_dir=tmp_path, progress=False).encode(["alpha", "beta"])
+    assert m2.seen == [] and np.array_equal(again, a[:2])
+    Encoder(m2, tag="other-model", cache_dir=tmp_path, progress=False).encode(["alpha"])
+    assert m2.seen == ["alpha"], "a different model tag must not reuse vectors"
+
+
+def test_torn_cache_file_is_ignored(tmp_path):
+    Encoder(CountingModel(), tag="m", cache_dir=tmp_path, progress=False).encode(["a", "b"])
+    for f in tmp_path.glob("*.keys.json"):
+        f.write_text('["only-one-key"]')
+    m = CountingModel()
+    Encoder(m, tag="m", cache_dir=tmp_path, progress=False).encode(["a"])
+    assert m.seen == ["a"]
+
+
+def test_empty_input_and_uncached_path(tmp_path):
+    enc = Encoder(CountingModel(), cache_dir=None, progress=False)
+    with pytest.raises(ValueError, match="empty"):
+        enc.encode([])
+    assert enc.encode(["x"], cache=False).shape == (1, 3)
+    assert enc.encode_query("query").shape == (1, 3)
+
+
+def test_precomputed_queries_match_and_fall_back():
+    m = CountingModel()
+    enc = Encoder(m, cache_dir=None, progress=False)
+    pq = PrecomputedQueries(enc, ["q one", "q two"])
+    assert_allclose(pq.encode_query("q one"), enc.encode_query("q one"), rtol=1e-6)
+    n = len(m.seen)
+    pq.encode_query("q two")
+    assert len(m.seen) == n
+    pq.encode_query("unseen")
+    assert m.seen[-1] == "unseen"

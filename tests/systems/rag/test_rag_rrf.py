@@ -1,0 +1,40 @@
+"""RRF: the story's worked example (RAG-05) and the fusion rules."""
+
+import pytest
+from numpy.testing import assert_allclose
+
+from systems.rag.rrf import rrf
+
+
+def test_story_worked_example():
+    # dense returns A, B; BM25 returns B, C (follow-up 13 of the story)
+    fused = rrf([["A", "B"], ["B", "C"]], k=60)
+    assert [d for d, _ in fused] == ["B", "A", "C"]
+    got = dict(fused)
+    assert_allclose([got["A"], got["B"], got["C"]], [1 / 61, 1 / 62 + 1 / 61, 1 / 62], rtol=1e-12)
+    assert round(got["A"], 4) == 0.0164 and round(got["B"], 4) == 0.0325
+    # the story prints C = 0.0159; 1/62 rounds to 0.0161 (0.0159 would be 1/63)
+    assert round(got["C"], 4) == 0.0161
+
+
+def test_top_n_cuts_each_list_and_k_flattens():
+    long = [f"d{i}" for i in range(30)]
+    fused = dict(rrf([long], k=60, top_n=20))
+    assert len(fused) == 20 and "d20" not in fused
+    low, high = dict(rrf([["a", "b"]], k=1)), dict(rrf([["a", "b"]], k=1000))
+    assert low["a"] / low["b"] > high["a"] / high["b"]
+
+
+def test_ties_keep_first_appearance():
+    assert [d for d, _ in rrf([["x"], ["y"]])] == ["x", "y"]
+
+
+@pytest.mark.parametrize("k", [0, -1])
+def test_bad_k(k):
+    with pytest.raises(ValueError, match="k must be > 0"):
+        rrf([["a"]], k=k)
+
+
+def test_duplicate_in_list_is_an_error():
+    with pytest.raises(ValueError, match="twice"):
+        rrf([["a", "a"]])
