@@ -6,7 +6,7 @@ Objective (half mean squared error, so the gradient has no stray factor 2)
     grad f_B(w) = (1/m) * X_B^T (X_B w - y_B)      shape (n_features,)
 
 The intercept is handled by appending a column of ones to X (its weight is the last
-entry of ``w``); it is regularised like nothing else, because nothing is regularised.
+entry of ``w``); there is no penalty term, so it needs no special treatment.
 
 Momentum convention (used everywhere in this module)
 ----------------------------------------------------
