@@ -115,7 +115,7 @@ def run(run, cfg) -> None:
     for name, value in measured.items():
         run.metric(name, value, scope="svm")
     # round-off floor for "PSD": eigenvalues of an n x n Gram are exact to ~ n * eps * max|K|
-    psd_floor = -1e-9 * n
+    psd_floor = float(f"{-1e-9 * n:.3g}")
     run.add(Claim(
         id="AL-02",
         statement="The soft-margin SVM dual (w = sum alpha_i y_i x_i, sum alpha_i y_i = 0, 0 <= alpha <= C) "
