@@ -27,7 +27,7 @@ from systems.core.seeding import rng
 from systems.core.timing import measure
 
 N_SAMPLES, D_IN, D_OUT, HIDDEN_LAYERS = 16, 8, 4, 2
-WIDTHS = {"quick": (4, 8, 16, 32, 64), "full": (4, 8, 16, 32, 64, 128, 256)}
+WIDTHS = {"quick": (4, 8, 16, 32, 64), "full": (4, 8, 16, 32, 64, 96, 128)}
 DEPTHS = (4, 8, 16, 32, 64)
 DEPTH_WIDTH = 16
 
