@@ -12,6 +12,7 @@ writes reports/fairness_csv/ (same audit, no story claims).
 from __future__ import annotations
 
 import sys
+import warnings
 
 import pandas as pd
 
@@ -56,7 +57,7 @@ def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
         for row in g.checks:
             row["model"] = name
         run.write_table(g.checks, f"gate_{name}.md")
-    undefined = undefined_rates(result.test["baseline"].table)
+    undefined = undefined_rates(result.test["baseline"].table) + result.skipped
     if undefined:
         lines += ["## Undefined rates", "", *[f"- {u}" for u in undefined], ""]
         print("note: " + "; ".join(undefined), flush=True)
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg = parse_config(FairnessConfig, _argv(sys.argv[1:] if argv is None else argv),
                        "python -m systems.fairness", DESCRIPTION)
     seed_everything(cfg.seed)
+    # fairlearn 0.15 trips pandas deprecation warnings on every iteration; they are not ours to fix
+    warnings.filterwarnings("ignore", module=r"fairlearn\..*")
     if cfg.data is None:
         story(cfg)
         return 0

@@ -54,6 +54,17 @@ class AuditResult:
     test: dict[str, Evaluation]
     chosen: str
     gates: dict[str, GateResult] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def degenerate_groups(y, sensitive: pd.Series) -> list[str]:
+    """Groups whose rows hold a single class (no positives, or no negatives)."""
+    frame = pd.DataFrame({"y": np.asarray(y), "g": np.asarray(sensitive)})
+    out = []
+    for g, ys in frame.groupby("g")["y"]:
+        if ys.nunique() < 2:
+            out.append(f"group {g} has {'no positives' if ys.iloc[0] == 0 else 'no negatives'}")
+    return out
 
 
 def gate_thresholds(cfg) -> GateThresholds:
@@ -94,14 +105,19 @@ def run_audit(data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | Non
     for name, moment in tqdm(steps, desc="ExponentiatedGradient", leave=False):
         cands[name] = exponentiated_gradient(name, moment, X_tr[data.inputs], y_tr, s_tr,
                                              bound=cfg.eg_eps, **eg_kw)
-    cands["threshold_fpr_parity"] = threshold_optimizer(
-        "threshold_fpr_parity", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None, seed=seed)
-    cands["threshold_equalized_odds"] = threshold_optimizer(
-        "threshold_equalized_odds", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None,
-        seed=seed, constraints="equalized_odds")
+    skipped = degenerate_groups(y_va, s_va)
+    if skipped:
+        skipped = [f"ThresholdOptimizer skipped: {m} in the validation rows, so no threshold can be fitted "
+                   "for it" for m in skipped]
+    else:
+        cands["threshold_fpr_parity"] = threshold_optimizer(
+            "threshold_fpr_parity", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None, seed=seed)
+        cands["threshold_equalized_odds"] = threshold_optimizer(
+            "threshold_equalized_odds", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None,
+            seed=seed, constraints="equalized_odds")
     val = {n: evaluate(c, X_va, y_va, s_va, cfg.min_group_size) for n, c in cands.items()}
     test = {n: evaluate(c, X_te, y_te, s_te, cfg.min_group_size) for n, c in cands.items()}
     thresholds = gate_thresholds(cfg)
     chosen = choose(val, [n for n in cands if n != "baseline"], thresholds)
     gates = {n: gate(test[n].disparity, thresholds) for n in ("baseline", chosen)}
-    return AuditResult(model, threshold, cost, cands, val, test, chosen, gates)
+    return AuditResult(model, threshold, cost, cands, val, test, chosen, gates, skipped)

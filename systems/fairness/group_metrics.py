@@ -38,7 +38,8 @@ def wilson_interval(k, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
         p = k / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
+    # clip: at p = 0 or 1 rounding can put an end a hair outside [0, 1]
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
 def _counts(y_true, y_pred) -> dict[str, int]:
