@@ -1,0 +1,225 @@
+"""One function per claim id: the story's figures (with their source) next to what this run
+measured. Verdicts are computed by ``systems.core.ledger.verdict``; tolerances were set
+before the first run and are not tuned to pass.
+
+Sources: S000 = seeds/000_df41c2894197819b.txt, S003 = seeds/003_924875e4a5d4a6bf.txt.
+"""
+
+from __future__ import annotations
+
+from systems.core.ledger import Claim, Recompute, Tolerance
+
+SYNTHETIC = ("the data are synthetic and the generator plants the story's base rates and a "
+             "signal strength near its AUC (data/churn.py), so matching figures shows the pipeline "
+             "recovers planted signal, not that a real business behaves this way")
+
+
+def ch01(rates: dict) -> Claim:
+    # S000 Q1: 50,000+ users, ~5% churn within 30 days; S003 Q1: 100K customers, 27% churn
+    return Claim(
+        "CH-01", "Scenarios: saas 50,000 users with ~5% 30-day churn; telecom 100,000 customers "
+        "with 27% churn (both measured on full-size generated tables)",
+        claimed={"saas_churn_rate": 0.05, "telecom_churn_rate": 0.27, "saas_n": 50_000, "telecom_n": 100_000},
+        measured=rates, tolerance=Tolerance(rel=0.1), unit="fraction / rows",
+        note="the generator solves its intercept for these rates, so this checks the generator only")
+
+
+def ch02(s: dict, evidence: list[str]) -> Claim:
+    # S000 Q1: missing values in 30% of records, inconsistent timestamps, pandera + cohort imputation
+    imp = s["imputation"]
+    return Claim(
+        "CH-02", "saas: ~30% of records have a missing value and timestamps come in mixed formats; "
+        "schema validation plus cohort-based imputation handles it (AUC: cohort vs global median)",
+        claimed={"raw_missing_share": 0.30},
+        measured={"raw_missing_share": s["raw_missing_share"],
+                  "n_quarantined": s["validation"]["n_quarantined"],
+                  "n_timestamp_formats": sum(1 for k in s["validation"]["timestamp_formats"]
+                                             if k not in ("missing", "unknown_format")),
+                  "auc_cohort_lightgbm": imp["cohort_lightgbm"],
+                  "auc_global_lightgbm": imp["global_lightgbm"],
+                  "auc_cohort_logreg": imp["cohort_logreg"], "auc_global_logreg": imp["global_logreg"]},
+        tolerance=Tolerance(abs=0.05), relations=[("auc_cohort_lightgbm", ">=", "auc_global_lightgbm")],
+        unit="fraction / AUC", evidence=evidence,
+        note=f"AUC is the mean over time-ordered folds, imputer fitted inside each fold; the gap "
+             f"cohort - global is {imp['cohort_lightgbm'] - imp['global_lightgbm']:+.4f} for LightGBM and "
+             f"{imp['cohort_logreg'] - imp['global_logreg']:+.4f} for logistic regression: trees split "
+             "around a filled value, so where the missingness is explained by columns the model already "
+             "sees (plan, signup year) the imputation choice moves AUC little")
+
+
+def ch03(sel: dict, evidence: list[str]) -> Claim:
+    # S000 Q1: 80+ features; S003 Q1/Q6: tenure bins, charges-to-tenure, support calls/month;
+    # 25 kept, pairs with corr > 0.9 and features < 1% importance dropped
+    return Claim(
+        "CH-03", "telecom: 80+ candidate features (usage, engagement, payment, support, tenure bins, "
+        "charges-to-tenure ratio, support calls per month), |corr| > 0.9 and < 1% importance "
+        "dropped, about 25 kept",
+        claimed={"n_selected": 25}, measured={k: float(v) for k, v in sel.items()},
+        tolerance=Tolerance(rel=0.2),
+        relations=[("n_candidates", ">=", 80), ("n_selected", "<", "n_candidates")],
+        unit="features", evidence=evidence,
+        note="the two stories disagree on the candidate count (80+ in one, 40 in the other); we build "
+             "the larger set, and the number kept is whatever the two stated rules leave")
+
+
+def ch04(imb: dict, evidence: list[str]) -> Claim:
+    # S003 Q5: class weights F1 0.80 recall 0.76; SMOTE(0.8) F1 0.845 recall 0.83; undersampling F1 0.78
+    m = {f"{k}_{metric}": v[metric] for k, v in imb.items() for metric in ("f1", "recall", "precision")}
+    m["n_test_scored"] = imb["smote"]["n_test_scored"]
+    return Claim(
+        "CH-04", "telecom: imbalance handled three ways on one split (XGBoost, test set never "
+        "resampled): SMOTE with sampling_strategy 0.8 beats class weights and undersampling on F1 "
+        "and recall",
+        claimed={"class_weights_f1": 0.80, "class_weights_recall": 0.76, "smote_f1": 0.845,
+                 "smote_recall": 0.83, "undersampling_f1": 0.78},
+        measured=m, tolerance=Tolerance(abs=0.03),
+        relations=[("smote_f1", ">", "class_weights_f1"), ("smote_f1", ">", "undersampling_f1"),
+                   ("smote_recall", ">", "class_weights_recall")],
+        unit="F1 / recall at threshold 0.5", evidence=evidence,
+        note="resampling shifts where 0.5 falls on the score scale: balanced weights and undersampling "
+             "push more rows above 0.5 (recall up, precision down), SMOTE at 0.8 a little less, so at a "
+             "fixed 0.5 threshold their order on recall follows the effective class ratio, not SMOTE's "
+             "synthetic points")
+
+
+def ch05(models: dict, evidence: list[str]) -> Claim:
+    # S003 Q3: LogReg 76%, RF 84%, XGBoost 87% (89% tuned), recall 0.83 vs 0.79,
+    # 25 ms vs 60 ms inference, 25 MB vs 45 MB
+    lr, rf, xg, xt = (models[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned"))
+    return Claim(
+        "CH-05", "telecom: accuracy LogReg 0.76 < RF 0.84 < XGBoost 0.87 (0.89 tuned); XGBoost recall "
+        "0.83 vs RF 0.79; XGBoost faster (25 vs 60 ms per prediction) and smaller (25 vs 45 MB)",
+        claimed={"logreg_accuracy": 0.76, "rf_accuracy": 0.84, "xgb_accuracy": 0.87,
+                 "xgb_tuned_accuracy": 0.89,
+                 "xgb_recall": 0.83, "rf_recall": 0.79, "xgb_latency_ms": 25.0, "rf_latency_ms": 60.0,
+                 "xgb_size_mb": 25.0, "rf_size_mb": 45.0},
+        measured={"logreg_accuracy": lr["accuracy"], "rf_accuracy": rf["accuracy"],
+                  "xgb_accuracy": xg["accuracy"],
+                  "xgb_tuned_accuracy": xt["accuracy"], "xgb_recall": xg["recall"], "rf_recall": rf["recall"],
+                  "xgb_latency_ms": xg["latency_row_ms"], "rf_latency_ms": rf["latency_row_ms"],
+                  "xgb_size_mb": xg["size_mb"], "rf_size_mb": rf["size_mb"]},
+        tolerance=Tolerance(rel=0.05),
+        relations=[("xgb_accuracy", ">", "rf_accuracy"), ("rf_accuracy", ">", "logreg_accuracy"),
+                   ("xgb_tuned_accuracy", ">=", "xgb_accuracy"), ("xgb_recall", ">", "rf_recall"),
+                   ("xgb_latency_ms", "<", "rf_latency_ms"), ("xgb_size_mb", "<", "rf_size_mb")],
+        unit="accuracy / recall / ms per row / MB", evidence=evidence,
+        note="latency is one in-process predict_proba call on one row (the story's 25/60 ms include an "
+             "HTTP service); sizes are joblib bytes of the fitted model; a planted mostly-additive signal "
+             "favours the linear baseline more than real data might")
+
+
+def ch06(t: dict, evidence: list[str]) -> Claim:
+    # S000 Q1: LightGBM, time-series CV, Optuna, 0.78 AUC
+    return Claim(
+        "CH-06", "saas: LightGBM tuned with Optuna under time-ordered cross-validation reaches 0.78 AUC",
+        claimed={"cv_auc": 0.78},
+        measured={"cv_auc": t["cv_auc"], "holdout_auc": t["holdout_auc"], "n_trials": t["n_trials"]},
+        tolerance=Tolerance(abs=0.03), unit="ROC-AUC", evidence=evidence,
+        note=f"best of {t['n_trials']} trials; holdout = the last 3 months, never seen by tuning; "
+             + SYNTHETIC)
+
+
+def ch07(f: dict, evidence: list[str]) -> Claim:
+    # S003 Q6/Q7: precision 0.86, recall 0.83, F1 0.845, ROC-AUC 0.92, accuracy 0.89, train 0.91
+    p, r = 0.86, 0.83
+    return Claim(
+        "CH-07", "telecom final model (SMOTE + tuned XGBoost + Platt, threshold 0.5): precision 0.86, "
+        "recall 0.83, F1 0.845, ROC-AUC 0.92, accuracy 0.89, train accuracy 0.91",
+        claimed={"precision": p, "recall": r, "f1": 0.845, "roc_auc": 0.92, "accuracy": 0.89,
+                 "train_accuracy": 0.91},
+        measured=f | {"train_test_accuracy_gap": f["train_accuracy"] - f["accuracy"]},
+        tolerance=Tolerance(abs=0.03), relations=[("train_test_accuracy_gap", "<", 0.05)],
+        checks=[Recompute("f1", 0.845, 2 * p * r / (p + r), Tolerance(abs=0.005),
+                          "F1 = 2PR/(P+R) from the claimed P = 0.86, R = 0.83")],
+        unit="metric on the test split", evidence=evidence,
+        note=f"ceiling_auc is the AUC of the generator's true probabilities on the same rows "
+             f"({f['ceiling_auc']:.3f}): no model can beat it; " + SYNTHETIC)
+
+
+def ch08(c: dict, evidence: list[str]) -> Claim:
+    # S003 Q7: Platt scaling so predicted probabilities match churn rates
+    return Claim(
+        "CH-08", "telecom: Platt scaling makes predicted probabilities match observed churn rates "
+        "(Brier and ECE fall on the test set)",
+        measured=c, relations=[("brier_after", "<", "brier_before"), ("ece_after", "<", "ece_before")],
+        unit="Brier / ECE (10 bins)", evidence=evidence,
+        note="the model trains on SMOTE-resampled data (positives inflated to 0.8 of negatives), so raw "
+             "scores overstate churn; the sigmoid is fitted on the validation split")
+
+
+def ch09(pr: dict, offer: float, clv: float, win_back: float, evidence: list[str]) -> Claim:
+    # S003 Q7: offer $50, lifetime value $500, threshold 0.45 instead of 0.5, 34% win-back in a 10K pilot
+    return Claim(
+        "CH-09", f"telecom: with a ${offer:g} offer, ${clv:g} lifetime value and {win_back:.0%} win-back, "
+        "a 0.45 threshold maximises profit and beats 0.5",
+        claimed={"profit_optimal_threshold": 0.45},
+        measured={"profit_optimal_threshold": pr["threshold_val"],
+                  "test_argmax_threshold": pr["threshold_test_argmax"],
+                  "profit_at_045": pr["profit_at_045"], "profit_at_050": pr["profit_at_050"],
+                  "breakeven_threshold": pr["breakeven"]},
+        tolerance=Tolerance(abs=0.05), relations=[("profit_at_045", ">", "profit_at_050")],
+        checks=[Recompute("optimal threshold", 0.45, offer / (win_back * clv), Tolerance(abs=0.05),
+                          "flag when p*r*V > c, so t* = c/(r*V) for calibrated p")],
+        unit="threshold on calibrated probability / $ on the test split", evidence=evidence,
+        note="the threshold is chosen on the validation split and the profit read on the test split; "
+             "the story's own costs put the break-even at c/(rV), so 0.45 would need a win-back near "
+             f"{offer / (0.45 * clv):.0%}; the 10K-customer pilot itself is a business outcome "
+             "we cannot rerun")
+
+
+def ch10(lk: dict, evidence: list[str]) -> Claim:
+    # S003 Q10: leaky random split 92% offline, 68% in production; temporal split without it 89%
+    return Claim(
+        "CH-10", "telecom: a post-outcome feature under a random split scores 0.92 offline but 0.68 on a "
+        "later window; a temporal split without it scores 0.89 there",
+        claimed={"leaky_offline_accuracy": 0.92, "leaky_production_accuracy": 0.68,
+                 "temporal_production_accuracy": 0.89},
+        measured=lk, tolerance=Tolerance(abs=0.03),
+        relations=[("temporal_production_accuracy", ">", "leaky_production_accuracy"),
+                   ("leaky_offline_accuracy", ">", "leaky_production_accuracy")],
+        unit="accuracy at 0.5", evidence=evidence,
+        note="production = the last 3 months with the leaky column filled as a live feed would fill it "
+             "(the month that just ended); a leaky model then sees every customer as active and "
+             "collapses toward predicting no churn, i.e. toward the majority-class accuracy")
+
+
+def ch11(es: dict, evidence: list[str]) -> Claim:
+    # S003 Q6: early stopping after 20 rounds without improvement; max_depth, min_child_weight, gamma
+    return Claim(
+        "CH-11", "telecom: boosting stops 20 rounds after the best validation loss; depth, child weight "
+        "and gamma regularise the trees",
+        claimed={"patience_rounds": 20},
+        measured={"patience_rounds": es["patience_observed"], "best_round": es["best_round"],
+                  "rounds_trained": es["rounds_trained"], "max_rounds": es["max_rounds"],
+                  "val_loss_best": es["val_loss_best"], "val_loss_last": es["val_loss_last"]},
+        tolerance=Tolerance(abs=0), relations=[("rounds_trained", "<", "max_rounds"),
+                                               ("val_loss_best", "<=", "val_loss_last")],
+        unit="boosting rounds", evidence=evidence,
+        note="patience is read off the fitted booster (rounds trained - best round); max_depth, "
+             "min_child_weight and gamma are in the Optuna search space of the tuned model")
+
+
+def ch12(split: dict, temporal: dict, evidence: list[str]) -> Claim:
+    # S003 Q6: 70/15/15 stratified split; temporal holdout of the last 3 months
+    n = split["n"]
+    rates = split["pos_rate"].values()
+    return Claim(
+        "CH-12", "telecom: a stratified 70/15/15 split and a temporal holdout of the last 3 months",
+        claimed={"train_fraction": 0.70, "val_fraction": 0.15, "test_fraction": 0.15, "holdout_months": 3},
+        measured={"train_fraction": split["n_train"] / n, "val_fraction": split["n_val"] / n,
+                  "test_fraction": split["n_test"] / n, "holdout_months": temporal["holdout_months"],
+                  "max_pos_rate_gap": max(rates) - min(rates), "holdout_auc": temporal["holdout_auc"],
+                  "n_holdout": temporal["n_holdout"]},
+        tolerance=Tolerance(abs=0.005), relations=[("max_pos_rate_gap", "<", 0.01)],
+        unit="fraction of rows / months", evidence=evidence,
+        note=f"holdout {temporal['holdout_start']} to {temporal['holdout_end']}; later months churn a little "
+             "more (planted drift), which a random split hides and the temporal holdout shows")
+
+
+def ch13() -> Claim:
+    # S003 Q1: churn 27% -> 21%, $1.2M saved; S000 Q1: 24% churn reduction, ~$800K a year
+    return Claim(
+        "CH-13", "Business outcome: churn 27% -> 21% and $1.2M saved a year; 24% churn reduction and "
+        "$800K a year", claimed={"churn_before": 0.27, "churn_after": 0.21},
+        scope_reason="a business result of an intervention on real customers over months; no offline "
+                     "model run can measure what a retention campaign did")
