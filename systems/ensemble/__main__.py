@@ -18,7 +18,6 @@ from threadpoolctl import threadpool_limits
 
 from systems.core.config import parse_config
 from systems.core.report import start_run
-from systems.core.seeding import seed_everything
 from systems.ensemble.claims import all_claims
 from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
@@ -87,7 +86,6 @@ def report(run, r: Results, latency: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_config(EnsembleConfig, argv, "python -m systems.ensemble", __doc__)
-    seed_everything(cfg.seed)
     url = cfg.storage or default_storage(cfg.out)
     try:
         storage = open_storage(url)

@@ -11,15 +11,15 @@ from systems.core.config import RunConfig
 @dataclass
 class EnsembleConfig(RunConfig):
     scenario: str = field(default="telecom", metadata={"help": "churn scenario (telecom or saas)"})
-    n_rows: int = field(default=10_000, metadata={"help": "customer snapshots to generate"})
+    n_rows: int = field(default=8_000, metadata={"help": "customer snapshots to generate"})
     test_fraction: float = field(default=0.25, metadata={"help": "held-out test share"})
     n_folds: int = field(default=5, metadata={"help": "folds of the out-of-fold predictions"})
-    tune_folds: int = field(default=3, metadata={"help": "CV folds inside each tuning trial"})
-    model_trials: int = field(default=4, metadata={"help": "Optuna trials per base model"})
+    tune_folds: int = field(default=2, metadata={"help": "CV folds inside each tuning trial"})
+    model_trials: int = field(default=3, metadata={"help": "Optuna trials per base model"})
     blend_trials: int = field(default=60, metadata={"help": "Optuna trials per blend objective"})
-    n_estimators: int = field(default=150, metadata={"help": "trees per boosted/forest model"})
+    n_estimators: int = field(default=120, metadata={"help": "trees per boosted/forest model"})
     nested_outer: int = field(default=3, metadata={"help": "outer folds of nested CV"})
-    nested_inner: int = field(default=3, metadata={"help": "inner folds of nested CV"})
+    nested_inner: int = field(default=2, metadata={"help": "inner folds of nested CV"})
     nested_trials: int = field(default=0, metadata={
         "help": "Optuna trials per model inside each outer fold (0 = fixed story optima)"})
     small_rows: int = field(default=3_000, metadata={"help": "rows of the small-data failure case"})

@@ -45,7 +45,7 @@ def make_model(name: str, params: dict[str, Any] | None = None, *, seed: int = 0
     if name == "logreg":
         penalty = p.pop("penalty", "l2")
         return make_pipeline(StandardScaler(), LogisticRegression(
-            l1_ratio=1.0 if penalty == "l1" else 0.0, max_iter=2000, random_state=seed, **p))
+            l1_ratio=1.0 if penalty == "l1" else 0.0, max_iter=1000, tol=1e-3, random_state=seed, **p))
     if name == "mlp":
         width = int(p.pop("width", 64))
         return make_pipeline(StandardScaler(), MLPClassifier(

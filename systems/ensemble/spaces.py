@@ -38,7 +38,7 @@ SPACES: dict[str, dict[str, tuple]] = {
     # ours: the story names no ranges for these two
     "catboost": {
         "learning_rate": ("float", 0.01, 0.3, True),
-        "depth": ("int", 4, 10, False),
+        "depth": ("int", 4, 8, False),
         "l2_leaf_reg": ("float", 1.0, 10.0, True),
     },
     "mlp": {
