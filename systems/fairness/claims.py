@@ -157,7 +157,7 @@ def fa07(r: StoryResult) -> Claim:
                   "dpd_after": a.disparity.demographic_parity_difference,
                   "eod_before": b.disparity.equal_opportunity_difference,
                   "eod_after": a.disparity.equal_opportunity_difference,
-                  "auc_before": b.auc, "auc_after": a.auc,
+                  "auc_before": b.auc, "auc_after": a.auc, "auc_ranking_after": a.auc_ranking,
                   "eo_after": a.disparity.equalized_odds_difference,
                   "di_ratio_after": a.disparity.demographic_parity_ratio},
         tolerance=Tolerance(abs=0.03),
@@ -174,6 +174,7 @@ def fa08(r: StoryResult) -> Claim:
     strictest = min(strict, key=lambda row: row["strength"]) if strict else None
     measured = {"auc_cost_chosen": (b.auc - a.auc) / b.auc,
                 "accuracy_cost_chosen": (b.accuracy - a.accuracy) / b.accuracy,
+                "auc_ranking_cost_chosen": (b.auc - a.auc_ranking) / b.auc,
                 "balanced_accuracy_cost_chosen":
                     (b.balanced_accuracy - a.balanced_accuracy) / b.balanced_accuracy}
     if strictest:

@@ -18,7 +18,10 @@ Randomised predictions are made reproducible by passing ``random_state=seed`` to
 ``predict``. AUC of a randomised classifier is computed on P(flag | x) (fairlearn's
 ``_pmf_predict``, the probability its draw flags the row), not on one draw; for the
 ThresholdOptimizer that probability is a step function of the score within each group, so
-its AUC is lower than the ranking AUC of the scores it thresholds.
+its AUC is lower than the ranking AUC of the scores it thresholds. ``ranking`` keeps that
+score for context: the baseline's probability under a ThresholdOptimizer, and the
+weighted mixture sum_t w_t p_t(x) of the boosted models' probabilities under
+ExponentiatedGradient (which ranks, but is not what the randomised classifier decides).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Candidate:
     decide: Scorer         # 0/1 decisions, shape (n,)
     randomised: bool
     note: str = ""
+    ranking: Scorer | None = None   # the continuous score underneath, if any (None: proba)
 
 
 def from_model(name: str, model, threshold: float, columns: list[str], note: str = "") -> Candidate:
@@ -76,9 +80,14 @@ def exponentiated_gradient(name: str, constraint: str, X: pd.DataFrame, y, sensi
     def decide(Xn, s):
         return np.asarray(eg.predict(Xn[columns], random_state=seed)).astype(int)
 
+    def ranking(Xn, s):
+        return sum(w * eg.predictors_[t].predict_proba(Xn[columns])[:, 1]
+                   for t, w in eg.weights_.items() if w > 0)
+
     used = int((eg.weights_ > 0).sum())
     return Candidate(name, proba, decide, randomised=True,
-                     note=f"{used} of {len(eg.weights_)} classifiers carry weight; bound {bound:g}")
+                     note=f"{used} of {len(eg.weights_)} classifiers carry weight; bound {bound:g}",
+                     ranking=ranking)
 
 
 def threshold_optimizer(name: str, model, columns: list[str], X_val: pd.DataFrame, y_val, s_val, *,
@@ -101,5 +110,8 @@ def threshold_optimizer(name: str, model, columns: list[str], X_val: pd.DataFram
         return np.asarray(to.predict(X[columns], sensitive_features=np.asarray(s),
                                      random_state=seed)).astype(int)
 
+    def ranking(X, s):
+        return model.predict_proba(X[columns])[:, 1]
+
     return Candidate(name, proba, decide, randomised=True,
-                     note=constraints + (f" within {tol:g}" if tol else ""))
+                     note=constraints + (f" within {tol:g}" if tol else ""), ranking=ranking)
