@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from algorithms.distillation import distillation_loss
-from algorithms.mlp import MLP, numerical_gradient, sgd_step
+from algorithms.mlp import MLP, numerical_gradient, sgd_step, softmax_cross_entropy
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -52,7 +52,7 @@ def _train(net: MLP, X, y, r, epochs: int, teacher_logits=None, t_squared=False,
             idx = order[start:start + batch]
             out, cache = net.forward(X[idx])
             if teacher_logits is None:
-                _, g, _ = distillation_loss(out, out, y[idx], TEMPERATURE, alpha=0.0)
+                _, g = softmax_cross_entropy(out, y[idx])
             else:
                 _, g, _ = distillation_loss(out, teacher_logits[idx], y[idx], TEMPERATURE, ALPHA, t_squared)
             sgd_step(net.params_, net.backward(cache, g), lr)
