@@ -140,7 +140,8 @@ def run(run, cfg) -> None:
                    ("soft_grad_exponent_with_t2", ">", -0.2), ("soft_grad_exponent_with_t2", "<", 0.2)],
         unit="relative error, absolute difference, exponent of T, fraction, accuracy",
         note=("the story's formula has no T^2 factor, so at T = 2 its soft term carries the share "
-              "soft_share_of_gradient_at_t2_no_t2 of the gradient instead of soft_share_..._with_t2; "
+              "soft_share_of_gradient_at_t2_no_t2 of the gradient norm instead of "
+              "soft_share_of_gradient_at_t2_with_t2; "
               "it also writes the KL on the student's logits and the teacher's logits / T, read here as "
               "both softmaxes at temperature T; exponents fitted for T in 4..64; accuracies are of a "
               f"{DIM}-64-64-{N_CLASSES} teacher and {DIM}-8-{N_CLASSES} students on a synthetic task "
