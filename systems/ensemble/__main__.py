@@ -44,7 +44,9 @@ def measure_latency(r: Results, repeats: int) -> list[dict]:
 
 def report(run, r: Results, latency: list[dict]) -> None:
     y = r.ds.y_test
-    ms = {row["approach"].split(" ")[0]: row["per_row_ms"] for row in latency}
+    # latency rows are in measure_latency's order: RF, blend3 (= blend_penalised), vote2
+    ms = dict(zip(("random_forest", "blend_penalised", "vote2"), (row["per_row_ms"] for row in latency),
+                  strict=True))
     rows = []
     for name in APPROACHES:
         t = r.top10.get(name)

@@ -85,9 +85,7 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     y = ds.y_test
     r.auc = {n: float(roc_auc_score(y, base.test[n])) for n in ALL_MODELS}
     r.auc.update({n: float(roc_auc_score(y, s)) for n, s in ens.test.items()})
-    r.top10 = {n: top_fraction_view(y, s) for n, s in
-               [("random_forest", base.test["random_forest"]), ("xgboost", base.test["xgboost"]),
-                *ens.test.items()]}
+    r.top10 = {n: top_fraction_view(y, s) for n, s in (base.test | ens.test).items()}
     r.pairs = pairwise_table(y, {n: base.test[n] for n in BASE_MODELS})
     scores = {n: base.test[n] for n in BASE_MODELS} | {"blend_penalised": ens.test["blend_penalised"]}
     r.segments = segment_aucs(y, scores, ds.segments)

@@ -27,8 +27,6 @@ from optuna.trial import TrialState
 
 from systems.core.seeding import child_seed
 
-DONE_STATES = (TrialState.COMPLETE, TrialState.PRUNED)
-
 
 class StorageError(RuntimeError):
     """The Optuna storage URL cannot be opened."""
@@ -99,19 +97,26 @@ def open_study(storage: str | RDBStorage, name: str, space: dict[str, tuple],
 
 
 def finished(study: optuna.Study) -> int:
-    return len(study.get_trials(deepcopy=False, states=DONE_STATES))
+    """Completed trials (pruned ones, e.g. an invalid L1 + lbfgs draw, do not count)."""
+    return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
 
 
 def top_up(study: optuna.Study, objective, n_trials: int, progress: bool = False) -> int:
-    """Run trials until ``n_trials`` have finished in total (resuming); returns trials run now.
+    """Run trials until ``n_trials`` have completed in total (resuming); returns trials run now.
 
-    A trial whose objective raises stops the run with that error (Optuna records it as
-    FAIL), so a failure is never mistaken for a finished study.
+    Pruned trials are re-drawn, up to ``3 n + 10`` attempts in all. A trial whose objective
+    raises stops the run with that error (Optuna records it as FAIL), so a failure is never
+    mistaken for a finished study.
     """
-    remaining = max(0, n_trials - finished(study))
-    if remaining:
-        study.optimize(objective, n_trials=remaining, show_progress_bar=progress)
-    return remaining
+    ran = 0
+    while finished(study) < n_trials:
+        if ran >= 3 * n_trials + 10:
+            raise RuntimeError(f"study {study.study_name!r}: {ran} trials ran but only "
+                               f"{finished(study)} completed; check the objective's search space")
+        todo = n_trials - finished(study)
+        study.optimize(objective, n_trials=todo, show_progress_bar=progress)
+        ran += todo
+    return ran
 
 
 def best_complete(study: optuna.Study) -> optuna.trial.FrozenTrial:

@@ -37,6 +37,9 @@ def objective_from_spec(spec: dict):
     model = spec.get("model")
     if model == "toy":
         return toy_objective
+    if model == "blend":
+        raise ValueError("blend-weight studies score OOF predictions held by the main run; "
+                         "resume them with `make ensemble` (they take seconds)")
     if model not in SPACES:
         raise ValueError(f"study spec names unknown model {model!r}")
     from systems.ensemble.data import load_dataset
@@ -63,8 +66,8 @@ def run_worker(storage: str, study_name: str, n_trials: int | None = None,
     if spec is None:
         raise ValueError(f"study {study_name!r} has no 'spec' attribute: it was not created by "
                          "systems.ensemble, so a worker cannot rebuild its objective")
-    study = open_study(store, study_name, SPACES[spec["model"]], seed=seed)
     objective = objective_from_spec(spec)
+    study = open_study(store, study_name, SPACES[spec["model"]], seed=seed)
     todo = n_trials if n_trials is not None else max(0, int(spec["n_trials"]) - finished(study))
     if todo:
         study.optimize(objective, n_trials=todo, show_progress_bar=progress)

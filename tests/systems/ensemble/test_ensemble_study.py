@@ -96,3 +96,24 @@ def test_same_name_with_other_data_spec_is_refused(tmp_path):
     open_study(_url(tmp_path), "s", SPACES["toy"], {"model": "toy", "n_rows": 100, "n_trials": 9})
     with pytest.raises(SearchSpaceMismatch, match="was created for"):
         open_study(_url(tmp_path), "s", SPACES["toy"], {"model": "toy", "n_rows": 200, "n_trials": 3})
+
+
+def test_pruned_trials_do_not_count_towards_the_target(tmp_path):
+    study = open_study(_url(tmp_path), "p", SPACES["toy"], TOY_SPEC, seed=0)
+
+    def half_pruned(trial):
+        x = trial.suggest_float("x", -2, 2)
+        if x < 0:
+            raise optuna.TrialPruned("invalid region")
+        return -x
+
+    top_up(study, half_pruned, 5)
+    assert finished(study) == 5
+    assert len(study.trials) >= 5
+
+    def always_pruned(trial):
+        trial.suggest_float("x", -2, 2)
+        raise optuna.TrialPruned("nothing is valid")
+
+    with pytest.raises(RuntimeError, match="only 0 completed"):
+        top_up(open_study(_url(tmp_path), "q", SPACES["toy"], TOY_SPEC), always_pruned, 2)
