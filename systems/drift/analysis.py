@@ -27,9 +27,8 @@ from data.credit import CATEGORICAL, EVENTS, NUMERIC, sample_week
 from systems.core.seeding import rng as make_rng
 from systems.drift.config import DriftConfig
 from systems.drift.model import train
-from systems.drift.psi import NumericBins
+from systems.drift.numeric import NumericDrift
 from systems.drift.rules import consecutive, f1_alerts
-from systems.drift.stattests import KSReference
 
 GRACE = 2
 FEATURE_METHODS = ("psi_investigate", "psi_retrain", "p_warning", "p_critical_3wk", "pipeline_fault")
@@ -167,8 +166,9 @@ def sample_size_study(cfg: DriftConfig) -> pd.DataFrame:
         for _ in range(cfg.ss_repeats):
             ref = r.normal(0, 1, (n, 1))
             cur = r.normal(cfg.ss_shift, 1, (n, 1))
-            psis.append(NumericBins(cfg.psi_bins).fit(ref).psi(cur, cfg.psi_eps)[0])
-            ps.append(KSReference().fit(ref).test(cur)[1][0])
+            s = NumericDrift(cfg.psi_bins, cfg.psi_eps).fit(ref).score(cur)
+            psis.append(s["psi"][0])
+            ps.append(s["ks_p"][0])
         rows.append(
             {
                 "n": n,

@@ -20,16 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from systems.drift.psi import (
-    EPS,
-    N_BINS,
-    NumericBins,
-    categorical_psi,
-    category_counts,
-    shares,
-    tvd_from_shares,
-)
-from systems.drift.stattests import KSReference, chi_square
+from systems.drift.numeric import NumericDrift
+from systems.drift.psi import EPS, N_BINS, categorical_psi, category_counts, shares, tvd_from_shares
+from systems.drift.stattests import chi_square
 
 
 class DriftInputError(ValueError):
@@ -97,13 +90,14 @@ class DriftMonitor:
         self._check(reference, "reference")
         x = numeric_matrix(reference, self.numeric, "reference")
         empty = [c for c, ok in zip(self.numeric, (~np.isnan(x)).any(axis=0), strict=True) if not ok]
+        if not self.features:
+            raise DriftInputError("no features to monitor: give at least one numeric or categorical column")
         if empty:
             raise DriftInputError(
                 f"reference column(s) {empty} hold no values (all missing); "
                 "drop them from the monitored features or fix the reference data"
             )
-        self.bins_ = NumericBins(self.n_bins).fit(x)
-        self.ks_ = KSReference().fit(x)
+        self.numeric_ = NumericDrift(self.n_bins, self.eps).fit(x) if self.numeric else None
         self.low_ = np.nanmin(x, axis=0)
         self.high_ = np.nanmax(x, axis=0)
         self.reference_categories_ = {c: reference[c] for c in self.categorical}
@@ -115,10 +109,9 @@ class DriftMonitor:
         """One row per monitored feature (see module docstring); ``attrs`` holds notes."""
         self._check(current, "current")
         x = numeric_matrix(current, self.numeric, "current")
-        cur_shares = shares(self.bins_.counts(x))
-        psi = self.bins_.psi(x, self.eps)
-        tvd = tvd_from_shares(self.bins_.reference_shares_, cur_shares)
-        d, p = self.ks_.test(x)
+        if self.numeric_ is not None:
+            s = self.numeric_.score(x)
+            psi, tvd, d, p = s["psi"], s["tvd"], s["ks_d"], s["ks_p"]
         with np.errstate(invalid="ignore"):
             outside = ((x < self.low_) | (x > self.high_)).mean(axis=0)
         nulls = np.isnan(x).mean(axis=0)

@@ -20,6 +20,9 @@ current window. Convention used here:
   a * ln(a / eps), so ``eps`` decides how loud an unseen category is; it is stated here
   and configurable.
 
+The numeric side is computed in ``numeric.py`` (sorted columns); this module holds
+the bins, the formula and the categorical side.
+
 The total variation distance TVD = 0.5 * sum_b |A_b - E_b| (the share of the population
 that would have to move bins) is the "drift in percent" used to skip retraining.
 """
@@ -51,13 +54,6 @@ def decile_edges(reference: np.ndarray, n_bins: int = N_BINS) -> np.ndarray:
     return edges
 
 
-def bin_index(x: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Bin of each value: 0..len(edges) for values, len(edges) + 1 for NaN."""
-    idx = np.searchsorted(edges, x, side="right")
-    idx[np.isnan(x)] = edges.size + 1
-    return idx
-
-
 def shares(counts: np.ndarray) -> np.ndarray:
     """Row-normalised counts; an all-zero row stays zero."""
     total = counts.sum(axis=-1, keepdims=True)
@@ -73,47 +69,6 @@ def psi_from_shares(expected: np.ndarray, actual: np.ndarray, eps: float = EPS) 
 
 def tvd_from_shares(expected: np.ndarray, actual: np.ndarray) -> np.ndarray:
     return 0.5 * np.abs(actual - expected).sum(axis=-1)
-
-
-class NumericBins:
-    """Decile bins of several numeric reference columns, fitted once, applied per window.
-
-    Parameters
-    ----------
-    n_bins : int
-        Quantile bins of the reference (10 = deciles).
-    """
-
-    def __init__(self, n_bins: int = N_BINS):
-        self.n_bins = n_bins
-
-    def fit(self, reference: np.ndarray) -> NumericBins:
-        """reference : ndarray of shape (n_rows, n_features), float."""
-        reference = np.asarray(reference, dtype=float)
-        self.edges_ = [decile_edges(reference[:, j], self.n_bins) for j in range(reference.shape[1])]
-        # every column gets the same width: n_bins + 2 (values, NaN); unused bins stay 0
-        self.width_ = max(e.size for e in self.edges_) + 2
-        self.reference_shares_ = shares(self.counts(reference))
-        return self
-
-    def counts(self, x: np.ndarray) -> np.ndarray:
-        """Counts per bin, ndarray of shape (n_features, width_)."""
-        x = np.asarray(x, dtype=float)
-        n, d = x.shape
-        # one bincount over all features: column j's bins are offset by j * width
-        flat = np.empty((n, d), dtype=np.int64)
-        for j, edges in enumerate(self.edges_):
-            idx = bin_index(x[:, j], edges)
-            idx[idx == edges.size + 1] = self.width_ - 1  # NaN always in the last slot
-            flat[:, j] = idx + j * self.width_
-        return np.bincount(flat.ravel(), minlength=d * self.width_).reshape(d, self.width_).astype(float)
-
-    def psi(self, current: np.ndarray, eps: float = EPS) -> np.ndarray:
-        """PSI of each feature, ndarray of shape (n_features,)."""
-        return psi_from_shares(self.reference_shares_, shares(self.counts(current)), eps)
-
-    def tvd(self, current: np.ndarray) -> np.ndarray:
-        return tvd_from_shares(self.reference_shares_, shares(self.counts(current)))
 
 
 def _as_categories(values) -> pd.Series:

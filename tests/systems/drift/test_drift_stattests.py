@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from systems.drift.stattests import KSReference, chi_square
+from systems.drift.numeric import NumericDrift
+from systems.drift.stattests import chi_square, ks_pvalue
 
 
 @pytest.mark.parametrize("n_ref,n_cur", [(200, 150), (3000, 500), (12000, 4000)])
@@ -13,7 +14,8 @@ def test_ks_matches_scipy_asymptotic(n_ref, n_cur, discrete):
     cur = rng.normal([0.0, 0.1, 0.5], 1, (n_cur, 3))
     if discrete:  # ties everywhere
         ref, cur = np.round(ref, 1), np.round(cur, 1)
-    d, p = KSReference().fit(ref).test(cur)
+    s = NumericDrift().fit(ref).score(cur)
+    d, p = s["ks_d"], s["ks_p"]
     for j in range(3):
         r = stats.ks_2samp(ref[:, j], cur[:, j], method="asymp")
         assert d[j] == pytest.approx(r.statistic, abs=1e-15), f"D ours {d[j]} scipy {r.statistic}"
@@ -28,7 +30,8 @@ def test_ks_ignores_missing_and_reports_nan_for_all_missing():
     cur = rng.normal(size=(300, 2))
     cur[:50, 0] = np.nan
     cur[:, 1] = np.nan
-    d, p = KSReference().fit(ref).test(cur)
+    s = NumericDrift().fit(ref).score(cur)
+    d, p = s["ks_d"], s["ks_p"]
     r = stats.ks_2samp(ref[:, 0], cur[50:, 0], method="asymp")
     assert d[0] == pytest.approx(r.statistic) and p[0] == pytest.approx(r.pvalue, rel=1e-10)
     assert np.isnan(d[1]) and np.isnan(p[1])
@@ -44,3 +47,17 @@ def test_chi_square_matches_scipy_with_unseen_category():
 
 def test_chi_square_single_category_is_no_evidence():
     assert chi_square(np.array([10.0, 0.0]), np.array([5.0, 0.0])) == (0.0, 1.0)
+
+
+def test_limit_pvalue_is_close_to_exact_at_large_n():
+    rng = np.random.default_rng(5)
+    ref = rng.normal(0, 1, (60000, 2))
+    cur = rng.normal([0.0, 0.02], 1, (60000, 2))
+    drift = NumericDrift().fit(ref)
+    a, b = drift.score(cur), drift.score(cur, pvalue="limit")
+    np.testing.assert_array_equal(a["ks_d"], b["ks_d"])
+    np.testing.assert_allclose(
+        b["ks_p"], a["ks_p"], rtol=0.02, err_msg=f"limit {b['ks_p']} vs exact {a['ks_p']}"
+    )
+    with pytest.raises(ValueError, match="pvalue must be"):
+        ks_pvalue(a["ks_d"], np.full(2, 3e4), pvalue="bootstrap")
