@@ -45,7 +45,11 @@ class CohortImputer(TransformerMixin, BaseEstimator):
     def _keys(self, X: pd.DataFrame) -> pd.Series:
         if not self.cohort:
             return pd.Series("all", index=X.index)
-        return X[list(self.cohort)].astype(str).agg("|".join, axis=1)
+        cols = [X[c].astype(str) for c in self.cohort]
+        key = cols[0]
+        for c in cols[1:]:
+            key = key + "|" + c
+        return key
 
     def fit(self, X: pd.DataFrame, y=None):
         cols = list(self.columns)
