@@ -1,8 +1,8 @@
 """One function per claim id: the story's figures (with their source) against our measurements.
 
 Source of every claimed figure: 004_ac56de8954b4f73a.txt, the Responsible-AI answer
-("Can you describe a specific case where explainability revealed a critical issue?"),
-its follow-ups 1-15 and its quick reference ("Key Metrics", "Key numbers to remember").
+(the question about explainability revealing a critical issue), its follow-ups 1-15 and
+its quick reference ("Key Metrics", "Key numbers to remember").
 Tolerances were declared with the claims; they say how close a figure must be, nothing more.
 """
 
@@ -42,7 +42,7 @@ def fa02(r: StoryResult) -> Claim:
     return Claim(
         "FA-02", "Segmenting by age group x ZIP cluster shows an FPR about 3x the baseline "
                  "(18% vs 6%) for young customers in some ZIP clusters.",
-        # follow-up 3: "18% FPR for young customers in certain ZIPs vs 6% baseline FPR (3x higher)"
+        # follow-up 3: young customers in certain ZIPs at 18% FPR against a 6% baseline, "3x higher"
         claimed={"segment_fpr": 0.18, "baseline_fpr": 0.06, "fpr_ratio": 3.0},
         measured={"segment_fpr": r.segment_fpr, "baseline_fpr": r.rest_fpr,
                   "fpr_ratio": r.segment_fpr / r.rest_fpr, "segment_fpr_lo": float(lo),
