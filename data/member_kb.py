@@ -6,6 +6,8 @@ Facts first, text second. Every document is written from fact tables drawn with 
 ``np.random.Generator``, so every answer in the gold set is known exactly:
 
     plans          code (e.g. ``MB-4821``), name, deductible, out-of-pocket maximum
+    services       plan x 10 medical services -> in-network copay, out-of-network coinsurance
+                   (a long section, so plan documents run past 512 tokens and get cut)
     copays         plan x tier (generic, preferred brand, non-preferred brand, specialty)
                    x channel (30-day retail, 90-day retail, 90-day mail order), in dollars;
                    90-day mail order = round(2 x 30-day retail) for tiers 1-3

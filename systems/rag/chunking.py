@@ -33,7 +33,7 @@ class Chunk:
 
 
 def _offsets(tokenizer, text: str) -> list[tuple[int, int]]:
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     return [tuple(o) for o in enc["offset_mapping"]]
 
 

@@ -27,7 +27,7 @@ class RagConfig(RunConfig):
     sweep_vectors: int = field(default=50_000, metadata={
         "help": "synthetic embedding-shaped vectors for the IVF nlist x nprobe sweep"})
     sweep_queries: int = field(default=200, metadata={"help": "queries in the IVF sweep"})
-    replay_requests: int = field(default=1000, metadata={"help": "requests in the cache replay log"})
+    replay_requests: int = field(default=800, metadata={"help": "requests in the cache replay log"})
     eval_512: bool = field(default=False, metadata={
         "help": "also index 512/50 fixed chunks to measure what truncation at 256 tokens costs dense search"})
     reranker_path: Path | None = field(default=None, metadata={

@@ -47,13 +47,14 @@ def chunking_study(docs: dict[str, str], tokenizer, max_seq_length: int, main_ch
     window = max_seq_length - 2   # CLS and SEP
     unseen, total = 0, 0
     for c in fixed:   # sentences that start beyond what the encoder reads of their chunk
-        offs = tokenizer(c.text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        offs = tokenizer(c.text, add_special_tokens=False, return_offsets_mapping=True,
+                         verbose=False)["offset_mapping"]
         cut_char = offs[window][0] if len(offs) > window else len(c.text) + 1
         for a, _ in sentences(c.text):
             total += 1
             unseen += a >= cut_char
     long_docs = {d: t for d, t in docs.items()
-                 if len(tokenizer(t, add_special_tokens=False)["input_ids"]) > 512}
+                 if len(tokenizer(t, add_special_tokens=False, verbose=False)["input_ids"]) > 512}
     spans = [(d, a, b) for d, t in long_docs.items() for a, b in sentences(t)]
     stats = boundary_stats(long_docs, spans, tokenizer, 512, (25, 50, 100))
     out = {"max_seq_length": float(max_seq_length),

@@ -67,6 +67,11 @@ class BM25Index:
             self.model_ = BM25Okapi([t or ["\x00"] for t in tokens], k1=self.k1, b=self.b)
         return self
 
+    def known_terms(self, query: str) -> list[str]:
+        """The query's tokens that occur in the indexed corpus."""
+        vocab = self.model_.vocab_dict if self.engine == "bm25s" else self.model_.idf
+        return [t for t in tokenize(query) if t in vocab]
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document, shape (n_docs,); zeros when no query term is indexed."""
         q = tokenize(query)

@@ -49,6 +49,7 @@ class Result:
     mode: str                              # bm25 | dense | hybrid | hybrid_rerank | *_fallback | popular
     timings: dict[str, float] = field(default_factory=dict)   # seconds per stage
     chunks: list[int] = field(default_factory=list)           # chunk ids behind the ranking
+    warnings: list[str] = field(default_factory=list)         # handled input problems, reported
 
 
 def roll_up(chunk_ids, scores, doc_of: list[str]) -> list[tuple[str, float]]:
@@ -133,6 +134,21 @@ class HybridRetriever:
         if mode == "hybrid_rerank" and self.reranker is None:
             raise ValueError("mode 'hybrid_rerank' needs a reranker (give --reranker-path)")
         q = check_query(query)
+        cut = len(query.strip()) > len(q)
+        notes = [f"query cut to its first {MAX_QUERY_CHARS} characters"] if cut else []
+        res = self._search(q, mode, k, concurrent)
+        if mode in ("bm25", "hybrid", "hybrid_rerank") and not self.bm25_terms(q):
+            notes.append("no query word is in the keyword index (stop words or unseen terms only)")
+        res.warnings = notes
+        return res
+
+    def bm25_terms(self, query: str) -> bool:
+        try:
+            return bool(self.bm25.known_terms(query))
+        except Exception:  # noqa: BLE001 - a failing BM25 is handled by the fallback chain
+            return True
+
+    def _search(self, q: str, mode: str, k: int, concurrent: bool) -> Result:
         t: dict[str, float] = {}
         start = time.perf_counter()
         if mode == "bm25":

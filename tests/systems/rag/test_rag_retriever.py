@@ -44,12 +44,14 @@ def test_empty_query_is_a_clear_error(retriever, query):
 
 
 def test_long_non_english_and_stop_word_queries(retriever):
-    long_q = "copay " * 5000
+    long_q = "generic " * 5000
     assert len(check_query(long_q)) == MAX_QUERY_CHARS
-    assert retriever.search(long_q).docs
+    res = retriever.search(long_q)
+    assert res.docs and res.warnings == [f"query cut to its first {MAX_QUERY_CHARS} characters"]
     assert retriever.search("¿Cuánto cuesta metformina con lisinopril?").docs   # dense still answers
     stop = retriever.search("what is the of and", "bm25")
     assert stop.docs == [], "a stop-word-only query matches nothing by keyword"
+    assert "no query word is in the keyword index" in stop.warnings[0]
     assert retriever.search("what is the of and", "hybrid").docs, "hybrid falls back on the dense list"
     with pytest.raises(TypeError):
         retriever.search(None)
