@@ -35,6 +35,19 @@ D_KS = (4, 16, 64, 256, 1024)
 N_QUERIES, N_KEYS = 256, 32
 
 
+def _stable(measured: dict, roundoff: set) -> dict:
+    """Figures as the ledger records them. Values computed through BLAS can differ in their
+    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
+    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
+    least 1e-12, and every other figure keeps 4 significant digits."""
+    out = {}
+    for k, v in measured.items():
+        if k in roundoff:
+            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
+        out[k] = float(f"{v:.4g}")
+    return out
+
+
 def _maxdiff(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
@@ -156,6 +169,8 @@ def run(run, cfg) -> None:
         "jacobian_ratio_unscaled_over_scaled_at_max_dk":
             hi["jacobian_norm_unscaled"] / hi["jacobian_norm_scaled"],
     }
+    measured = _stable(measured, {"rows_sum_max_deviation", "sdpa_max_abs_diff_vs_torch",
+                                  "sdpa_rel_error_vs_fd", "mha_max_abs_diff_vs_torch", "mha_rel_error_vs_fd"})
     for k, v in measured.items():
         run.metric(k, v, scope="attention")
     plot = _plot(run, rows)
@@ -166,13 +181,14 @@ def run(run, cfg) -> None:
                   "weight, multi-head attention matches the reference, and the 1/sqrt(d_k) scale keeps "
                   "the softmax from saturating as d_k grows",
         measured=measured,
-        relations=[("rows_sum_max_deviation", "<", 1e-12), ("masked_weight_max", "<=", 0.0),
+        relations=[("rows_sum_max_deviation", "<=", 1e-12), ("masked_weight_max", "<=", 0.0),
                    ("sdpa_max_abs_diff_vs_torch", "<", 1e-9), ("mha_max_abs_diff_vs_torch", "<", 1e-9),
                    ("sdpa_rel_error_vs_fd", "<", 1e-6), ("mha_rel_error_vs_fd", "<", 1e-6),
                    ("entropy_ratio_scaled", ">", 0.9), ("entropy_ratio_unscaled", "<", 0.5),
                    ("jacobian_ratio_unscaled_over_scaled_at_max_dk", "<", 0.5)],
         unit="absolute difference / relative error / ratio",
-        note=(f"ratios compare d_k = {D_KS[-1]} with d_k = {D_KS[0]} ({N_QUERIES} queries, {N_KEYS} keys, "
+        note=("error and difference figures are power-of-ten upper bounds (floor 1e-12); "
+              f"ratios compare d_k = {D_KS[-1]} with d_k = {D_KS[0]} ({N_QUERIES} queries, {N_KEYS} keys, "
               "N(0, 1) entries); the story's reason (small gradients for large d_k) is the Jacobian "
               "ratio; torch's MultiheadAttention blocks positions where its boolean mask is True, "
               "the opposite of F.scaled_dot_product_attention"),

@@ -38,6 +38,19 @@ CLAIMED = {"backprop_exponent_in_p": 1.0, "direct_exponent_in_p": 2.0,
            "backprop_exponent_in_depth": 1.0, "no_reuse_exponent_in_depth": 2.0}
 
 
+def _stable(measured: dict, roundoff: set) -> dict:
+    """Figures as the ledger records them. Values computed through BLAS can differ in their
+    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
+    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
+    least 1e-12, and every other figure keeps 4 significant digits."""
+    out = {}
+    for k, v in measured.items():
+        if k in roundoff:
+            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
+        out[k] = float(f"{v:.4g}")
+    return out
+
+
 def _slope(x, y) -> float:
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
@@ -126,6 +139,7 @@ def run(run, cfg) -> None:
         "max_abs_diff_no_reuse": max(r["max_abs_diff"] for r in depth_rows),
         "fd_over_backprop_cost_at_largest": width_rows[-1]["fd_madds"] / width_rows[-1]["backprop_madds"],
     }
+    measured = _stable(measured, {"max_rel_error_vs_fd", "max_abs_diff_no_reuse"})
     for name, value in measured.items():
         run.metric(name, value, scope="backprop")
     plot = _plot(run, width_rows, depth_rows, measured)
@@ -139,10 +153,11 @@ def run(run, cfg) -> None:
         claimed=CLAIMED,
         measured=measured,
         tolerance=Tolerance(abs=0.15),
-        relations=[("max_rel_error_vs_fd", "<", 1e-6), ("max_abs_diff_no_reuse", "<", 1e-12),
+        relations=[("max_rel_error_vs_fd", "<", 1e-6), ("max_abs_diff_no_reuse", "<=", 1e-12),
                    ("direct_exponent_in_p", ">", "backprop_exponent_in_p")],
         unit="exponent of the fitted power law (cost ~ size^k)",
-        note=(f"cost = multiply-adds executed by the matrix products, fitted over P = {P[0]}..{P[-1]} "
+        note=("error and difference figures are power-of-ten upper bounds (floor 1e-12); "
+              f"cost = multiply-adds executed by the matrix products, fitted over P = {P[0]}..{P[-1]} "
               f"(widths {[r['width'] for r in width_rows]}, {HIDDEN_LAYERS} hidden layers) and over "
               f"depth {Ls[0]}..{Ls[-1]} at width {DEPTH_WIDTH}; 'direct' is central differences, "
               "two forward passes per parameter; wall-clock times are in backprop_width_costs.md "

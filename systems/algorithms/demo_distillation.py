@@ -34,6 +34,19 @@ N_CLASSES, DIM = 5, 10
 SIZES = {"quick": (2000, 2000, 20), "full": (10000, 5000, 40)}   # n_train, n_test, epochs
 
 
+def _stable(measured: dict, roundoff: set) -> dict:
+    """Figures as the ledger records them. Values computed through BLAS can differ in their
+    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
+    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
+    least 1e-12, and every other figure keeps 4 significant digits."""
+    out = {}
+    for k, v in measured.items():
+        if k in roundoff:
+            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
+        out[k] = float(f"{v:.4g}")
+    return out
+
+
 def make_task(r: np.random.Generator, n_train: int, n_test: int):
     """(X_train, y_train, X_test, y_test); labels from a random tanh net, 10% train noise."""
     W1, W2 = r.normal(0, 1 / np.sqrt(DIM), (DIM, 32)), r.normal(0, 1.0, (32, N_CLASSES))
@@ -116,6 +129,7 @@ def run(run, cfg) -> None:
         measured[f"student_accuracy_{name}"] = _accuracy(net, X_test, y_test)
     measured["student_over_teacher_accuracy_with_t2"] = measured["student_accuracy_with_t2"] / measured[
         "teacher_accuracy"]
+    measured = _stable(measured, {"rel_error_vs_fd", "max_abs_diff_vs_torch"})
     for k, v in measured.items():
         run.metric(k, v, scope="distillation")
 
@@ -135,11 +149,12 @@ def run(run, cfg) -> None:
                   "alpha = 0.5, T = 2; without the usual T^2 factor the soft term's gradient shrinks "
                   "as 1/T^2",
         measured=measured,
-        relations=[("rel_error_vs_fd", "<", 1e-6), ("max_abs_diff_vs_torch", "<", 1e-10),
+        relations=[("rel_error_vs_fd", "<", 1e-6), ("max_abs_diff_vs_torch", "<=", 1e-10),
                    ("soft_grad_exponent_without_t2", "<", -1.8), ("soft_grad_exponent_without_t2", ">", -2.2),
                    ("soft_grad_exponent_with_t2", ">", -0.2), ("soft_grad_exponent_with_t2", "<", 0.2)],
         unit="relative error, absolute difference, exponent of T, fraction, accuracy",
-        note=("the story's formula has no T^2 factor, so at T = 2 its soft term carries the share "
+        note=("error and difference figures are power-of-ten upper bounds (floor 1e-12); "
+              "the story's formula has no T^2 factor, so at T = 2 its soft term carries the share "
               "soft_share_of_gradient_at_t2_no_t2 of the gradient norm instead of "
               "soft_share_of_gradient_at_t2_with_t2; "
               "it also writes the KL on the student's logits and the teacher's logits / T, read here as "
