@@ -10,8 +10,8 @@ from systems.core.config import RunConfig
 
 @dataclass
 class ChurnConfig(RunConfig):
-    n_telecom: int = field(default=16_000, metadata={"help": "telecom rows (story: 100K, 27% churn)"})
-    n_saas: int = field(default=16_000, metadata={"help": "saas rows (story: 50K, 5% churn)"})
+    n_telecom: int = field(default=16_000, metadata={"help": "telecom rows (story: 100K, 27 percent churn)"})
+    n_saas: int = field(default=16_000, metadata={"help": "saas rows (story: 50K users, 5 percent churn)"})
     n_trials: int = field(default=6, metadata={"help": "Optuna trials per tuned model"})
     cv_folds: int = field(default=3, metadata={"help": "time-ordered CV folds (and imbalance CV folds)"})
     shap_sample: int = field(default=400, metadata={"help": "test rows explained by SHAP"})

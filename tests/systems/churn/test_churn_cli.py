@@ -101,3 +101,10 @@ def test_predict_errors(tmp_path, capsys):
     assert "not a saved churn model" in capsys.readouterr().err
     assert main(["predict", "--model", str(tmp_path / "none.joblib"), "--input", csv]) == 2
     assert "no saved model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["predict", "--help"]])
+def test_help_prints_and_exits_zero(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0 and "--" in capsys.readouterr().out
