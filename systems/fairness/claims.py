@@ -94,7 +94,7 @@ def fa04(r: StoryResult) -> Claim:
         relations=[("w_frequency", ">", 0), ("w_amount", "<", 0), ("w_account_age", "<", 0)],
         unit="change in fraud probability per training SD", evidence=["local_explanation.md"],
         note="algorithms.local_surrogate (LIME-style, exponential kernel, ridge 1.0) around the "
-             "highest-scored legitimate young customer the baseline flags in the affected segment; "
+             "median-scored legitimate young customer the baseline flags in the affected segment; "
              "LIME weights have no shared scale, so only signs and order carry over")
 
 

@@ -15,6 +15,8 @@ one training standard deviation of each feature near that customer.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import shap
@@ -24,8 +26,10 @@ from algorithms.local_surrogate import LocalSurrogate
 
 def shap_values(model, X: pd.DataFrame) -> np.ndarray:
     """TreeSHAP values in log-odds, shape (n_samples, n_features)."""
-    values = shap.TreeExplainer(model).shap_values(X)
-    values = np.asarray(values)
+    with warnings.catch_warnings():
+        # shap notes on every call that its LightGBM output format changed in an old release
+        warnings.filterwarnings("ignore", message="LightGBM binary classifier with TreeExplainer")
+        values = np.asarray(shap.TreeExplainer(model).shap_values(X))
     if values.ndim == 3:          # some model types return one slice per class
         values = values[..., -1]
     return values

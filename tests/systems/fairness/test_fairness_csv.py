@@ -7,7 +7,7 @@ import pytest
 from systems.fairness.__main__ import _argv, main
 from systems.fairness.csv_audit import binary_target, prepare
 
-FAST = ["--eg-max-iter", "3", "--mitigation-estimators", "10", "--n-estimators", "20",
+FAST = ["--eg-max-iter", "3", "--eg-rows", "300", "--mitigation-estimators", "10", "--n-estimators", "20",
         "--sweep-eps", "0.05", "--sweep-tol", "0", "--min-group-size", "20"]
 
 
@@ -23,7 +23,7 @@ def _frame(n=1200, seed=0):
 
 def test_csv_audit_end_to_end(tmp_path):
     path = tmp_path / "loans.csv"
-    _frame().to_csv(path, index=False)
+    _frame(800).to_csv(path, index=False)
     code = main(["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "sex,region",
                  "--drop-sensitive", "--out", str(tmp_path / "reports"), *FAST])
     assert code == 0
@@ -72,7 +72,7 @@ def test_target_without_positive_value_needs_one():
 
 
 def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
-    df = _frame(1500, seed=3)
+    df = _frame(900, seed=3)
     df.loc[df["region"] == "south", "label"] = "good"     # no positives at all in one region
     path = tmp_path / "skew.csv"
     df.to_csv(path, index=False)
