@@ -7,7 +7,9 @@
                  plus any extra candidates the caller built (e.g. peer features)
     3. choose    on VALIDATION rows: among mitigations the gate does not block, the one
                  with the highest AUC (ties: lower FPR disparity); if every one is
-                 blocked, the one with the smallest equalized-odds difference
+                 blocked, the one with the smallest equalized-odds difference. The
+                 ThresholdOptimizers are fitted on those same rows, so their validation
+                 disparities are in-sample (optimistic); the test rows are the honest check
     4. report    every candidate on TEST rows; the gate on the baseline and the choice
 
 Both the synthetic story and ``--data file.csv`` go through this function.
