@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from systems.core.ledger import Claim, Recompute, Tolerance
-from systems.fairness.group_metrics import wilson_interval
 from systems.fairness.story import StoryResult, planted_cells
 
 
@@ -29,15 +28,6 @@ def fa01(r: StoryResult) -> Claim:
 
 
 def fa02(r: StoryResult) -> Claim:
-    te = r.data.split.test
-    y = r.data.y[te]
-    pred = r.audit.test["baseline"].pred
-    keys = r.df.iloc[te][["age_group", "zip_cluster"]].astype(str).to_numpy()
-    member = np.zeros(te.size, dtype=bool)
-    for cell in r.affected_cells:
-        member |= np.all(keys == np.array(cell, dtype=object), axis=1)
-    neg = y == 0
-    lo, _ = wilson_interval((pred[member & neg] == 1).sum(), (member & neg).sum())
     found = len(set(r.affected_cells) & planted_cells())
     return Claim(
         "FA-02", "Segmenting by age group x ZIP cluster shows an FPR about 3x the baseline "
@@ -45,7 +35,7 @@ def fa02(r: StoryResult) -> Claim:
         # follow-up 3: young customers in certain ZIPs at 18% FPR against a 6% baseline, "3x higher"
         claimed={"segment_fpr": 0.18, "baseline_fpr": 0.06, "fpr_ratio": 3.0},
         measured={"segment_fpr": r.segment_fpr, "baseline_fpr": r.rest_fpr,
-                  "fpr_ratio": r.segment_fpr / r.rest_fpr, "segment_fpr_lo": float(lo),
+                  "fpr_ratio": r.segment_fpr / r.rest_fpr, "segment_fpr_lo": r.segment_fpr_lo,
                   "affected_cells": len(r.affected_cells), "planted_cells_found": found,
                   "small_cells": int(r.by_cross["small"].sum())},
         tolerance=Tolerance(rel=0.25),

@@ -36,7 +36,7 @@ from systems.fairness.features import (
 )
 from systems.fairness.gate import GateResult
 from systems.fairness.gate import evaluate as gate
-from systems.fairness.group_metrics import group_table
+from systems.fairness.group_metrics import group_table, wilson_interval
 from systems.fairness.mitigate import from_model, threshold_optimizer
 from systems.fairness.model import alert_threshold, booster, split
 
@@ -51,6 +51,7 @@ class StoryResult:
     by_cross: pd.DataFrame
     affected_cells: list[tuple[str, str]]
     segment_fpr: float
+    segment_fpr_lo: float
     rest_fpr: float
     shap_importance: pd.DataFrame
     local: pd.DataFrame
@@ -71,20 +72,25 @@ def with_peer(df: pd.DataFrame, peer: PeerFeatures) -> pd.DataFrame:
 def affected_segment(cross: pd.DataFrame, y, pred, keys: pd.DataFrame):
     """Cells whose FPR interval lies above the pooled FPR of the other rows (see docstring)."""
     y, pred = np.asarray(y), np.asarray(pred)
-    cells = []
+    arr = keys.to_numpy()
+    cells, member = [], np.zeros(len(y), dtype=bool)
     for cell, r in cross.iterrows():
         if r["small"] or np.isnan(r["fpr_lo"]):
             continue
-        inside = np.all(keys.to_numpy() == np.array(cell, dtype=object), axis=1)
-        rest = (~inside) & (y == 0)
-        if r["fpr_lo"] > pred[rest].mean():
+        inside = np.all(arr == np.array(cell, dtype=object), axis=1)
+        if r["fpr_lo"] > pred[~inside & (y == 0)].mean():
             cells.append(tuple(str(c) for c in cell))
-    member = np.zeros(len(y), dtype=bool)
-    for cell in cells:
-        member |= np.all(keys.to_numpy() == np.array(cell, dtype=object), axis=1)
+            member |= inside
     neg = y == 0
     seg_fpr = float(pred[member & neg].mean()) if (member & neg).any() else float("nan")
     return cells, member, seg_fpr, float(pred[~member & neg].mean())
+
+
+def segment_fpr_low(y, pred, member) -> float:
+    """Lower end of the 95% Wilson interval of the pooled FPR inside the segment."""
+    neg = (np.asarray(y) == 0) & member
+    lo, _ = wilson_interval(int((np.asarray(pred)[neg] == 1).sum()), int(neg.sum()))
+    return float(lo)
 
 
 def run_story(cfg, seed: int) -> StoryResult:
@@ -152,7 +158,8 @@ def run_story(cfg, seed: int) -> StoryResult:
         week[name] = evaluate(audit.candidates[name], week_X, week_df["is_fraud"], week_s, cfg.min_group_size)
         week_gates[name] = gate(week[name].disparity, thresholds)
 
-    return StoryResult(df, data, audit, by_age, by_zip, by_cross, cells, seg_fpr, rest_fpr, importance,
+    return StoryResult(df, data, audit, by_age, by_zip, by_cross, cells, seg_fpr,
+                       segment_fpr_low(y_te, pred, member), rest_fpr, importance,
                        local, local_row, age_corr, feature_corr, sweep_rows, week, week_gates)
 
 
