@@ -38,7 +38,7 @@ from systems.fairness.gate import GateResult
 from systems.fairness.gate import evaluate as gate
 from systems.fairness.group_metrics import group_table, wilson_interval
 from systems.fairness.mitigate import from_model, threshold_optimizer
-from systems.fairness.model import alert_threshold, booster, split
+from systems.fairness.model import alert_threshold, booster, miss_cost, split
 
 
 @dataclass
@@ -111,7 +111,7 @@ def run_story(cfg, seed: int) -> StoryResult:
                                          note="peer-normalised inputs, same alert rate")}
     extra["peer_threshold_fpr_parity"] = threshold_optimizer(
         "peer_threshold_fpr_parity", peer_model, peer_cols, X_va, y_va, s_va,
-        miss_cost=(1 - peer_thr) / peer_thr, tol=None, seed=seed)
+        miss_cost=miss_cost(peer_thr), tol=None, seed=seed)
     audit = run_audit(data, cfg, seed, extra=extra, baseline=baseline)
 
     te = sp.test
