@@ -12,8 +12,9 @@ Detection (fixed view: monitor fitted on the training data, frozen model):
 
 Incident cost: F1 loss of the frozen model, 1 - F1(event alone) / F1(no event), on
 fresh samples of the event's weeks drawn with and without the event (same seed).
-ROC truth (DR-10): a week is "degraded" when the frozen model's F1 on a fresh sample of
-that week is more than 10% below its F1 on a fresh no-event sample.
+ROC truth (DR-10): a week is "degraded" when the model serving it (the loop's champion,
+or the frozen model for the fixed view) scores an F1 on a fresh sample of that week more
+than 10% below its own baseline F1.
 """
 
 from __future__ import annotations
@@ -128,14 +129,19 @@ def incident_costs(frozen, cfg: DriftConfig) -> dict[str, float]:
     return out
 
 
-def degradation_truth(frozen, cfg: DriftConfig, n_weeks: int) -> np.ndarray:
-    """Relative F1 loss of the frozen model per week on fresh samples, shape (n_weeks,)."""
-    loss = np.empty(n_weeks)
+def degradation_truth(models: dict[str, list], cfg: DriftConfig) -> dict[str, np.ndarray]:
+    """Relative F1 loss per week, 1 - F1(model of week w on a fresh sample) / its baseline F1.
+
+    ``models`` maps a view name to the model serving each week; every view is scored on
+    the same fresh sample of each week (``n_eval`` rows).
+    """
+    n_weeks = len(next(iter(models.values())))
+    loss = {k: np.empty(n_weeks) for k in models}
     for w in range(n_weeks):
         seed = int(make_rng(cfg.seed, f"truth-{w}").integers(2**31))
         world = sample_week(w, cfg.n_eval, np.random.default_rng(seed))
-        calm = sample_week(w, cfg.n_eval, np.random.default_rng(seed), only=())
-        loss[w] = 1 - frozen.f1(world) / frozen.f1(calm)
+        for k, per_week in models.items():
+            loss[k][w] = 1 - per_week[w].f1(world) / per_week[w].baseline_f1
     return loss
 
 

@@ -273,9 +273,10 @@ def dr10(m: dict, ev: list[str]) -> Claim:
         tolerance=Tolerance(abs=0.1),
         relations=[("roc_auc", ">", 0.5)],
         unit="PSI",
-        note="52 weekly points; the Youden threshold sits wherever the planted sizes leave a gap "
-        "between harmless and harmful drift, so its value says more about our generator than about 0.3; "
-        "the concept change degrades without input drift (a PSI miss) and the gradual drift moves inputs "
-        "without harm (a PSI false alarm), which caps the AUC",
+        note="52 weekly points in the loop's view (PSI against the serving champion's training window, "
+        "loss of that champion); the Youden threshold sits wherever the planted sizes leave a gap "
+        "between harmless and harmful drift, so its value says more about our generator than about 0.3. "
+        "Misses are the concept change (loss without input drift); false alarms are the gradual drift "
+        "and the new category (drift without loss)",
         evidence=ev,
     )

@@ -30,7 +30,7 @@ class DriftConfig(RunConfig):
     f1_drop: float = _f(0.05, "concept alert: F1 below (1 - this) x baseline")
     challenge_auc: float = _f(0.75, "alert if the monthly challenge-set AUC falls below this")
     mean_shift: float = _f(0.05, "prediction-drift alert: relative change of the mean prediction")
-    collapse_width: float = _f(0.02, "collapse alert: central 95% of predictions narrower than this")
+    collapse_width: float = _f(0.02, "collapse alert: central 95 percent of predictions narrower than this")
     f1_tolerance: float = _f(0.02, "validation gate: challenger F1 >= (1 - this) x champion F1")
     promote_margin: float = _f(0.01, "promote if challenger F1 > (1 + this) x champion F1")
     latency_ms: float = _f(100.0, "validation gate: p95 single-row inference budget (ms)")

@@ -24,39 +24,53 @@ def _events(ax) -> None:
 
 
 def timeline(reports: pd.DataFrame, weekly: pd.DataFrame, log: list[dict], cfg, baseline_f1: float):
-    fig, axes = figure(11, 9, nrows=3)
+    fig, axes = figure(12, 9, nrows=3)
     psi = reports.pivot(index="week", columns="feature", values="psi")
     top = psi.max().sort_values(ascending=False).index[:5]
     for f in top:
         axes[0].plot(psi.index, psi[f].clip(upper=3), marker=".", label=f)
-    for y, ls in ((cfg.psi_investigate, ":"), (cfg.psi_retrain, "--")):
-        axes[0].axhline(y, color="k", ls=ls, lw=1)
+    axes[0].axhline(cfg.psi_investigate, color="k", ls=":", lw=1, label=f"investigate {cfg.psi_investigate}")
+    axes[0].axhline(cfg.psi_retrain, color="k", ls="--", lw=1, label=f"retrain {cfg.psi_retrain}")
     axes[0].set_yscale("symlog", linthresh=0.1)
-    axes[0].set_ylabel("PSI vs training (clipped at 3)")
-    trig = [e["week"] for e in log if e["event"] == "trigger"]
-    axes[0].scatter(trig, [2.5] * len(trig), marker="v", color="k", zorder=5, label="retrain trigger")
-    axes[0].legend(fontsize=7, ncol=3)
+    axes[0].set_ylabel("PSI vs training data\n(clipped at 3)")
+    top_row = axes[0].get_xaxis_transform()
+    for e in log:
+        if e["event"] == "trigger":
+            axes[0].scatter(e["week"], 1.04, marker="v", color="k", transform=top_row, clip_on=False)
+            axes[0].text(e["week"], 1.09, e["reason"], fontsize=6, ha="center", transform=top_row)
     p = reports.pivot(index="week", columns="feature", values="p_value")
     for f in top:
-        axes[1].plot(p.index, np.maximum(p[f], 1e-300), marker=".", label=f)
-    axes[1].axhline(cfg.p_critical, color="k", ls="--", lw=1)
+        axes[1].plot(p.index, p[f].clip(lower=1e-30), marker=".", label=f)
+    axes[1].axhline(cfg.p_critical, color="k", ls="--", lw=1, label=f"p = {cfg.p_critical}")
     axes[1].set_yscale("log")
-    axes[1].set_ylabel("KS / chi2 p-value")
+    axes[1].set_ylabel("KS / chi-square p-value\n(clipped at 1e-30)")
     axes[2].plot(weekly["week"], weekly["f1_frozen"], marker=".", label="frozen training-time model")
-    axes[2].plot(weekly["week"], weekly["f1_champion"], marker=".", label="loop's champion")
+    axes[2].plot(weekly["week"], weekly["f1_champion"], marker=".", label="the loop's champion")
     axes[2].axhline((1 - cfg.f1_drop) * baseline_f1, color="k", ls="--", lw=1, label="F1 alert level")
+    row = axes[2].get_xaxis_transform()
     promo = [e["week"] for e in log if e["event"] == "champion_challenger" and e["promoted"]]
-    axes[2].scatter(promo, [0.62] * len(promo), marker="*", s=80, color="g", label="promotion", zorder=5)
+    axes[2].scatter(promo, [0.95] * len(promo), marker="*", s=90, color="g", transform=row, label="promotion")
+    kept = [e["week"] for e in log if e["event"] == "champion_challenger" and not e["promoted"]]
+    axes[2].scatter(
+        kept, [0.95] * len(kept), marker="o", color="grey", transform=row, label="challenger rejected"
+    )
     faults = [e["week"] for e in log if e["event"] == "pipeline_fault"]
-    axes[2].scatter(faults, [0.25] * len(faults), marker="x", color="r", label="pipeline-fault alert")
-    axes[2].set_ylabel("weekly F1 (labels arrive later)")
+    axes[2].scatter(
+        faults, [0.05] * len(faults), marker="x", color="r", transform=row, label="pipeline-fault alert"
+    )
+    axes[2].set_ylabel("weekly F1\n(labels arrive later)")
     axes[2].set_xlabel("production week")
-    axes[2].legend(fontsize=7, ncol=3)
     for ax in axes:
         _events(ax)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     for e in EVENTS:
-        axes[0].text(e.start, 5, e.name, fontsize=7, color=COLORS[e.name])
-    fig.suptitle("A simulated year: planted events (shaded), drift scores, alerts and F1")
+        axes[1].text(
+            e.start, 1.02, e.name, fontsize=7, color=COLORS[e.name], transform=axes[1].get_xaxis_transform()
+        )
+    fig.suptitle(
+        "A simulated year: planted events (shaded), drift scores, retrain triggers (v), alerts and F1"
+    )
+    fig.tight_layout()
     return fig
 
 
@@ -104,15 +118,26 @@ def sample_size(study: pd.DataFrame, cfg):
     return fig
 
 
-def roc(res: dict, name: str):
-    fig, ax = figure(5, 5)
-    ax.plot(res["fpr"], res["tpr"], marker=".", label=f"{name} (AUC {res['auc']:.2f})")
+def roc(curves: dict[str, dict]):
+    """ROC curves of weekly drift scores; thresholds marked on the first curve."""
+    fig, ax = figure(6, 5.5)
     ax.plot([0, 1], [0, 1], color="grey", lw=1)
-    for m in res["tpr_at"]:
-        ax.scatter(res["fpr_at"][m], res["tpr_at"][m], label=f"threshold {m}")
-    ax.scatter(res["best_fpr"], res["best_tpr"], marker="*", s=120, label=f"Youden {res['threshold']:.3g}")
+    for i, (name, res) in enumerate(curves.items()):
+        ax.plot(res["fpr"], res["tpr"], marker=".", label=f"{name} (AUC {res['auc']:.2f})")
+        if i == 0:
+            for m in res["tpr_at"]:
+                ax.scatter(res["fpr_at"][m], res["tpr_at"][m], label=f"PSI > {m}", zorder=5)
+            ax.scatter(
+                res["best_fpr"],
+                res["best_tpr"],
+                marker="*",
+                s=140,
+                zorder=6,
+                label=f"Youden threshold {res['threshold']:.3g}",
+            )
     ax.set_xlabel("false-positive rate (weeks without real loss)")
     ax.set_ylabel("true-positive rate (weeks with > 10% F1 loss)")
+    ax.set_title("Weekly max PSI as a predictor of real degradation")
     ax.legend(fontsize=7)
     return fig
 

@@ -220,12 +220,13 @@ def run_year(cfg: DriftConfig, year: CreditYear, root: Path, frozen: CreditModel
             champ_f1[label_week] = at_threshold(
                 year.weeks[label_week]["default"].to_numpy(), p, model.threshold
             )[2]
+        serving = loop.registry.champion()  # the version that scored this batch
         info = loop.step(t, batch, champ_f1)
         y = batch["default"].to_numpy()
         rows.append(
             {
                 "week": t,
-                "champion": loop.registry.champion(),
+                "champion": serving,
                 "mean_pred_frozen": float(p_frozen.mean()),
                 "mean_pred_champion": float(p_champ.mean()),
                 "mean_alert": mean_shift_alert(ref_mean, float(p_frozen.mean()), cfg.mean_shift),
