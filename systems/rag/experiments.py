@@ -1,7 +1,7 @@
 """Retrieval experiments on the knowledge base: chunking, BM25 grid, configuration table, ablation.
 
 Split discipline: the BM25 grid and every ablation use the validation questions only; the
-test questions are fetched once (``TestSplit.get``), for the final configuration table,
+test questions are fetched once (``HeldOutTest.get``), for the final configuration table,
 and the number of fetches is reported (RAG-16).
 """
 
@@ -19,7 +19,7 @@ K1_GRID = (1.2, 1.5, 2.0)      # the story's grid (RAG-04)
 B_GRID = (0.65, 0.75, 0.85)
 
 
-class TestSplit:
+class HeldOutTest:
     """Hands out the test questions and counts how often it was asked."""
 
     def __init__(self, kb):

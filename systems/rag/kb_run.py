@@ -71,7 +71,7 @@ def run_kb(cfg, run) -> None:
     reranker, rerank_reason = reranker_or_reason(cfg.reranker_path)
     retriever, vectors = build_retriever(corpus, encoder, cfg.nprobe, best["k1"], best["b"], cfg.depth,
                                          cfg.rrf_k, reranker, cfg.seed)
-    test_split = X.TestSplit(kb)
+    test_split = X.HeldOutTest(kb)
     test = test_split.get()
     clock.step("BM25 grid and index build (corpus encoding)")
     retriever.encoder = PrecomputedQueries(encoder, [q.text for q in val + test])

@@ -22,12 +22,16 @@ class FakeEncoder:
     def __init__(self, dim: int = 64):
         self.dim = dim
         self.calls = 0
+        self._memo: dict[str, np.ndarray] = {}
+
+    def _token(self, t: str) -> np.ndarray:
+        if t not in self._memo:
+            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")
+            self._memo[t] = np.random.default_rng(seed).standard_normal(self.dim)
+        return self._memo[t]
 
     def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim)
-        for t in tokenize(text) or ["<empty>"]:
-            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")
-            v += np.random.default_rng(seed).standard_normal(self.dim)
+        v = sum(self._token(t) for t in tokenize(text) or ["<empty>"])
         return v / np.linalg.norm(v)
 
     def encode(self, texts, cache=True, batch_size=None, show_progress_bar=False):
@@ -41,6 +45,11 @@ class FakeEncoder:
 @pytest.fixture
 def fake_encoder():
     return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
+def fake_encoder_class():
+    return FakeEncoder
 
 
 DOCS = {

@@ -1,0 +1,72 @@
+"""Experiment helpers on a tiny knowledge base with a fake encoder: grid, split discipline, drills."""
+
+import numpy as np
+import pytest
+
+from data.member_kb import generate
+from systems.rag import experiments as X
+from systems.rag import operations as O
+from systems.rag.pipeline import build_retriever, chunk_corpus
+
+
+@pytest.fixture(scope="module")
+def setup(tokenizer, fake_encoder_class):
+    kb = generate(n_plans=4, n_pairs=10, n_filler=5, n_questions=120, seed=1)
+    docs = {d.doc_id: (d.title, d.text) for d in kb.documents}
+    corpus = chunk_corpus(docs, tokenizer, 224, 50, progress=False)
+    r, vectors = build_retriever(corpus, fake_encoder_class(), kind="flat")
+    yield kb, corpus, r
+    r.close()
+
+
+def test_grid_covers_the_story_grid_and_ties_keep_the_default(setup):
+    kb, corpus, _ = setup
+    rows = X.bm25_grid(corpus.texts, corpus.doc_of, kb.split("validation"))
+    assert [(r["k1"], r["b"]) for r in rows] == [(k, b) for k in X.K1_GRID for b in X.B_GRID]
+    flat = [dict(r, recall_at_10=0.5, mrr=0.5) for r in rows]
+    assert (X.best_of_grid(flat)["k1"], X.best_of_grid(flat)["b"]) == (1.2, 0.75)
+    flat[4]["recall_at_10"] = 0.6
+    assert (X.best_of_grid(flat)["k1"], X.best_of_grid(flat)["b"]) == (1.5, 0.75)
+
+
+def test_held_out_test_counts_touches_and_gold_stats(setup):
+    kb, _, _ = setup
+    guard = X.HeldOutTest(kb)
+    guard.get()
+    stats = X.gold_stats(kb, guard.touches)
+    assert stats["test_touches"] == 1 and stats["n_gold"] == 120 and stats["chronological"] == 1
+    assert stats["train_fraction"] + stats["validation_fraction"] + stats["test_fraction"] == pytest.approx(1)
+
+
+def test_table_rows_and_significance(setup):
+    kb, _, r = setup
+    qs = kb.split("validation")
+    per_mode = X.evaluate_modes(r, qs, ["bm25", "hybrid"])
+    rows = X.table_rows(per_mode, qs)
+    assert [row["config"] for row in rows] == ["bm25", "hybrid"]
+    for row in rows:
+        assert 0 <= row["ndcg_at_10"] <= 1 and 0 <= row["rouge_l_extractive"] <= 1
+        assert row["n"] == len(qs)
+    sig = X.significance(per_mode, "hybrid", "bm25")
+    assert sig["ndcg_at_10_mean_diff"] == pytest.approx(
+        per_mode["hybrid"]["ndcg_at_10"].mean() - per_mode["bm25"]["ndcg_at_10"].mean())
+
+
+def test_chunking_study_on_long_documents(setup, tokenizer):
+    kb, corpus, _ = setup
+    docs = {d.doc_id: d.text for d in kb.documents}
+    m = X.chunking_study(docs, tokenizer, 256, corpus.chunks)
+    assert m["max_seq_length"] == 256 and m["long_docs"] >= 1
+    assert 0 < m["chunk_512_token_loss"] < 0.5 and m["main_chunk_token_loss"] == 0
+    assert m["caught_25"] <= m["caught_50"] <= m["caught_100"]
+
+
+def test_fallback_drill_and_latency_table(setup):
+    kb, _, r = setup
+    out = O.fallback_drill(r, kb.questions[0].text, "hearing aids and mail order while abroad")
+    assert out == {"dense_down_served_by_bm25": 1.0, "both_down_served_popular": 1.0,
+                   "both_down_novel_clear_error": 1.0, "bm25_down_served_by_dense": 1.0}
+    assert r.search("copay").mode == "hybrid", "the drill restores the live retriever"
+    rows, flat = O.latency_table(r, [q.text for q in kb.questions[:3]])
+    assert {row["path"] for row in rows} == {"sequential", "concurrent"}
+    assert all(np.isfinite(v) and v >= 0 for v in flat.values())
