@@ -24,8 +24,8 @@ from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.data import Dataset
 from systems.ensemble.models import make_model
 from systems.ensemble.objectives import model_objective
-from systems.ensemble.oof import fit_model, make_folds, oof_predictions, predict
-from systems.ensemble.spaces import BASE_MODELS, SPACES
+from systems.ensemble.oof import fit_model, fold_aucs, make_folds, oof_predictions, predict
+from systems.ensemble.spaces import BASE_MODELS, SPACES, STORY_OPTIMA
 from systems.ensemble.tuning import best_complete, open_study, top_up
 
 ALL_MODELS = ("random_forest", *BASE_MODELS)
@@ -37,6 +37,7 @@ class BaseModels:
 
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     cv_auc: dict[str, float] = field(default_factory=dict)
+    story_cv_auc: dict[str, float] = field(default_factory=dict)  # story optima, same folds
     oof: dict[str, np.ndarray] = field(default_factory=dict)
     test: dict[str, np.ndarray] = field(default_factory=dict)
     fitted: dict[str, Any] = field(default_factory=dict)
@@ -47,6 +48,15 @@ def study_spec(cfg: EnsembleConfig, model: str) -> dict[str, Any]:
     return {"model": model, "n_rows": cfg.n_rows, "seed": cfg.seed, "scenario": cfg.scenario,
             "test_fraction": cfg.test_fraction, "tune_folds": cfg.tune_folds,
             "n_estimators": cfg.n_estimators, "n_trials": cfg.model_trials}
+
+
+def story_optimum_cv_auc(cfg: EnsembleConfig, ds: Dataset, model: str) -> float:
+    """Mean tuning-fold AUC of the story's optimum, on the folds the study used."""
+    fold = make_folds(ds.y_train, cfg.tune_folds, cfg.seed)
+    oof = oof_predictions(lambda: make_model(model, STORY_OPTIMA[model], seed=cfg.seed,
+                                             n_estimators=cfg.n_estimators),
+                          ds.X_train, ds.y_train, fold, name=model)
+    return float(fold_aucs(ds.y_train, oof, fold).mean())
 
 
 def tune(cfg: EnsembleConfig, ds: Dataset, storage, model: str) -> tuple[dict[str, Any], float]:
@@ -69,6 +79,8 @@ def train_base_models(cfg: EnsembleConfig, ds: Dataset, storage) -> BaseModels:
             out.params[name] = {}
         else:
             out.params[name], out.cv_auc[name] = tune(cfg, ds, storage, name)
+        if name in STORY_OPTIMA:
+            out.story_cv_auc[name] = story_optimum_cv_auc(cfg, ds, name)
         params = out.params[name]
 
         def factory(name=name, params=params):

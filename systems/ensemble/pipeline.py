@@ -44,6 +44,7 @@ class Results:
     rf_seeds: dict[str, float] = field(default_factory=dict)
     small: dict[str, float] = field(default_factory=dict)
     degraded: dict[str, float] = field(default_factory=dict)
+    degraded_heavy: dict = field(default_factory=dict)
     views: dict[str, float] = field(default_factory=dict)
     sampler_check: dict[str, float] = field(default_factory=dict)
 
@@ -106,9 +107,14 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     small = load_dataset(cfg.small_rows, child_seed(cfg.seed, "small") % 10_000, cfg.test_fraction,
                          cfg.scenario)
     r.small = failure_cases.small_data(small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed)
-    r.degraded = robustness.degraded_blends(
-        y, B_test, {"blend_plain": ens.weights["blend_plain"], "blend_penalised": w},
-        column=BLEND_MODELS.index("xgboost"), drop=0.04, rng=rng(cfg.seed, "degrade"))
+    blends = {"blend_plain": ens.weights["blend_plain"], "blend_penalised": w}
+    r.degraded = robustness.degraded_blends(y, B_test, blends, column=BLEND_MODELS.index("xgboost"),
+                                            drop=0.04, rng=rng(cfg.seed, "degrade"))
+    # the same shock on the member the plain blend leans on most: where the penalty should pay
+    heavy = int(np.argmax(ens.weights["blend_plain"]))
+    r.degraded_heavy = robustness.degraded_blends(y, B_test, blends, column=heavy, drop=0.04,
+                                                  rng=rng(cfg.seed, "degrade-heavy"))
+    r.degraded_heavy["member"] = BLEND_MODELS[heavy]
     r.views = specific_features.compare_views(ds, cfg.n_estimators, cfg.seed)
     r.sampler_check = sampler_check(cfg.seed)
     return r

@@ -4,10 +4,10 @@ import pytest
 from optuna.trial import TrialState
 from sklearn.datasets import make_classification
 
-from systems.ensemble.claims import auc_standard_error
 from systems.ensemble.models import make_model
 from systems.ensemble.objectives import model_objective
 from systems.ensemble.oof import make_folds
+from systems.ensemble.segments import auc_standard_error
 from systems.ensemble.spaces import SPACES, STORY_OPTIMA, check_params
 
 
