@@ -84,22 +84,22 @@ TOPICS = (
     ("Requesting a replacement identification card",
      ["Members may request a replacement identification card through the portal or by calling member "
       "services.",
-      "A new card is mailed within seven business days.", "A temporary digital card is available "
-                                                          "immediately."],
-     ["I lost my insurance card, how do I get another one?", "my member card went through the wash, "
-                                                             "what now"],
+      "A new card is mailed within seven business days.",
+      "A temporary digital card is available immediately."],
+     ["I lost my insurance card, how do I get another one?",
+      "my member card went through the wash, what now"],
      "Request a replacement card online or by phone; it arrives within seven business days."),
     ("Filing a grievance or appeal",
      ["An appeal of a coverage determination must be submitted within 180 days of the denial notice.",
       "Expedited appeals are decided within 72 hours when delay could jeopardize health."],
-     ["how long do I have to fight a denied claim?", "they refused to pay for my medicine, can I "
-                                                     "challenge it"],
+     ["how long do I have to fight a denied claim?",
+      "they refused to pay for my medicine, can I challenge it"],
      "Appeals must be submitted within 180 days of the denial; urgent ones are decided within 72 hours."),
     ("Coverage while traveling outside the country",
      ["Emergency services received abroad are reimbursed after the member submits an itemized receipt.",
       "Routine prescriptions should be filled before departure using a vacation override."],
-     ["will I be covered if I get sick on holiday in Europe?", "getting my pills before a long trip "
-                                                               "overseas"],
+     ["will I be covered if I get sick on holiday in Europe?",
+      "getting my pills before a long trip overseas"],
      "Emergency care abroad is reimbursed with an itemized receipt; fill routine prescriptions before "
      "leaving."),
     ("Transferring a prescription between pharmacies",
@@ -115,14 +115,14 @@ TOPICS = (
     ("Step therapy exception requests",
      ["Step therapy requires a trial of a first-line drug before a second-line drug is covered.",
       "An exception is granted when the first-line drug is contraindicated or previously failed."],
-     ["why do I have to try a cheaper drug first?", "my doctor wants to skip the first medicine they "
-                                                    "make you try"],
+     ["why do I have to try a cheaper drug first?",
+      "my doctor wants to skip the first medicine they make you try"],
      "A step therapy exception is granted if the first-line drug is contraindicated or already failed."),
     ("Quantity limits on dispensed medication",
      ["Quantity limits cap the number of units dispensed per fill based on labeled dosing.",
       "The prescriber may request an override with documentation of medical necessity."],
-     ["the pharmacy would only give me half the pills my doctor wrote", "why can't I get more tablets "
-                                                                        "at once"],
+     ["the pharmacy would only give me half the pills my doctor wrote",
+      "why can't I get more tablets at once"],
      "Quantity limits cap units per fill; the prescriber can request an override with documentation."),
     ("Immunizations administered at network pharmacies",
      ["Routine immunizations recommended by the advisory committee are covered at no cost at network "
@@ -150,8 +150,8 @@ TOPICS = (
     ("Out-of-network pharmacy claims",
      ["Prescriptions filled at a non-network pharmacy are reimbursed at the network rate minus the copay.",
       "Paper claims must be submitted within one year of the fill date."],
-     ["I bought my medicine at a store that doesn't take my insurance", "getting money back for pills I "
-                                                                        "paid for myself"],
+     ["I bought my medicine at a store that doesn't take my insurance",
+      "getting money back for pills I paid for myself"],
      "Non-network fills are reimbursed at the network rate minus the copay; submit within one year."),
     ("Specialty pharmacy enrollment",
      ["Specialty medications are dispensed by the designated specialty pharmacy after enrollment by phone.",
