@@ -114,7 +114,7 @@ def sample_size(study: pd.DataFrame, cfg):
     ax2.set_ylabel("KS p-value")
     ax.axvline(10000, color="grey", lw=1)
     ax.set_title(f"A fixed, negligible shift ({cfg.ss_shift} sd): PSI stays small, p-value collapses")
-    fig.legend(loc="lower left", fontsize=7)
+    fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=7)
     return fig
 
 
