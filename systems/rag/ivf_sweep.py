@@ -4,8 +4,10 @@ Vectors (shaped on purpose, like sentence embeddings of a topical corpus): ``n_t
 random unit directions; each vector = its topic direction + isotropic Gaussian noise of
 scale ``spread / sqrt(dim)``, renormalised. Queries are drawn the same way. With
 ``spread`` ~ 1 the topic explains about half of a vector, roughly what cosine
-similarities between same-topic MiniLM sentences look like. Recall depends on this
-shape: tighter clusters make IVF look better, so the figure is specific to it.
+similarities between same-topic MiniLM sentences look like. ``n_topics`` stays 1000 at
+every size (a corpus grows by more documents per subject faster than by new subjects).
+Recall depends on this shape: tighter or fewer clusters make IVF look better, so the
+figure is specific to it.
 
     recall@10 = mean over queries |IVF top-10  intersect  Flat top-10| / 10
     latency   = median over 3 repeats of a batched search of (at most) 100 queries, per query,
@@ -43,11 +45,11 @@ def _per_query_seconds(index, q: np.ndarray, k: int, repeats: int = 3) -> float:
 
 
 def sweep(n: int, n_queries: int, nlists=(128, 256, 512), nprobes=(1, 5, 10, 20), dim: int = 384,
-          n_topics: int | None = None, spread: float = 1.0, k: int = 10, seed: int = 0,
+          n_topics: int = 1000, spread: float = 1.0, k: int = 10, seed: int = 0,
           progress=None) -> list[dict]:
     """One row per (nlist, nprobe), plus the flat baseline row (nlist 0)."""
     rng = np.random.default_rng(seed)
-    data = clustered_vectors(n + n_queries, dim, n_topics or max(1, n // 100), spread, rng)
+    data = clustered_vectors(n + n_queries, dim, n_topics, spread, rng)
     base, queries = data[:n], data[n:]
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)   # a per-query latency, comparable between configurations
