@@ -92,7 +92,8 @@ def worst_histograms(reference: pd.DataFrame, weeks: list[pd.DataFrame], reports
             ax.bar(x - 0.2, a.reindex(cats, fill_value=0), 0.4, label="training")
             ax.bar(x + 0.2, b.reindex(cats, fill_value=0), 0.4, label=f"week {r.week}")
             ax.set_xticks(x, cats, rotation=45, ha="right", fontsize=7)
-        ax.set_title(f"{r.feature}: PSI {r.psi:.2f}, p {r.p_value:.1e}", fontsize=8)
+        p_text = "p < 1e-300" if r.p_value < 1e-300 else f"p {r.p_value:.1e}"
+        ax.set_title(f"{r.feature}: PSI {r.psi:.2f}, {p_text}", fontsize=8)
         ax.legend(fontsize=7)
     return fig
 
@@ -125,8 +126,17 @@ def roc(curves: dict[str, dict]):
     for i, (name, res) in enumerate(curves.items()):
         ax.plot(res["fpr"], res["tpr"], marker=".", label=f"{name} (AUC {res['auc']:.2f})")
         if i == 0:
-            for m in res["tpr_at"]:
-                ax.scatter(res["fpr_at"][m], res["tpr_at"][m], label=f"PSI > {m}", zorder=5)
+            for m, shape in zip(res["tpr_at"], "s^Dv", strict=False):
+                ax.scatter(
+                    res["fpr_at"][m],
+                    res["tpr_at"][m],
+                    marker=shape,
+                    facecolors="none",
+                    edgecolors="k",
+                    s=60,
+                    label=f"PSI > {m}",
+                    zorder=5,
+                )
             ax.scatter(
                 res["best_fpr"],
                 res["best_tpr"],
