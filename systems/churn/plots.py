@@ -68,7 +68,8 @@ def shap_summary(shap_values, X, names, seed: int = 0):
     return fig
 
 
-def grouped_bars(groups: dict[str, dict[str, float]], metrics: list[str], title: str, claimed=None):
+def grouped_bars(groups: dict[str, dict[str, float]], metrics: list[str], title: str, claimed=None,
+                 claimed_label: str = "story's figure"):
     fig, ax = figure(8, 4)
     names = list(groups)
     width = 0.8 / len(metrics)
@@ -84,7 +85,7 @@ def grouped_bars(groups: dict[str, dict[str, float]], metrics: list[str], title:
         for n, v in claimed.items():
             i = names.index(n)
             ax.plot([i - 0.1, i + 0.8], [v, v], "r--", lw=1)
-        ax.plot([], [], "r--", label="story's figure")
+        ax.plot([], [], "r--", label=claimed_label)
     ax.set_xticks(x + 0.4 - width / 2, names)
     ax.set(ylim=(0, 1.08), title=title)
     ax.legend(fontsize=8, loc="lower right")

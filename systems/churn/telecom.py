@@ -157,7 +157,8 @@ def run_telecom(cfg, run) -> dict:
     ev["imbalance"] = run.save_figure(plots.grouped_bars(R["imbalance"], ["precision", "recall", "f1"],
                                                          "imbalance handling, untouched test set (XGBoost)",
                                                          {"class_weights": 0.80, "smote": 0.845,
-                                                          "undersampling": 0.78}), "imbalance.png")
+                                                          "undersampling": 0.78}, "story's F1"),
+                                   "imbalance.png")
     lk = R["leakage"]
     ev["leakage"] = run.save_figure(plots.grouped_bars(
         {"leaky, random split": {"offline": lk["leaky_offline_accuracy"],
