@@ -118,7 +118,7 @@ def run_kb(cfg, run) -> None:
     qv = encoder.encode([q.text for q in val], cache=False)
     _, exact = flat.search(qv, 10)
     _, approx = retriever.dense.search(qv, 10)
-    emb = O.embedding_throughput(encoder, corpus.texts[:16], [q.text for q in test[:20]])
+    emb = O.embedding_throughput(encoder, corpus.texts[:12], [q.text for q in test[:20]])
     _metrics(run, "embedding", emb)
     retriever.close()
     clock.step("IVF sweep and embedding throughput")

@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from systems.core.timing import compare
 from systems.rag.keyword import BM25Index
 from systems.rag.lifecycle import IndexSlots
 from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normalise
@@ -36,16 +37,12 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[
 
 
 def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> dict[str, float]:
-    """Docs/s batched vs one at a time on the same texts, and single-query encode latency."""
+    """Docs/s batched vs one at a time on the same texts (interleaved repeats), and query latency."""
     model = encoder.model
-    model.encode(texts[:2], show_progress_bar=False)
-    t0 = time.perf_counter()
-    model.encode(texts, batch_size=len(texts), show_progress_bar=False)
-    batched = len(texts) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    for t in texts:
-        model.encode([t], batch_size=1, show_progress_bar=False)
-    single = len(texts) / (time.perf_counter() - t0)
+    tb, ts, _ = compare(lambda: model.encode(texts, batch_size=len(texts), show_progress_bar=False),
+                        lambda: [model.encode([t], batch_size=1, show_progress_bar=False) for t in texts],
+                        repeats=3, warmup=1)
+    batched, single = len(texts) / tb.median, len(texts) / ts.median
     lat = []
     for q in queries:
         t0 = time.perf_counter()

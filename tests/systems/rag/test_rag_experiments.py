@@ -70,3 +70,11 @@ def test_fallback_drill_and_latency_table(setup):
     rows, flat = O.latency_table(r, [q.text for q in kb.questions[:3]])
     assert {row["path"] for row in rows} == {"sequential", "concurrent"}
     assert all(np.isfinite(v) and v >= 0 for v in flat.values())
+
+
+def test_embedding_throughput_keys(fake_encoder_class):
+    from systems.rag.embedding import Encoder
+
+    out = O.embedding_throughput(Encoder(fake_encoder_class(), progress=False), ["a b", "c d e"], ["q"])
+    assert out["docs_per_s_batched"] > 0 and out["docs_per_s_single"] > 0
+    assert out["batch_speedup"] == pytest.approx(out["docs_per_s_batched"] / out["docs_per_s_single"])
