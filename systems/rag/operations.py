@@ -1,8 +1,11 @@
 """Serving experiments: latency per stage, embedding throughput, fallbacks, blue-green swaps.
 
 Latency (RAG-11): each query runs the hybrid path twice, dense and BM25 one after the
-other, then concurrently in two threads (FAISS, numpy and torch release the GIL during
-their kernels, so the two can overlap); p50/p95 of every stage and of the whole call.
+other and concurrently in two threads, alternating which goes first (FAISS, numpy and
+torch release the GIL during their kernels, so the two can overlap); p50/p95 of every
+stage and of the whole call. Both paths run on the retriever's worker threads: torch's
+encode speed differs between the main thread and a pool thread on a busy machine, and
+that must not pass for the benefit of overlap.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[
     """Rows of p50/p95 ms per stage for sequential and concurrent hybrid search."""
     retriever.search(queries[0], "hybrid")   # warm-up: thread pool, first FAISS call
     samples = {"sequential": {}, "concurrent": {}}
-    for q in queries:
-        for name, conc in (("sequential", False), ("concurrent", True)):
+    paths = (("sequential", False), ("concurrent", True))
+    for i, q in enumerate(queries):
+        for name, conc in paths if i % 2 == 0 else paths[::-1]:   # alternate which path goes first
             t = retriever.search(q, "hybrid", concurrent=conc).timings
             for stage, v in t.items():
                 samples[name].setdefault(stage, []).append(1e3 * v)

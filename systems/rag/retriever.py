@@ -119,6 +119,9 @@ class HybridRetriever:
                 except Exception as err:  # noqa: BLE001 - a failure is data for the fallback chain
                     outs.append(err)
             return outs
+        return self._pool.submit(self._one_after_other, query, t).result()
+
+    def _one_after_other(self, query: str, t: dict):
         outs = []
         for fn in (self._dense, self._bm25):
             try:
