@@ -28,8 +28,8 @@ def stratified_70_15_15(y: np.ndarray, seed: int, val: float = 0.15, test: float
 def month_index(times: pd.Series) -> np.ndarray:
     """Months since the earliest snapshot, shape (n,)."""
     t = pd.to_datetime(pd.Series(times)).reset_index(drop=True)
-    return ((t.dt.year - t.dt.year.min()) * 12 + t.dt.month).to_numpy() - int(
-        (t.dt.year * 12 + t.dt.month).min() - t.dt.year.min() * 12)
+    ym = t.dt.year * 12 + t.dt.month
+    return (ym - ym.min()).to_numpy()
 
 
 def temporal_holdout(times: pd.Series, months: int = 3) -> tuple[np.ndarray, np.ndarray]:
