@@ -2,13 +2,14 @@
 
 Nothing here re-implements churn data. The chain is
 
-    data.churn.generate(scenario, n_rows, seed)        raw, messy snapshots (planted signal)
+    data.churn.generate_with_truth(scenario, n_rows, seed)   raw snapshots + planted P(churn)
     systems.churn.validation.validate(raw).clean       invalid rows quarantined, dates parsed
     stratified train/test split (test_fraction)
     systems.churn.features.ChurnFeatures               fitted on train rows only
 
 The scenario defaults to ``telecom``: its planted signal caps the Bayes AUC near 0.93,
-close to the story's 0.92 (``saas`` caps near 0.80). Its churn rate is ~27%, not the
+close to the story's 0.92 (``saas`` caps near 0.80); ``p_true_test`` lets a run measure that
+ceiling on its own test rows. Its churn rate is ~27%, not the
 story's 8.2%; EN-11 is judged with our base rate and the story's own arithmetic.
 
 Segments of the test rows (EN-9), from the raw columns the story names:
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from data.churn import TARGET, generate
+from data.churn import ID, TARGET, generate_with_truth
 from systems.churn.features import ChurnFeatures
 from systems.churn.validation import validate
 
@@ -44,6 +45,7 @@ class Dataset:
     y_test: np.ndarray
     segments: dict[str, np.ndarray]   # name -> boolean mask over test rows
     n_quarantined: int
+    p_true_test: np.ndarray | None = None  # planted churn probability of each test row
 
     @property
     def base_rate(self) -> float:
@@ -55,8 +57,10 @@ def load_dataset(n_rows: int, seed: int, test_fraction: float = 0.25,
     """Generate, validate, split and featurise ``n_rows`` churn snapshots."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-    v = validate(generate(scenario, n_rows, seed))
+    raw, p_true = generate_with_truth(scenario, n_rows, seed)
+    v = validate(raw)
     clean = v.clean.reset_index(drop=True)
+    p_clean = pd.Series(p_true, index=raw[ID]).loc[clean[ID]].to_numpy()
     y = clean[TARGET].to_numpy(dtype=int)
     idx_train, idx_test = train_test_split(np.arange(len(clean)), test_size=test_fraction,
                                            stratify=y, random_state=seed)
@@ -71,4 +75,5 @@ def load_dataset(n_rows: int, seed: int, test_fraction: float = 0.25,
         "recent_signup": (X_test["tenure_months"] < RECENT_DAYS / 30.44).to_numpy(),
         "low_engagement": (X_test["engagement_score"] <= eng_cut).to_numpy(),
     }
-    return Dataset(X_train, y[idx_train], X_test, y[idx_test], segments, len(v.quarantine))
+    return Dataset(X_train, y[idx_train], X_test, y[idx_test], segments, len(v.quarantine),
+                   p_clean[idx_test])

@@ -85,6 +85,8 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     r = Results(cfg, ds, base, ens)
     y = ds.y_test
     r.auc = {n: float(roc_auc_score(y, base.test[n])) for n in ALL_MODELS}
+    if ds.p_true_test is not None:
+        r.auc["bayes_ceiling"] = float(roc_auc_score(y, ds.p_true_test))
     r.auc.update({n: float(roc_auc_score(y, s)) for n, s in ens.test.items()})
     r.top10 = {n: top_fraction_view(y, s) for n, s in (base.test | ens.test).items()}
     r.pairs = pairwise_table(y, {n: base.test[n] for n in BASE_MODELS})
