@@ -50,3 +50,6 @@ class RagConfig(RunConfig):
                              f"({self.chunk_tokens})")
         if self.beir is not None and not Path(self.beir).is_dir():
             raise ValueError(f"--beir {self.beir}: no such folder")
+        if self.reranker_path is not None and not (Path(self.reranker_path) / "config.json").is_file():
+            raise ValueError(f"--reranker-path {self.reranker_path}: not a model folder (no config.json); "
+                             "point it at a saved sentence-transformers CrossEncoder")
