@@ -18,7 +18,11 @@ DESCRIPTION = __doc__
 
 
 def main(argv: list[str] | None = None) -> int:
-    cfg = parse_config(RagConfig, argv, "python -m systems.rag", DESCRIPTION)
+    try:
+        cfg = parse_config(RagConfig, argv, "python -m systems.rag", DESCRIPTION)
+    except ValueError as err:
+        print(f"rag: {err}", file=sys.stderr)
+        return 2
     seed_everything(cfg.seed)
     if cfg.beir is not None:
         from systems.rag.beir import BeirFormatError
