@@ -29,7 +29,7 @@ import sys
 import optuna
 
 from systems.ensemble.spaces import SPACES, toy_objective
-from systems.ensemble.tuning import StorageError, finished, open_storage, open_study
+from systems.ensemble.tuning import StorageError, open_storage, open_study, top_up
 
 
 def objective_from_spec(spec: dict):
@@ -68,10 +68,10 @@ def run_worker(storage: str, study_name: str, n_trials: int | None = None,
                          "systems.ensemble, so a worker cannot rebuild its objective")
     objective = objective_from_spec(spec)
     study = open_study(store, study_name, SPACES[spec["model"]], seed=seed)
-    todo = n_trials if n_trials is not None else max(0, int(spec["n_trials"]) - finished(study))
-    if todo:
-        study.optimize(objective, n_trials=todo, show_progress_bar=progress)
-    return todo
+    if n_trials is None:
+        return top_up(study, objective, int(spec["n_trials"]), progress=progress)
+    study.optimize(objective, n_trials=n_trials, show_progress_bar=progress)
+    return n_trials
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,3 +117,17 @@ def test_pruned_trials_do_not_count_towards_the_target(tmp_path):
 
     with pytest.raises(RuntimeError, match="only 0 completed"):
         top_up(open_study(_url(tmp_path), "q", SPACES["toy"], TOY_SPEC), always_pruned, 2)
+
+
+def test_worker_rebuilds_a_model_study_from_its_spec(tmp_path):
+    from systems.ensemble.base_models import study_spec
+    from systems.ensemble.config import EnsembleConfig
+    from systems.ensemble.worker import run_worker
+
+    cfg = EnsembleConfig(n_rows=1000, tune_folds=2, n_estimators=5, model_trials=2, out=tmp_path)
+    name = f"{cfg.study_prefix}-logreg"
+    open_study(_url(tmp_path), name, SPACES["logreg"], study_spec(cfg, "logreg"))
+    assert run_worker(_url(tmp_path), name, seed=0) >= 2  # tops up to the spec's 2 trials
+    study = optuna.load_study(study_name=name, storage=_url(tmp_path))
+    done = [t for t in study.trials if t.state == TrialState.COMPLETE]
+    assert len(done) == 2 and all(len(t.user_attrs["fold_aucs"]) == 2 for t in done)
