@@ -26,8 +26,10 @@ def scorer(models: list, weights=None):
 
 
 def latency_table(scorers: dict[str, object], X, repeats: int, batch: int = 1000) -> list[dict]:
-    """Median per-row and per-batch milliseconds of each scorer (interleaved is not needed:
-    ratios are reported, all measured back to back in this call)."""
+    """Median per-row and per-batch milliseconds of each scorer, measured back to back.
+
+    ``make bench`` repeats the comparison with interleaved repeats (``timing.compare``).
+    """
     one = X.iloc[:1]
     many = X.iloc[:batch]
     rows = []

@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from xgboost import XGBClassifier
 
-from systems.ensemble.oof import fit_predict, oof_predictions
+from systems.ensemble.oof import oof_predictions
 
 META_L2_ALPHA = 0.1  # source: 004 story, follow-up 9 (meta L2 penalty alpha = 0.1)
 _CLIP = 1e-6
@@ -102,5 +102,3 @@ class StackedEnsemble:
     def predict_proba(self, X) -> np.ndarray:
         return self.meta_.predict_proba(self.base_scores(X))
 
-
-__all__ = ["MetaLearner", "StackedEnsemble", "fit_predict", "logit"]
