@@ -27,6 +27,7 @@ from algorithms.attention import (
     scaled_dot_product_attention,
 )
 from algorithms.mlp import numerical_gradient
+from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -34,18 +35,6 @@ from systems.core.seeding import rng
 D_KS = (4, 16, 64, 256, 1024)
 N_QUERIES, N_KEYS = 256, 32
 
-
-def _stable(measured: dict, roundoff: set) -> dict:
-    """Figures as the ledger records them. Values computed through BLAS can differ in their
-    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
-    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
-    least 1e-12, and every other figure keeps 4 significant digits."""
-    out = {}
-    for k, v in measured.items():
-        if k in roundoff:
-            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
-        out[k] = float(f"{v:.4g}")
-    return out
 
 
 def _maxdiff(a, b) -> float:
@@ -169,7 +158,7 @@ def run(run, cfg) -> None:
         "jacobian_ratio_unscaled_over_scaled_at_max_dk":
             hi["jacobian_norm_unscaled"] / hi["jacobian_norm_scaled"],
     }
-    measured = _stable(measured, {"rows_sum_max_deviation", "sdpa_max_abs_diff_vs_torch",
+    measured = ledger_figures(measured, {"rows_sum_max_deviation", "sdpa_max_abs_diff_vs_torch",
                                   "sdpa_rel_error_vs_fd", "mha_max_abs_diff_vs_torch", "mha_rel_error_vs_fd"})
     for k, v in measured.items():
         run.metric(k, v, scope="attention")

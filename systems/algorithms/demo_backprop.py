@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from algorithms.mlp import MLP, mse_loss, numerical_gradient
+from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -37,18 +38,6 @@ DEPTH_WIDTH = 16
 CLAIMED = {"backprop_exponent_in_p": 1.0, "direct_exponent_in_p": 2.0,
            "backprop_exponent_in_depth": 1.0, "no_reuse_exponent_in_depth": 2.0}
 
-
-def _stable(measured: dict, roundoff: set) -> dict:
-    """Figures as the ledger records them. Values computed through BLAS can differ in their
-    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
-    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
-    least 1e-12, and every other figure keeps 4 significant digits."""
-    out = {}
-    for k, v in measured.items():
-        if k in roundoff:
-            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
-        out[k] = float(f"{v:.4g}")
-    return out
 
 
 def _slope(x, y) -> float:
@@ -139,7 +128,7 @@ def run(run, cfg) -> None:
         "max_abs_diff_no_reuse": max(r["max_abs_diff"] for r in depth_rows),
         "fd_over_backprop_cost_at_largest": width_rows[-1]["fd_madds"] / width_rows[-1]["backprop_madds"],
     }
-    measured = _stable(measured, {"max_rel_error_vs_fd", "max_abs_diff_no_reuse"})
+    measured = ledger_figures(measured, {"max_rel_error_vs_fd", "max_abs_diff_no_reuse"})
     for name, value in measured.items():
         run.metric(name, value, scope="backprop")
     plot = _plot(run, width_rows, depth_rows, measured)

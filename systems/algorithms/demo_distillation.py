@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from algorithms.distillation import distillation_loss
 from algorithms.mlp import MLP, numerical_gradient, sgd_step, softmax_cross_entropy
+from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -33,18 +34,6 @@ TEMPS = 2.0 ** np.arange(0, 7)          # 1 .. 64
 N_CLASSES, DIM = 5, 10
 SIZES = {"quick": (2000, 2000, 20), "full": (10000, 5000, 40)}   # n_train, n_test, epochs
 
-
-def _stable(measured: dict, roundoff: set) -> dict:
-    """Figures as the ledger records them. Values computed through BLAS can differ in their
-    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
-    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
-    least 1e-12, and every other figure keeps 4 significant digits."""
-    out = {}
-    for k, v in measured.items():
-        if k in roundoff:
-            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
-        out[k] = float(f"{v:.4g}")
-    return out
 
 
 def make_task(r: np.random.Generator, n_train: int, n_test: int):
@@ -129,7 +118,7 @@ def run(run, cfg) -> None:
         measured[f"student_accuracy_{name}"] = _accuracy(net, X_test, y_test)
     measured["student_over_teacher_accuracy_with_t2"] = measured["student_accuracy_with_t2"] / measured[
         "teacher_accuracy"]
-    measured = _stable(measured, {"rel_error_vs_fd", "max_abs_diff_vs_torch"})
+    measured = ledger_figures(measured, {"rel_error_vs_fd", "max_abs_diff_vs_torch"})
     for k, v in measured.items():
         run.metric(k, v, scope="distillation")
 

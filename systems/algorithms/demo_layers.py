@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from algorithms import batchnorm as bn
 from algorithms import conv
 from algorithms.mlp import numerical_gradient
+from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -35,18 +36,6 @@ BN_SHAPES = ((16, 3), (4, 3, 5, 5))
 CONV_CASES = ((5, 5, 3, 1, 0), (6, 5, 3, 2, 1), (7, 6, 2, 3, 0), (5, 7, 3, 2, 2))  # H, W, K, S, P
 POP_MEAN, POP_STD = np.array([2.0, -1.0, 0.5]), np.array([3.0, 1.0, 0.5])
 
-
-def _stable(measured: dict, roundoff: set) -> dict:
-    """Figures as the ledger records them. Values computed through BLAS can differ in their
-    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
-    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
-    least 1e-12, and every other figure keeps 4 significant digits."""
-    out = {}
-    for k, v in measured.items():
-        if k in roundoff:
-            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
-        out[k] = float(f"{v:.4g}")
-    return out
 
 
 def _rel(a, b) -> float:
@@ -193,7 +182,7 @@ def _plot_sizes(run, grid):
 def run(run, cfg) -> None:
     bn_metrics = _batchnorm_checks(cfg.seed)
     running, traj = _running_stats(cfg.seed)
-    bn_metrics = _stable(bn_metrics | running, {
+    bn_metrics = ledger_figures(bn_metrics | running, {
         "bn_rel_error_expanded_vs_fd", "bn_rel_error_compact_vs_fd", "bn_max_abs_diff_vs_torch",
         "bn_running_stats_max_abs_diff_vs_torch", "bn_eval_max_abs_diff_vs_torch"})
     for k, v in bn_metrics.items():
@@ -221,7 +210,7 @@ def run(run, cfg) -> None:
     grid = _output_size_grid()
     conv_metrics["output_size_match_fraction"] = float(np.mean([r[4] == r[5] for r in grid]))
     conv_metrics["unfloored_formula_integer_fraction"] = float(np.mean([r[6] == int(r[6]) for r in grid]))
-    conv_metrics = _stable(conv_metrics, {"conv_rel_error_vs_fd", "conv_max_abs_diff_vs_torch",
+    conv_metrics = ledger_figures(conv_metrics, {"conv_rel_error_vs_fd", "conv_max_abs_diff_vs_torch",
                                           "conv_transpose_max_abs_diff_vs_torch",
                                           "maxpool_max_abs_diff_vs_torch"})
     for k, v in conv_metrics.items():

@@ -29,6 +29,7 @@ from algorithms.reinforce import (
     gradient_samples,
     values,
 )
+from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -38,18 +39,6 @@ N_SAMPLES = {"quick": 4000, "full": 40000}
 N_RUNS, N_EPISODES, LR = 20, 200, 0.1
 COLLAPSED = -5.5   # expected return of a policy that almost never reaches the goal (worst is -6)
 
-
-def _stable(measured: dict, roundoff: set) -> dict:
-    """Figures as the ledger records them. Values computed through BLAS can differ in their
-    last bits between runs (the kernel depends on memory alignment), and the ledger must not:
-    round-off-level errors (names in ``roundoff``) become their power-of-ten upper bound, at
-    least 1e-12, and every other figure keeps 4 significant digits."""
-    out = {}
-    for k, v in measured.items():
-        if k in roundoff:
-            v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
-        out[k] = float(f"{v:.4g}")
-    return out
 
 
 def _stats(samples: np.ndarray, exact: np.ndarray) -> dict:
@@ -131,11 +120,11 @@ def run(run, cfg) -> None:
         "collapsed_fraction_no_baseline": float(np.mean(final["none"] < COLLAPSED)),
         "collapsed_fraction_learned_baseline": float(np.mean(final["learned"] < COLLAPSED)),
     }
-    measured = _stable(measured, set())
+    measured = ledger_figures(measured, set())
     for k, v in measured.items():
         run.metric(k, v, scope="reinforce")
     for name, s in stats.items():
-        for k, v in _stable(s, set()).items():
+        for k, v in ledger_figures(s, set()).items():
             run.metric(k, v, scope=f"reinforce_{name}")
     run.add(Claim(
         id="AL-10",
