@@ -21,7 +21,13 @@ The verdict is one function, ``verdict(claim)``, applied in this order:
                         claim states no direction that could still hold)
 
 A claim with relations and no figures (e.g. "momentum needs fewer epochs") is
-reproduced when the relations hold. The measured values must be finite and must cover
+reproduced when the relations hold.
+
+Determinism: the seed fixes every figure except wall-clock ones (latency, throughput,
+what threads managed to do in a time window). A claim judged on such figures is marked
+``timed=True``; the ledger flags it, and ``seed_determined`` drops what it measured, so
+"same seed, same ledger" is checked on everything else. Speed targets proper belong in
+``make bench``, which prints side-by-side ratios. The measured values must be finite and must cover
 every claimed name: a missing measurement is an error, not a verdict.
 """
 
@@ -124,6 +130,9 @@ class Claim:
         Why measured and claimed differ, or what was measured instead.
     evidence : list of str
         Paths (relative to the report folder) of plots/tables backing the figures.
+    timed : bool
+        The figures include wall-clock measurements, so they (and possibly the verdict)
+        vary from run to run and machine to machine.
     """
 
     id: str
@@ -137,6 +146,7 @@ class Claim:
     scope_reason: str | None = None
     note: str = ""
     evidence: list[str] = field(default_factory=list)
+    timed: bool = False
 
     def _value(self, ref: Any) -> float:
         if isinstance(ref, str):
@@ -236,4 +246,10 @@ def to_record(claim: Claim) -> dict[str, Any]:
                     "agrees": c.agrees(), "how": c.how} for c in claim.checks],
         "reason": explain(claim),
         "evidence": list(claim.evidence),
+        "timed": claim.timed,
     }
+
+
+def seed_determined(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ledger records with the run-to-run part of timed claims removed (ids kept)."""
+    return [{"id": r["id"], "timed": True} if r.get("timed") else r for r in records]

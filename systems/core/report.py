@@ -177,11 +177,16 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
 
 
 def ledger_markdown(ledger: dict[str, Any]) -> str:
-    rows = [{"id": r["id"], "verdict": r["verdict"], "claim": r["statement"],
-             "claimed": r["claimed"], "measured": r["measured"]} for r in ledger["claims"]]
+    rows = [{"id": r["id"], "verdict": r["verdict"] + (" (timed)" if r.get("timed") else ""),
+             "claim": r["statement"], "claimed": r["claimed"], "measured": r["measured"]}
+            for r in ledger["claims"]]
     counts = count_verdicts(r["verdict"] for r in ledger["claims"])
     out = [f"# Ledger: {ledger['system']} (profile {ledger['profile']}, seed {ledger['seed']})", "",
-           f"Verdicts: {format_counts(counts)}.", "", markdown_table(rows), "", "## Why", ""]
+           f"Verdicts: {format_counts(counts)}.", ""]
+    if any(r.get("timed") for r in ledger["claims"]):
+        out += ["Entries marked (timed) are judged on wall-clock figures of this machine in this run; "
+                "they vary between runs. Everything else is determined by the seed.", ""]
+    out += [markdown_table(rows), "", "## Why", ""]
     for r in ledger["claims"]:
         ev = f" Evidence: {', '.join(r['evidence'])}." if r["evidence"] else ""
         out.append(f"- **{r['id']}** ({r['verdict']}): {r['reason']}.{ev}")

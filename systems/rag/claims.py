@@ -65,7 +65,7 @@ def rag02(m: dict) -> Claim:
              "speedup mixes batching with parallelism; ours is batching alone. "
              "hours_for_2m_docs_batched_here is "
              "an extrapolation of our batched rate, not a measurement. The 5x-vs-mpnet comparison is not "
-             "measured: no mpnet model is available offline.")
+             "measured: no mpnet model is available offline.", timed=True)
 
 
 def rag03(m: dict, evidence: list[str]) -> Claim:
@@ -87,7 +87,7 @@ def rag03(m: dict, evidence: list[str]) -> Claim:
              "not the story's 2M documents; recall depends on how clustered the vectors are "
              "(see ivf_sweep.py). On our real chunk vectors, IVF with the quick nlist rule "
              f"(nlist {m['corpus_nlist']:.0f}, nprobe 10) has recall@10 {m['corpus_recall_at_10']:.3f} "
-             f"vs Flat.")
+             f"vs Flat.", timed=True)
 
 
 def rag04(m: dict, evidence: list[str]) -> Claim:
@@ -127,7 +127,7 @@ def rag06(m: dict | None, reason: str) -> Claim:
     return _claim("RAG-06", "a cross-encoder reranking the top 50 lifts MRR 0.76 -> 0.81 for +40 ms",
                  claimed={"mrr_before": 0.76, "mrr_after": 0.81, "rerank_ms": 40.0}, measured=m,
                  tolerance=Tolerance(abs=0.05, rel=0.5), relations=[("mrr_after", ">", "mrr_before")],
-                 unit="MRR / ms", note=reason)
+                 unit="MRR / ms", note=reason, timed=True)
 
 
 def rag07(m: dict, evidence: list[str]) -> Claim:
@@ -208,7 +208,7 @@ def rag11(m: dict) -> Claim:
              "vectors "
              "and an Elasticsearch cluster; query encoding dominates our retrieval time and BM25 takes well "
              "under a millisecond, so running the two concurrently has almost nothing to overlap and the "
-             "thread hand-off can cost more than it saves. No LLM generation is timed.")
+             "thread hand-off can cost more than it saves. No LLM generation is timed.", timed=True)
 
 
 def rag12(m: dict) -> Claim:
@@ -230,7 +230,7 @@ def rag13(m: dict) -> Claim:
                    ("in_place_failed", ">", 0), ("blue_green_queries", ">", 0)],
         note="Readers hammer the index from threads during repeated rebuilds; the control rebuilds in place "
              "and readers do hit the half-built state, so the check can fail. Staleness is bounded by the "
-             "rebuild trigger (max_pending or max_age), not measured in wall minutes here.")
+             "rebuild trigger (max_pending or max_age), not measured in wall minutes here.", timed=True)
 
 
 def rag14() -> Claim:

@@ -2,7 +2,16 @@
 
 import pytest
 
-from systems.core.ledger import Claim, Recompute, Tolerance, Verdict, explain, to_record, verdict
+from systems.core.ledger import (
+    Claim,
+    Recompute,
+    Tolerance,
+    Verdict,
+    explain,
+    seed_determined,
+    to_record,
+    verdict,
+)
 
 TOL = Tolerance(abs=0.02)
 
@@ -96,3 +105,11 @@ def test_record_has_the_fields_scripts_rely_on():
     assert {"id", "verdict", "claimed", "measured", "reason"} <= rec.keys()
     assert rec["verdict"] == "not-reproduced"
     assert "claimed 0.92" in rec["reason"] and "smaller data" in rec["reason"]
+
+
+def test_seed_determined_drops_only_what_timed_claims_measured():
+    fixed = claim(claimed={"auc": 0.9}, measured={"auc": 0.9}, tolerance=TOL)
+    timed = Claim("XX-02", "latency", measured={"ms": 3.1}, relations=[("ms", "<", 25)], timed=True)
+    records = [to_record(fixed), to_record(timed)]
+    assert records[1]["timed"] is True and records[0]["timed"] is False
+    assert seed_determined(records) == [records[0], {"id": "XX-02", "timed": True}]
