@@ -94,7 +94,7 @@ def fa05(r: StoryResult) -> Claim:
     return Claim(
         "FA-05", "Peer-normalised features cut the inputs' correlation with age from 0.62 to 0.18 "
                  "while keeping predictive power.",
-        # follow-up 5: "reduced correlation with age from r=0.62 to r=0.18 while maintaining predictive power"
+        # source: seed 004, Responsible-AI follow-up 5 (age correlation 0.62 -> 0.18, predictive power kept)
         claimed={"age_corr_raw": 0.62, "age_corr_peer": 0.18},
         measured={"age_corr_raw": r.age_corr["raw"], "age_corr_peer": r.age_corr["peer"],
                   "auc_raw": auc_raw, "auc_peer": auc_peer, "auc_floor": auc_raw - 0.02,
