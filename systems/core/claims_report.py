@@ -45,10 +45,13 @@ def render(ledgers: list[dict], missing: list[str]) -> str:
            markdown_table(rows), ""]
     if missing:
         out += [f"No ledger yet for: {', '.join(missing)} (run `make <system>`).", ""]
+    out += ["(timed) marks a verdict judged on wall-clock figures of that run; it can change "
+            "between runs. Everything else is determined by the seed.", ""]
     for led in ledgers:
         out += [f"## {led['system']}", "",
-                markdown_table([{"id": c["id"], "verdict": c["verdict"], "why": c["reason"]}
-                                for c in led["claims"]]), ""]
+                markdown_table([{"id": c["id"],
+                                 "verdict": c["verdict"] + (" (timed)" if c.get("timed") else ""),
+                                 "why": c["reason"]} for c in led["claims"]]), ""]
     return "\n".join(out)
 
 
