@@ -13,7 +13,8 @@ from systems.core.config import RunConfig
 class RagConfig(RunConfig):
     n_plans: int = field(default=32, metadata={"help": "plans in the knowledge base (2 documents each)"})
     n_pairs: int = field(default=150, metadata={"help": "drug interaction pairs"})
-    n_filler: int = field(default=600, metadata={"help": "filler newsletters (distractor text)"})
+    n_filler: int = field(default=2400, metadata={
+        "help": "filler newsletters (distractor text); 2400 gives about 3,000 chunks in all"})
     n_questions: int = field(default=500, metadata={"help": "gold questions, split 8/1/1 by month"})
     chunk_tokens: int = field(default=224, metadata={
         "help": "sentence-aware chunk size in model tokens (title is prepended; stays under the 256 window)"})
