@@ -204,11 +204,3 @@ def accelerated_gradient(grad: Callable[[np.ndarray], np.ndarray], w0: np.ndarra
             if not np.isfinite(out[t]):
                 raise DivergenceError(f"{method} diverged at step {t} (lr={lr}); lower the learning rate")
     return out
-
-
-def loglog_slope(t: np.ndarray, err: np.ndarray) -> float:
-    """Least-squares slope of log(err) against log(t): -1 for O(1/t), -2 for O(1/t^2)."""
-    t, err = np.asarray(t, dtype=float), np.asarray(err, dtype=float)
-    if (t <= 0).any() or (err <= 0).any():
-        raise ValueError("log-log slope needs t > 0 and err > 0")
-    return float(np.polyfit(np.log(t), np.log(err), 1)[0])

@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from algorithms.mlp import MLP, mse_loss, numerical_gradient
+from algorithms.scaling import loglog_slope
 from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim, Tolerance
 from systems.core.plotting import figure
@@ -38,10 +39,6 @@ DEPTH_WIDTH = 16
 CLAIMED = {"backprop_exponent_in_p": 1.0, "direct_exponent_in_p": 2.0,
            "backprop_exponent_in_depth": 1.0, "no_reuse_exponent_in_depth": 2.0}
 
-
-
-def _slope(x, y) -> float:
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 def _all_gradients_by_fd(net: MLP, X, y) -> np.ndarray:
@@ -94,9 +91,9 @@ def _plot(run, width_rows, depth_rows, slopes):
               label=f"finite differences (slope {slopes['direct_exponent_in_p']:.2f})")
     a1.set(xlabel="parameters P", ylabel="multiply-adds for all gradients", title="Counted cost")
     a2.loglog(P, [r["backprop_s"] for r in width_rows], "o-",
-              label=f"backprop (slope {_slope(P, [r['backprop_s'] for r in width_rows]):.2f})")
+              label=f"backprop (slope {loglog_slope(P, [r['backprop_s'] for r in width_rows]):.2f})")
     a2.loglog(P, [r["fd_s"] for r in width_rows], "s-",
-              label=f"finite differences (slope {_slope(P, [r['fd_s'] for r in width_rows]):.2f})")
+              label=f"finite differences (slope {loglog_slope(P, [r['fd_s'] for r in width_rows]):.2f})")
     a2.set(xlabel="parameters P", ylabel="seconds (this machine)",
            title="Wall clock (per-call overhead flattens small P)")
     Ls = [r["depth"] for r in depth_rows]
@@ -120,10 +117,10 @@ def run(run, cfg) -> None:
     P = [r["params"] for r in width_rows]
     Ls = [r["depth"] for r in depth_rows]
     measured = {
-        "backprop_exponent_in_p": _slope(P, [r["backprop_madds"] for r in width_rows]),
-        "direct_exponent_in_p": _slope(P, [r["fd_madds"] for r in width_rows]),
-        "backprop_exponent_in_depth": _slope(Ls, [r["backprop_madds"] for r in depth_rows]),
-        "no_reuse_exponent_in_depth": _slope(Ls, [r["no_reuse_madds"] for r in depth_rows]),
+        "backprop_exponent_in_p": loglog_slope(P, [r["backprop_madds"] for r in width_rows]),
+        "direct_exponent_in_p": loglog_slope(P, [r["fd_madds"] for r in width_rows]),
+        "backprop_exponent_in_depth": loglog_slope(Ls, [r["backprop_madds"] for r in depth_rows]),
+        "no_reuse_exponent_in_depth": loglog_slope(Ls, [r["no_reuse_madds"] for r in depth_rows]),
         "max_rel_error_vs_fd": max(r["rel_error"] for r in width_rows),
         "max_abs_diff_no_reuse": max(r["max_abs_diff"] for r in depth_rows),
         "fd_over_backprop_cost_at_largest": width_rows[-1]["fd_madds"] / width_rows[-1]["backprop_madds"],

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from algorithms.distillation import distillation_loss
 from algorithms.mlp import MLP, numerical_gradient, sgd_step, softmax_cross_entropy
+from algorithms.scaling import loglog_slope
 from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
@@ -106,8 +107,8 @@ def run(run, cfg) -> None:
     plain, scaled = _soft_norms(s_logits, t_logits, y, False), _soft_norms(s_logits, t_logits, y, True)
     big = TEMPS >= 4
     measured = _loss_checks(cfg.seed) | {
-        "soft_grad_exponent_without_t2": float(np.polyfit(np.log(TEMPS[big]), np.log(plain[big]), 1)[0]),
-        "soft_grad_exponent_with_t2": float(np.polyfit(np.log(TEMPS[big]), np.log(scaled[big]), 1)[0]),
+        "soft_grad_exponent_without_t2": loglog_slope(TEMPS[big], plain[big]),
+        "soft_grad_exponent_with_t2": loglog_slope(TEMPS[big], scaled[big]),
     }
     for label, t_sq in (("no_t2", False), ("with_t2", True)):
         soft_g = ALPHA * np.linalg.norm(distillation_loss(s_logits, t_logits, y, TEMPERATURE, 1.0, t_sq)[1])

@@ -21,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import SGDRegressor
 
+from algorithms.scaling import loglog_slope
 from algorithms.sgd import (
     MomentumSGDRegressor,
     accelerated_gradient,
-    loglog_slope,
     mse_gradient,
     mse_loss,
 )

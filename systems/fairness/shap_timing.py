@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 import shap
 
+from algorithms.scaling import loglog_slope
 from data.fraud import RAW_FEATURES, make_fraud
 from systems.core.ledger import Claim, Tolerance
 from systems.core.seeding import rng
@@ -26,10 +27,6 @@ GRIDS = {  # (trees, depth); every grid has 100 and 200 trees at depth 4 and 100
     "quick": [(50, 4), (100, 4), (200, 4), (100, 6)],
     "full": [(50, 4), (100, 4), (200, 4), (400, 4), (100, 3), (100, 6), (100, 8)],
 }
-
-
-def _slope(x, y) -> float:
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 def treeshap_timing(seed: int, rows: int = 1000, grid: str = "full") -> tuple[list[dict], Claim]:
@@ -52,8 +49,8 @@ def treeshap_timing(seed: int, rows: int = 1000, grid: str = "full") -> tuple[li
                       "ms_single_call": single})
 
     at4 = [r for r in table if r["depth"] == 4]
-    slope_trees = _slope([r["trees"] for r in at4], [r["ms_per_row_batch"] for r in at4])
-    slope_cost = _slope([r["T_L_D2"] for r in table], [r["ms_per_row_batch"] for r in table])
+    slope_trees = loglog_slope([r["trees"] for r in at4], [r["ms_per_row_batch"] for r in at4])
+    slope_cost = loglog_slope([r["T_L_D2"] for r in table], [r["ms_per_row_batch"] for r in table])
     e100, e200, e6 = explainers[100, 4], explainers[200, 4], explainers[100, 6]
     _, _, r_trees = compare(lambda: e200.shap_values(batch), lambda: e100.shap_values(batch), repeats=5)
     _, _, r_depth = compare(lambda: e6.shap_values(batch), lambda: e100.shap_values(batch), repeats=5)
