@@ -28,6 +28,7 @@ from algorithms.sgd import (
     mse_gradient,
     mse_loss,
 )
+from systems.algorithms.figures import two_digits
 from systems.core.ledger import Claim, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -39,12 +40,6 @@ CLAIMED = {"gd_loglog_slope": -1.0, "nesterov_loglog_slope": -2.0}
 SLOPE_TOL = 0.25
 STEPS = {"quick": 10_000, "full": 30_000}
 DIM = 200
-
-
-def _two_digits(x: float) -> float:
-    """Round-off-level figures keep 2 significant digits: their last bits vary from run to run
-    with the BLAS kernel chosen for the memory alignment, and the ledger must not."""
-    return float(f"{x:.2g}")
 
 
 def weak_quadratic(seed: int, d: int = DIM, n: int = 4000, noise: float = 0.5):
@@ -75,7 +70,7 @@ def _gradient_check(seed: int) -> float:
     h = 1e-6
     fd = np.array([(mse_loss(w + h * e, X, y) - mse_loss(w - h * e, X, y)) / (2 * h) for e in np.eye(5)])
     g = mse_gradient(w, X, y)
-    return _two_digits(np.linalg.norm(g - fd) / np.linalg.norm(g))
+    return two_digits(np.linalg.norm(g - fd) / np.linalg.norm(g))
 
 
 def _optimum(seed: int) -> dict[str, float]:
@@ -91,7 +86,7 @@ def _optimum(seed: int) -> dict[str, float]:
     def dist(m):
         return float(np.max(np.abs(np.r_[m.coef_, np.ravel(m.intercept_)] - best)))
 
-    return {"full_batch_max_abs_diff_vs_lstsq": _two_digits(dist(full)),
+    return {"full_batch_max_abs_diff_vs_lstsq": two_digits(dist(full)),
             "minibatch_max_abs_diff_vs_lstsq": dist(mini),
             "sklearn_sgd_max_abs_diff_vs_lstsq": dist(ref)}
 

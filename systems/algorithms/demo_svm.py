@@ -15,6 +15,7 @@ from sklearn.svm import SVC
 
 from algorithms.kernels import kernel_matrix, min_eigenvalue, sigmoid_counterexample
 from algorithms.svm import SMOClassifier, kkt_violations
+from systems.algorithms.figures import two_digits
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import child_seed, rng
@@ -24,12 +25,6 @@ KERNELS = {"linear": {"kernel": "linear"},
            "rbf": {"kernel": "rbf", "gamma": 1.0}}
 SIZES = {"quick": 200, "full": 1000}
 TOL = 1e-6
-
-
-def _two_digits(x: float) -> float:
-    """Round-off-level figures keep 2 significant digits: their last bits vary from run to run
-    with the BLAS kernel chosen for the memory alignment, and the ledger must not."""
-    return float(f"{x:.2g}")
 
 
 def _datasets(seed: int, n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -101,7 +96,7 @@ def run(run, cfg) -> None:
     _boundary(axes[2], moons, Xm, ym, f"moons, RBF C=1: {len(moons.support_)} support vectors (circled)")
     plot = run.save_figure(fig, "svm_boundaries.png")
 
-    measured = {k: v if "accuracy" in k else _two_digits(v) for k, v in {
+    measured = {k: v if "accuracy" in k else two_digits(v) for k, v in {
         "max_abs_decision_diff_vs_libsvm": max(r["max_abs_decision_diff"] for r in rows),
         "support_set_mismatches": float(sum(r["support_set_mismatches"] for r in rows)),
         "max_dual_objective_rel_diff": max(r["dual_objective_rel_diff"] for r in rows),

@@ -30,6 +30,7 @@ from algorithms.forest_variance import (
     simulate_mean_variance,
     tree_predictions,
 )
+from systems.algorithms.figures import two_digits
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import child_seed, rng
@@ -40,12 +41,6 @@ PROFILE = {"quick": {"n_train": 1000, "rounds": 30, "n_test": 200, "est_forests"
            "full": {"n_train": 1000, "rounds": 200, "n_test": 500, "est_forests": 100, "val_forests": 200,
                     "sims": 200_000}}
 FOREST_T = (1, 2, 5, 10, 25, 50)
-
-
-def _two_digits(x: float) -> float:
-    """Round-off-level figures keep 2 significant digits: their last bits vary from run to run
-    with the BLAS kernel chosen for the memory alignment, and the ledger must not."""
-    return float(f"{x:.2g}")
 
 
 def _bias_variance(run, seed: int, p: dict) -> None:
@@ -240,10 +235,10 @@ def _boosting(run, seed: int) -> None:
     root = build_tree(X, g, h, 1, 1.0)
     GL, HL, GR, HR = root.left.G, root.left.H, root.right.G, root.right.H
     paper = 0.5 * (GL**2 / (HL + 1) + GR**2 / (HR + 1) - (GL + GR) ** 2 / (HL + HR + 1))
-    measured = {**{k: _two_digits(v) for k, v in diffs.items()},
-                "ten_round_max_prob_diff": _two_digits(np.max(np.abs(ours.predict_proba(X)[:, 1]
+    measured = {**{k: two_digits(v) for k, v in diffs.items()},
+                "ten_round_max_prob_diff": two_digits(np.max(np.abs(ours.predict_proba(X)[:, 1]
                                                                - booster.predict(xgb.DMatrix(X))))),
-                "xgb_dumped_gain_over_paper_gain": _two_digits(root.gain / paper)}
+                "xgb_dumped_gain_over_paper_gain": two_digits(root.gain / paper)}
     for k, v in measured.items():
         run.metric(k, v, scope="boosting")
     run.add(Claim(

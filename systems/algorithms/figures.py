@@ -1,9 +1,10 @@
 """How the AL demos record figures in the ledger, so the same seed gives the same ledger.
 
 Values computed through BLAS can differ in their last bits between runs (the kernel chosen
-depends on memory alignment and thread count), and the ledger must not. Round-off-level
-errors are therefore recorded as their power-of-ten upper bound (at least 1e-12), and every
-other figure keeps 4 significant digits.
+depends on memory alignment and thread count), and the ledger must not. Two policies are in
+use: ``ledger_figures`` records round-off-level errors as their power-of-ten upper bound (at
+least 1e-12) and every other figure with 4 significant digits; ``two_digits`` keeps 2
+significant digits of a single round-off-level figure.
 """
 
 from __future__ import annotations
@@ -19,3 +20,8 @@ def ledger_figures(measured: dict[str, float], roundoff: set[str]) -> dict[str, 
             v = 1e-12 if v <= 1e-12 else 10.0 ** np.ceil(np.log10(v))
         out[k] = float(f"{v:.4g}")
     return out
+
+
+def two_digits(x: float) -> float:
+    """``x`` with 2 significant digits (for round-off-level figures)."""
+    return float(f"{x:.2g}")
