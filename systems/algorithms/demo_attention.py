@@ -27,7 +27,7 @@ from algorithms.attention import (
     scaled_dot_product_attention,
 )
 from algorithms.mlp import numerical_gradient
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -35,14 +35,6 @@ from systems.core.seeding import rng
 D_KS = (4, 16, 64, 256, 1024)
 N_QUERIES, N_KEYS = 256, 32
 
-
-
-def _maxdiff(a, b) -> float:
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
-
-
-def _rel(a, b) -> float:
-    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
 
 
 def _sdpa_checks(seed: int) -> dict:
@@ -57,13 +49,13 @@ def _sdpa_checks(seed: int) -> dict:
     tq, tk, tv = (torch.tensor(a, requires_grad=True) for a in (q, k, v))
     ref = F.scaled_dot_product_attention(tq, tk, tv, attn_mask=torch.tensor(allowed))
     (ref * torch.tensor(g)).sum().backward()
-    diffs = [_maxdiff(out, ref.detach())]
-    diffs += [_maxdiff(a, t.grad) for a, t in zip(grads, (tq, tk, tv), strict=True)]
+    diffs = [max_abs_diff(out, ref.detach())]
+    diffs += [max_abs_diff(a, t.grad) for a, t in zip(grads, (tq, tk, tv), strict=True)]
 
     def loss(q=q, k=k, v=v):
         return float(np.sum(g * scaled_dot_product_attention(q, k, v, mask=mask, causal=True)[0]))
 
-    fd = max(_rel(a, numerical_gradient(loss, p)) for a, p in zip(grads, (q, k, v), strict=True))
+    fd = max(rel_error(a, numerical_gradient(loss, p)) for a, p in zip(grads, (q, k, v), strict=True))
     return {"rows_sum_max_deviation": float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
             "masked_weight_max": float(np.max(A[..., ~allowed])),
             "sdpa_max_abs_diff_vs_torch": max(diffs), "sdpa_rel_error_vs_fd": fd}
@@ -91,8 +83,8 @@ def _mha_checks(seed: int) -> dict:
     ref_grads = {"w_o": ref.out_proj.weight.grad.numpy().T, "b_o": ref.out_proj.bias.grad.numpy()}
     for i, c in enumerate("qkv"):
         ref_grads[f"w_{c}"], ref_grads[f"b_{c}"] = w_in[i * d:(i + 1) * d].T, b_in[i * d:(i + 1) * d]
-    diffs = [_maxdiff(y, ty.detach()), _maxdiff(A, tA.detach()), _maxdiff(dx, tx.grad)]
-    diffs += [_maxdiff(grads[n], ref_grads[n]) for n in MultiHeadSelfAttention.NAMES]
+    diffs = [max_abs_diff(y, ty.detach()), max_abs_diff(A, tA.detach()), max_abs_diff(dx, tx.grad)]
+    diffs += [max_abs_diff(grads[n], ref_grads[n]) for n in MultiHeadSelfAttention.NAMES]
 
     x1, g1 = x[:1].copy(), g[:1]
     grads1, dx1 = mha.backward(g1, mha.forward(x1, causal=True)[2])
@@ -105,7 +97,7 @@ def _mha_checks(seed: int) -> dict:
     ours = np.concatenate([grads1[n].ravel() for n in MultiHeadSelfAttention.NAMES] + [dx1.ravel()])
     numeric = np.concatenate([numerical_gradient(loss, p[n]).ravel() for n in MultiHeadSelfAttention.NAMES]
                              + [numerical_gradient(loss, x1).ravel()])
-    fd = _rel(ours, numeric)
+    fd = rel_error(ours, numeric)
     return {"mha_max_abs_diff_vs_torch": max(diffs), "mha_rel_error_vs_fd": fd}
 
 

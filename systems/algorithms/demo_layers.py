@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from algorithms import batchnorm as bn
 from algorithms import conv
 from algorithms.mlp import numerical_gradient
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -36,15 +36,6 @@ BN_SHAPES = ((16, 3), (4, 3, 5, 5))
 CONV_CASES = ((5, 5, 3, 1, 0), (6, 5, 3, 2, 1), (7, 6, 2, 3, 0), (5, 7, 3, 2, 2))  # H, W, K, S, P
 POP_MEAN, POP_STD = np.array([2.0, -1.0, 0.5]), np.array([3.0, 1.0, 0.5])
 
-
-
-def _rel(a, b) -> float:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300))
-
-
-def _maxdiff(a, b) -> float:
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
 def _batchnorm_checks(seed: int) -> dict:
@@ -62,7 +53,7 @@ def _batchnorm_checks(seed: int) -> dict:
         numeric = [numerical_gradient(loss, p) for p in (x, gamma, beta)]
         for form, backward in (("expanded", bn.batchnorm_backward_expanded),
                                ("compact", bn.batchnorm_backward_compact)):
-            err = max(_rel(a, b) for a, b in zip(backward(g, cache), numeric, strict=True))
+            err = max(rel_error(a, b) for a, b in zip(backward(g, cache), numeric, strict=True))
             key = f"bn_rel_error_{form}_vs_fd"
             out[key] = max(out[key], err)
         tx, tg, tb = (torch.tensor(v, requires_grad=True) for v in (x, gamma, beta))
@@ -70,7 +61,7 @@ def _batchnorm_checks(seed: int) -> dict:
         (ty * torch.tensor(g)).sum().backward()
         ours = (y,) + bn.batchnorm_backward_compact(g, cache)
         refs = (ty.detach(), tx.grad, tg.grad, tb.grad)
-        diffs = [_maxdiff(a, b.numpy()) for a, b in zip(ours, refs, strict=True)]
+        diffs = [max_abs_diff(a, b.numpy()) for a, b in zip(ours, refs, strict=True)]
         out["bn_max_abs_diff_vs_torch"] = max(out["bn_max_abs_diff_vs_torch"], *diffs)
     return out
 
@@ -88,19 +79,19 @@ def _running_stats(seed: int, n_batches: int = 60):
         rm, rv = bn.update_running_stats(rm, rv, cache, momentum=0.1)
         layer(torch.tensor(x))
         traj.append((rm.copy(), rv.copy()))
-    diff = max(_maxdiff(rm, layer.running_mean.numpy()), _maxdiff(rv, layer.running_var.numpy()))
+    diff = max(max_abs_diff(rm, layer.running_mean.numpy()), max_abs_diff(rv, layer.running_var.numpy()))
     x_test = POP_MEAN.reshape(1, 3, 1, 1) + POP_STD.reshape(1, 3, 1, 1) * r.normal(size=(6, 3, 4, 4))
     alone = bn.batchnorm_inference(x_test[:1], gamma, beta, rm, rv)
     others = np.concatenate([x_test[:1], 50.0 * x_test[1:]])
     with_others = bn.batchnorm_inference(others, gamma, beta, rm, rv)[:1]
-    eval_diff = _maxdiff(bn.batchnorm_inference(x_test, gamma, beta, rm, rv),
+    eval_diff = max_abs_diff(bn.batchnorm_inference(x_test, gamma, beta, rm, rv),
                          layer.eval()(torch.tensor(x_test)).detach().numpy())
-    train_dep = _maxdiff(bn.batchnorm_forward(x_test, gamma, beta)[0][:1],
+    train_dep = max_abs_diff(bn.batchnorm_forward(x_test, gamma, beta)[0][:1],
                          bn.batchnorm_forward(others, gamma, beta)[0][:1])
     metrics = {"bn_running_stats_max_abs_diff_vs_torch": diff, "bn_eval_max_abs_diff_vs_torch": eval_diff,
-               "bn_inference_batch_dependence": _maxdiff(alone, with_others),
+               "bn_inference_batch_dependence": max_abs_diff(alone, with_others),
                "bn_training_batch_dependence": train_dep,
-               "bn_running_mean_error_vs_population": _maxdiff(rm, POP_MEAN)}
+               "bn_running_mean_error_vs_population": max_abs_diff(rm, POP_MEAN)}
     return metrics, traj
 
 
@@ -119,19 +110,19 @@ def _conv_checks(seed: int) -> dict:
 
         numeric = [numerical_gradient(loss, p) for p in (x, w, b)]
         out["conv_rel_error_vs_fd"] = max(out["conv_rel_error_vs_fd"],
-                                          *(_rel(a, n) for a, n in zip(grads, numeric, strict=True)))
+                                          *(rel_error(a, n) for a, n in zip(grads, numeric, strict=True)))
         tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
         ty = F.conv2d(tx, tw, tb, stride=S, padding=P)
         (ty * torch.tensor(g)).sum().backward()
         out["conv_max_abs_diff_vs_torch"] = max(
             out["conv_max_abs_diff_vs_torch"],
-            *(_maxdiff(a, t.numpy()) for a, t in zip((y,) + grads, (ty.detach(), tx.grad, tw.grad, tb.grad),
-                                                      strict=True)))
+            *(max_abs_diff(a, t.numpy())
+              for a, t in zip((y,) + grads, (ty.detach(), tx.grad, tw.grad, tb.grad), strict=True)))
         pad_out = (H - ((y.shape[2] - 1) * S - 2 * P + K), W - ((y.shape[3] - 1) * S - 2 * P + K))
         ref_dx = F.conv_transpose2d(torch.tensor(g), torch.tensor(w), stride=S, padding=P,
                                     output_padding=pad_out)
         out["conv_transpose_max_abs_diff_vs_torch"] = max(out["conv_transpose_max_abs_diff_vs_torch"],
-                                                          _maxdiff(grads[0], ref_dx.numpy()))
+                                                          max_abs_diff(grads[0], ref_dx.numpy()))
     for K, S in ((2, 2), (3, 2), (3, 1)):
         x = rng(seed, f"pool-{K}-{S}").normal(size=(2, 3, 7, 6))
         y, cache = conv.maxpool2d_forward(x, K, S)
@@ -139,7 +130,8 @@ def _conv_checks(seed: int) -> dict:
         tx = torch.tensor(x, requires_grad=True)
         ty = F.max_pool2d(tx, K, S)
         (ty * torch.tensor(g)).sum().backward()
-        diffs = [_maxdiff(y, ty.detach()), _maxdiff(conv.maxpool2d_backward(g, cache), tx.grad.numpy())]
+        diffs = [max_abs_diff(y, ty.detach()),
+                 max_abs_diff(conv.maxpool2d_backward(g, cache), tx.grad.numpy())]
         out["maxpool_max_abs_diff_vs_torch"] = max(out["maxpool_max_abs_diff_vs_torch"], *diffs)
     return out
 

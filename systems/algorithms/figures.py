@@ -22,6 +22,17 @@ def ledger_figures(measured: dict[str, float], roundoff: set[str]) -> dict[str, 
     return out
 
 
+def max_abs_diff(a, b) -> float:
+    """Largest |a - b| over all entries."""
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+
+
+def rel_error(a, b) -> float:
+    """||a - b|| / ||b|| (Frobenius), with b the reference."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300))
+
+
 def two_digits(x: float) -> float:
     """``x`` with 2 significant digits (for round-off-level figures)."""
     return float(f"{x:.2g}")

@@ -22,13 +22,9 @@ from tqdm import tqdm
 from systems.ensemble.blend import make_blend_objective, weights_of
 from systems.ensemble.models import make_model
 from systems.ensemble.objectives import model_objective
-from systems.ensemble.oof import fit_predict, make_folds, oof_predictions
+from systems.ensemble.oof import fit_predict, make_folds, oof_predictions, take_rows
 from systems.ensemble.spaces import STORY_OPTIMA
 from systems.ensemble.tuning import best_complete
-
-
-def _take(X, idx):
-    return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
 
 
 def _study(seed: int) -> optuna.Study:
@@ -43,7 +39,7 @@ def nested_cv(X, y, models: tuple[str, ...], *, outer: int, inner: int, model_tr
     aucs, weights = [], []
     for k in tqdm(range(outer), desc="nested CV", leave=False):
         tr, te = np.flatnonzero(outer_fold != k), np.flatnonzero(outer_fold == k)
-        X_tr, y_tr = _take(X, tr), y[tr]
+        X_tr, y_tr = take_rows(X, tr), y[tr]
         inner_fold = make_folds(y_tr, inner, seed + 1 + k)
         params = {}
         for m in models:
@@ -61,7 +57,7 @@ def nested_cv(X, y, models: tuple[str, ...], *, outer: int, inner: int, model_tr
         study = _study(seed + k)
         study.optimize(make_blend_objective(y_tr, P_in, penalised=True), n_trials=blend_trials)
         w = weights_of(best_complete(study), len(models))
-        P_te = np.column_stack([fit_predict(f, X_tr, y_tr, _take(X, te), name=m,
+        P_te = np.column_stack([fit_predict(f, X_tr, y_tr, take_rows(X, te), name=m,
                                             where=f"outer fold {k}") for m, f in factories.items()])
         aucs.append(float(roc_auc_score(y[te], P_te @ w)))
         weights.append(w)

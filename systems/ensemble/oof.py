@@ -39,7 +39,8 @@ def make_folds(y, n_folds: int, seed: int) -> np.ndarray:
     return fold
 
 
-def _take(X, idx):
+def take_rows(X, idx):
+    """Rows ``idx`` of a DataFrame or an array."""
     return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
 
 
@@ -89,7 +90,7 @@ def oof_predictions(factory: Callable[[], object], X, y, fold: np.ndarray,
     for k in np.unique(fold):
         out = fold == k
         inside = np.flatnonzero(~out)
-        oof[out] = fit_predict(factory, _take(X, inside), y[inside], _take(X, np.flatnonzero(out)),
+        oof[out] = fit_predict(factory, take_rows(X, inside), y[inside], take_rows(X, np.flatnonzero(out)),
                                name=name, where=f"fold {k}")
     return oof
 
