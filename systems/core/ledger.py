@@ -224,7 +224,7 @@ def explain(claim: Claim) -> str:
         for text, ok in claim.relation_results():
             parts.append(f"{text}: {'holds' if ok else 'FAILS'}")
     if claim.note:
-        parts.append(claim.note)
+        parts.append(claim.note.rstrip(". "))  # the reason is one sentence; readers add the period
     return "; ".join(parts)
 
 

@@ -15,20 +15,13 @@ BASELINE = (0.72, 0.64, 0.71, 0.58, 0.82)   # eval follow-ups 4 and 8
 IMPROVED = (0.89, 0.81, 0.89, 0.74, 0.93)
 
 
-def _claim(*args, **kwargs) -> Claim:
-    """A Claim whose note carries no final period (the ledger adds one)."""
-    if "note" in kwargs:
-        kwargs["note"] = kwargs["note"].rstrip(". ")
-    return Claim(*args, **kwargs)
-
-
 def _dot(w, x) -> float:
     return sum(a * b for a, b in zip(w, x, strict=True))
 
 
 def rag01(m: dict) -> Claim:
     # story: architecture answer + follow-ups 1 and 12 (512/50, overlap 25/50/100, 94%, +10%)
-    return _claim(
+    return Claim(
         "RAG-01", "512-token chunks with 50-token overlap fit all-MiniLM-L6-v2's window; overlap 50 catches "
         "94% of boundary cases for +10% index size",
         claimed={"context_window_tokens": 512, "caught_50": 0.94, "size_increase_50": 0.10},
@@ -54,7 +47,7 @@ def rag01(m: dict) -> Claim:
 
 def rag02(m: dict) -> Claim:
     # story: follow-ups 6 (2 ms per query, 5x faster than mpnet) and 20 (8 h -> 45 min for 2M docs)
-    return _claim(
+    return Claim(
         "RAG-02", "all-MiniLM-L6-v2 encodes a query in about 2 ms; batching 256 per pass took 2M documents "
         "from 8 h to 45 min",
         claimed={"query_ms_p50": 2.0, "batch_speedup": 8 * 60 / 45},
@@ -71,7 +64,7 @@ def rag02(m: dict) -> Claim:
 def rag03(m: dict, evidence: list[str]) -> Claim:
     # story: follow-ups 2 and 16 (256 lists, nprobe 10 -> 4%, 95% recall, 128 slower,
     # 512 lower recall, trained on a 5% sample)
-    return _claim(
+    return Claim(
         "RAG-03", "FAISS IVF with 256 lists and nprobe 10 scans ~4% of vectors at 95% recall of exact "
                   "search; "
         "128 lists are slower, 512 lists lose recall",
@@ -92,7 +85,7 @@ def rag03(m: dict, evidence: list[str]) -> Claim:
 
 def rag04(m: dict, evidence: list[str]) -> Claim:
     # story: follow-up 17 (grid, best k1 1.5 b 0.75, recall@10 0.68 -> 0.72)
-    return _claim(
+    return Claim(
         "RAG-04", "BM25 grid k1 in {1.2, 1.5, 2.0} x b in {0.65, 0.75, 0.85} on validation: best k1 1.5, "
         "b 0.75; recall@10 0.68 -> 0.72",
         claimed={"best_k1": 1.5, "best_b": 0.75, "recall_default": 0.68, "recall_best": 0.72},
@@ -105,7 +98,7 @@ def rag04(m: dict, evidence: list[str]) -> Claim:
 
 def rag05(scores: dict[str, float], order: list[str]) -> Claim:
     # story: follow-ups 3 and 13 (k = 60, top-20 lists, worked example)
-    return _claim(
+    return Claim(
         "RAG-05", "RRF with k = 60: A = 1/61 = 0.0164, B = 1/62 + 1/61 = 0.0325, C = 1/62 = 0.0159, "
                   "order B, A, C",
         measured={"A": scores["A"], "B": scores["B"], "C": scores["C"],
@@ -122,18 +115,18 @@ def rag05(scores: dict[str, float], order: list[str]) -> Claim:
 def rag06(m: dict | None, reason: str) -> Claim:
     # story: follow-ups 9 and 18 (ms-marco-MiniLM-L-6-v2 on top 50: MRR 0.76 -> 0.81, +40 ms)
     if m is None:
-        return _claim("RAG-06", "a cross-encoder reranking the top 50 lifts MRR 0.76 -> 0.81 for +40 ms",
-                     scope_reason=reason)
-    return _claim("RAG-06", "a cross-encoder reranking the top 50 lifts MRR 0.76 -> 0.81 for +40 ms",
-                 claimed={"mrr_before": 0.76, "mrr_after": 0.81, "rerank_ms": 40.0}, measured=m,
-                 tolerance=Tolerance(abs=0.05, rel=0.5), relations=[("mrr_after", ">", "mrr_before")],
-                 unit="MRR / ms", note=reason, timed=True)
+        return Claim("RAG-06", "a cross-encoder reranking the top 50 lifts MRR 0.76 -> 0.81 for +40 ms",
+                    scope_reason=reason)
+    return Claim("RAG-06", "a cross-encoder reranking the top 50 lifts MRR 0.76 -> 0.81 for +40 ms",
+                claimed={"mrr_before": 0.76, "mrr_after": 0.81, "rerank_ms": 40.0}, measured=m,
+                tolerance=Tolerance(abs=0.05, rel=0.5), relations=[("mrr_after", ">", "mrr_before")],
+                unit="MRR / ms", note=reason, timed=True)
 
 
 def rag07(m: dict, evidence: list[str]) -> Claim:
     # story: evaluation answer + follow-ups 4 and 8 (metric table and composite)
     base, imp = _dot(WEIGHTS, BASELINE), _dot(WEIGHTS, IMPROVED)
-    return _claim(
+    return Claim(
         "RAG-07", "dense baseline -> hybrid: Recall@5 0.72 -> 0.89, MRR 0.64 -> 0.81, NDCG@10 0.71 -> 0.89; "
         "composite 0.62 -> 0.855 (+38%)",
         claimed={"dense_recall_at_5": 0.72, "dense_mrr": 0.64, "dense_ndcg_at_10": 0.71,
@@ -155,7 +148,7 @@ def rag07(m: dict, evidence: list[str]) -> Claim:
 
 def rag08(m: dict, evidence: list[str]) -> Claim:
     # story: eval follow-up 9 (hybrid alone 0.62 -> 0.715, reranking alone 0.685, GPT-4 alone 0.77)
-    return _claim(
+    return Claim(
         "RAG-08", "ablation: hybrid search alone lifts the composite by 15.3% (0.62 -> 0.715)",
         claimed={"hybrid_gain": 0.715 / 0.62 - 1}, measured=m, tolerance=Tolerance(abs=0.05),
         relations=[("hybrid_gain", ">", 0.0)],
@@ -170,7 +163,7 @@ def rag08(m: dict, evidence: list[str]) -> Claim:
 
 def rag09(m: dict) -> Claim:
     # story: eval follow-up 18 (pure keyword search ~40% composite vs 62% baseline)
-    return _claim(
+    return Claim(
         "RAG-09", "pure keyword search would score about 0.40 composite against the 0.62 dense baseline",
         claimed={"bm25_to_dense_ratio": 0.40 / 0.62}, measured=m, tolerance=Tolerance(abs=0.1),
         relations=[("bm25_composite", "<", "dense_composite")], unit="ratio of composites",
@@ -182,7 +175,7 @@ def rag09(m: dict) -> Claim:
 
 def rag10(m: dict) -> Claim:
     # story: architecture answer + follow-up 4 (35% / 60% hit rates, TTL 1 h / 24 h, reverse index, LRU)
-    return _claim(
+    return Claim(
         "RAG-10", "response cache (TTL 1 h) hits 35%, query-embedding cache (TTL 24 h) hits 60%; updates "
         "invalidate through a doc_id -> keys reverse index",
         claimed={"response_hit_rate": 0.35, "embedding_hit_rate": 0.60}, measured=m,
@@ -197,7 +190,7 @@ def rag10(m: dict) -> Claim:
 
 def rag11(m: dict) -> Claim:
     # story: architecture answer + follow-ups 5 and 15 (50 vs 80 ms, p95 alert 300 ms, sub-200 ms)
-    return _claim(
+    return Claim(
         "RAG-11", "dense and BM25 in parallel take 50 ms vs 80 ms sequential; end to end under 200 ms, p95 "
         "alert at 300 ms",
         claimed={"concurrent_retrieve_p50_ms": 50.0, "sequential_retrieve_p50_ms": 80.0}, measured=m,
@@ -213,7 +206,7 @@ def rag11(m: dict) -> Claim:
 
 def rag12(m: dict) -> Claim:
     # story: follow-up 14 (fallback chain, last known good index)
-    return _claim(
+    return Claim(
         "RAG-12", "dense down -> BM25 only; both down -> cached popular answers; novel query -> clear error; "
         "last known good index kept",
         measured=m, relations=[(k, ">=", 1.0) for k in sorted(m)], unit="drill passed (1/0)",
@@ -223,7 +216,7 @@ def rag12(m: dict) -> Claim:
 
 def rag13(m: dict) -> Claim:
     # story: follow-up 7 (blue-green slots, 5 min or 1,000 updates, atomic swap, <= 5 min stale)
-    return _claim(
+    return Claim(
         "RAG-13", "blue-green index slots with atomic swap: no downtime, no half-built index served",
         measured=m, unit="count",
         relations=[("blue_green_failed", "<=", 0), ("swaps", ">=", 1), ("update_visible_after_swap", ">=", 1),
@@ -235,18 +228,18 @@ def rag13(m: dict) -> Claim:
 
 def rag14() -> Claim:
     # story: eval answer + follow-ups 6, 13, 16 (ROUGE-L, BLEU, NLI faithfulness with DeBERTa-v3, GPT-4)
-    return _claim("RAG-14", "ROUGE-L/BLEU on GPT-4 answers and NLI faithfulness (DeBERTa-v3 on MNLI, 30 "
-                           "ms/pair)",
-                 scope_reason="no LLM and no NLI model are available offline; an extractive answer (best "
-                 "supporting sentence of the top chunks) with ROUGE-L against reference answers stands "
-                 "in and is "
-                 "reported in the configuration table, but it measures retrieval, not generation or "
-                 "faithfulness")
+    return Claim("RAG-14", "ROUGE-L/BLEU on GPT-4 answers and NLI faithfulness (DeBERTa-v3 on MNLI, 30 "
+                          "ms/pair)",
+                scope_reason="no LLM and no NLI model are available offline; an extractive answer (best "
+                "supporting sentence of the top chunks) with ROUGE-L against reference answers stands "
+                "in and is "
+                "reported in the configuration table, but it measures retrieval, not generation or "
+                "faithfulness")
 
 
 def rag15(m: dict) -> Claim:
     # story: follow-up 8 and eval follow-up 7 (paired t-tests on 500 queries, p < 0.001; A/B 82% vs 68%)
-    return _claim(
+    return Claim(
         "RAG-15", "paired t-tests of improved vs baseline on the same queries give p < 0.001",
         claimed={"n_queries": 500}, measured=m, tolerance=Tolerance(rel=0.0),
         relations=[("ndcg_at_10_t_p_value", "<", 0.001), ("ndcg_at_10_mean_diff", ">", 0.0)],
@@ -259,7 +252,7 @@ def rag15(m: dict) -> Claim:
 
 def rag16(m: dict) -> Claim:
     # story: eval follow-ups 5, 11, 15 (500 gold pairs, months 1-8 / 9 / 10, test touched twice)
-    return _claim(
+    return Claim(
         "RAG-16", "500 gold Q&A pairs, chronological 8/1/1 split, test set touched only twice",
         claimed={"n_gold": 500, "validation_fraction": 0.1, "test_fraction": 0.1},
         measured=m, tolerance=Tolerance(abs=0.03), unit="count / fraction",

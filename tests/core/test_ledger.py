@@ -113,3 +113,8 @@ def test_seed_determined_drops_only_what_timed_claims_measured():
     records = [to_record(fixed), to_record(timed)]
     assert records[1]["timed"] is True and records[0]["timed"] is False
     assert seed_determined(records) == [records[0], {"id": "XX-02", "timed": True}]
+
+
+def test_reason_has_no_doubled_period_when_a_note_ends_with_one():
+    c = claim(claimed={"auc": 0.92}, measured={"auc": 0.92}, tolerance=TOL, note="measured on test rows.")
+    assert explain(c).endswith("measured on test rows")
