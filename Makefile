@@ -5,12 +5,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
-SYSTEMS := churn ensemble rag drift fairness algorithms
+SYSTEMS := churn ensemble rag drift fairness algorithms serving abtest compression
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup test test-slow lint claims bench clean tune-worker $(SYSTEMS)
+.PHONY: setup test test-slow lint claims bench clean tune-worker tune-cluster serve verify mutate $(SYSTEMS)
 
 setup: $(STAMP)
 
@@ -43,6 +43,24 @@ $(SYSTEMS): $(STAMP)
 # One more Optuna worker on the ensemble's shared study (ARGS="--storage URL --study NAME").
 tune-worker: $(STAMP)
 	$(PY) -m systems.ensemble.worker $(ARGS)
+
+# The churn model as an HTTP service on loopback (ARGS="--model PATH --port N").
+serve: $(STAMP)
+	$(PY) -m systems.serving serve $(ARGS)
+
+# Optuna on a throwaway PostgreSQL server with N workers (ARGS="--workers N --trials T").
+tune-cluster: $(STAMP)
+	$(PY) -m systems.ensemble.cluster $(ARGS)
+
+# Verdict stability: each system's quick profile for seeds 0..SEEDS-1.
+SEEDS ?= 5
+VERIFY_SYSTEMS ?= $(SYSTEMS)
+verify: $(STAMP)
+	$(PY) -m systems.core.verify --seeds $(SEEDS) --systems "$(if $(filter command line,$(origin SYSTEMS)),$(SYSTEMS),$(VERIFY_SYSTEMS))" $(ARGS)
+
+# Mutation testing of the derivations and the core (slow; not part of make test).
+mutate: $(STAMP)
+	$(PY) -m tests.mutation $(ARGS)
 
 claims: $(STAMP)
 	$(PY) -m systems.core.claims_report
