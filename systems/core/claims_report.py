@@ -13,7 +13,7 @@ from pathlib import Path
 
 from systems.core.report import count_verdicts, format_counts, markdown_table
 
-SYSTEMS = ("churn", "ensemble", "rag", "drift", "fairness", "algorithms")
+SYSTEMS = ("churn", "ensemble", "rag", "drift", "fairness", "algorithms", "serving", "abtest", "compression")
 
 
 def gather(root: Path) -> tuple[list[dict], list[str]]:
