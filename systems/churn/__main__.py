@@ -41,17 +41,21 @@ def run_synthetic(cfg: ChurnConfig) -> None:
               flush=True)
         t = run_telecom(cfg, run)
         print("[3/3] claims", flush=True)
-        ev = t["evidence"]
+        ev, sc = t["evidence"], t["scores"]
+        yte = sc["y_test"]
         run.add(claims.ch01(scenario_rates(cfg.seed)),
                 claims.ch02(s, ["quarantine_saas.csv"]),
                 claims.ch03(t["selection"], [ev["selection"]]),
-                claims.ch04(t["imbalance"], [ev["imbalance"], ev["imbalance_table"]]),
-                claims.ch05(t["models"], [ev["models"], ev["roc_pr"]]),
-                claims.ch06(s["tuning"], [s["evidence"]["roc_pr"]]),
-                claims.ch07(t["final"], [ev["roc_pr"], ev["importance"], ev["shap"]]),
-                claims.ch08(t["calibration"], [ev["calibration"]]),
-                claims.ch09(t["profit"], cfg.offer_cost, cfg.clv, cfg.win_back, [ev["profit"]]),
-                claims.ch10(t["leakage"], [ev["leakage"]]),
+                claims.ch04(t["imbalance"], [ev["imbalance"], ev["imbalance_table"]], y_test=yte,
+                            scores=sc["imbalance"]),
+                claims.ch05(t["models"], [ev["models"], ev["roc_pr"]], y_test=yte, scores=sc["models"]),
+                claims.ch06(s["tuning"], [s["evidence"]["roc_pr"]], holdout=s["holdout_scores"]),
+                claims.ch07(t["final"], [ev["roc_pr"], ev["importance"], ev["shap"]], scores=sc),
+                claims.ch08(t["calibration"], [ev["calibration"]], y_test=yte, p_raw=sc["p_raw"],
+                            p_cal=sc["p_cal"]),
+                claims.ch09(t["profit"], cfg.offer_cost, cfg.clv, cfg.win_back, [ev["profit"]], y_test=yte,
+                            p_cal=sc["p_cal"]),
+                claims.ch10(t["leakage"], [ev["leakage"]], scores=sc["leakage"]),
                 claims.ch11(t["early_stopping"], [ev["early_stopping"]]),
                 claims.ch12(t["split"], t["temporal"], []),
                 claims.ch13())
