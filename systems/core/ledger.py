@@ -38,9 +38,10 @@ The verdict is one function, ``verdict(claim)``, applied in this order:
 
     out-of-scope        scope_reason given (nothing honest to measure)
     inconsistent-claim  a Recompute disagrees with the figure the story printed
+    not-reproduced      a central relation fails (even on a by-construction claim: a
+                        planted figure cannot excuse a check that fails)
     by-construction     the figures are inputs of the rebuild (planted by a generator or
                         set by configuration): matching them is no evidence
-    not-reproduced      a central relation fails
     inconclusive        a central relation is undecided (the effect is inside the noise)
     reproduced          every central figure within tolerance, every central relation holds
     direction-holds     every central relation holds but some central figure is off
@@ -405,12 +406,12 @@ def verdict(claim: Claim) -> Verdict:
         return Verdict.INCONSISTENT
     figures = claim.figure_results()
     relations = claim.relation_states()
-    if claim.by_construction is not None:
-        return Verdict.BY_CONSTRUCTION
     central_rel = [r.state for r in relations if r.central]
     central_fig = [ok for name, ok in figures if name not in claim.supporting]
     if State.FAILS in central_rel:
         return Verdict.NOT_REPRODUCED
+    if claim.by_construction is not None:
+        return Verdict.BY_CONSTRUCTION
     if State.UNDECIDED in central_rel:
         return Verdict.INCONCLUSIVE
     if all(central_fig):
