@@ -11,8 +11,8 @@ import argparse
 
 from threadpoolctl import threadpool_limits
 
-from systems.core.timing import compare
 from systems.core.bench import record
+from systems.core.timing import compare
 from systems.ensemble.data import load_dataset
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
 from systems.ensemble.latency import scorer
