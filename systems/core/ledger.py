@@ -38,9 +38,10 @@ The verdict is one function, ``verdict(claim)``, applied in this order:
 
     out-of-scope        scope_reason given (nothing honest to measure)
     inconsistent-claim  a Recompute disagrees with the figure the story printed
+    not-reproduced      a central relation fails (even on a by-construction claim: a
+                        planted figure cannot excuse a check that fails)
     by-construction     the figures are inputs of the rebuild (planted by a generator or
                         set by configuration): matching them is no evidence
-    not-reproduced      a central relation fails
     inconclusive        a central relation is undecided (the effect is inside the noise)
     reproduced          every central figure within tolerance, every central relation holds
     direction-holds     every central relation holds but some central figure is off
@@ -202,11 +203,12 @@ class RelationResult:
     central: bool
     interval: Interval | None  # interval of a - b used for the decision; None: point values
     difference: float  # point value of a - b
+    values: tuple[float, float] = (math.nan, math.nan)  # point values of a and b
 
     def describe(self) -> str:
         role = "" if self.central else " (supporting)"
         if self.interval is None:
-            how = f"point, a - b = {self.difference:.4g}"
+            how = f"point: {self.values[0]:.4g} vs {self.values[1]:.4g}"
         else:
             how = f"a - b = {self.difference:.4g}, {self.interval.describe()}"
         word = {State.HOLDS: "holds", State.FAILS: "FAILS", State.UNDECIDED: "UNDECIDED"}[self.state]
@@ -351,7 +353,7 @@ class Claim:
             diff = self._value(rel.a) - self._value(rel.b)
             interval = self._difference_interval(rel)
             out.append(RelationResult(rel.text, _decide(rel.op, diff, interval), rel.central,
-                                      interval, diff))
+                                      interval, diff, (self._value(rel.a), self._value(rel.b))))
         return out
 
     def relation_results(self) -> list[tuple[str, bool]]:
@@ -405,12 +407,12 @@ def verdict(claim: Claim) -> Verdict:
         return Verdict.INCONSISTENT
     figures = claim.figure_results()
     relations = claim.relation_states()
-    if claim.by_construction is not None:
-        return Verdict.BY_CONSTRUCTION
     central_rel = [r.state for r in relations if r.central]
     central_fig = [ok for name, ok in figures if name not in claim.supporting]
     if State.FAILS in central_rel:
         return Verdict.NOT_REPRODUCED
+    if claim.by_construction is not None:
+        return Verdict.BY_CONSTRUCTION
     if State.UNDECIDED in central_rel:
         return Verdict.INCONCLUSIVE
     if all(central_fig):

@@ -194,3 +194,12 @@ def test_relations_appended_as_tuples_after_construction_still_work():
     c.relations.append(("a", ">", "b"))
     assert verdict(c) is Verdict.REPRODUCED
     assert np.isclose(c.relation_states()[0].difference, 1.0)
+
+
+def test_failing_check_is_not_excused_by_construction():
+    c = claim(claimed={"hit_rate": 0.35}, measured={"hit_rate": 0.35, "stale": 1.0}, tolerance=TOL,
+              relations=[("stale", "<=", 0)], by_construction="the replayed log sets the hit rate")
+    assert verdict(c) is Verdict.NOT_REPRODUCED
+    ok = claim(claimed={"hit_rate": 0.35}, measured={"hit_rate": 0.35, "stale": 0.0}, tolerance=TOL,
+               relations=[("stale", "<=", 0)], by_construction="the replayed log sets the hit rate")
+    assert verdict(ok) is Verdict.BY_CONSTRUCTION
