@@ -317,9 +317,11 @@ def en10(r: Results, ratios: dict[str, Ratio], table: list[dict]) -> Claim:
         intervals={"blend3_vs_rf_per_row": b3.interval, "vote2_vs_rf_per_row": v2.interval,
                    "vote2_auc": auc_iv},
         tolerance=Tolerance(rel=0.25), unit="latency ratio vs RF (this machine) / ROC-AUC (test)",
-        # the AUC half of the claim, at the EN AUC tolerance (+-0.02) on its point value, since the
-        # claim's one tolerance is the ratios' relative one
-        relations=[("vote2_auc", ">=", 0.90 - AUC.abs), ("vote2_auc", "<=", 0.90 + AUC.abs),
+        # the central statement is the latency ratios (figures); the vote's AUC (at the EN AUC
+        # tolerance, +-0.02, on its interval) is supporting, so it cannot lift a verdict whose
+        # ratios are off
+        relations=[Relation("vote2_auc", ">=", 0.90 - AUC.abs, central=False),
+                   Relation("vote2_auc", "<=", 0.90 + AUC.abs, central=False),
                    Relation("vote2_auc", "<=", "blend_auc", central=False,
                             interval=diff(y, s["vote2"], s["blend_penalised"]))],
         checks=[Recompute("slowdown", 2.3, 28 / 12, Tolerance(abs=0.05), "28 ms / 12 ms")],
