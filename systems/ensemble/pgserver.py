@@ -82,8 +82,9 @@ def _online_clusters() -> set[tuple[str, str]]:
     return {(r[0], r[1]) for r in rows if len(r) >= 4 and r[3] == "online"}
 
 
-def ensure_installed(install: bool = True,
-                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> Path:
+def ensure_installed(
+    install: bool = True, run: Callable[..., subprocess.CompletedProcess] = subprocess.run
+) -> Path:
     """Return the bin folder, installing the Debian package first if allowed and needed."""
     found = find_bin_dir()
     if found is not None:
@@ -91,7 +92,8 @@ def ensure_installed(install: bool = True,
     if not install or os.geteuid() != 0 or shutil.which("apt-get") is None:
         raise PostgresUnavailable(
             "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb). Install it with "
-            "`sudo apt-get install postgresql`, or pass --storage postgresql://... of a server")
+            "`sudo apt-get install postgresql`, or pass --storage postgresql://... of a server"
+        )
     log.info("installing the Debian package postgresql (apt-get, quiet)")
     before = _online_clusters()
     env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
@@ -105,8 +107,7 @@ def ensure_installed(install: bool = True,
         run(["pg_ctlcluster", version, name, "stop"], capture_output=True, text=True)
     found = find_bin_dir()
     if found is None:
-        raise PostgresUnavailable("apt-get installed postgresql but no initdb was found under "
-                                  f"{BIN_GLOB}")
+        raise PostgresUnavailable(f"apt-get installed postgresql but no initdb was found under {BIN_GLOB}")
     return found
 
 
@@ -126,19 +127,31 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGQUIT)
 
 
+def _server_user_can_write(path: Path) -> bool:
+    if os.geteuid() != 0:
+        return os.access(path, os.W_OK)
+    probe = subprocess.run(
+        ["runuser", "-u", SERVER_USER, "--", "test", "-w", str(path)], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
 def _make_data_dir(cache: Path) -> Path:
-    cache.mkdir(parents=True, exist_ok=True)
-    data = Path(tempfile.mkdtemp(prefix="run-", dir=cache))
-    if os.geteuid() == 0:
-        shutil.chown(data, SERVER_USER, SERVER_USER)
-        probe = subprocess.run(["runuser", "-u", SERVER_USER, "--", "test", "-w", str(data)],
-                               capture_output=True, check=False)
-        if probe.returncode != 0:
-            shutil.rmtree(data, ignore_errors=True)
-            raise PostgresUnavailable(
-                f"the {SERVER_USER} user cannot write {data} (a parent folder is not "
-                "traversable); choose another --cache-dir")
-    return data
+    """A fresh data dir under ``cache``; under the system temp dir if the server user cannot
+    reach ``cache`` (a clone inside /root, mode 700)."""
+    for parent in (cache, Path(tempfile.gettempdir()) / "mlstories-pg"):
+        parent.mkdir(parents=True, exist_ok=True)
+        data = Path(tempfile.mkdtemp(prefix="run-", dir=parent))
+        if os.geteuid() == 0:
+            shutil.chown(data, SERVER_USER, SERVER_USER)
+        if _server_user_can_write(data):
+            if parent != cache:
+                log.info("the %s user cannot reach %s; using %s", SERVER_USER, cache, data)
+            return data
+        shutil.rmtree(data, ignore_errors=True)
+    raise PostgresUnavailable(
+        f"the {SERVER_USER} user can write neither {cache} nor the temp dir; choose another --cache-dir"
+    )
 
 
 def sweep_stale(cache: Path) -> None:
@@ -167,14 +180,25 @@ def _initdb(bin_dir: Path, data: Path, user: str, password: str) -> None:
     if os.geteuid() == 0:
         shutil.chown(pwfile, SERVER_USER, SERVER_USER)
     pgdata = data / "pgdata"
-    cmd = [str(bin_dir / "initdb"), "-D", str(pgdata), "-U", user, f"--pwfile={pwfile}",
-           "--auth=scram-sha-256", "--encoding=UTF8", "--no-instructions"]
-    done = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          cwd=data, **_as_server_user())
+    cmd = [
+        str(bin_dir / "initdb"),
+        "-D",
+        str(pgdata),
+        "-U",
+        user,
+        f"--pwfile={pwfile}",
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--no-instructions",
+    ]
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL, cwd=data, **_as_server_user()
+    )
     pwfile.unlink()
     if done.returncode != 0:
-        raise PostgresUnavailable(f"initdb failed (exit {done.returncode}): "
-                                  f"{done.stderr.strip().splitlines()[-1:]}")
+        raise PostgresUnavailable(
+            f"initdb failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
+        )
 
 
 def _wait_ready(proc: subprocess.Popen, server: PgServer, logfile: Path, timeout: float) -> None:
@@ -186,21 +210,29 @@ def _wait_ready(proc: subprocess.Popen, server: PgServer, logfile: Path, timeout
             tail = logfile.read_text(errors="replace").strip().splitlines()[-3:]
             raise PostgresUnavailable(f"postgres exited with code {proc.returncode}: {' | '.join(tail)}")
         try:
-            psycopg2.connect(host=server.host, port=server.port, user=server.user,
-                             password=server.password, dbname="postgres", connect_timeout=2).close()
+            psycopg2.connect(
+                host=server.host,
+                port=server.port,
+                user=server.user,
+                password=server.password,
+                dbname="postgres",
+                connect_timeout=2,
+            ).close()
             return
         except psycopg2.OperationalError:
             if time.monotonic() > deadline:
-                raise PostgresUnavailable(f"postgres did not accept connections within {timeout:.0f} s; "
-                                          f"log: {logfile}") from None
+                raise PostgresUnavailable(
+                    f"postgres did not accept connections within {timeout:.0f} s; log: {logfile}"
+                ) from None
             time.sleep(0.2)
 
 
 def _create_db(server: PgServer) -> None:
     import psycopg2
 
-    conn = psycopg2.connect(host=server.host, port=server.port, user=server.user,
-                            password=server.password, dbname="postgres")
+    conn = psycopg2.connect(
+        host=server.host, port=server.port, user=server.user, password=server.password, dbname="postgres"
+    )
     conn.autocommit = True  # CREATE DATABASE cannot run inside a transaction
     with conn.cursor() as cur:
         cur.execute(f"CREATE DATABASE {server.dbname}")
@@ -227,11 +259,27 @@ def _start(bin_dir: Path, data: Path, server: PgServer, timeout: float) -> subpr
         if os.geteuid() == 0:
             shutil.chown(logfile, SERVER_USER, SERVER_USER)
         proc = subprocess.Popen(
-            [str(bin_dir / "postgres"), "-D", str(data / "pgdata"), "-h", server.host,
-             "-p", str(server.port), "-k", str(data), "-c", "max_connections=50"],
-            stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT, cwd=data,
+            [
+                str(bin_dir / "postgres"),
+                "-D",
+                str(data / "pgdata"),
+                "-h",
+                server.host,
+                "-p",
+                str(server.port),
+                "-k",
+                str(data),
+                "-c",
+                "max_connections=50",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=data,
             start_new_session=True,  # a terminal Ctrl-C reaches us, and we stop it last
-            preexec_fn=_die_with_parent, **_as_server_user())
+            preexec_fn=_die_with_parent,
+            **_as_server_user(),
+        )
     try:
         _wait_ready(proc, server, logfile, timeout)
     except BaseException:
@@ -262,8 +310,13 @@ def throwaway_postgres(cache: Path, install: bool = True, timeout: float = 60.0)
                     raise
         server = PgServer(server.host, server.port, server.user, password, DB, data, proc.pid)
         _create_db(server)
-        log.info("PostgreSQL %s up on 127.0.0.1:%d (pid %d, data %s)",
-                 bin_dir.parent.name, server.port, proc.pid, data)
+        log.info(
+            "PostgreSQL %s up on 127.0.0.1:%d (pid %d, data %s)",
+            bin_dir.parent.name,
+            server.port,
+            proc.pid,
+            data,
+        )
         yield server
     finally:
         if proc is not None:
