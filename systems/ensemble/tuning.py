@@ -99,7 +99,7 @@ def open_storage(url: str, **storage_kwargs: Any) -> RDBStorage:
     ``storage_kwargs`` go to ``RDBStorage`` (e.g. ``heartbeat_interval``). Error messages
     never contain the URL's password.
     """
-    url = with_driver(url)
+    engine_url = with_driver(url)
     # SQLite serialises writers; a generous busy timeout lets concurrent workers queue.
     # PostgreSQL: a bounded connect timeout, so an unreachable host fails in seconds.
     if url.startswith("sqlite"):
@@ -109,12 +109,12 @@ def open_storage(url: str, **storage_kwargs: Any) -> RDBStorage:
     else:
         kwargs = {"pool_pre_ping": True}
     try:
-        return RDBStorage(url, engine_kwargs=kwargs, **storage_kwargs)
+        return RDBStorage(engine_url, engine_kwargs=kwargs, **storage_kwargs)
     except Exception as err:
         detail = " ".join(_scrub(f"{type(err).__name__}: {err}", url).split())
         detail = detail.split(" (Background on this error")[0]
         raise StorageError(
-            f"cannot open Optuna storage {redact(url)}: {detail}. "
+            f"cannot open Optuna storage {redact(url)!r}: {detail}. "
             "Check that the server is up and the URL is right (postgresql://user:pass@host:5432/db), "
             "or use a local file: --storage sqlite:///reports/ensemble/optuna.db") from None
 
