@@ -54,7 +54,10 @@ def test_ch04_relations_are_decided_on_paired_bootstraps():
         return np.clip(strong + np.random.default_rng(k).normal(0, 0.02, len(y)), 0, 1)
 
     same = {"class_weights": jitter(1), "smote": jitter(2), "undersampling": jitter(3)}
-    assert verdict(claims.ch04(_imbalance(y, same), [], y_test=y, scores=same)) is Verdict.INCONCLUSIVE
+    c_same = claims.ch04(_imbalance(y, same), [], y_test=y, scores=same)
+    assert any(r.central and r.state is State.UNDECIDED for r in c_same.relation_states())
+    # inside the noise, and the story's F1 figures are off too: not-reproduced, never a pass
+    assert verdict(c_same) is Verdict.NOT_REPRODUCED
 
 
 def test_ch01_ch11_ch12_are_by_construction():
