@@ -73,6 +73,7 @@ SMOKE_ATOL = 1e-9
 TRUSTED_TYPES = frozenset(
     {
         "collections.OrderedDict",
+        "numpy.dtype",
         "sklearn.calibration._CalibratedClassifier",
         "sklearn.calibration._SigmoidCalibration",
         "sklearn.tree._tree.Tree",
