@@ -44,6 +44,7 @@ class TrainedModel:
     path: Path
     version: str
     auc_holdout: float
+    accuracy_holdout: float
     threshold: float
     n_train: int
 
@@ -105,6 +106,7 @@ def train(path, n_rows: int, seed: int, version: str = "1.0.0") -> TrainedModel:
     p = pipe.predict_proba(X.iloc[cut:])[:, 1]
     t = f1_threshold(y[cut:], p)
     auc = float(roc_auc_score(y[cut:], p))
+    acc = float(np.mean((p >= t) == (y[cut:] == 1)))
     inputs = X[[c.name for c in schema().columns] + [ID]]
     m = artifact.save(
         path,
@@ -121,7 +123,7 @@ def train(path, n_rows: int, seed: int, version: str = "1.0.0") -> TrainedModel:
         },
         version=version,
     )
-    return TrainedModel(Path(path), m.model_version, auc, t, cut)
+    return TrainedModel(Path(path), m.model_version, auc, acc, t, cut)
 
 
 def request_rows(n: int, seed: int) -> list[dict]:
