@@ -130,9 +130,10 @@ def _stage_serve(cfg, run, tmp: Path, served: Path, rows: list[dict], bad_field:
     return pr, results
 
 
-def _scrape_families(served: Path, tmp: Path) -> int:
+def _scrape_families(served: Path, row: dict, tmp: Path) -> int:
+    """Metric families present in a scrape after one prediction (labelled series appear on first use)."""
     with Server(served, 1, tmp / "scrape.log") as s, httpx.Client(base_url=s.url, timeout=10) as c:
-        c.get("/health")
+        c.post("/predict", json=row)
         text = c.get("/metrics").text
     names = (
         "serving_requests_total",
@@ -174,7 +175,7 @@ def run_story(cfg, tmp: Path) -> None:
         det = canary.detection(cfg.base_error, cfg.regressed_error, cfg.canary_share, cfg.story_rps, cfg.seed)
         outcome = alerts.evaluate(alerts.replay(45.0, v1.accuracy_holdout, cfg.seed))
         sc = selfcheck.run(v1.path, tmp / "selfcheck")
-        families = _scrape_families(served, tmp)
+        families = _scrape_families(served, rows[0], tmp)
         log.info("[7/7] claims, latency table and CDF plot")
         table = _table(results, cfg.batch_size)
         ev_t = run.write_table(table, "latency.md")
