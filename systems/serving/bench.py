@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from systems.core.bench import record
 from systems.serving import loadtest, model, story
 from systems.serving.server import Server
 
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                 r1 = loadtest.run(s.url, "/predict", rows, 1, a.requests, a.seconds)
             rps[workers], p95[workers] = r.rps, r1.pct(95)
     inproc_p95 = float(np.percentile(ip.single_ms, 95))
+    record("serving_http_over_inprocess_p95", p95[1] / inproc_p95)
+    record("serving_rps_2_over_1_workers", rps[2] / rps[1])
     log.info(
         "serving: HTTP p95 %.2f ms / in-process p95 %.2f ms = overhead x%.2f (1 worker, 1 client)",
         p95[1],
