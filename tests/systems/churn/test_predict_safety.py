@@ -97,9 +97,7 @@ def test_missing_id_column_is_one_clear_error(files, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("target", ["input", "model", "input_link", "model_hardlink", "rejects_input"])
-def test_output_equal_to_input_or_model_is_refused_and_nothing_changes(
-    files, tmp_path, capsys, target
-):
+def test_output_equal_to_input_or_model_is_refused_and_nothing_changes(files, tmp_path, capsys, target):
     model, new = files
     before = {p: p.read_bytes() for p in (model, new)}
     out, rejects = tmp_path / "fresh.csv", None
