@@ -169,3 +169,38 @@ def test_a_payload_with_types_outside_the_allow_list_never_serves(tmp_path, mode
     app = create_app(None)
     result = app.state.slot.swap(evil)
     assert not result.swapped and "outside the allow-list" in result.reason
+
+
+def test_a_churn_data_model_is_served_unchanged(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from systems.churn.models import make_model
+    from systems.churn.persistence import ChurnModel, save
+    from systems.churn.tabular import TabularFeatures
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(
+        {
+            "cust": [f"c{i}" for i in range(200)],
+            "usage": rng.normal(10, 3, 200),
+            "contract": rng.choice(["monthly", "yearly"], 200),
+        }
+    )
+    f = TabularFeatures(exclude=("cust",)).fit(train)
+    m = make_model("logreg", 0).fit(f.transform(train).to_numpy(), (train["usage"] < 9).astype(int))
+    save(
+        ChurnModel("tabular", f, f.feature_names_, m, 0.5, "cust", {"target": "y", "positive": "1"}),
+        tmp_path / "m.skops",
+    )
+    app = create_app(None)
+    assert app.state.slot.swap(tmp_path / "m.skops").swapped
+    with TestClient(app) as c:
+        ok = c.post("/predict", json={"cust": "a", "usage": 9.0, "contract": "monthly"})
+        assert ok.status_code == 200 and ok.json()["id"] == "a"
+        assert c.post("/predict", json={"usage": "9", "contract": "monthly"}).status_code == 422
+        batch = c.post(
+            "/predict-batch",
+            json={"rows": [{"usage": 9.0, "contract": "weekly"}, {"usage": None, "contract": None}]},
+        )
+        assert batch.status_code == 200 and len(batch.json()["predictions"]) == 2
