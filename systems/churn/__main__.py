@@ -2,7 +2,7 @@
 
     python -m systems.churn [--profile quick|full|tiny] [--seed N]        synthetic stories
     python -m systems.churn --data F.csv --target COL [--id COL] [--time COL] [--positive V]
-    python -m systems.churn predict --model reports/churn/model.joblib --input new.csv
+    python -m systems.churn predict --model reports/churn/model.skops --input new.csv
 """
 
 from __future__ import annotations
@@ -76,19 +76,23 @@ def run_synthetic(cfg: ChurnConfig) -> None:
             run.metric("n_quarantined", val["n_quarantined"], scope=f"validation_{tag}")
             print(f"  validation {tag}: {val['n_quarantined']} of {val['n_rows']} rows quarantined: "
                   f"{json.dumps(val['by_reason'])}", flush=True)
-        print(f"  saved pipeline: {run.path('model.joblib')}", flush=True)
+        print(f"  saved pipeline: {run.path('model.skops')}", flush=True)
 
 
 def predict_main(argv: list[str]) -> int:
     from systems.churn.persistence import score_csv
 
-    p = argparse.ArgumentParser(prog="python -m systems.churn predict",
-                                description="Score a CSV of new customers with a saved pipeline; rows that "
-                                            "fail validation go to a rejects file with their reasons.")
-    p.add_argument("--model", required=True, help="saved pipeline (reports/churn/model.joblib)")
+    p = argparse.ArgumentParser(
+        prog="python -m systems.churn predict",
+        description="Score a CSV of new customers with a saved pipeline. The model file is verified "
+                    "(manifest, sha256, allow-listed types) before anything in it is loaded; rows that "
+                    "fail the saved schema go to a rejects file with a reason each.")
+    p.add_argument("--model", required=True, help="saved pipeline (reports/churn/model.skops)")
     p.add_argument("--input", required=True, help="CSV of customers to score")
-    p.add_argument("--output", default="predictions.csv", help="where to write scores")
-    p.add_argument("--rejects", default=None, help="rejected rows go here (default: OUTPUT.rejects.csv)")
+    p.add_argument("--output", default="predictions.csv",
+                   help="where to write scores (never --input or --model)")
+    p.add_argument("--rejects", default=None,
+                   help="rejected rows go here (default: <output stem>.rejects.csv)")
     a = p.parse_args(argv)
     try:
         summary = score_csv(a.model, a.input, a.output, a.rejects)
@@ -96,6 +100,8 @@ def predict_main(argv: list[str]) -> int:
         print(f"predict: error: {err}", file=sys.stderr)
         return 2
     print(json.dumps(summary, indent=2))
+    print(f"predict: scored {summary['n_scored']} of {summary['n_input']} rows, rejected "
+          f"{summary['n_rejected']} -> {summary['output']}, rejects -> {summary['rejects']}", file=sys.stderr)
     return 0
 
 

@@ -179,5 +179,5 @@ def run_telecom(cfg, run) -> dict:
         "scenario": "telecom", "seed": cfg.seed, "profile": cfg.profile,
         "model": "smote + tuned xgboost + platt",
         "features": cols, "threshold_rule": "profit argmax on validation", **costs})
-    save(bundle, run.path("model.joblib"))
+    save(bundle, run.path("model.skops"))
     return R
