@@ -103,4 +103,4 @@ def run_csv(cfg) -> None:
                         {"data": str(cfg.data), "target": cfg.target, "positive": positive, "model": best,
                          "split": how, "features": rep} | costs), run.path("model.joblib"))
         print(f"  best model by validation AUC: {best}; calibrated; profit-optimal threshold {t_val:.2f}; "
-              f"saved {run.path('model.joblib')}", flush=True)
+              f"saved {run.published_path('model.joblib')}", flush=True)
