@@ -42,6 +42,8 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +130,24 @@ def publication(out: Path, system: str) -> Publication:
     root = Path(out)
     return Publication(dest=root / system, staging=root / STAGING / f"{system}-{os.getpid()}",
                        lock_path=root / STAGING / f"{system}.lock")
+
+
+@contextmanager
+def published(out: Path, name: str) -> Iterator[Path]:
+    """For a writer outside ``start_run``: yields the staging folder, publishes ``OUT/<name>/``.
+
+    Raises ``RunLocked`` if another live process is writing the same folder.
+    """
+    pub = publication(out, name)
+    pub.acquire()
+    try:
+        yield pub.staging
+        pub.publish()
+    except BaseException:
+        pub.abandon()
+        raise
+    finally:
+        pub.release()
 
 
 def _read_pid(fd: int) -> int | None:
