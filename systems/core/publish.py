@@ -150,6 +150,17 @@ def published(out: Path, name: str) -> Iterator[Path]:
         pub.release()
 
 
+def atomic_write_text(path: Path, text: str) -> None:
+    """One file, replaced whole: written to a dot-named temporary beside it, then renamed."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _read_pid(fd: int) -> int | None:
     text = os.pread(fd, 32, 0).decode(errors="replace").strip()
     return int(text) if text.isdigit() else None

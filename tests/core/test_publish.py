@@ -171,3 +171,10 @@ def test_sigint_at_several_points_of_a_real_run_keeps_the_previous_report(tmp_pa
         assert snapshot(tmp_path / "algorithms") == before, f"report changed when interrupted ({label})"
         assert sorted(p.name for p in tmp_path.iterdir()) == [".staging", "algorithms"]
         assert sorted(os.listdir(staging)) == ["algorithms.lock"], label
+
+
+def test_atomic_write_text_replaces_whole_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "CLAIMS.md"
+    target.write_text("old")
+    P.atomic_write_text(target, "new")
+    assert target.read_text() == "new" and os.listdir(tmp_path) == ["CLAIMS.md"]
