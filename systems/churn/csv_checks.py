@@ -28,15 +28,15 @@ import numpy as np
 import pandas as pd
 
 MAX_BAD_DATE_SHARE = 0.05
-SMOTE_NEIGHBOURS = 5   # imblearn's SMOTE default (k_neighbors), used by imbalance.py
+SMOTE_NEIGHBOURS = 5  # imblearn's SMOTE default (k_neighbors), used by imbalance.py
 
 
 @dataclass(frozen=True)
 class CheckedRows:
     """Rows that go on to the split, and what the checks set aside."""
 
-    keep: np.ndarray            # (n_kept,) positional indices into the labelled rows
-    times: pd.Series | None     # parsed dates of the kept rows (index reset), or None
+    keep: np.ndarray  # (n_kept,) positional indices into the labelled rows
+    times: pd.Series | None  # parsed dates of the kept rows (index reset), or None
     bad_dates: int
     duplicate_rows_dropped: int
 
@@ -45,8 +45,10 @@ class CheckedRows:
         if self.times is not None:
             parts.append(f"{self.bad_dates} row(s) with an unparseable date set aside")
         if self.duplicate_rows_dropped:
-            parts.append(f"{self.duplicate_rows_dropped} older row(s) of repeated ids dropped "
-                         "(kept the latest by --time)")
+            parts.append(
+                f"{self.duplicate_rows_dropped} older row(s) of repeated ids dropped "
+                "(kept the latest by --time)"
+            )
         return "; ".join(parts)
 
 
@@ -61,9 +63,11 @@ def check_rows(df: pd.DataFrame, id_col: str, time_col: str) -> CheckedRows:
         bad = int(unparsed.sum())
         if bad > MAX_BAD_DATE_SHARE * len(df):
             examples = sorted({str(v) for v in raw[unparsed].head(50)})[:5]
-            raise ValueError(f"--time {time_col!r}: {bad} of {len(df)} rows ({bad / len(df):.0%}) are not "
-                             f"dates (e.g. {examples}); at most {MAX_BAD_DATE_SHARE:.0%} may be, "
-                             "fix the column or drop --time for a stratified split")
+            raise ValueError(
+                f"--time {time_col!r}: {bad} of {len(df)} rows ({bad / len(df):.0%}) are not "
+                f"dates (e.g. {examples}); at most {MAX_BAD_DATE_SHARE:.0%} may be, "
+                "fix the column or drop --time for a stratified split"
+            )
         keep = keep[~unparsed]
         times = parsed
     dropped = 0
@@ -72,9 +76,11 @@ def check_rows(df: pd.DataFrame, id_col: str, time_col: str) -> CheckedRows:
         repeated = ids.duplicated(keep=False).to_numpy()
         if repeated.any() and times is None:
             examples = ids[repeated].drop_duplicates().head(3).tolist()
-            raise ValueError(f"--id {id_col!r}: {int(repeated.sum())} rows share "
-                             f"{ids[repeated].nunique()} id(s) (e.g. {examples}); one customer must be "
-                             "one row: pass --time COL to keep each id's latest row, or de-duplicate")
+            raise ValueError(
+                f"--id {id_col!r}: {int(repeated.sum())} rows share "
+                f"{ids[repeated].nunique()} id(s) (e.g. {examples}); one customer must be "
+                "one row: pass --time COL to keep each id's latest row, or de-duplicate"
+            )
         if repeated.any():
             order = pd.DataFrame({"id": ids.to_numpy(), "t": times.iloc[keep].to_numpy(), "pos": keep})
             latest = order.sort_values(["t", "pos"], kind="stable").drop_duplicates("id", keep="last")
@@ -90,8 +96,9 @@ def min_train_rows(cv_folds: int) -> int:
     return max(math.ceil((SMOTE_NEIGHBOURS + 1) * k / (k - 1)), k)
 
 
-def check_minority(y: np.ndarray, tr: np.ndarray | None, va: np.ndarray | None, te: np.ndarray | None,
-                   cv_folds: int) -> None:
+def check_minority(
+    y: np.ndarray, tr: np.ndarray | None, va: np.ndarray | None, te: np.ndarray | None, cv_folds: int
+) -> None:
     """Refuse, with one line, a split in which some stage would have too few rows of a class.
 
     With ``tr`` None (too few rows to split at all) only the overall count is reported.
@@ -109,4 +116,5 @@ def check_minority(y: np.ndarray, tr: np.ndarray | None, va: np.ndarray | None, 
     raise ValueError(
         f"the minority class has {int(total[minority])} rows{per}; SMOTE with {SMOTE_NEIGHBOURS} "
         f"neighbours inside {cv_folds}-fold CV needs >= {need} in training, and validation and test "
-        f"need >= 1 each, so about {math.ceil(need / 0.70) + 2} overall: add rows of that class")
+        f"need >= 1 each, so about {math.ceil(need / 0.70) + 2} overall: add rows of that class"
+    )

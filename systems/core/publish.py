@@ -128,8 +128,11 @@ class Publication:
 def publication(out: Path, system: str) -> Publication:
     """Where ``system``'s run under reports root ``out`` stages, locks and publishes."""
     root = Path(out)
-    return Publication(dest=root / system, staging=root / STAGING / f"{system}-{os.getpid()}",
-                       lock_path=root / STAGING / f"{system}.lock")
+    return Publication(
+        dest=root / system,
+        staging=root / STAGING / f"{system}-{os.getpid()}",
+        lock_path=root / STAGING / f"{system}.lock",
+    )
 
 
 @contextmanager

@@ -64,7 +64,7 @@ def test_ctrl_c_during_the_renames_is_deferred_until_published(tmp_path, monkeyp
 
     def rename_then_sigint(src, dst):
         real_rename(src, dst)
-        if str(dst).endswith(".old"):   # between "old aside" and "new in": the worst instant
+        if str(dst).endswith(".old"):  # between "old aside" and "new in": the worst instant
             os.kill(os.getpid(), signal.SIGINT)
 
     monkeypatch.setattr(P.os, "rename", rename_then_sigint)
@@ -78,7 +78,7 @@ def test_ctrl_c_during_the_renames_is_deferred_until_published(tmp_path, monkeyp
 def test_second_run_refuses_while_the_first_is_alive(tmp_path, capsys):
     before = snapshot(_run(tmp_path, {"a.md": "complete"}))
     holder = P.publication(tmp_path, "churn")
-    holder.acquire()   # flock is per open file, so this conflicts even inside one process
+    holder.acquire()  # flock is per open file, so this conflicts even inside one process
     try:
         with pytest.raises(SystemExit) as e:
             _run(tmp_path, {"a.md": "intruder"})
@@ -88,18 +88,19 @@ def test_second_run_refuses_while_the_first_is_alive(tmp_path, capsys):
         assert snapshot(tmp_path / "churn") == before
     finally:
         holder.release()
-    _run(tmp_path, {"a.md": "after"})   # free again once the first run released it
+    _run(tmp_path, {"a.md": "after"})  # free again once the first run released it
 
 
 def test_stale_lock_of_a_dead_pid_is_broken(tmp_path, caplog):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     pid = int(dead.stdout)
     (tmp_path / ".staging").mkdir()
     (tmp_path / ".staging" / "churn.lock").write_text(f"{pid}\n")
-    (tmp_path / ".staging" / f"churn-{pid}").mkdir()   # and its half-written files
+    (tmp_path / ".staging" / f"churn-{pid}").mkdir()  # and its half-written files
     (tmp_path / ".staging" / f"churn-{pid}" / "a.md").write_text("half")
-    (tmp_path / ".staging" / "churn_csv-7").mkdir()     # another system's: not ours to remove
+    (tmp_path / ".staging" / "churn_csv-7").mkdir()  # another system's: not ours to remove
     _run(tmp_path, {"a.md": "new"})
     assert f"broke the stale lock of pid {pid}" in caplog.text
     assert (tmp_path / "churn" / "a.md").read_text() == "new"
@@ -130,8 +131,14 @@ def test_evidence_names_stay_inside_the_run_folder(tmp_path):
 
 def _spawn(out: Path, only: str) -> subprocess.Popen:
     env = os.environ | {"MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "systems.algorithms", "--out", str(out), "--only", only],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "systems.algorithms", "--out", str(out), "--only", only],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _interrupt_when(proc: subprocess.Popen, marker: str, staging: Path) -> tuple[list[str], str]:
@@ -157,8 +164,11 @@ def test_sigint_at_several_points_of_a_real_run_keeps_the_previous_report(tmp_pa
     staging = tmp_path / ".staging"
     # (a SIGINT during interpreter start-up, before any project code runs, is Python's own
     # business; the hook for the import phase is tested on its own below)
-    points = {"== mlstories": "header printed", "-- attention": "first demo started",
-              "-- metrics": "attention demo written"}
+    points = {
+        "== mlstories": "header printed",
+        "-- attention": "first demo started",
+        "-- metrics": "attention demo written",
+    }
     for marker, label in points.items():
         proc = _spawn(tmp_path, "attention,metrics")
         files, err = _interrupt_when(proc, marker, staging)

@@ -14,19 +14,32 @@ def _frame(n=400, seed=0, positives=None):
     churn = np.where(x + rng.normal(size=n) < -0.6, "Yes", "No")
     if positives is not None:
         churn = np.array(["Yes"] * positives + ["No"] * (n - positives))
-    return pd.DataFrame({
-        "cust": [f"c{i}" for i in range(n)],
-        "month": pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
-        "usage": (10 + 3 * x).round(2),
-        "contract": rng.choice(["monthly", "yearly"], n),
-        "Churn": churn,
-    })
+    return pd.DataFrame(
+        {
+            "cust": [f"c{i}" for i in range(n)],
+            "month": pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+            "usage": (10 + 3 * x).round(2),
+            "contract": rng.choice(["monthly", "yearly"], n),
+            "Churn": churn,
+        }
+    )
 
 
 def _cli(tmp_path, df, *extra):
     df.to_csv(tmp_path / "d.csv", index=False)
-    return main(["--data", str(tmp_path / "d.csv"), "--target", "Churn", "--profile", "tiny",
-                 "--out", str(tmp_path / "r"), *extra])
+    return main(
+        [
+            "--data",
+            str(tmp_path / "d.csv"),
+            "--target",
+            "Churn",
+            "--profile",
+            "tiny",
+            "--out",
+            str(tmp_path / "r"),
+            *extra,
+        ]
+    )
 
 
 def _one_line_error(capsys, needle):
@@ -60,8 +73,12 @@ def test_repeated_ids_without_time_are_refused(tmp_path, capsys):
 
 
 def test_repeated_ids_with_time_keep_the_latest_row():
-    df = pd.DataFrame({"cust": ["a", "b", "a", "a", "c"],
-                       "month": ["2023-03-01", "2023-01-01", "2023-05-01", "2023-02-01", "2023-01-02"]})
+    df = pd.DataFrame(
+        {
+            "cust": ["a", "b", "a", "a", "c"],
+            "month": ["2023-03-01", "2023-01-01", "2023-05-01", "2023-02-01", "2023-01-02"],
+        }
+    )
     checked = check_rows(df, "cust", "month")
     assert list(checked.keep) == [1, 2, 4], "a's latest row (May) stays, its two older rows go"
     assert checked.duplicate_rows_dropped == 2
@@ -73,7 +90,7 @@ def test_minority_guard_accounts_for_cv_folds_and_smote_neighbours():
     assert (min_train_rows(3), min_train_rows(2), min_train_rows(5)) == (9, 12, 8)
     y = np.array([1] * 9 + [0] * 50 + [1, 0, 1, 0])
     tr, va, te = np.arange(59), np.array([59, 60]), np.array([61, 62])
-    check_minority(y, tr, va, te, 3)          # exactly enough
+    check_minority(y, tr, va, te, 3)  # exactly enough
     with pytest.raises(ValueError, match=r"train 8, validation 1, test 1"):
         check_minority(y, tr[1:], va, te, 3)
 
