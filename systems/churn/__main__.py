@@ -76,7 +76,7 @@ def run_synthetic(cfg: ChurnConfig) -> None:
             run.metric("n_quarantined", val["n_quarantined"], scope=f"validation_{tag}")
             print(f"  validation {tag}: {val['n_quarantined']} of {val['n_rows']} rows quarantined: "
                   f"{json.dumps(val['by_reason'])}", flush=True)
-        print(f"  saved pipeline: {run.path('model.skops')}", flush=True)
+        print(f"  saved pipeline: {run.published_path('model.skops')}", flush=True)
 
 
 def predict_main(argv: list[str]) -> int:

@@ -37,7 +37,7 @@ def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
     out = capsys.readouterr().out
     assert rc == 0, out
     assert "falling back to a stratified" in out and "'blank': 'all values missing'" in out
-    model = tmp_path / "r" / "churn_csv" / "model.joblib"
+    model = tmp_path / "r" / "churn_csv" / "model.skops"
     assert model.is_file() and (tmp_path / "r" / "churn_csv" / "roc_pr.png").is_file()
     new = _csv(tmp_path / "new.csv", 20, 1)
     new.loc[0, "contract"] = "weekly"
