@@ -235,3 +235,14 @@ def test_full_batch_regressor_nesterov_matches_torch():
     assert_allclose(np.r_[model.coef_, model.intercept_], w, rtol=1e-9, atol=1e-12,
                     err_msg="ours (full batch, nesterov) vs torch SGD(nesterov=True)")
     assert model.n_epochs_ == epochs and len(model.loss_history_) == epochs + 1
+
+
+def test_predict_matches_sklearn_linear_regression():
+    from sklearn.linear_model import LinearRegression
+
+    X, y = _regression(n=100, d=3)
+    ours = MomentumSGDRegressor(learning_rate=0.1, momentum=0.5, batch_size=None, max_epochs=2000,
+                                tol=1e-10, random_state=0).fit(X, y)
+    ref = LinearRegression().fit(X, y)
+    X_new = np.random.default_rng(1).normal(size=(7, 3)).tolist()  # lists are accepted
+    assert_allclose(ours.predict(X_new), ref.predict(np.array(X_new)), atol=1e-7, err_msg="ours vs sklearn")

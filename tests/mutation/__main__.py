@@ -66,8 +66,18 @@ def load_results(root: Path) -> list[Mutant]:
 def summarise(mutants: list[Mutant]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for m in mutants:
-        s = out.setdefault(m.package, {"killed": 0, "survived": 0, "equivalent": 0, "no_tests": 0,
-                                       "not_run": 0, "other": 0, "total": 0})
+        s = out.setdefault(
+            m.package,
+            {
+                "killed": 0,
+                "survived": 0,
+                "equivalent": 0,
+                "no_tests": 0,
+                "not_run": 0,
+                "other": 0,
+                "total": 0,
+            },
+        )
         s["total"] += 1
         if m.exit_code in KILLED:
             s["killed"] += 1
@@ -88,12 +98,19 @@ def summarise(mutants: list[Mutant]) -> dict[str, dict]:
 def survivors_markdown(mutants: list[Mutant], summary: dict, runtime_s: float) -> str:
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
-    lines = ["# Surviving mutants", "",
-             f"Written by `make mutate` (runtime {runtime_s / 60:.1f} min). Score = killed / "
-             "(killed + survived - equivalent); see tests/mutation/README.md.", "",
-             "| package | killed | survived | equivalent | no tests | score |", "|---|---|---|---|---|---|"]
-    lines += [f"| {p} | {s['killed']} | {s['survived']} | {s['equivalent']} | {s['no_tests']} | {s['score']} |"
-              for p, s in summary.items()]
+    lines = [
+        "# Surviving mutants",
+        "",
+        f"Written by `make mutate` (runtime {runtime_s / 60:.1f} min). Score = killed / "
+        "(killed + survived - equivalent); see tests/mutation/README.md.",
+        "",
+        "| package | killed | survived | equivalent | no tests | score |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {p} | {s['killed']} | {s['survived']} | {s['equivalent']} | {s['no_tests']} | {s['score']} |"
+        for p, s in summary.items()
+    ]
     for m in mutants:
         if m.exit_code not in SURVIVED:
             continue
@@ -116,8 +133,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def run_mutmut(names: list[str], max_children: int) -> int:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MPLBACKEND": "Agg",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
     log.info("running %s", " ".join(cmd))
     return subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode
@@ -125,7 +149,9 @@ def run_mutmut(names: list[str], max_children: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make mutate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("patterns", nargs="*", help="mutant name globs, e.g. 'algorithms.sgd.*' (default: all)")
+    parser.add_argument(
+        "patterns", nargs="*", help="mutant name globs, e.g. 'algorithms.sgd.*' (default: all)"
+    )
     parser.add_argument("--resume", action="store_true", help="keep cached verdicts; re-run survivors only")
     parser.add_argument("--report-only", action="store_true", help="rewrite the reports from mutants/")
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant workers (default 2)")
@@ -158,8 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     write_atomic(args.out / "summary.json", json.dumps(summary, indent=2) + "\n")
     write_atomic(args.out / "survivors.md", survivors_markdown(mutants, summary, runtime))
     for package, s in summary.items():
-        log.info("%-14s killed %4d  survived %4d  equivalent %3d  score %s", package, s["killed"],
-                 s["survived"], s["equivalent"], s["score"])
+        log.info(
+            "%-14s killed %4d  survived %4d  equivalent %3d  score %s",
+            package,
+            s["killed"],
+            s["survived"],
+            s["equivalent"],
+            s["score"],
+        )
     log.info("runtime %.1f min; wrote %s", runtime / 60, args.out)
     return 0
 
