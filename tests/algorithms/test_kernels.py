@@ -76,6 +76,7 @@ def test_min_eigenvalue_uses_the_symmetric_part():
 
 @pytest.mark.parametrize(("diag", "expected"), [
     ((1.0, -1.5e-9), True),     # within tol * max(1, max|K|) * n = 2e-9
+    ((1.0, -2e-9), True),       # on the boundary: >= is inclusive
     ((1.0, -3e-9), False),      # beyond it
     ((100.0, -1e-7), True),     # the tolerance scales with max|K| = 100: 2e-7
     ((100.0, -3e-7), False),

@@ -116,8 +116,12 @@ def _reference_ece(y, p, n_bins):
 @pytest.mark.parametrize("n_bins", [None, 3, 7, 15])
 def test_ece_matches_histogram_reference(n_bins):
     rng = np.random.default_rng(11)
-    p = np.r_[rng.uniform(size=300) ** 2, 0.0, 1.0, 1.0, 0.5]  # 1.0 belongs to the last bin
-    y = (rng.uniform(size=p.size) < np.sqrt(p)).astype(int)  # miscalibrated on purpose
+    p = np.r_[rng.uniform(size=2000), 0.0, 1.0, 1.0, 0.5]  # 1.0 belongs to the last bin
+    # miscalibrated with a sign that changes along p, so that merging or shifting bins changes
+    # the ECE (with one sign everywhere, |sum y - sum p| is additive over bins)
+    q = np.clip(p + 0.3 * np.sin(2 * np.pi * 3.3 * p), 0, 1)
+    y = (rng.uniform(size=p.size) < q).astype(int)
+    y[-3] = 0  # a confident miss at p = 1.0: it must count, in the last bin
     kwargs = {} if n_bins is None else {"n_bins": n_bins}  # None: the documented default, 10 bins
     ours = M.expected_calibration_error(y, p, **kwargs)
     assert_allclose(ours, _reference_ece(y, p, n_bins or 10), rtol=1e-12, err_msg="ours vs histogram ECE")
@@ -149,6 +153,8 @@ def test_top_k_mask_matches_a_sorted_reference_with_ties(fraction):
 def test_top_k_fraction_bounds_and_default():
     with pytest.raises(ValueError, match="fraction must be in"):
         M.top_k_mask([1.0, 2.0], 1.5)
+    # boolean scores are scores too (True ranks first), so they are read as floats
+    assert M.top_k_mask(np.array([True, False, True, False]), 0.5).tolist() == [True, False, True, False]
     rng = np.random.default_rng(6)
     y, s = rng.integers(0, 2, size=100), rng.uniform(size=100)
     assert M.at_top_fraction(y, s) == M.at_top_fraction(y, s, 0.10)  # documented default 10%

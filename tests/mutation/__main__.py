@@ -63,11 +63,12 @@ def load_results(root: Path) -> list[Mutant]:
     return mutants
 
 
-def summarise(mutants: list[Mutant]) -> dict[str, dict]:
+def summarise(mutants: list[Mutant], by: str = "package") -> dict[str, dict]:
+    """Counts and score per package (``by="package"``) or per file (``by="path"``)."""
     out: dict[str, dict] = {}
     for m in mutants:
         s = out.setdefault(
-            m.package,
+            getattr(m, by),
             {
                 "killed": 0,
                 "survived": 0,
@@ -95,6 +96,16 @@ def summarise(mutants: list[Mutant]) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
+def _table(what: str, summary: dict) -> list[str]:
+    head = f"| {what} | killed | survived | equivalent | no tests | not run | score |"
+    rows = [
+        f"| {k} | {v['killed']} | {v['survived']} | {v['equivalent']} | {v['no_tests']} | {v['not_run']} "
+        f"| {v['score']} |"
+        for k, v in summary.items()
+    ]
+    return [head, "|---|---|---|---|---|---|---|", *rows]
+
+
 def survivors_markdown(mutants: list[Mutant], summary: dict, runtime_s: float) -> str:
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
@@ -104,12 +115,9 @@ def survivors_markdown(mutants: list[Mutant], summary: dict, runtime_s: float) -
         f"Written by `make mutate` (runtime {runtime_s / 60:.1f} min). Score = killed / "
         "(killed + survived - equivalent); see tests/mutation/README.md.",
         "",
-        "| package | killed | survived | equivalent | no tests | score |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {p} | {s['killed']} | {s['survived']} | {s['equivalent']} | {s['no_tests']} | {s['score']} |"
-        for p, s in summary.items()
+        *_table("package", summary),
+        "",
+        *_table("file", summarise(mutants, by="path")),
     ]
     for m in mutants:
         if m.exit_code not in SURVIVED:
@@ -144,7 +152,7 @@ def run_mutmut(names: list[str], max_children: int) -> int:
     }
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
     log.info("running %s", " ".join(cmd))
-    return subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode
+    return subprocess.run(cmd, env=env).returncode  # mutmut's own progress line on the terminal
 
 
 def main(argv: list[str] | None = None) -> int:
