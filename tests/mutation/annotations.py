@@ -45,4 +45,18 @@ EQUIVALENT: dict[str, str] = {
     "algorithms.boosting.xǁSecondOrderBoosterǁfit__mutmut_9": _NUMERIC,
     "algorithms.boosting.xǁSecondOrderBoosterǁdecision_function__mutmut_3": _NUMERIC,
     "algorithms.boosting.xǁSecondOrderBoosterǁdecision_function__mutmut_5": _NUMERIC,
+    "systems.drift.stattests.x_chi_square__mutmut_2": _NUMERIC,
+    "systems.core.uncertainty.x_mean_ci__mutmut_4": _NUMERIC,
+    "systems.core.uncertainty.x_mean_ci__mutmut_6": _NUMERIC,
+    "systems.core.uncertainty.x_seed_spread__mutmut_3": _NUMERIC,
+    "systems.core.uncertainty.x_seed_spread__mutmut_5": _NUMERIC,
+    "systems.rag.rrf.x_rrf__mutmut_9": (
+        "ranking[:None] is the whole list, so slicing also when top_n is None changes nothing"
+    ),
+    "systems.core.stability.x_aggregate__mutmut_31": (
+        "timed.get(id, None) or bool(...) and timed.get(id, False) or bool(...) are the same bool"
+    ),
+    "systems.core.stability.x_aggregate__mutmut_33": (
+        "timed.get(id) or bool(...) and timed.get(id, False) or bool(...) are the same bool"
+    ),
 }
