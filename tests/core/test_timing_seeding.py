@@ -47,8 +47,8 @@ def test_measure_and_compare_on_a_fake_clock(monkeypatch):
     calls.clear()
     measure(lambda: calls.append(1))
     assert len(calls) == 2 + 20  # defaults: warmup 2, repeats 20
-    ta, tb, ratio = compare(clock.spend(3.0), clock.spend(1.0), repeats=1)
-    assert (ta.median, tb.median, ratio) == (3.0, 1.0, 3.0)
+    ta, tb, ratio = compare(clock.spend(3.0), clock.spend(2.0), repeats=1)
+    assert (ta.median, tb.median, ratio) == (3.0, 2.0, 1.5)
     calls.clear()
     compare(lambda: (calls.append("a"), clock.spend(1.0)()), lambda: (calls.append("b"), clock.spend(1.0)()))
     assert calls.count("a") == calls.count("b") == 2 + 20

@@ -111,6 +111,10 @@ def test_t_interval_matches_scipy_from_two_values(x):
     lo, hi = stats.t.interval(0.95, df=len(x) - 1, loc=np.mean(x), scale=stats.sem(x))
     assert_allclose([iv.low, iv.high], [lo, hi], rtol=1e-12, err_msg="ours vs scipy t.interval")
     assert iv.level == 0.95
+    iv90 = U.mean_ci(x, level=0.9)
+    lo, hi = stats.t.interval(0.9, df=len(x) - 1, loc=np.mean(x), scale=stats.sem(x))
+    assert_allclose([iv90.low, iv90.high], [lo, hi], rtol=1e-12)
+    assert iv90.level == 0.9
     with pytest.raises(ValueError, match=r"^mean_ci needs at least two finite values, got 1$"):
         U.mean_ci([1.0])
     with pytest.raises(ValueError, match="mean_ci needs at least two finite values"):
