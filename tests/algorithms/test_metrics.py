@@ -169,3 +169,35 @@ def test_ranking_metric_edges():
         M.recall_at_k(["a"], set(), 1)
     with pytest.raises(ValueError, match=r"^need one relevant set per ranking, and at least one query$"):
         M.mean_reciprocal_rank([["a"], ["b"]], [{"a"}])
+
+
+def test_ndcg_exponential_gain_matches_sklearn_on_transformed_relevance():
+    relevance = {"a": 3, "b": 0, "c": 2, "d": 1, "e": 1}
+    ranked = ["b", "d", "zz", "a", "c", "e"]  # "zz" is unjudged: relevance 0
+    docs = list(relevance) + ["zz"]
+    true = np.array([[relevance.get(d, 0) for d in docs]], float)
+    score = np.array([[len(ranked) - ranked.index(d) for d in docs]], float)
+    for k in (3, 6):
+        assert M.ndcg_at_k(ranked, relevance, k) == pytest.approx(
+            skm.ndcg_score(2.0**true - 1, score, k=k), rel=1e-12), "exponential gain 2^r - 1"
+        assert M.ndcg_at_k(ranked, relevance, k, gain="linear") == pytest.approx(
+            skm.ndcg_score(true, score, k=k), rel=1e-12), "linear gain"
+
+
+def test_precision_recall_f1_edges_match_sklearn():
+    cases = [([1, 1, 0, 0], [1, 0, 1, 0]),   # tp == fn and precision == recall
+             ([0, 0, 1], [1, 0, 0]),          # no true positive
+             ([0, 0, 0], [0, 1, 0])]          # no positives at all: recall 0 (zero_division=0)
+    for y, p in cases:
+        ours = M.precision_recall_f1(y, p)
+        ref = skm.precision_recall_fscore_support(y, p, average="binary", zero_division=0)[:3]
+        assert_allclose(ours, ref, err_msg=f"y={y} pred={p}: ours vs sklearn")
+    s = np.array([0.5, 0.2, 0.7, 0.5])
+    assert M.at_threshold([1, 0, 1, 0], s) == M.precision_recall_f1([1, 0, 1, 0], (s >= 0.5).astype(int))
+
+
+def test_pr_auc_with_a_single_positive_matches_sklearn():
+    y, s = np.array([0, 1, 0, 0]), np.array([0.9, 0.8, 0.1, 0.3])
+    assert M.pr_auc(y, s) == pytest.approx(skm.average_precision_score(y, s), rel=1e-12)
+    with pytest.raises(ValueError, match=r"^PR-AUC needs at least one positive in y_true$"):
+        M.pr_auc([0, 0], [0.1, 0.2])

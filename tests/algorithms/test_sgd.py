@@ -246,3 +246,24 @@ def test_predict_matches_sklearn_linear_regression():
     ref = LinearRegression().fit(X, y)
     X_new = np.random.default_rng(1).normal(size=(7, 3)).tolist()  # lists are accepted
     assert_allclose(ours.predict(X_new), ref.predict(np.array(X_new)), atol=1e-7, err_msg="ours vs sklearn")
+
+
+@pytest.mark.parametrize("momentum", [None, 0.5])
+def test_accelerated_gradient_is_the_two_sequence_nesterov_recurrence(momentum):
+    """Ours with v, written as the textbook two sequences (Beck & Teboulle's form):
+        y_t = w_{t-1} + mu_t (w_{t-1} - w_{t-2}),   w_t = y_t - lr grad(y_t),   mu_t = (t-1)/(t+2)
+    since w_{t-1} - w_{t-2} = -lr v_{t-1} makes y_t our look-ahead w - lr mu_t v. Recomputed here
+    independently, loss by loss, for the schedule and for a constant mu."""
+    f, g, w_star = _weak_quadratic(d=20, seed=1)
+    lr, T = 1.0, 60
+    ours = accelerated_gradient(g, np.zeros_like(w_star), lr, T, loss=f, momentum=momentum)
+    w_prev = w = np.zeros_like(w_star)
+    ref = [f(w)]
+    for t in range(1, T + 1):
+        mu = (t - 1) / (t + 2) if momentum is None else momentum
+        y = w + mu * (w - w_prev)
+        w_prev, w = w, y - lr * g(y)
+        ref.append(f(w))
+    assert_allclose(ours, ref, rtol=1e-10, atol=1e-14, err_msg="ours vs the two-sequence recurrence")
+    with pytest.raises(ValueError, match=r"^pass loss=callable\(w\) -> float to record the trajectory$"):
+        accelerated_gradient(g, np.zeros_like(w_star), lr, 3)

@@ -228,3 +228,12 @@ def test_iteration_count_is_libsvm_like():
     ratios = np.array(ratios)
     assert ((ratios > 0.5) & (ratios < 2.0)).all(), f"ours/libsvm SMO steps: {np.round(ratios, 2)}"
     assert 2 / 3 < np.exp(np.log(ratios).mean()) < 1.5, f"ours/libsvm SMO steps: {np.round(ratios, 2)}"
+
+
+def test_kkt_violations_on_a_hand_made_example():
+    C = 1.0
+    alpha = np.array([0.0, 0.5, 1.0, 1.0])
+    y = np.array([1.0, -1.0, 1.0, -1.0])
+    margins = np.array([0.75, 1.25, 1.5, 0.5])  # each point violates its own condition
+    v = kkt_violations(alpha, y, margins, C)
+    assert v == pytest.approx({"box": 0.0, "equality": 0.5, "at_zero": 0.25, "free": 0.25, "at_c": 0.5})
