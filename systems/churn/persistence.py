@@ -84,9 +84,23 @@ class ChurnModel:
         steps = [
             ("features", self.features),
             ("select", SelectColumns(list(self.columns))),
-            ("model", self.model),
+            ("model", _inference_model(self.model)),
         ]
         return Pipeline(([("parse", ParseRecords())] if self.kind == "churn" else []) + steps)
+
+
+def _inference_model(model):
+    """The model as it predicts: an imblearn pipeline without its resamplers.
+
+    A resampler (SMOTE, undersampling) acts only in ``fit``; at prediction time imblearn
+    skips it. Dropping it keeps the saved artefact to estimator types that hold data, and
+    the predictions are the same.
+    """
+    steps = getattr(model, "steps", None)
+    if steps is None or not any(hasattr(est, "fit_resample") for _, est in steps):
+        return model
+    kept = [(name, est) for name, est in steps if not hasattr(est, "fit_resample")]
+    return kept[0][1] if len(kept) == 1 else Pipeline(kept)
 
 
 def schema_of(bundle: ChurnModel) -> FeatureSchema:

@@ -133,3 +133,20 @@ def test_load_returns_the_bundle_with_its_schema(files):
     assert isinstance(bundle, ChurnModel) and bundle.kind == "tabular"
     assert bundle.schema.id_column == "cust" and bundle.model_version.startswith("1.0.0+")
     assert [c.name for c in bundle.schema.columns] == ["usage", "contract"]
+
+
+def test_a_smote_pipeline_is_saved_without_its_resampler():
+    """Resamplers act only in fit: the saved model predicts the same without them."""
+    from imblearn.over_sampling import SMOTE
+    from imblearn.pipeline import Pipeline as ImbPipeline
+    from sklearn.linear_model import LogisticRegression
+
+    from systems.churn.persistence import _inference_model
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] + rng.normal(0, 1, 300) > 1.2).astype(int)
+    model = ImbPipeline([("smote", SMOTE(random_state=0)), ("clf", LogisticRegression())]).fit(X, y)
+    stripped = _inference_model(model)
+    assert not hasattr(stripped, "steps")
+    np.testing.assert_allclose(stripped.predict_proba(X), model.predict_proba(X), rtol=0, atol=0)
