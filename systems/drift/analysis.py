@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.metrics import roc_curve
 
 from algorithms.metrics import roc_auc
-from data.credit import CATEGORICAL, EVENTS, NUMERIC, sample_week
+from data.credit import CATEGORICAL, NUMERIC, Event, sample_week
 from systems.core.seeding import rng as make_rng
 from systems.drift.config import DriftConfig
 from systems.drift.model import train
@@ -78,26 +78,29 @@ def model_alerts(weekly: pd.DataFrame, year, frozen, cfg: DriftConfig) -> dict[s
     }
 
 
-def _explained(week: int, feature: str | None) -> bool:
-    for e in EVENTS:
+def explained(events: tuple[Event, ...], week: int, feature: str | None) -> bool:
+    """True when an event of the plan active at ``week`` (or in its grace weeks) explains an alert."""
+    for e in events:
         if e.start <= week <= e.end + GRACE and (feature is None or feature in e.features):
             return True
     return False
 
 
-def detections(feat: dict, model: dict, incidents: dict[str, float]) -> tuple[list[dict], dict[str, int]]:
+def detections(
+    feat: dict, model: dict, incidents: dict[str, float], events: tuple[Event, ...]
+) -> tuple[list[dict], dict[str, int]]:
     """Rows (event x method): detected week and delay; and false-alarm weeks per method."""
     rows, false = [], {}
     for method, table in feat.items():
         weeks = [(int(w), f) for w, row in table.iterrows() for f in row.index[row.to_numpy(bool)]]
-        false[method] = len({w for w, f in weeks if not _explained(w, f)})
-        for e in EVENTS:
+        false[method] = len({w for w, f in weeks if not explained(events, w, f)})
+        for e in events:
             hit = [w for w, f in weeks if f in e.features and e.start <= w <= e.end + GRACE]
             rows.append(_row(e, method, min(hit) if hit else None, incidents))
     for method, flags in model.items():
         weeks = [int(w) for w in np.flatnonzero(flags)]
-        false[method] = len([w for w in weeks if not _explained(w, None)])
-        for e in EVENTS:
+        false[method] = len([w for w in weeks if not explained(events, w, None)])
+        for e in events:
             hit = [w for w in weeks if e.start <= w <= e.end + GRACE]
             rows.append(_row(e, method, min(hit) if hit else None, incidents))
     return rows, false
@@ -114,10 +117,10 @@ def _row(e, method, week, incidents) -> dict:
     }
 
 
-def incident_costs(frozen, cfg: DriftConfig) -> dict[str, float]:
-    """Relative F1 loss of the frozen model caused by each event alone."""
+def incident_costs(frozen, cfg: DriftConfig, events: tuple[Event, ...]) -> dict[str, float]:
+    """Relative F1 loss of the frozen model caused by each event of the plan alone."""
     out = {}
-    for e in EVENTS:
+    for e in events:
         weeks = sorted({e.start, (e.start + e.end) // 2, e.end})
         losses = []
         for w in weeks:
