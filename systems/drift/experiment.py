@@ -17,10 +17,12 @@ import pandas as pd
 
 from algorithms.metrics import expected_calibration_error, roc_auc
 from data.credit import CATEGORICAL, NUMERIC, Event, sample_week, simulate_year
-from systems.core.ledger import Claim
+from systems.core import uncertainty as U
+from systems.core.ledger import Claim, Interval
 from systems.core.seeding import rng
 from systems.drift import analysis, claims, plots
 from systems.drift.config import DriftConfig
+from systems.drift.intervals import feature_psi_ci, resampled_ci
 from systems.drift.loop import ConstantModel, RawScoreModel, SlowModel, challenger_wins, validation_suite
 from systems.drift.model import latency_ms, train
 from systems.drift.registry import Registry, TriggerQueue
@@ -45,6 +47,7 @@ def quiet_weeks(events: tuple[Event, ...], n: int) -> list[int]:
 
 def run_all(cfg: DriftConfig, run) -> list[Claim]:
     m: dict[str, float] = {}
+    iv: dict[str, Interval] = {}  # intervals of noisy figures, by measured name
     year = simulate_year(cfg.n_reference, cfg.n_week, rng(cfg.seed, "year"))
     events = year.events
     frozen = train(year.reference, NUMERIC, CATEGORICAL, seed=cfg.seed)
@@ -62,7 +65,7 @@ def run_all(cfg: DriftConfig, run) -> list[Claim]:
     loop_md = run.write_table([dict(e) for e in res.log], "loop_log.md")
     run.write_table(weekly.round(4).to_dict("records"), "weekly.md")
 
-    costs = analysis.incident_costs(frozen, cfg, events)
+    costs, cost_ci = analysis.incident_costs(frozen, cfg, events)
     feat = analysis.feature_alerts(rep, cfg)
     model = analysis.model_alerts(weekly, year, frozen, cfg)
     rows, false = analysis.detections(feat, model, costs, events)
@@ -72,31 +75,31 @@ def run_all(cfg: DriftConfig, run) -> list[Claim]:
     hit = {(r["event"], r["method"]): r["detected_week"] != "missed" for r in rows}
 
     quiet = quiet_weeks(events, len(year.weeks))
-    _psi_levels(rep, events, quiet, m)
-    _test_rules(events, hit, false, m)
-    ss_png = _sample_size(cfg, run, m)
-    rel_png = _concept_study(cfg, year, frozen, m, run)
+    _psi_levels(cfg, year, rep, quiet, m, iv)
+    _test_rules(events, hit, false, len(year.weeks), m, iv)
+    ss_png = _sample_size(cfg, run, m, iv)
+    rel_png = _concept_study(cfg, year, frozen, m, iv, run)
     _prediction_faults(cfg, year, frozen, weekly, quiet, m)
-    _dti_story(cfg, year, frozen, res, m)
+    _dti_story(cfg, year, frozen, res, m, iv)
     gates_md = _gate_demo(cfg, year, frozen, run, m)
     _loop_counts(res.log, m)
-    skip_md = _skips(cfg, year, res, run, m)
-    _incidents(events, hit, costs, feat, model, m)
+    skip_md = _skips(cfg, year, res, run, m, iv)
+    _incidents(events, hit, costs, cost_ci, feat, model, m, iv)
     for e in events:
         run.metric(f"cost_{e.name}", costs[e.name], scope="incident_f1_loss")
-    roc_png = _roc(cfg, year, frozen, res, run, m)
+    roc_png = _roc(cfg, year, frozen, res, run, m, iv)
 
     made = [
-        claims.dr01(m, [timeline, hist]),
-        claims.dr02(m, [det_md, timeline]),
-        claims.dr03(m, [ss_png]),
-        claims.dr04(m, [rel_png]),
-        claims.dr05(m, [timeline]),
-        claims.dr06(m, [loop_md, timeline]),
-        claims.dr07(m, [loop_md, gates_md]),
-        claims.dr08(m, [skip_md]),
-        claims.dr09(m, [det_md, timeline]),
-        claims.dr10(m, [roc_png, "roc_thresholds.md"]),
+        claims.dr01(m, iv, [timeline, hist]),
+        claims.dr02(m, iv, [det_md, timeline]),
+        claims.dr03(m, iv, [ss_png]),
+        claims.dr04(m, iv, [rel_png]),
+        claims.dr05(m, iv, [timeline]),
+        claims.dr06(m, iv, [loop_md, timeline]),
+        claims.dr07(m, iv, [loop_md, gates_md]),
+        claims.dr08(m, iv, [skip_md]),
+        claims.dr09(m, iv, [det_md, timeline]),
+        claims.dr10(m, iv, [roc_png, "roc_thresholds.md"]),
     ]
     run.add(*made)
     for k, v in m.items():
@@ -104,33 +107,58 @@ def run_all(cfg: DriftConfig, run) -> list[Claim]:
     return made
 
 
-def _psi_levels(rep: pd.DataFrame, events, quiet: list[int], m: dict) -> None:
+def _seed(cfg, purpose: str) -> int:
+    return int(rng(cfg.seed, purpose).integers(2**31))
+
+
+def _psi_levels(cfg, year, rep: pd.DataFrame, quiet: list[int], m: dict, iv: dict) -> None:
     """DR-01: PSI on quiet weeks, at the policy's first week, over the gradual drift."""
     psi = rep.pivot(index="week", columns="feature", values="psi")
-    policy, gradual = planned(events, "dti_policy"), planned(events, "gradual")
-    m["psi_max_quiet"] = float(psi.loc[quiet].max().max()) if quiet else 0.0
+    policy, gradual = planned(year.events, "dti_policy"), planned(year.events, "gradual")
     m["quiet_weeks"] = float(len(quiet))
-    m["psi_dti_policy_onset"] = float(psi.loc[policy.start, list(policy.features)].max())
+    if quiet:
+        # the worst quiet (week, feature) cell, with the sampling interval of its PSI
+        w, f = psi.loc[quiet].stack().idxmax()
+        m["psi_max_quiet"], iv["psi_max_quiet"] = _cell_psi(cfg, year.reference, year.weeks[w], f, "quiet")
+    else:
+        m["psi_max_quiet"] = 0.0
+    f_policy = psi.loc[policy.start, list(policy.features)].idxmax()
+    m["psi_dti_policy_onset"], iv["psi_dti_policy_onset"] = _cell_psi(
+        cfg, year.reference, year.weeks[policy.start], f_policy, "policy"
+    )
     m["psi_max_gradual"] = float(psi.loc[gradual.start : gradual.end, list(gradual.features)].max().max())
     m["weeks_over_0_25"] = float((psi.max(axis=1) > 0.25).sum())
     m["weeks_over_0_3"] = float((psi.max(axis=1) > 0.3).sum())
 
 
-def _test_rules(events, hit: dict, false: dict, m: dict) -> None:
-    """DR-02: false alarms of the warning and critical rules, events the critical rule caught."""
+def _cell_psi(cfg, reference, current, feature: str, purpose: str) -> tuple[float, Interval]:
+    numeric = feature in NUMERIC
+    return feature_psi_ci(
+        reference, current, feature, numeric, cfg.psi_bins, cfg.psi_eps, _seed(cfg, f"psi-ci-{purpose}")
+    )
+
+
+def _test_rules(events, hit: dict, false: dict, n_weeks: int, m: dict, iv: dict) -> None:
+    """DR-02: false-alarm weeks of the warning and critical rules, events the critical rule caught."""
     input_events = [e.name for e in events if e.features]
     label_only = [e.name for e in events if not e.features]
     m["warning_false_alarm_weeks"] = float(false["p_warning"])
     m["critical_false_alarm_weeks"] = float(false["p_critical_3wk"])
+    # as shares of the year's weeks, with Wilson intervals, so "fewer false alarms" is
+    # decided outside the noise of one year
+    for rule in ("warning", "critical"):
+        k = int(m[f"{rule}_false_alarm_weeks"])
+        m[f"{rule}_false_alarm_share"] = k / n_weeks
+        iv[f"{rule}_false_alarm_share"] = U.proportion_ci(k, n_weeks)
     m["critical_input_events_detected"] = float(sum(hit[(e, "p_critical_3wk")] for e in input_events))
     m["input_events"] = float(len(input_events))
     m["critical_concept_detected"] = float(sum(hit[(e, "p_critical_3wk")] for e in label_only))
 
 
-def _sample_size(cfg, run, m: dict) -> str:
+def _sample_size(cfg, run, m: dict, iv: dict) -> str:
     """DR-03: KS p-value and PSI against n for a fixed negligible shift."""
     study = analysis.sample_size_study(cfg)
-    run.write_table(study.to_dict("records"), "sample_size.md")
+    run.write_table(study.drop(columns="ks_p_values").to_dict("records"), "sample_size.md")
     at = study.set_index("n")
     # the story's 10,000 rows, or the nearest n the profile reaches
     n_story = int(at.index[np.argmin(np.abs(np.log(at.index.to_numpy() / 10000)))])
@@ -139,12 +167,15 @@ def _sample_size(cfg, run, m: dict) -> str:
     m["psi_median_at_10000"] = float(at.loc[n_story, "psi_median"])
     m["ks_p_median_at_max_n"] = float(at["ks_p_median"].iloc[-1])
     m["psi_median_at_max_n"] = float(at["psi_median"].iloc[-1])
+    for name, n in (("ks_p_median_at_10000", n_story), ("ks_p_median_at_max_n", at.index[-1])):
+        ps = np.array(at.loc[n, "ks_p_values"])
+        iv[name] = resampled_ci(lambda i, ps=ps: np.median(ps[i]), ps.size, _seed(cfg, f"ss-ci-{n}"))
     m["max_n"] = float(at.index[-1])
     m["shift_sd"] = cfg.ss_shift
     return run.save_figure(plots.sample_size(study, cfg), "sample_size.png")
 
 
-def _concept_study(cfg, year, frozen, m, run) -> str:
+def _concept_study(cfg, year, frozen, m, iv, run) -> str:
     """The F1 rule, calibration and challenge AUC on a stream where only the concept event happens."""
     r = rng(cfg.seed, "concept-stream")
     e = planned(year.events, "concept")
@@ -160,8 +191,13 @@ def _concept_study(cfg, year, frozen, m, run) -> str:
     m["f1_rule_delay_weeks"] = float(after[0] - e.start) if after else float(len(weeks) - e.start)
     m["f1_rule_false_alarms"] = float(len([w for w in raised if w < e.start]))
     n_fit = max(1, e.start - 10)  # the monitor's reference: weeks well before the change
-    mon = make_monitor(cfg).fit(pd.concat(weeks[:n_fit]))
-    m["psi_max_concept"] = float(max(mon.score(b)["psi"].max() for b in weeks[e.start : e.end + 1]))
+    fit_frame = pd.concat(weeks[:n_fit])
+    mon = make_monitor(cfg).fit(fit_frame)
+    scored = [(mon.score(weeks[w]).set_index("feature")["psi"], w) for w in range(e.start, e.end + 1)]
+    top, w_top = max(scored, key=lambda s: s[0].max())
+    m["psi_max_concept"], iv["psi_max_concept"] = _cell_psi(
+        cfg, fit_frame, weeks[w_top], top.idxmax(), "concept"
+    )
     span = min(8, e.start, e.end - e.start + 1)
     before = pd.concat(weeks[e.start - span : e.start])
     post = pd.concat(weeks[e.start : e.start + span])
@@ -169,7 +205,12 @@ def _concept_study(cfg, year, frozen, m, run) -> str:
     ya, pa = post["default"].to_numpy(), frozen.predict_proba(post)
     m["ece_before"] = expected_calibration_error(yb, pb)
     m["ece_after"] = expected_calibration_error(ya, pa)
+    for name, y, p in (("ece_before", yb, pb), ("ece_after", ya, pa)):
+        iv[name] = resampled_ci(
+            lambda i, y=y, p=p: expected_calibration_error(y[i], p[i]), len(y), _seed(cfg, f"{name}-ci")
+        )
     m["challenge_auc_after"] = roc_auc(ya, pa)
+    iv["challenge_auc_after"] = U.auc_ci(ya, pa, n_boot=400, seed=_seed(cfg, "challenge-auc-ci"))
     m["challenge_auc_alert"] = float(m["challenge_auc_after"] < cfg.challenge_auc)
     return run.save_figure(
         plots.reliability(
@@ -212,7 +253,7 @@ def policy_retrain(log: list[dict], policy: Event) -> dict | None:
     return None
 
 
-def _dti_story(cfg, year, frozen, res, m) -> None:
+def _dti_story(cfg, year, frozen, res, m, iv) -> None:
     """DR-06: when the policy shift was detected, and what retraining on it gained, as it happened."""
     policy = planned(year.events, "dti_policy")
     n = len(year.weeks)
@@ -238,7 +279,12 @@ def _dti_story(cfg, year, frozen, res, m) -> None:
     # the policy alone, in the week the retrain happened (every policy week draws alike)
     week = min(max(retrain["week"], policy.start), policy.end)
     frame = sample_week(week, cfg.n_eval, rng(cfg.seed, "approvals"), only=(policy.name,))
-    g = analysis.approval_gain(frozen, res.challengers[retrain["version"]], frame)
+    y, p_old = frame["default"].to_numpy(), frozen.predict_proba(frame)
+    p_new = res.challengers[retrain["version"]].predict_proba(frame)
+    g = analysis.approval_gain(y, p_old, p_new)
+    iv["approval_gain"] = resampled_ci(
+        lambda i: analysis.approval_gain(y[i], p_old[i], p_new[i])["gain"], len(y), _seed(cfg, "gain-ci")
+    )
     m["approval_gain"], m["old_approval"], m["new_approval"] = g["gain"], g["old_approval"], g["new_approval"]
     m["default_rate"] = g["default_rate"]
 
@@ -254,7 +300,7 @@ def _loop_counts(log: list[dict], m: dict) -> None:
     )
 
 
-def _skips(cfg, year, res, run, m: dict) -> str:
+def _skips(cfg, year, res, run, m: dict, iv: dict) -> str:
     """DR-08: what each skipped scheduled retrain would have gained (counterfactual)."""
     cf = analysis.skip_counterfactual(res.schedule, year, cfg)
     md = run.write_table(cf.to_dict("records"), "skip_counterfactual.md")
@@ -263,6 +309,8 @@ def _skips(cfg, year, res, run, m: dict) -> str:
     m["skipped"] = float(cf["skipped"].sum())
     m["opportunities"] = float(len(cf))
     m["mean_gain_skipped"] = float(cf.loc[cf["skipped"], "gain"].mean()) if cf["skipped"].any() else 0.0
+    if cf["skipped"].sum() >= 2:
+        iv["mean_gain_skipped"] = U.mean_ci(cf.loc[cf["skipped"], "gain"].to_numpy(float))
     active = cf["week"].map(lambda w: any(e.active(w) for e in year.events if e.incident)).astype(bool)
     quiet_skips = cf["skipped"] & ~active
     m["mean_gain_skipped_no_incident"] = (
@@ -275,14 +323,24 @@ def _skips(cfg, year, res, run, m: dict) -> str:
     return md
 
 
-def _incidents(events, hit: dict, costs: dict, feat: dict, model: dict, m: dict) -> None:
-    """DR-09: incidents over the 10% bar, which a deployed alert caught, false-alarm weeks."""
+def _incidents(
+    events, hit: dict, costs: dict, cost_ci: dict, feat: dict, model: dict, m: dict, iv: dict
+) -> None:
+    """DR-09: incidents over the 10% bar, which a deployed alert caught, false-alarm weeks.
+
+    An incident counts as over the bar only when its cost interval lies above 10%, so one
+    planted just over the bar is not counted on its point value.
+    """
     incidents = [e.name for e in events if e.incident]
     union = {e: any(hit[(e, meth)] for meth in DEPLOYED) for e in incidents}
+    over = {e: cost_ci[e].low > 0.10 for e in incidents}
     m["incidents_planted"] = float(len(incidents))
-    m["incidents_caught"] = float(sum(union[e] and costs[e] > 0.10 for e in incidents))
-    m["incidents_over_10pct"] = float(sum(costs[e] > 0.10 for e in incidents))
-    m["min_incident_cost"] = float(min(costs[e] for e in incidents))
+    m["incidents_caught"] = float(sum(union.values()))
+    m["incidents_caught_over_10pct"] = float(sum(union[e] and over[e] for e in incidents))
+    m["incidents_over_10pct"] = float(sum(over.values()))
+    cheapest = min(incidents, key=lambda e: costs[e])
+    m["min_incident_cost"] = float(costs[cheapest])
+    iv["min_incident_cost"] = cost_ci[cheapest]
     alert_weeks = set()
     for meth in DEPLOYED:
         if meth in feat:
@@ -294,7 +352,7 @@ def _incidents(events, hit: dict, costs: dict, feat: dict, model: dict, m: dict)
     m["monitor_false_alarm_weeks"] = float(len(unexplained))
 
 
-def _roc(cfg, year, frozen, res, run, m: dict) -> str:
+def _roc(cfg, year, frozen, res, run, m: dict, iv: dict) -> str:
     """DR-10 in the loop's view (drift against the serving champion's own training window,
     degradation of that champion); the fixed view (training data, frozen model) for contrast."""
     weekly, n = res.weekly, len(year.weeks)
@@ -311,8 +369,14 @@ def _roc(cfg, year, frozen, res, run, m: dict) -> str:
         ),
         "roc_psi.png",
     )
+    m["roc_defined"] = float(roc["defined"])  # 0: every week degraded, or none, on this draw
     m["psi_threshold"] = roc["threshold"]
     m["roc_auc"] = roc["auc"]
+    degraded = loss["loop"] > 0.10
+    if 0 < degraded.sum() < n:
+        iv["roc_auc"] = U.auc_ci(
+            degraded.astype(int), weekly["max_psi_loop"].to_numpy(), seed=_seed(cfg, "roc-ci")
+        )
     m["tpr_at_0_3"], m["fpr_at_0_3"] = roc["tpr_at"][0.3], roc["fpr_at"][0.3]
     m["degraded_weeks"] = float((loss["loop"] > 0.10).sum())
     m["roc_auc_fixed_view"] = roc_fixed["auc"]
