@@ -188,7 +188,9 @@ def dr06(m: dict, iv: dict, ev: list[str]) -> Claim:
         "default_rate",
     )
     if m["retrained_on_policy_data"] < 1:
-        story = "no retrain followed the policy change on this draw (no retrain learned from post-policy weeks)"
+        story = (
+            "no retrain followed the policy change on this draw (no retrain learned from post-policy weeks)"
+        )
         relations = [("retrained_on_policy_data", ">=", 1), ("dti_detect_delay", "<=", 1)]
     else:
         promoted = (
