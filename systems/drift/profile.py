@@ -21,6 +21,13 @@ not an approximation; the tests check it to 1e-15. PSI bin counts come from the 
 look-up against the 9 decile edges (bin b holds edge[b-1] <= x < edge[b], ``psi.py``); the
 p-value uses Kolmogorov's limit form (``stattests.ks_pvalue(..., "limit")``) unless asked.
 Columns are scored on a small thread pool: NumPy's look-ups release the GIL.
+
+Look-ups. A binary search per value into 2048 edges costs more than sorting the column,
+so ``EdgeIndex`` answers ``searchsorted(edges, x, side)`` from a table over a uniform grid
+of C = 32 K cells between the first and last edge: cell c = floor((x - edge_0) / width),
+guess = the answer at the cell's left end, then a check (edge[guess-1] < x <= edge[guess]
+for side "left", <= / < for "right"); the few values that fail the check (their cell
+holds an edge) get the binary search. The check makes the result exact.
 """
 
 from __future__ import annotations
@@ -33,6 +40,35 @@ from systems.drift.psi import EPS, N_BINS, decile_edges, psi_from_shares, shares
 from systems.drift.stattests import ks_pvalue
 
 N_BUCKETS = 2048
+
+
+class EdgeIndex:
+    """``searchsorted(edges, x, side)`` by a grid table plus an exactness check (module docstring)."""
+
+    def __init__(self, edges: np.ndarray, side: str, cells_per_edge: int = 32):
+        self.edges, self.side = np.asarray(edges, dtype=float), side
+        self.lo, span = float(self.edges[0]), float(self.edges[-1] - self.edges[0])
+        self.n_cells = max(64, cells_per_edge * self.edges.size)
+        # a few edges (the PSI deciles): a binary search is already cheaper than the table
+        self.direct = self.edges.size < 64 or not (span > 0 and np.isfinite(span))
+        if self.direct:
+            return
+        self.inv_width = self.n_cells / span
+        left_ends = self.lo + np.arange(self.n_cells) / self.inv_width
+        self.table = np.searchsorted(self.edges, left_ends, side=side)
+        self.padded = np.concatenate([[-np.inf], self.edges, [np.inf]])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.direct:
+            return np.searchsorted(self.edges, x, side=self.side)
+        cell = np.clip((x - self.lo) * self.inv_width, 0, self.n_cells - 1).astype(np.intp)
+        k = self.table[cell]
+        below, above = self.padded[k], self.padded[k + 1]
+        ok = (below < x) & (x <= above) if self.side == "left" else (below <= x) & (x < above)
+        bad = np.flatnonzero(~ok)
+        if bad.size:
+            k[bad] = np.searchsorted(self.edges, x[bad], side=self.side)
+        return k
 
 
 class _Column:
@@ -53,13 +89,15 @@ class _Column:
         picks = (np.arange(1, n_buckets + 1) * n) // n_buckets - 1
         self.buckets = np.unique(self.sorted[np.clip(picks, 0, n - 1)])
         self.f_ref = np.searchsorted(self.sorted, self.buckets, side="right") / n  # F_ref(E_k)
+        self.bin_of = EdgeIndex(self.edges, "right")
+        self.bucket_of = EdgeIndex(self.buckets, "left")
 
     def score(self, x: np.ndarray) -> tuple[np.ndarray, float, float]:
         """(current PSI bin counts incl. the NaN bin, KS D, effective n) of one current column."""
         nan = np.isnan(x)
         n_nan = int(nan.sum())
         b = x[~nan] if n_nan else x
-        counts = np.bincount(np.searchsorted(self.edges, b, side="right"), minlength=self.edges.size + 1)
+        counts = np.bincount(self.bin_of(b), minlength=self.edges.size + 1)
         cur_counts = np.append(counts, n_nan).astype(float)
         if b.size == 0:
             return cur_counts, np.nan, np.nan
@@ -71,7 +109,7 @@ class _Column:
 
     def _ks(self, b: np.ndarray) -> float:
         a, e, n, m = self.sorted, self.buckets, self.sorted.size, b.size
-        k_of = np.searchsorted(e, b, side="left")  # bucket of each current value, 0..K
+        k_of = self.bucket_of(b)  # bucket of each current value, 0..K
         c_cur = np.cumsum(np.bincount(k_of, minlength=e.size + 1))  # #cur <= E_k (k < K)
         f_cur = c_cur[:-1] / m
         d_lo = float(np.abs(self.f_ref - f_cur).max())

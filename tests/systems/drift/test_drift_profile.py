@@ -57,3 +57,15 @@ def test_all_missing_current_column_and_wrong_shape():
     assert np.isnan(s["ks_d"][1]) and np.isnan(s["ks_p"][1]) and s["psi"][1] > 1
     with pytest.raises(ValueError, match="shape"):
         ReferenceProfile().fit(ref).score(cur[:, :1])
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_edge_index_equals_searchsorted(side):
+    from systems.drift.profile import EdgeIndex
+
+    g = np.random.default_rng(3)
+    edges = np.unique(np.round(g.normal(size=300), 2))
+    x = np.concatenate([g.normal(size=20000) * 1.5, edges, np.nextafter(edges, np.inf), [-np.inf, np.inf]])
+    assert np.array_equal(EdgeIndex(edges, side)(x), np.searchsorted(edges, x, side=side))
+    one = np.array([0.5])
+    assert np.array_equal(EdgeIndex(one, side)(x), np.searchsorted(one, x, side=side))
