@@ -15,8 +15,9 @@ Data-set summary (first line of the report, and ``metrics.json``):
     drifted_share    drifted columns / monitored columns
     dataset_drift    drifted_share >= --drift-share (default 0.5)
 
-Outputs go to OUT/drift/compare/ (report.md, report.csv, metrics.json), each written to a
-temporary file and renamed, so a reader never sees a half-written report. Bad input:
+Outputs go to OUT/drift_compare/ (report.md, report.csv, metrics.json), staged and
+published in one rename (``systems.core.publish``), so a reader never sees a half-written
+report. Bad input:
 one line on stderr naming the problem, exit code 2, nothing written.
 """
 
@@ -24,13 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from systems.core.publish import published
 from systems.core.report import markdown_table
 from systems.drift.kinds import MAX_CODES, KindError, column_kinds
 from systems.drift.monitor import DriftInputError, DriftMonitor
@@ -103,12 +104,6 @@ def summarise(report: pd.DataFrame, retrain: float, drift_share: float) -> Summa
     return Summary(len(report), drifted, share, share >= drift_share, rule)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 def _names(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
@@ -162,15 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     except (DriftInputError, ValueError) as err:
         print(f"drift compare: {err}", file=sys.stderr)
         return 2
-    out = args.out / "drift" / "compare"
-    out.mkdir(parents=True, exist_ok=True)
     new = report.attrs.get("new_columns", [])
     text = summary.line() + "\n\n" + markdown_table(report.round(4).to_dict("records"))
     if new:
         text += f"\n\nColumns only in the current window (not monitored): {new}"
-    _write_atomic(out / "report.csv", report.to_csv(index=False))
-    _write_atomic(out / "metrics.json", json.dumps(asdict(summary), indent=2, sort_keys=True) + "\n")
-    _write_atomic(out / "report.md", text + "\n")
+    # its own folder: inside OUT/drift/ the next drift run, which replaces that folder whole, would delete it
+    with published(args.out, "drift_compare") as staging:
+        report.to_csv(staging / "report.csv", index=False)
+        (staging / "metrics.json").write_text(json.dumps(asdict(summary), indent=2, sort_keys=True) + "\n")
+        (staging / "report.md").write_text(text + "\n")
+    out = args.out / "drift_compare"
     print(text)
     print(f"\nwritten: {out / 'report.md'}, {out / 'report.csv'}, {out / 'metrics.json'}")
     return 0

@@ -53,7 +53,7 @@ def run_all(cfg: DriftConfig, run) -> list[Claim]:
     frozen = train(year.reference, NUMERIC, CATEGORICAL, seed=cfg.seed)
     run.metric("baseline_f1", frozen.baseline_f1)
     run.metric("roc_auc", frozen.baseline_auc)
-    res = run_year(cfg, year, run.out_dir / "state", frozen)
+    res = run_year(cfg, year, run.path("state"), frozen)
     rep, weekly = res.reports, res.weekly
 
     timeline = run.save_figure(
@@ -404,7 +404,7 @@ def _roc(cfg, year, frozen, res, run, m: dict, iv: dict) -> str:
 
 def _gate_demo(cfg, year, frozen, run, m) -> str:
     """Each validation gate failing once, a crash mid-retrain, and a rollback, on a scratch registry."""
-    root = run.out_dir / "state" / "gate_demo"
+    root = run.path("state") / "gate_demo"
     reg, queue = Registry(root), TriggerQueue(root)
     champion_v = reg.register(frozen, {"trained_on": "reference"})
     reg.promote(champion_v, 0, "initial")

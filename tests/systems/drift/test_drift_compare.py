@@ -30,7 +30,7 @@ def test_compare_two_tables_writes_report(tmp_path, capsys):
         ]
     )
     assert rc == 0
-    rep = pd.read_csv(tmp_path / "out" / "drift" / "compare" / "report.csv")
+    rep = pd.read_csv(tmp_path / "out" / "drift_compare" / "report.csv")
     row = rep.set_index("feature")
     assert set(row.index) == {"x", "c"}
     assert row.loc["x", "level"] == "retrain" and row.loc["c", "unseen"] == "w"
@@ -53,7 +53,7 @@ def test_compare_missing_column_exits_with_message(tmp_path, capsys):
     cap = capsys.readouterr()
     assert rc == 2 and "missing monitored column(s) ['c']" in cap.err
     assert cap.err.count("\n") == 1 and cap.out == ""
-    assert not (tmp_path / "out" / "drift" / "compare" / "report.md").exists()
+    assert not (tmp_path / "out" / "drift_compare" / "report.md").exists()
 
 
 def test_compare_empty_and_absent_files(tmp_path, capsys):
@@ -106,14 +106,14 @@ def test_integer_codes_are_categorical_and_summary_names_drifted_columns(tmp_pat
     ]
     assert main(argv) == 0
     printed = capsys.readouterr().out
-    rep = pd.read_csv(out / "drift" / "compare" / "report.csv").set_index("feature")
+    rep = pd.read_csv(out / "drift_compare" / "report.csv").set_index("feature")
     assert rep.loc["weathersit", "kind"] == "categorical" and rep.loc["weekday", "kind"] == "categorical"
     assert rep.loc["weathersit", "test"].startswith("chi2") and rep.loc["temp", "test"] == "ks"
     assert "integer codes" in rep.loc["weathersit", "kind_reason"]
-    metrics = json.loads((out / "drift" / "compare" / "metrics.json").read_text())
+    metrics = json.loads((out / "drift_compare" / "metrics.json").read_text())
     assert metrics["drifted_columns"] == ["temp"] and metrics["drifted_share"] == 0.25
     assert metrics["dataset_drift"] is False and "PSI > 0.3" in metrics["rule"]
-    first = (out / "drift" / "compare" / "report.md").read_text().splitlines()[0]
+    first = (out / "drift_compare" / "report.md").read_text().splitlines()[0]
     assert first.startswith("Data set not drifted: 1 of 4 columns drifted (25%): temp.")
     assert printed.startswith(first)
 
@@ -130,7 +130,7 @@ def test_override_flags_change_the_kind(tmp_path):
         str(out),
     ]
     assert main(argv + ["--numeric", "weekday"]) == 0
-    rep = pd.read_csv(out / "drift" / "compare" / "report.csv").set_index("feature")
+    rep = pd.read_csv(out / "drift_compare" / "report.csv").set_index("feature")
     assert rep.loc["weekday", "kind"] == "numeric" and rep.loc["weekday", "kind_reason"] == "set by --numeric"
 
 
