@@ -18,12 +18,16 @@ def main(argv: list[str] | None = None) -> int:
         from systems.drift.compare import main as compare_main
 
         return compare_main(argv)
-    cfg = parse_config(
-        DriftConfig,
-        argv,
-        "make drift",
-        __doc__ + "\nThe run writes OUT/drift/: ledger, timeline.png, detections.md, loop_log.md, ...",
-    )
+    try:
+        cfg = parse_config(
+            DriftConfig,
+            argv,
+            "make drift",
+            __doc__ + "\nThe run writes OUT/drift/: ledger, timeline.png, detections.md, loop_log.md, ...",
+        )
+    except ValueError as err:  # e.g. an unknown profile: one line on stderr, not a traceback
+        print(f"make drift: {err}", file=sys.stderr)
+        return 2
     from threadpoolctl import threadpool_limits
 
     from systems.core.report import start_run

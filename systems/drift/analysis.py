@@ -24,9 +24,10 @@ import pandas as pd
 from sklearn.metrics import roc_curve
 
 from algorithms.metrics import roc_auc
-from data.credit import CATEGORICAL, EVENTS, NUMERIC, sample_week
+from data.credit import CATEGORICAL, NUMERIC, Event, sample_week
 from systems.core.seeding import rng as make_rng
 from systems.drift.config import DriftConfig
+from systems.drift.intervals import f1_loss_ci
 from systems.drift.model import train
 from systems.drift.numeric import NumericDrift
 from systems.drift.rules import consecutive, f1_alerts
@@ -78,26 +79,29 @@ def model_alerts(weekly: pd.DataFrame, year, frozen, cfg: DriftConfig) -> dict[s
     }
 
 
-def _explained(week: int, feature: str | None) -> bool:
-    for e in EVENTS:
+def explained(events: tuple[Event, ...], week: int, feature: str | None) -> bool:
+    """True when an event of the plan active at ``week`` (or in its grace weeks) explains an alert."""
+    for e in events:
         if e.start <= week <= e.end + GRACE and (feature is None or feature in e.features):
             return True
     return False
 
 
-def detections(feat: dict, model: dict, incidents: dict[str, float]) -> tuple[list[dict], dict[str, int]]:
+def detections(
+    feat: dict, model: dict, incidents: dict[str, float], events: tuple[Event, ...]
+) -> tuple[list[dict], dict[str, int]]:
     """Rows (event x method): detected week and delay; and false-alarm weeks per method."""
     rows, false = [], {}
     for method, table in feat.items():
         weeks = [(int(w), f) for w, row in table.iterrows() for f in row.index[row.to_numpy(bool)]]
-        false[method] = len({w for w, f in weeks if not _explained(w, f)})
-        for e in EVENTS:
+        false[method] = len({w for w, f in weeks if not explained(events, w, f)})
+        for e in events:
             hit = [w for w, f in weeks if f in e.features and e.start <= w <= e.end + GRACE]
             rows.append(_row(e, method, min(hit) if hit else None, incidents))
     for method, flags in model.items():
         weeks = [int(w) for w in np.flatnonzero(flags)]
-        false[method] = len([w for w in weeks if not _explained(w, None)])
-        for e in EVENTS:
+        false[method] = len([w for w in weeks if not explained(events, w, None)])
+        for e in events:
             hit = [w for w in weeks if e.start <= w <= e.end + GRACE]
             rows.append(_row(e, method, min(hit) if hit else None, incidents))
     return rows, false
@@ -114,19 +118,31 @@ def _row(e, method, week, incidents) -> dict:
     }
 
 
-def incident_costs(frozen, cfg: DriftConfig) -> dict[str, float]:
-    """Relative F1 loss of the frozen model caused by each event alone."""
-    out = {}
-    for e in EVENTS:
+def incident_costs(frozen, cfg: DriftConfig, events: tuple[Event, ...]) -> tuple[dict, dict]:
+    """Relative F1 loss of the frozen model caused by each event of the plan alone.
+
+    Returns ``(costs, intervals)``: per event name the mean loss over its first, middle and
+    last week, and its paired-bootstrap interval (``intervals.f1_loss_ci``).
+    """
+    costs, cis = {}, {}
+    for e in events:
         weeks = sorted({e.start, (e.start + e.end) // 2, e.end})
-        losses = []
+        losses, pairs = [], []
         for w in weeks:
             seed = int(make_rng(cfg.seed, f"cost-{e.name}-{w}").integers(2**31))
             with_e = sample_week(w, cfg.n_eval, np.random.default_rng(seed), only=(e.name,))
             without = sample_week(w, cfg.n_eval, np.random.default_rng(seed), only=())
             losses.append(1 - frozen.f1(with_e) / frozen.f1(without))
-        out[e.name] = float(np.mean(losses))
-    return out
+            pairs.append(
+                tuple(
+                    a
+                    for f in (with_e, without)
+                    for a in (f["default"].to_numpy(), frozen.predict_proba(f) >= frozen.threshold)
+                )
+            )
+        costs[e.name] = float(np.mean(losses))
+        cis[e.name] = f1_loss_ci(pairs, int(make_rng(cfg.seed, f"cost-ci-{e.name}").integers(2**31)))
+    return costs, cis
 
 
 def degradation_truth(models: dict[str, list], cfg: DriftConfig) -> dict[str, np.ndarray]:
@@ -147,10 +163,24 @@ def degradation_truth(models: dict[str, list], cfg: DriftConfig) -> dict[str, np
 
 def roc_of_score(score: np.ndarray, degraded: np.ndarray, marks=(0.2, 0.25, 0.3)) -> dict:
     """ROC of a weekly drift score against degraded weeks; Youden-optimal threshold."""
+    if degraded.all() or not degraded.any():
+        # one class only: no ROC exists on this draw; say so instead of inventing one
+        return {
+            "defined": False,
+            "fpr": np.array([0.0, 1.0]),
+            "tpr": np.array([0.0, 1.0]),
+            "auc": 0.5,
+            "threshold": 0.0,
+            "best_tpr": 0.0,
+            "best_fpr": 0.0,
+            "tpr_at": {m: 0.0 for m in marks},
+            "fpr_at": {m: 0.0 for m in marks},
+        }
     fpr, tpr, thr = roc_curve(degraded.astype(int), score)
     best = int(np.argmax(tpr - fpr))
     at = {m: (float(np.mean(score[degraded] > m)), float(np.mean(score[~degraded] > m))) for m in marks}
     return {
+        "defined": True,
         "fpr": fpr,
         "tpr": tpr,
         "auc": roc_auc(degraded.astype(int), score),
@@ -188,25 +218,26 @@ def sample_size_study(cfg: DriftConfig) -> pd.DataFrame:
                 "psi_p90": float(np.quantile(psis, 0.9)),
                 "ks_p_median": float(np.median(ps)),
                 "ks_flag_rate": float(np.mean(np.array(ps) < 0.01)),
+                "ks_p_values": tuple(ps),
             }
         )
     return pd.DataFrame(rows)
 
 
-def approval_gain(old, new, frame: pd.DataFrame, approve_share: float = 0.8) -> dict:
+def approval_gain(y, p_old, p_new, approve_share: float = 0.8) -> dict:
     """Approvals of ``new`` at the default rate ``old`` achieves when approving its safest 80%.
 
     The old model approves applicants below its 80th risk percentile; new approves the
-    largest lowest-risk set whose default rate does not exceed old's.
+    largest lowest-risk set whose default rate does not exceed old's. Arrays of shape (n,).
     """
-    y = frame["default"].to_numpy()
-    p_old, p_new = old.predict_proba(frame), new.predict_proba(frame)
+    y, p_old, p_new = np.asarray(y), np.asarray(p_old), np.asarray(p_new)
     cut = np.quantile(p_old, approve_share)
     approved = p_old <= cut
     target = y[approved].mean()
     order = np.argsort(p_new, kind="stable")
     running = np.cumsum(y[order]) / np.arange(1, len(y) + 1)
-    k = int(np.flatnonzero(running <= target).max()) + 1
+    ok = np.flatnonzero(running <= target)
+    k = int(ok.max()) + 1 if ok.size else 0
     return {
         "old_approval": float(approved.mean()),
         "new_approval": k / len(y),

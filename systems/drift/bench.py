@@ -10,6 +10,8 @@ side in one run (``systems.core.timing.compare``):
     ours, limit p       the same with Kolmogorov's limiting p-value (kstwobign)
     ours, score only    reference fitted once, one window scored (limit p): what each
                         weekly run pays after the first
+    profile, score only ``profile.ReferenceProfile`` fitted once: bucket look-ups and an
+                        exact-KS bound instead of sorting the current window (limit p)
 
 Before timing, both are run on the first ``--check-rows`` rows and must agree (PSI and D
 to 1e-12, p to rtol 1e-10). At large n, scipy's exact-asymptotic p-value dominates both
@@ -26,6 +28,7 @@ from systems.core.seeding import rng
 from systems.core.timing import compare
 from systems.drift.naive import naive_drift
 from systems.drift.numeric import NumericDrift
+from systems.drift.profile import ReferenceProfile
 
 
 def ours(ref: np.ndarray, cur: np.ndarray, pvalue: str):
@@ -59,12 +62,20 @@ def main(argv: list[str] | None = None) -> int:
         and np.allclose(d_a, d_b, rtol=0, atol=1e-15)
         and np.allclose(p_a, p_b, rtol=1e-10, atol=1e-300)
     )
+    prof = ReferenceProfile().fit(ref[:k]).score(cur[:k], "exact")
+    same = (
+        same
+        and np.allclose(prof["psi"], psi_b, rtol=1e-12, atol=1e-15)
+        and np.allclose(prof["ks_d"], d_b, rtol=0, atol=1e-15)
+        and np.allclose(prof["ks_p"], p_b, rtol=1e-10, atol=1e-300)
+    )
     print(
         f"drift bench: {args.rows:,} rows x {args.features} features vs a reference of the same size; "
         f"identical to the per-feature version on {k:,} rows: {same}",
         flush=True,
     )
     fitted = NumericDrift().fit(ref)
+    profile = ReferenceProfile().fit(ref)
     t_naive, t_exact, _ = compare(
         lambda: naive_drift(ref, cur), lambda: ours(ref, cur, "exact"), repeats=args.repeats, warmup=0
     )
@@ -74,17 +85,31 @@ def main(argv: list[str] | None = None) -> int:
         repeats=args.repeats,
         warmup=0,
     )
+    _, t_profile, _ = compare(
+        lambda: fitted.score(cur, "limit"),
+        lambda: profile.score(cur, "limit"),
+        repeats=args.repeats,
+        warmup=0,
+    )
     for name, t in (
         ("per-feature (naive)", t_naive),
         ("ours, exact p", t_exact),
         ("ours, limit p", t_limit),
         ("ours, score only", t_score),
+        ("profile, score only", t_profile),
     ):
         print(
             f"  {name:20s} {t.median:8.3f} s  {args.rows / t.median:14,.0f} rows/s  "
             f"x{t_naive.median / t.median:5.1f} vs per-feature"
         )
     print(f"  (medians of {args.repeats} interleaved repeats in this run)")
+    from systems.core.bench import record
+
+    if (args.rows, args.features) == (1_000_000, 20):
+        record("drift_psi_ks_seconds_1m_x20", t_profile.median)
+    record("drift_speedup_vs_loop", t_naive.median / t_profile.median)
+    record("drift_profile_speedup_vs_sorting", t_score.median / t_profile.median)
+    record("drift_identical_to_per_feature", float(same))
     return 0 if same else 1
 
 

@@ -46,6 +46,9 @@ class DriftConfig(RunConfig):
 
     PROFILES: ClassVar = {
         "quick": {},
+        # smoke-test size (every seed completes, tests/systems/test_every_seed.py): the
+        # figures are noisy at 500 rows a week, so its verdicts are not the quick profile's
+        "tiny": {"n_reference": 4000, "n_week": 500, "n_eval": 3000, "ss_max_n": 10000, "ss_repeats": 3},
         "full": {
             "n_reference": 100000,
             "n_week": 10000,

@@ -48,6 +48,7 @@ def validation_suite(
     latency_budget_ms: float = 100.0,
     n_latency_calls: int = 30,
     target: str = "default",
+    clock: str = "wall",
 ) -> list[Gate]:
     """Run the four gates; ``holdout`` is a labelled window neither model trained on."""
     y = holdout[target].to_numpy()
@@ -56,7 +57,7 @@ def validation_suite(
     in_range = bool(np.isfinite(p).all() and (p >= 0).all() and (p <= 1).all())
     chal_f1 = at_threshold(y, np.clip(np.nan_to_num(p), 0, 1), challenger.threshold)[2]
     width = central_width(np.nan_to_num(p))
-    p95 = float(np.percentile(latency_ms(challenger, holdout, n_latency_calls), 95))
+    p95 = float(np.percentile(latency_ms(challenger, holdout, n_latency_calls, clock), 95))
     return [
         Gate("f1", chal_f1 >= (1 - f1_tolerance) * champ_f1, chal_f1, (1 - f1_tolerance) * champ_f1),
         Gate("range", in_range, float(np.nanmax(np.abs(p - 0.5))) + 0.5, 1.0),

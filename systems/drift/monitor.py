@@ -5,7 +5,9 @@
                         null rate, share out of the reference range, unseen categories
 
 Numeric features get PSI on reference deciles and a KS test; categorical features get
-PSI over categories and a chi-square test (see ``psi.py`` and ``stattests.py``).
+PSI over categories and a two-sample contingency test with sparse categories merged by a
+stated rule (see ``psi.py`` and ``stattests.py``); categories new in the current window
+("unseen") and categories of the reference absent from it ("vanished") are listed.
 
 Bad input is refused with an error that names the problem (``DriftInputError``):
 an empty window, a monitored column missing from the current window, a numeric column
@@ -22,7 +24,7 @@ import pandas as pd
 
 from systems.drift.numeric import NumericDrift
 from systems.drift.psi import EPS, N_BINS, categorical_psi, category_counts, shares, tvd_from_shares
-from systems.drift.stattests import chi_square
+from systems.drift.stattests import categorical_test
 
 
 class DriftInputError(ValueError):
@@ -133,13 +135,15 @@ class DriftMonitor:
                         vals.size > 0 and vals.min() == vals.max() and self.low_[j] != self.high_[j]
                     ),
                     "unseen": "",
+                    "vanished": "",
                 }
             )
         for c in self.categorical:
             ref = self.reference_categories_[c]
             cats, rc, cc = category_counts(ref, current[c])
             cat_psi, unseen = categorical_psi(ref, current[c], self.eps)
-            stat, pv = chi_square(rc, cc)
+            test = categorical_test(rc, cc, cats)
+            vanished = [k for k, r, n in zip(cats, rc, cc, strict=True) if r > 0 and n == 0]
             cur_share = shares(cc)
             rows.append(
                 {
@@ -147,15 +151,16 @@ class DriftMonitor:
                     "kind": "categorical",
                     "psi": cat_psi,
                     "tvd": float(tvd_from_shares(shares(rc), cur_share)),
-                    "test": "chi2",
-                    "statistic": stat,
-                    "p_value": pv,
+                    "test": test.method,
+                    "statistic": test.statistic,
+                    "p_value": test.p_value,
                     "null_rate": float(current[c].isna().mean()),
                     "out_of_range": float(cur_share[[cats.index(u) for u in unseen]].sum()),
                     "constant": bool(
                         current[c].nunique(dropna=False) == 1 and len(set(rc > 0)) > 0 and (rc > 0).sum() > 1
                     ),
                     "unseen": ",".join(unseen),
+                    "vanished": ",".join(vanished),
                 }
             )
         report = pd.DataFrame(rows)

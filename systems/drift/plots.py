@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import calibration_curve
 
-from data.credit import EVENTS
 from systems.core.plotting import figure
 
 COLORS = {
@@ -18,12 +17,12 @@ COLORS = {
 }
 
 
-def _events(ax) -> None:
-    for e in EVENTS:
-        ax.axvspan(e.start - 0.5, e.end + 0.5, color=COLORS[e.name], alpha=0.12)
+def _events(ax, events) -> None:
+    for e in events:
+        ax.axvspan(e.start - 0.5, e.end + 0.5, color=COLORS.get(e.name, "tab:gray"), alpha=0.12)
 
 
-def timeline(reports: pd.DataFrame, weekly: pd.DataFrame, log: list[dict], cfg, baseline_f1: float):
+def timeline(reports: pd.DataFrame, weekly: pd.DataFrame, log: list[dict], cfg, baseline_f1: float, events):
     fig, axes = figure(12, 9, nrows=3)
     psi = reports.pivot(index="week", columns="feature", values="psi")
     top = psi.max().sort_values(ascending=False).index[:5]
@@ -61,11 +60,16 @@ def timeline(reports: pd.DataFrame, weekly: pd.DataFrame, log: list[dict], cfg, 
     axes[2].set_ylabel("weekly F1\n(labels arrive later)")
     axes[2].set_xlabel("production week")
     for ax in axes:
-        _events(ax)
+        _events(ax, events)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    for e in EVENTS:
+    for e in events:
         axes[1].text(
-            e.start, 1.02, e.name, fontsize=7, color=COLORS[e.name], transform=axes[1].get_xaxis_transform()
+            e.start,
+            1.02,
+            e.name,
+            fontsize=7,
+            color=COLORS.get(e.name, "tab:gray"),
+            transform=axes[1].get_xaxis_transform(),
         )
     fig.suptitle(
         "A simulated year: planted events (shaded), drift scores, retrain triggers (v), alerts and F1"

@@ -14,6 +14,10 @@ Per week t (labels of week L are readable from week L + delay):
     5. a pending trigger is served once `min_post_weeks` labelled weeks follow it:
        retrain on recent clean weeks, register, validate; a valid challenger shadows the
        next batch and is promoted when labels show it beats the champion by the margin
+
+The year's latency gate reads thread CPU time (``model.latency_ms(clock="cpu")``), so other
+jobs on a shared machine cannot change which challenger is promoted; the gate demo
+(deliberately slow challenger) and ``latency.md`` use wall time.
 """
 
 from __future__ import annotations
@@ -153,8 +157,15 @@ class Loop:
                 "baseline_f1": model.baseline_f1,
             },
         )
+        # CPU time: which challenger the year promotes must not depend on the machine's load
         gates = validation_suite(
-            model, self.champion, holdout, self.cfg.f1_tolerance, self.cfg.collapse_width, self.cfg.latency_ms
+            model,
+            self.champion,
+            holdout,
+            self.cfg.f1_tolerance,
+            self.cfg.collapse_width,
+            self.cfg.latency_ms,
+            clock="cpu",
         )
         ok = all(g.passed for g in gates)
         self.challengers[version] = model

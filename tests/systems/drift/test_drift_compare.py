@@ -50,20 +50,93 @@ def test_compare_missing_column_exits_with_message(tmp_path, capsys):
             str(tmp_path / "out"),
         ]
     )
-    assert rc == 2 and "missing monitored column(s) ['c']" in capsys.readouterr().out
+    cap = capsys.readouterr()
+    assert rc == 2 and "missing monitored column(s) ['c']" in cap.err
+    assert cap.err.count("\n") == 1 and cap.out == ""
+    assert not (tmp_path / "out" / "drift_compare" / "report.md").exists()
 
 
 def test_compare_empty_and_absent_files(tmp_path, capsys):
     (tmp_path / "empty.csv").write_text("")
     _write(tmp_path)
     assert main(["--reference", str(tmp_path / "a.csv"), "--current", str(tmp_path / "empty.csv")]) == 2
-    assert "is empty" in capsys.readouterr().out
+    assert "is empty" in capsys.readouterr().err
     assert main(["--reference", str(tmp_path / "nope.csv"), "--current", str(tmp_path / "a.csv")]) == 2
-    assert "does not exist" in capsys.readouterr().out
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_compare_header_only_file_is_an_empty_window(tmp_path, capsys):
     a, _ = _write(tmp_path)
     a.head(0).to_csv(tmp_path / "h.csv", index=False)
     assert main(["--reference", str(tmp_path / "a.csv"), "--current", str(tmp_path / "h.csv")]) == 2
-    assert "current window is empty" in capsys.readouterr().out
+    assert "current window is empty" in capsys.readouterr().err
+
+
+def _bike(tmp_path):
+    """Integer-coded categories like a bike-rental export; only temp moves a lot."""
+    rng = np.random.default_rng(1)
+    n = 672
+
+    def window(temp_mu, codes_p):
+        return pd.DataFrame(
+            {
+                "weathersit": rng.choice([1, 2, 3, 4], n, p=codes_p),
+                "weekday": rng.integers(0, 7, n),
+                "temp": rng.normal(temp_mu, 0.08, n),
+                "hum": rng.normal(0.6, 0.15, n),
+            }
+        )
+
+    window(0.3, [0.65, 0.28, 0.06, 0.01]).to_csv(tmp_path / "ref.csv", index=False)
+    window(0.45, [0.65, 0.28, 0.07, 0.0]).to_csv(tmp_path / "cur.csv", index=False)
+
+
+def test_integer_codes_are_categorical_and_summary_names_drifted_columns(tmp_path, capsys):
+    import json
+
+    _bike(tmp_path)
+    out = tmp_path / "out"
+    argv = [
+        "--reference",
+        str(tmp_path / "ref.csv"),
+        "--current",
+        str(tmp_path / "cur.csv"),
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    rep = pd.read_csv(out / "drift_compare" / "report.csv").set_index("feature")
+    assert rep.loc["weathersit", "kind"] == "categorical" and rep.loc["weekday", "kind"] == "categorical"
+    assert rep.loc["weathersit", "test"].startswith("chi2") and rep.loc["temp", "test"] == "ks"
+    assert "integer codes" in rep.loc["weathersit", "kind_reason"]
+    metrics = json.loads((out / "drift_compare" / "metrics.json").read_text())
+    assert metrics["drifted_columns"] == ["temp"] and metrics["drifted_share"] == 0.25
+    assert metrics["dataset_drift"] is False and "PSI > 0.3" in metrics["rule"]
+    first = (out / "drift_compare" / "report.md").read_text().splitlines()[0]
+    assert first.startswith("Data set not drifted: 1 of 4 columns drifted (25%): temp.")
+    assert printed.startswith(first)
+
+
+def test_override_flags_change_the_kind(tmp_path):
+    _bike(tmp_path)
+    out = tmp_path / "out"
+    argv = [
+        "--reference",
+        str(tmp_path / "ref.csv"),
+        "--current",
+        str(tmp_path / "cur.csv"),
+        "--out",
+        str(out),
+    ]
+    assert main(argv + ["--numeric", "weekday"]) == 0
+    rep = pd.read_csv(out / "drift_compare" / "report.csv").set_index("feature")
+    assert rep.loc["weekday", "kind"] == "numeric" and rep.loc["weekday", "kind_reason"] == "set by --numeric"
+
+
+def test_unknown_override_is_one_line_on_stderr(tmp_path, capsys):
+    _bike(tmp_path)
+    argv = ["--reference", str(tmp_path / "ref.csv"), "--current", str(tmp_path / "cur.csv")]
+    assert main(argv + ["--categorical", "nope", "--out", str(tmp_path / "o")]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and cap.err.count("\n") == 1 and "nope" in cap.err

@@ -57,3 +57,15 @@ def test_data_hash_is_content_based(setup):
     _, hold, _ = setup
     assert data_hash(hold) == data_hash(hold.copy())
     assert data_hash(hold) != data_hash(hold.assign(age=hold["age"] + 1))
+
+
+def test_cpu_clock_ignores_time_spent_off_cpu(setup):
+    # a sleep stands in for other jobs holding the core: wall time sees it, thread CPU time does not
+    from systems.drift.model import latency_ms
+
+    model, hold, _ = setup
+    slow = SlowModel(model, 0.05)
+    assert latency_ms(slow, hold, 3, clock="wall").min() >= 50
+    assert latency_ms(slow, hold, 3, clock="cpu").max() < 50
+    with pytest.raises(ValueError, match="clock"):
+        latency_ms(model, hold, 1, clock="sundial")

@@ -39,7 +39,8 @@ def test_ks_ignores_missing_and_reports_nan_for_all_missing():
 
 def test_chi_square_matches_scipy_with_unseen_category():
     ref = np.array([500.0, 300.0, 200.0, 0.0])
-    cur = np.array([40.0, 35.0, 15.0, 10.0])
+    # the current window is large enough that the unseen category is not sparse (no merge)
+    cur = np.array([400.0, 350.0, 150.0, 100.0])
     stat, p = chi_square(ref, cur)
     r = stats.chi2_contingency(np.vstack([ref, cur]), correction=False)
     assert stat == pytest.approx(r.statistic, rel=1e-12) and p == pytest.approx(r.pvalue, rel=1e-12)
@@ -71,15 +72,25 @@ def _pearson(table):
     return stat, float(stats.chi2.sf(stat, table.shape[1] - 1))
 
 
-@pytest.mark.parametrize(("ref", "cur", "kept"), [
-    ([30, 10], [20, 25], [0, 1]),                  # 2 x 2: no Yates correction
-    ([30, 10, 0, 1], [20, 25, 0, 0], [0, 1, 3]),   # a column seen once is kept, an empty one dropped
-    ([5, 0, 3], [1, 0, 0], [0, 2]),                # a row with one count still tests
-])
-def test_chi_square_is_pearson_without_correction(ref, cur, kept):
+@pytest.mark.parametrize(
+    ("ref", "cur", "table"),
+    [
+        ([30, 10], [20, 25], [[30, 10], [20, 25]]),  # 2 x 2, no sparse cell: no Yates correction
+        # an empty column is dropped; a column seen once is sparse (expected < 5), so the
+        # stated merge rule pools it into the smallest remaining column (issue 20)
+        ([30, 10, 0, 1], [20, 25, 0, 0], [[30, 11], [20, 25]]),
+    ],
+)
+def test_chi_square_is_pearson_without_correction(ref, cur, table):
     stat, p = chi_square(np.array(ref), np.array(cur))
-    want = _pearson(np.array([ref, cur])[:, kept])
+    want = _pearson(np.array(table))
     assert (stat, p) == pytest.approx(want, rel=1e-12), f"ours {(stat, p)} vs Pearson {want}"
+
+
+def test_chi_square_too_few_counts_is_fisher_exact():
+    # [5, 0, 3] vs [1, 0, 0]: every column sparse, so the merge leaves one; Fisher's exact test
+    stat, p = chi_square(np.array([5, 0, 3]), np.array([1, 0, 0]))
+    assert p == pytest.approx(stats.fisher_exact([[5, 3], [1, 0]]).pvalue, rel=1e-12)
 
 
 def test_chi_square_degenerate_tables_are_no_evidence():
