@@ -21,7 +21,7 @@ Steps:
 
        Both walls include process start and data loading; both are timed on a shared machine,
        so the figure is a measurement of this run, not a constant.
-    4. publish reports/ensemble/cluster.json, cluster.md and cluster.png (best value over time
+    4. publish reports/ensemble_cluster/cluster.json, cluster.md and cluster.png (best value over time
        per worker), each moved into place from a dot-prefixed staging folder
 
 The URL's password never reaches a report, a log line or a worker's command line (workers get
@@ -446,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         log.error("%s", err)
         return 2
-    out = Path(cfg.out) / "ensemble"
+    # Its own folder: `make ensemble` republishes reports/ensemble/ whole and would drop these.
+    out = Path(cfg.out) / "ensemble_cluster"
     staging_root = Path(cfg.out) / ".staging"
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="cluster-", dir=staging_root))

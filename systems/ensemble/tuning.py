@@ -1,7 +1,7 @@
 """Persisted Optuna studies: one per base model and one per blend objective.
 
 Storage: any SQLAlchemy URL Optuna's ``RDBStorage`` accepts. The default is an embedded
-SQLite file, ``sqlite:///<out>/ensemble/optuna.db``, so a stopped run resumes: a study
+SQLite file, ``sqlite:///<out>/.state/ensemble/optuna.db``, so a stopped run resumes: a study
 keeps its finished trials and a rerun only adds ``n_trials - finished`` more. With
 ``--storage postgresql://...`` several worker processes (``python -m
 systems.ensemble.worker``) on several machines add trials to the same study.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -40,8 +41,16 @@ class SearchSpaceMismatch(ValueError):
 
 
 def default_storage(out: Path) -> str:
-    path = Path(out) / "ensemble" / "optuna.db"
+    """SQLite study storage under ``OUT/.state/ensemble/``.
+
+    It lives outside the published ``OUT/ensemble/`` because each run replaces that folder
+    whole (systems/core/publish.py) while studies must outlive runs to resume.
+    """
+    path = Path(out) / ".state" / "ensemble" / "optuna.db"
     path.parent.mkdir(parents=True, exist_ok=True)
+    legacy = Path(out) / "ensemble" / "optuna.db"
+    if legacy.exists() and not path.exists():   # studies of runs before the move keep resuming
+        os.replace(legacy, path)
     return f"sqlite:///{path}"
 
 
@@ -116,7 +125,7 @@ def open_storage(url: str, **storage_kwargs: Any) -> RDBStorage:
         raise StorageError(
             f"cannot open Optuna storage {redact(url)!r}: {detail}. "
             "Check that the server is up and the URL is right (postgresql://user:pass@host:5432/db), "
-            "or use a local file: --storage sqlite:///reports/ensemble/optuna.db") from None
+            "or use a local file: --storage sqlite:///reports/.state/ensemble/optuna.db") from None
 
 
 def _normalise(space: dict[str, tuple]) -> Any:

@@ -110,7 +110,7 @@ def check_existing_sqlite(url: str) -> None:
     if not path or path.startswith(":memory:"):
         raise StorageError(
             f"{url}: an in-memory SQLite database has no study to join; "
-            "give the file the main run wrote, e.g. sqlite:///reports/ensemble/optuna.db"
+            "give the file the main run wrote, e.g. sqlite:///reports/.state/ensemble/optuna.db"
         )
     if not Path(path).is_file():
         raise StorageError(

@@ -56,7 +56,7 @@ def pg():
 
 
 def _json(out: Path) -> dict:
-    return json.loads((out / "ensemble" / "cluster.json").read_text())
+    return json.loads((out / "ensemble_cluster" / "cluster.json").read_text())
 
 
 def test_two_workers_share_a_tiny_ensemble_study_on_postgres(pg, tmp_path):
@@ -80,9 +80,9 @@ def test_two_workers_share_a_tiny_ensemble_study_on_postgres(pg, tmp_path):
     assert len(ours) == 2 and all(w["trials"] > 0 and w["exit_code"] == 0 for w in ours), ours
     assert sum(w["trials"] for w in ours) == report["trials"]
     assert 0.5 < report["best_value"] <= 1.0
-    text = "".join(p.read_text(errors="replace") for p in (tmp_path / "ensemble").glob("cluster.*"))
+    text = "".join(p.read_text(errors="replace") for p in (tmp_path / "ensemble_cluster").glob("cluster.*"))
     assert pg.password not in text
-    assert (tmp_path / "ensemble" / "cluster.png").stat().st_size > 1000
+    assert (tmp_path / "ensemble_cluster" / "cluster.png").stat().st_size > 1000
     assert not any((tmp_path / ".staging").iterdir())  # staging cleaned after publishing
 
 
@@ -191,7 +191,7 @@ def test_a_failed_run_stops_workers_and_server(pg, tmp_path, monkeypatch, caplog
     assert cluster.main(args) == 2
     assert "timeout" in caplog.text
     assert len(workers) == 2 and all(w.poll() is not None for w in workers)
-    assert not _alive(servers[0].pid) and not (tmp_path / "ensemble" / "cluster.json").exists()
+    assert not _alive(servers[0].pid) and not (tmp_path / "ensemble_cluster" / "cluster.json").exists()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -227,7 +227,7 @@ def test_interrupt_stops_workers_and_server_with_one_line(pg, tmp_path, sig):
     assert proc.returncode == 130, err
     assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("tune-cluster: interrupted")
     assert not _alive(server_pid) and not list(cache.glob("run-*"))
-    assert not (tmp_path / "ensemble" / "cluster.json").exists()
+    assert not (tmp_path / "ensemble_cluster" / "cluster.json").exists()
 
 
 def test_unreachable_storage_is_one_line_without_password(tmp_path, caplog):
