@@ -41,8 +41,7 @@ BLOCK = 256  # rows of the Gram per BLAS call: a BLOCK x n float64 temporary sta
 SHRINK_EVERY = 1000  # libsvm: shrink every min(n, 1000) steps
 
 
-def _gram_rows(Xb: np.ndarray, X: np.ndarray, sq_b: np.ndarray, sq: np.ndarray,
-               params: dict) -> np.ndarray:
+def _gram_rows(Xb: np.ndarray, X: np.ndarray, sq_b: np.ndarray, sq: np.ndarray, params: dict) -> np.ndarray:
     """K(Xb, X), shape (len(Xb), n); RBF in place as exp(min(-gamma (|x|^2 + |z|^2 - 2 x.z), 0))."""
     if params["kernel"] != "rbf":
         return kernel_matrix(Xb, X, **params)
@@ -81,7 +80,7 @@ class _GramCache:
             self.hits += 1
         else:
             self.misses += 1
-            self.K[i] = _gram_rows(self.X[i:i + 1], self.X, self.sq[i:i + 1], self.sq, self.params)[0]
+            self.K[i] = _gram_rows(self.X[i : i + 1], self.X, self.sq[i : i + 1], self.sq, self.params)[0]
             self.have[i] = True
         return self.K[i]
 
@@ -174,7 +173,7 @@ class _Solver:
             return
         sq = np.einsum("ij,ij->i", self.X, self.X)
         for start in range(0, len(inactive), BLOCK):
-            t = inactive[start:start + BLOCK]
+            t = inactive[start : start + BLOCK]
             Kt = _gram_rows(self.X[t], self.X[sv], sq[t], sq[sv], self.params)
             self.s[t] = self.y[t] - Kt @ beta
 
@@ -186,16 +185,17 @@ class _Solver:
         a = np.multiply(Ki, -2.0, dtype=np.float64)  # float64 even when the Gram is float32
         a += A.diag
         a += A.diag[i]
-        np.maximum(a, TAU, out=a)           # a_t = K_ii + K_tt - 2 K_it
-        np.maximum(b, 0.0, out=b)           # only t in I_low with s_t < m are candidates
+        np.maximum(a, TAU, out=a)  # a_t = K_ii + K_tt - 2 K_it
+        np.maximum(b, 0.0, out=b)  # only t in I_low with s_t < m are candidates
         gain = b * b
         gain /= a
-        j = int(gain.argmax())              # = argmin -b_t^2 / a_t over the candidates
+        j = int(gain.argmax())  # = argmin -b_t^2 / a_t over the candidates
         Kj = self.row(A.idx[j])
         Kj = Kj[A.idx] if partial else Kj
         C, yi, yj = self.C, A.y[i], A.y[j]
-        delta = min(b[j] / a[j], C - A.alpha[i] if yi > 0 else A.alpha[i],
-                    A.alpha[j] if yj > 0 else C - A.alpha[j])
+        delta = min(
+            b[j] / a[j], C - A.alpha[i] if yi > 0 else A.alpha[i], A.alpha[j] if yj > 0 else C - A.alpha[j]
+        )
         A.alpha[i] += yi * delta
         A.alpha[j] -= yj * delta
         A.set_status(i)
@@ -223,11 +223,28 @@ class FastSMOClassifier(SMOClassifier):
     As ``SMOClassifier``, plus ``dense_gram_`` (bool) and ``n_unshrink_`` (score reconstructions).
     """
 
-    def __init__(self, C: float = 1.0, kernel: str = "rbf", gamma: float = 1.0, degree: int = 3,
-                 coef0: float = 0.0, tol: float = 1e-3, max_iter: int = 1_000_000,
-                 cache_size: float = 200.0, shrinking: bool = False):
-        super().__init__(C=C, kernel=kernel, gamma=gamma, degree=degree, coef0=coef0, tol=tol,
-                         max_iter=max_iter, cache_size=cache_size)
+    def __init__(
+        self,
+        C: float = 1.0,
+        kernel: str = "rbf",
+        gamma: float = 1.0,
+        degree: int = 3,
+        coef0: float = 0.0,
+        tol: float = 1e-3,
+        max_iter: int = 1_000_000,
+        cache_size: float = 200.0,
+        shrinking: bool = False,
+    ):
+        super().__init__(
+            C=C,
+            kernel=kernel,
+            gamma=gamma,
+            degree=degree,
+            coef0=coef0,
+            tol=tol,
+            max_iter=max_iter,
+            cache_size=cache_size,
+        )
         self.shrinking = shrinking
 
     def fit(self, X, y) -> FastSMOClassifier:
@@ -259,8 +276,12 @@ class FastSMOClassifier(SMOClassifier):
                 converged = True
                 break
             if n_iter == self.max_iter:
-                warnings.warn(f"SMO stopped at max_iter={self.max_iter} with KKT gap {b.max():.3g} > "
-                              f"tol {self.tol}; raise max_iter or tol", RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"SMO stopped at max_iter={self.max_iter} with KKT gap {b.max():.3g} > "
+                    f"tol {self.tol}; raise max_iter or tol",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
                 break
             n_iter += 1
             P.step(i, b)

@@ -39,8 +39,13 @@ def _max_diff(a, b, X) -> float:
 
 
 def _bench_one(n: int, seed: int, repeats: int) -> dict:
-    X, y = make_classification(n, n_features=10, n_informative=5, flip_y=0.05,
-                               random_state=child_seed(seed, f"bench-svm-{n}") % 2**31)
+    X, y = make_classification(
+        n,
+        n_features=10,
+        n_informative=5,
+        flip_y=0.05,
+        random_state=child_seed(seed, f"bench-svm-{n}") % 2**31,
+    )
     X = StandardScaler().fit_transform(X)
     params = {"kernel": "rbf", "gamma": 1.0 / X.shape[1], "C": 1.0, "tol": 1e-3}
     ref = SVC(**params, cache_size=200)
@@ -48,21 +53,24 @@ def _bench_one(n: int, seed: int, repeats: int) -> dict:
     shrink = FastSMOClassifier(**params, shrinking=True)
     row = {"n": n}
     for name, model in (("fast", fast), ("fast_shrinking", shrink)):
-        t_ours, t_ref, ratio = compare(lambda m=model: m.fit(X, y), lambda: ref.fit(X, y),
-                                       repeats=repeats, warmup=1)
+        t_ours, t_ref, ratio = compare(
+            lambda m=model: m.fit(X, y), lambda: ref.fit(X, y), repeats=repeats, warmup=1
+        )
         row[f"{name}_ms"], row[f"{name}_over_libsvm"] = t_ours.median_ms, ratio
         row["libsvm_ms"] = t_ref.median_ms
     if n <= CORE_MAX_N:
         core = SMOClassifier(**params)
-        t_core, _, row["core_over_libsvm"] = compare(lambda: core.fit(X, y), lambda: ref.fit(X, y),
-                                                     repeats=repeats, warmup=1)
+        t_core, _, row["core_over_libsvm"] = compare(
+            lambda: core.fit(X, y), lambda: ref.fit(X, y), repeats=repeats, warmup=1
+        )
         row["core_ms"] = t_core.median_ms
         record(f"smo_core_over_libsvm_n{n}", row["core_over_libsvm"])
     row["fast_iterations"], row["libsvm_iterations"] = fast.n_iter_, int(ref.n_iter_[0])
     row["max_abs_decision_diff"] = _max_diff(fast, ref, X)
     tight = {**params, "tol": 1e-6}
-    row["max_abs_decision_diff_tol1e-6"] = _max_diff(FastSMOClassifier(**tight).fit(X, y),
-                                                     SVC(**tight).fit(X, y), X)
+    row["max_abs_decision_diff_tol1e-6"] = _max_diff(
+        FastSMOClassifier(**tight).fit(X, y), SVC(**tight).fit(X, y), X
+    )
     record(f"smo_over_libsvm_n{n}", row["fast_over_libsvm"])
     record(f"smo_shrinking_over_libsvm_n{n}", row["fast_shrinking_over_libsvm"])
     record(f"smo_max_abs_decision_diff_n{n}", row["max_abs_decision_diff"])

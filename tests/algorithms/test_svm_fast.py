@@ -34,11 +34,16 @@ def test_matches_libsvm(kernel, shrinking, cache_size):
     ref = SVC(C=1.0, tol=TOL, **params).fit(X, y)
     assert ours.dense_gram_ == (cache_size == 200.0)
     assert ours.converged_
-    assert_allclose(ours.decision_function(X), ref.decision_function(X), atol=1e-3,
-                    err_msg="decision function: fast SMO vs libsvm")
+    assert_allclose(
+        ours.decision_function(X),
+        ref.decision_function(X),
+        atol=1e-3,
+        err_msg="decision function: fast SMO vs libsvm",
+    )
     assert set(ours.support_) == set(ref.support_), (
         f"support sets differ: only ours {sorted(set(ours.support_) - set(ref.support_))}, "
-        f"only libsvm {sorted(set(ref.support_) - set(ours.support_))}")
+        f"only libsvm {sorted(set(ref.support_) - set(ours.support_))}"
+    )
 
 
 def test_shrinking_really_shrinks_and_reconstructs():
