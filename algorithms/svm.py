@@ -25,7 +25,8 @@ and the gradient update is G <- G + delta * y * (K_i - K_j) (two kernel rows, O(
 The bias: a free vector (0 < alpha_t < C) lies on its margin, y_t f(x_t) = 1, which gives
 b = -y_t G_t; we average over free vectors, or take (m + M)/2 if there are none.
 Kernel rows are computed on demand and kept in an LRU cache of ``cache_size`` MB.
-No shrinking heuristic (libsvm's speed-up): every iteration scans all n points.
+No shrinking heuristic (libsvm's speed-up): every iteration scans all n points. The same
+solver with shrinking and a dense float32 Gram cache is ``algorithms.svm_fast``.
 """
 
 from __future__ import annotations
@@ -174,6 +175,14 @@ class SMOClassifier:
                 elif alpha[t] > C * (1 - 1e-12):
                     alpha[t] = C
             G += delta * y * (Ki - Kj)
+        self._store_solution(X, y, alpha, G, n_iter, converged)
+        self.cache_hits_, self.cache_misses_ = row.hits, row.misses
+        return self
+
+    def _store_solution(self, X: np.ndarray, y: np.ndarray, alpha: np.ndarray, G: np.ndarray,
+                        n_iter: int, converged: bool) -> None:
+        """Set the fitted attributes from the dual solution alpha and its gradient G = Q alpha - e."""
+        C = float(self.C)
         score = -y * G
         free = (alpha > 0) & (alpha < C)
         up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
@@ -188,10 +197,8 @@ class SMOClassifier:
         self.kkt_gap_ = float(m - M)
         self.n_iter_ = n_iter
         self.converged_ = converged
-        self.cache_hits_, self.cache_misses_ = row.hits, row.misses
         if self.kernel == "linear":
             self.coef_ = self.dual_coef_ @ self.support_vectors_
-        return self
 
     def decision_function(self, X) -> np.ndarray:
         """f(x) = sum_i alpha_i y_i K(x_i, x) + b, shape (n,); > 0 means classes_[1]."""

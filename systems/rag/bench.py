@@ -2,8 +2,10 @@
 
 Every ratio is measured side by side in this run (``systems.core.timing.compare``):
 
-    RAG-03  recall@10 vs Flat and ms/query over nlist {128, 256, 512} x nprobe {1, 5, 10, 20}
-            on 1,000,000 clustered unit vectors of dim 384 (embedding-shaped; see ivf_sweep.py)
+    RAG-03  IVF vs Flat: the project's MiniLM vectors of the knowledge base (cached by
+            ``make rag``) next to the generator fitted to them (spectrum and neighbour
+            profile, see ivf_sweep.py) and the old 1,000-topic generator at equal n, all
+            with one stated nlist/nprobe rule; then 1,000,000 calibrated vectors
     RAG-02  texts/s encoding 32 chunks in one batch vs one at a time (all-MiniLM-L6-v2, CPU)
     keyword queries/s of bm25s vs rank-bm25 on the same 20,000 synthetic chunks and tokens
 """
@@ -11,6 +13,7 @@ Every ratio is measured side by side in this run (``systems.core.timing.compare`
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
@@ -19,20 +22,65 @@ from systems.core.report import markdown_table
 from systems.core.timing import compare, measure
 
 
-def bench_ivf(n: int, n_queries: int, seed: int) -> list[dict]:
-    from systems.rag.ivf_sweep import sweep
+def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
+    """Real MiniLM vectors vs the calibrated and the old generator at equal n, then n synthetic.
 
-    rows = sweep(n, n_queries, seed=seed, progress=lambda nl: print(f"  nlist {nl} done", flush=True))
-    print(markdown_table(rows))
-    flat = rows[0]["ms_per_query"]
-    # The setting judged is the story's (nlist 256, nprobe 10), stated before the sweep.
-    story = next(r for r in rows if (r["nlist"], r["nprobe"]) == (256, 10))
-    record("ivf_recall_at_10", story["recall_at_10"])
-    record("ivf_speedup_vs_flat", flat / story["ms_per_query"])
-    for r in rows[1:]:
-        if r["nprobe"] == 10:
-            print(f"  nlist {r['nlist']}, nprobe 10: {flat / r['ms_per_query']:.1f}x faster than Flat, "
-                  f"recall@10 {r['recall_at_10']:.3f}, scans {r['searched_fraction']:.1%}")
+    Rule (stated before measuring): nlist = 4 sqrt(n) rounded to a power of two; nprobe = the
+    smallest power of two whose recall@10 on held-out calibration queries reaches 0.95;
+    recall@10 and the speed-up over Flat are then measured on separate test queries.
+    """
+    from systems.rag.ivf_sweep import (
+        calibrated_vectors,
+        clustered_vectors,
+        fit_generator,
+        ivf_rule_sweep,
+        load_real_vectors,
+    )
+
+    real = load_real_vectors(cache_dir)
+    if real is None:
+        print(f"  no MiniLM vectors under {cache_dir}: run `make rag` first (it caches them); "
+              "IVF calibration skipped", flush=True)
+        return []
+    rng = np.random.default_rng(seed)
+    real = real[rng.permutation(len(real))]
+    nq = min(200, len(real) // 10)  # calibration and test queries, each
+    base = real[:-2 * nq]
+    cal = fit_generator(base, seed=seed)
+    print(f"  generator fitted on {len(base)} real vectors: between-topic share w = {cal.between_share}, "
+          f"{cal.per_topic} vectors per topic", flush=True)
+    print("  NN cosine quantiles (10/50/90% of the 1st, 10th, 100th neighbour)\n"
+          f"    real       {np.round(cal.profile_real, 3)}\n    calibrated {np.round(cal.profile_fit, 3)}")
+
+    def split(x):
+        return x[:-2 * nq], x[-2 * nq:-nq], x[-nq:]
+
+    sets = {"real MiniLM (KB)": real,
+            "calibrated synthetic": calibrated_vectors(len(real), cal, np.random.default_rng(seed + 1)),
+            "old 1000-topic synthetic": clustered_vectors(len(real), real.shape[1], 1000, 1.0,
+                                                          np.random.default_rng(seed + 1))}
+    rows = []
+    for name, x in sets.items():
+        r = ivf_rule_sweep(*split(x), seed=seed)
+        rows.append({"vectors": name, "n": r["n"], "nlist": r["nlist"], "nprobe_rule": r["nprobe"],
+                     "recall_at_nprobe_1": r["calibration_curve"][0][1], "recall_at_10": r["recall_at_10"],
+                     "speedup_vs_flat": r["speedup_vs_flat"]})
+    key = dict(zip(sets, ("real", "calibrated", "old"), strict=True))
+    for row in rows:
+        record(f"ivf_{key[row['vectors']]}_equal_n_recall_at_nprobe1", row["recall_at_nprobe_1"])
+        record(f"ivf_{key[row['vectors']]}_equal_n_nprobe_rule", row["nprobe_rule"])
+    print(f"  at equal n ({rows[0]['n']} vectors), same rule on each:", flush=True)
+    print(markdown_table(rows), flush=True)
+    big = calibrated_vectors(n + 2 * n_queries, cal, np.random.default_rng(seed + 2))
+    r = ivf_rule_sweep(big[:n], big[n:n + n_queries], big[n + n_queries:], seed=seed)
+    print(f"  calibrated synthetic, n = {n:,}: nlist {r['nlist']}, nprobe {r['nprobe']} (rule), "
+          f"recall@10 {r['recall_at_10']:.3f}, {r['speedup_vs_flat']:.1f}x faster than Flat; "
+          f"calibration curve {[(p, round(v, 3)) for p, v in r['calibration_curve']]}", flush=True)
+    record("ivf_recall_at_10", r["recall_at_10"])
+    record("ivf_speedup_vs_flat", r["speedup_vs_flat"])
+    record("ivf_nlist", r["nlist"])
+    record("ivf_nprobe", r["nprobe"])
+    record("ivf_vectors", n)
     return rows
 
 
@@ -81,10 +129,12 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vectors", type=int, default=1_000_000, help="vectors in the IVF sweep")
-    parser.add_argument("--queries", type=int, default=500, help="queries in the IVF sweep")
+    parser.add_argument("--queries", type=int, default=500, help="calibration and test queries (each)")
+    parser.add_argument("--cache-dir", type=Path, default=Path(".cache/rag"),
+                        help="MiniLM vectors cached by `make rag` (the real side of the calibration)")
     args = parser.parse_args(argv)
     print("rag bench: IVF vs Flat (RAG-03)", flush=True)
-    bench_ivf(args.vectors, args.queries, args.seed)
+    bench_ivf(args.vectors, args.queries, args.seed, args.cache_dir)
     print("rag bench: embedding batched vs one at a time (RAG-02)", flush=True)
     bench_encoding(args.seed)
     print("rag bench: bm25s vs rank-bm25", flush=True)
