@@ -60,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     names = [args.only] if args.only else list(SYSTEMS)
     ran, status = 0, 0
-    _RESULTS.clear()
+    # Run as `python -m systems.core.bench`, this file is `__main__`, a second copy of the
+    # module; the bench modules record into `systems.core.bench`, so read that one.
+    registry = importlib.import_module("systems.core.bench")
+    registry._RESULTS.clear()
     for name in names:
         module = f"systems.{name}.bench"
         if importlib.util.find_spec(f"systems.{name}") is None or importlib.util.find_spec(module) is None:
@@ -73,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         log.error("make bench: no system has benchmarks yet")
         return 2
     path = args.out / "bench" / "bench.json"
-    write_json(path, {"seed": args.seed, "only": args.only, "results": recorded()})
-    log.info("bench: %d figures in %s", len(_RESULTS), path)
+    results = registry.recorded()
+    write_json(path, {"seed": args.seed, "only": args.only, "results": results})
+    log.info("bench: %d figures in %s", len(results), path)
     return status
 
 

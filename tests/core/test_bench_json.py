@@ -31,7 +31,33 @@ def test_bench_main_writes_the_recorded_figures(tmp_path, monkeypatch):
             bench.record("fake_speedup", 3.5)
             return 0
 
-    monkeypatch.setattr(bench.importlib, "import_module", lambda name: Fake)
+    real = bench.importlib.import_module
+    monkeypatch.setattr(bench.importlib, "import_module",
+                        lambda name: Fake if name == "systems.churn.bench" else real(name))
     assert bench.main(["--only", "churn", "--out", str(tmp_path)]) == 0
     payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
     assert payload == {"seed": 0, "only": "churn", "results": {"fake_speedup": 3.5}}
+
+
+def test_bench_run_as_a_script_keeps_what_the_bench_modules_record(tmp_path):
+    """`python -m systems.core.bench` is a second copy of the module: figures must still land."""
+    import subprocess
+    import sys
+
+    code = (
+        "import runpy, sys, importlib\n"
+        "reg = importlib.import_module('systems.core.bench')\n"
+        "class Fake:\n"
+        "    @staticmethod\n"
+        "    def main(argv):\n"
+        "        reg.record('fake_speedup', 3.5)\n"
+        "        return 0\n"
+        "real = importlib.import_module\n"
+        "importlib.import_module = lambda n: Fake if n.endswith('churn.bench') else real(n)\n"
+        f"sys.argv = ['bench', '--only', 'churn', '--out', {str(tmp_path)!r}]\n"
+        "runpy.run_module('systems.core.bench', run_name='__main__')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
+    assert payload["results"] == {"fake_speedup": 3.5}
