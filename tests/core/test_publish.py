@@ -129,6 +129,13 @@ def test_evidence_names_stay_inside_the_run_folder(tmp_path):
                 run.path(bad)
 
 
+def _sigint_default() -> None:
+    """Run in the child before exec: a shell's background job (CI, `make test &`) starts
+    with SIGINT ignored, and Python keeps an inherited SIG_IGN, so the child would never
+    see the Ctrl-C the test sends. A user's terminal does deliver it; so does this."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _spawn(out: Path, only: str) -> subprocess.Popen:
     env = os.environ | {"MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
@@ -138,6 +145,7 @@ def _spawn(out: Path, only: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_sigint_default,
     )
 
 
