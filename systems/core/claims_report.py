@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from systems.core import stability
 from systems.core.report import count_verdicts, format_counts, markdown_table
 
 SYSTEMS = ("churn", "ensemble", "rag", "drift", "fairness", "algorithms", "serving", "abtest", "compression")
@@ -33,7 +34,35 @@ def gather(root: Path) -> tuple[list[dict], list[str]]:
     return found, missing
 
 
-def render(ledgers: list[dict], missing: list[str]) -> str:
+def stability_section(root: Path) -> list[str]:
+    """Modal verdicts over seeds per system, when ``make verify`` has written them."""
+    path = root / "verify" / "stability.json"
+    if not path.exists():
+        return ["No stability table yet: `make verify` runs every system over 5 seeds.", ""]
+    try:
+        stab = stability.load(path)
+    except (json.JSONDecodeError, KeyError, TypeError) as err:
+        raise SystemExit(f"{path}: not a stability table ({err}); re-run `make verify`") from err
+    rows = []
+    for system in dict.fromkeys(c.system for c in stab.claims):
+        claims = [c for c in stab.claims if c.system == system]
+        counts = count_verdicts_lenient(c.modal for c in claims)
+        rows.append({"system": system, "claims": len(claims),
+                     "modal verdicts": format_counts(counts),
+                     "all seeds agree": sum(c.agreement == 1.0 for c in claims)})
+    return [f"## Stability over seeds {', '.join(map(str, stab.seeds))}", "",
+            markdown_table(rows), "", "Per claim: `verify/stability.md`.", ""]
+
+
+def count_verdicts_lenient(verdicts) -> dict[str, int]:
+    """Like ``count_verdicts`` but also counts ``error`` (a seed whose run failed)."""
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def render(ledgers: list[dict], missing: list[str], root: Path | None = None) -> str:
     rows = []
     for led in ledgers:
         counts = count_verdicts(c["verdict"] for c in led["claims"])
@@ -47,6 +76,8 @@ def render(ledgers: list[dict], missing: list[str]) -> str:
         out += [f"No ledger yet for: {', '.join(missing)} (run `make <system>`).", ""]
     out += ["(timed) marks a verdict judged on wall-clock figures of that run; it can change "
             "between runs. Everything else is determined by the seed.", ""]
+    if root is not None:
+        out += stability_section(root)
     for led in ledgers:
         out += [f"## {led['system']}", "",
                 markdown_table([{"id": c["id"],
@@ -66,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.root / "CLAIMS.md").write_text("# Claims ledger\n\nNo system has been run yet.\n")
         print(f"no ledgers under {args.root}/ yet: run a system first (e.g. `make churn`)")
         return 0
-    (args.root / "CLAIMS.md").write_text(render(ledgers, missing))
+    (args.root / "CLAIMS.md").write_text(render(ledgers, missing, args.root))
     total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
     print(f"{args.root / 'CLAIMS.md'}: {len(ledgers)} systems, {format_counts(total)}")
     if missing:

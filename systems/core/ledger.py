@@ -11,17 +11,47 @@ A ``Claim`` carries everything a verdict depends on, and nothing typed by hand d
                                evaluated on the measured values (names or numbers)
     checks     [Recompute]     the story's own arithmetic, redone from its own inputs
 
+    intervals  {name: Interval} the uncertainty of a measured figure (bootstrap, exact, or
+                               the spread over seeds); shown in the reason
+
+Relations are decided outside their noise. A ``Relation`` may carry the interval of the
+difference d = a - b (e.g. a paired bootstrap of AUC_a - AUC_b on the same rows). For
+"a > b" (or >=) it
+
+    holds      when the whole interval lies above 0   (low > 0)
+    fails      when the whole interval lies below 0   (high < 0)
+    undecided  otherwise: the effect is inside the noise
+
+and symmetrically for "<". Without an explicit interval one is derived when one side is a
+number and the other a figure with an interval ([low - b, high - b]); a relation between
+two figures that each have an interval but no joint one uses the conservative
+[low_a - high_b, high_a - low_b]. A relation with no interval at all is decided on the
+point values and the reason says so ("point"): right for exact quantities (a count, a
+model's configured window), a weakness for sampled ones.
+
+Central vs supporting. A claim's statement is carried by its central relations and
+figures; supporting ones (``Relation(..., central=False)``, claimed names listed in
+``supporting``) are shown but never change the verdict, so a claim whose core is false is
+not rescued by a side fact that happens to hold.
+
 The verdict is one function, ``verdict(claim)``, applied in this order:
 
     out-of-scope        scope_reason given (nothing honest to measure)
     inconsistent-claim  a Recompute disagrees with the figure the story printed
-    reproduced          every claimed figure within tolerance, every relation holds
-    direction-holds     every relation holds but some figure is off
-    not-reproduced      otherwise (a relation fails, or figures are off and the
-                        claim states no direction that could still hold)
+    not-reproduced      a central relation fails (even on a by-construction claim: a
+                        planted figure cannot excuse a check that fails)
+    by-construction     the figures are inputs of the rebuild (planted by a generator or
+                        set by configuration): matching them is no evidence
+    inconclusive        a central relation is undecided (the effect is inside the noise)
+    reproduced          every central figure within tolerance, every central relation holds
+    direction-holds     every central relation holds but some central figure is off
+    not-reproduced      otherwise (figures are off and no direction was claimed)
 
 A claim with relations and no figures (e.g. "momentum needs fewer epochs") is
 reproduced when the relations hold.
+
+Every record names the code that built it (``source``, "systems/x/claims.py:LINE"), so a
+reader can go from a ledger row to the line that measured it.
 
 Determinism: the seed fixes every figure except wall-clock ones (latency, throughput,
 what threads managed to do in a time window). A claim judged on such figures is marked
@@ -33,10 +63,13 @@ every claimed name: a missing measurement is an error, not a verdict.
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -46,6 +79,16 @@ class Verdict(StrEnum):
     NOT_REPRODUCED = "not-reproduced"
     INCONSISTENT = "inconsistent-claim"
     OUT_OF_SCOPE = "out-of-scope"
+    INCONCLUSIVE = "inconclusive"
+    BY_CONSTRUCTION = "by-construction"
+
+
+class State(StrEnum):
+    """Outcome of one relation."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNDECIDED = "undecided"
 
 
 _OPS = {
@@ -99,7 +142,115 @@ class Recompute:
         return self.tolerance.holds(self.stated, self.recomputed)
 
 
-Relation = tuple[Any, str, Any]
+@dataclass(frozen=True)
+class Interval:
+    """A two-sided interval [low, high] for a figure or a difference, with how it was made."""
+
+    low: float
+    high: float
+    method: str
+    level: float = 0.95
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            raise ValueError(f"Interval bounds must be finite, got [{self.low}, {self.high}]")
+        if self.low > self.high:
+            raise ValueError(f"Interval low {self.low} > high {self.high}")
+        if not 0 < self.level < 1:
+            raise ValueError(f"Interval level must be in (0, 1), got {self.level}")
+        if not self.method.strip():
+            raise ValueError("Interval needs a method (how it was computed)")
+
+    def shift(self, by: float) -> Interval:
+        return Interval(self.low + by, self.high + by, self.method, self.level)
+
+    def describe(self) -> str:
+        return f"{self.level:.0%} [{self.low:.4g}, {self.high:.4g}], {self.method}"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``a op b`` on measured values; ``interval`` is the interval of the difference a - b."""
+
+    a: Any
+    op: str
+    b: Any
+    interval: Interval | None = None
+    central: bool = True
+
+    def __post_init__(self) -> None:
+        if self.op not in _OPS:
+            raise ValueError(f"unknown relation operator {self.op!r}; use one of {list(_OPS)}")
+
+    @property
+    def text(self) -> str:
+        return f"{self.a} {self.op} {self.b}"
+
+
+RelationLike = Relation | tuple[Any, str, Any]
+
+
+def _as_relation(r: RelationLike) -> Relation:
+    return r if isinstance(r, Relation) else Relation(*r)
+
+
+@dataclass(frozen=True)
+class RelationResult:
+    """How one relation came out, and on what evidence."""
+
+    text: str
+    state: State
+    central: bool
+    interval: Interval | None  # interval of a - b used for the decision; None: point values
+    difference: float  # point value of a - b
+
+    def describe(self) -> str:
+        role = "" if self.central else " (supporting)"
+        if self.interval is None:
+            how = f"point, a - b = {self.difference:.4g}"
+        else:
+            how = f"a - b = {self.difference:.4g}, {self.interval.describe()}"
+        word = {State.HOLDS: "holds", State.FAILS: "FAILS", State.UNDECIDED: "UNDECIDED"}[self.state]
+        return f"{self.text}{role}: {word} ({how})"
+
+
+def _decide(op: str, diff: float, interval: Interval | None) -> State:
+    """Decide ``a op b`` from d = a - b: on the interval when there is one, else on d."""
+    above = op in (">", ">=")
+    if interval is None:
+        return State.HOLDS if _OPS[op](diff, 0.0) else State.FAILS
+    lo, hi = (interval.low, interval.high) if above else (-interval.high, -interval.low)
+    strict = op in (">", "<")
+    if lo > 0 or (not strict and lo >= 0):
+        return State.HOLDS
+    if hi < 0 or (strict and hi <= 0):
+        return State.FAILS
+    return State.UNDECIDED
+
+
+def _caller_source() -> str:
+    """``path:line`` of the first frame outside this module (the code building the claim)."""
+    here = Path(__file__).resolve()
+    for frame in inspect.stack()[1:]:
+        path = Path(frame.filename).resolve()
+        if path != here and "dataclasses" not in path.name and not frame.filename.startswith("<"):
+            return f"{_repo_relative(path)}:{frame.lineno}"
+    return ""
+
+
+def _repo_relative(path: Path) -> str:
+    root = Path(__file__).resolve().parents[2]
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def source_of(obj: Callable[..., Any]) -> str:
+    """``path:line`` of a function's definition, repo-relative."""
+    obj = inspect.unwrap(obj)
+    _, line = inspect.getsourcelines(obj)
+    return f"{_repo_relative(Path(inspect.getsourcefile(obj)).resolve())}:{line}"
 
 
 @dataclass
@@ -133,6 +284,15 @@ class Claim:
     timed : bool
         The figures include wall-clock measurements, so they (and possibly the verdict)
         vary from run to run and machine to machine.
+    intervals : dict of str to Interval
+        Uncertainty of measured figures; used to decide relations against numbers.
+    supporting : tuple of str
+        Claimed figure names that support the claim but do not state it.
+    by_construction : str, optional
+        If set, the figures are inputs of the rebuild and this says which and why.
+    source : str or callable, optional
+        The code that measured the claim: a function (resolved to its file:line) or a
+        "path:line" string. Default: where the Claim is constructed.
     """
 
     id: str
@@ -147,6 +307,18 @@ class Claim:
     note: str = ""
     evidence: list[str] = field(default_factory=list)
     timed: bool = False
+    intervals: dict[str, Interval] = field(default_factory=dict)
+    supporting: tuple[str, ...] = ()
+    by_construction: str | None = None
+    source: str | Callable[..., Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.source is None:
+            self.source = _caller_source()
+        elif callable(self.source):
+            self.source = source_of(self.source)
+        self.relations = [_as_relation(r) for r in self.relations]
+        self.supporting = tuple(self.supporting)
 
     def _value(self, ref: Any) -> float:
         if isinstance(ref, str):
@@ -156,13 +328,36 @@ class Claim:
             return float(self.measured[ref])
         return float(ref)
 
-    def relation_results(self) -> list[tuple[str, bool]]:
+    def _interval_of(self, ref: Any) -> Interval | None:
+        return self.intervals.get(ref) if isinstance(ref, str) else None
+
+    def _difference_interval(self, rel: Relation) -> Interval | None:
+        if rel.interval is not None:
+            return rel.interval
+        ia, ib = self._interval_of(rel.a), self._interval_of(rel.b)
+        if ia is not None and ib is None and not isinstance(rel.b, str):
+            return ia.shift(-float(rel.b))
+        if ib is not None and ia is None and not isinstance(rel.a, str):
+            return Interval(float(rel.a) - ib.high, float(rel.a) - ib.low, ib.method, ib.level)
+        if ia is not None and ib is not None:
+            return Interval(ia.low - ib.high, ia.high - ib.low,
+                            f"conservative, from separate intervals ({ia.method})",
+                            min(ia.level, ib.level))
+        return None
+
+    def relation_states(self) -> list[RelationResult]:
+        """Each relation decided on its interval (or its point values, said so)."""
         out = []
-        for a, op, b in self.relations:
-            if op not in _OPS:
-                raise ValueError(f"{self.id}: unknown relation operator {op!r}; use one of {list(_OPS)}")
-            out.append((f"{a} {op} {b}", _OPS[op](self._value(a), self._value(b))))
+        for rel in map(_as_relation, self.relations):
+            diff = self._value(rel.a) - self._value(rel.b)
+            interval = self._difference_interval(rel)
+            out.append(RelationResult(rel.text, _decide(rel.op, diff, interval), rel.central,
+                                      interval, diff))
         return out
+
+    def relation_results(self) -> list[tuple[str, bool]]:
+        """(text, holds) per relation; a relation that is undecided does not hold."""
+        return [(r.text, r.state is State.HOLDS) for r in self.relation_states()]
 
     def figure_results(self) -> list[tuple[str, bool]]:
         if self.claimed and self.tolerance is None:
@@ -181,6 +376,22 @@ class Claim:
             return
         if not self.claimed and not self.relations and not self.checks:
             raise ValueError(f"{self.id}: nothing to judge (no figures, relations or checks)")
+        unknown = [n for n in self.supporting if n not in self.claimed]
+        if unknown:
+            raise ValueError(f"{self.id}: supporting names {unknown} are not claimed figures")
+        if self.by_construction is not None and not self.by_construction.strip():
+            raise ValueError(f"{self.id}: by-construction needs a reason")
+        central_figures = [n for n in self.claimed if n not in self.supporting]
+        central_relations = [r for r in map(_as_relation, self.relations) if r.central]
+        if (self.by_construction is None and not self.checks and not central_figures
+                and not central_relations):
+            raise ValueError(f"{self.id}: only supporting figures and relations; mark what states "
+                             "the claim as central")
+        for name, iv in self.intervals.items():
+            if name not in self.measured:
+                raise KeyError(f"{self.id}: interval for '{name}', which was not measured")
+            if not isinstance(iv, Interval):
+                raise TypeError(f"{self.id}: intervals['{name}'] must be an Interval, got {iv!r}")
         for name, v in self.measured.items():
             if not isinstance(v, (int, float)) or not math.isfinite(float(v)):
                 raise ValueError(f"{self.id}: measured '{name}' must be a finite number, got {v!r}")
@@ -194,14 +405,20 @@ def verdict(claim: Claim) -> Verdict:
     if any(not c.agrees() for c in claim.checks):
         return Verdict.INCONSISTENT
     figures = claim.figure_results()
-    relations = claim.relation_results()
-    relations_hold = all(ok for _, ok in relations)
-    if not figures and not relations:
-        # only consistency checks, all of which agreed
+    relations = claim.relation_states()
+    central_rel = [r.state for r in relations if r.central]
+    central_fig = [ok for name, ok in figures if name not in claim.supporting]
+    if State.FAILS in central_rel:
+        return Verdict.NOT_REPRODUCED
+    if claim.by_construction is not None:
+        return Verdict.BY_CONSTRUCTION
+    if State.UNDECIDED in central_rel:
+        return Verdict.INCONCLUSIVE
+    if all(central_fig):
+        # every central relation holds and every central figure matches (or the claim
+        # was only consistency checks, all of which agreed)
         return Verdict.REPRODUCED
-    if relations_hold and all(ok for _, ok in figures):
-        return Verdict.REPRODUCED
-    if relations and relations_hold:
+    if central_rel:
         return Verdict.DIRECTION_HOLDS
     return Verdict.NOT_REPRODUCED
 
@@ -213,19 +430,29 @@ def explain(claim: Claim) -> str:
         parts = [f"out of scope: {claim.scope_reason}"]
     else:
         parts = []
+        if claim.by_construction is not None:
+            parts.append(f"by construction: {claim.by_construction.rstrip('. ')}")
         for c in claim.checks:
             state = "agrees" if c.agrees() else "DISAGREES"
             parts.append(f"story's {c.name}: stated {c.stated:g}, recomputed {c.recomputed:.4g} "
                          f"({c.how or 'from its own inputs'}) - {state}")
         for name, ok in claim.figure_results():
             c, m = float(claim.claimed[name]), float(claim.measured[name])
-            parts.append(f"{name}: claimed {c:g}, measured {m:.4g} "
+            role = " (supporting)" if name in claim.supporting else ""
+            iv = claim.intervals.get(name)
+            spread = f", {iv.describe()}" if iv is not None else ""
+            parts.append(f"{name}{role}: claimed {c:g}, measured {m:.4g}{spread} "
                          f"({'within' if ok else 'outside'} {claim.tolerance.describe()})")
-        for text, ok in claim.relation_results():
-            parts.append(f"{text}: {'holds' if ok else 'FAILS'}")
+        parts.extend(r.describe() for r in claim.relation_states())
     if claim.note:
         parts.append(claim.note.rstrip(". "))  # the reason is one sentence; readers add the period
     return "; ".join(parts)
+
+
+def _interval_record(iv: Interval | None) -> dict[str, Any] | None:
+    if iv is None:
+        return None
+    return {"low": iv.low, "high": iv.high, "level": iv.level, "method": iv.method}
 
 
 def to_record(claim: Claim) -> dict[str, Any]:
@@ -240,8 +467,14 @@ def to_record(claim: Claim) -> dict[str, Any]:
         "unit": claim.unit,
         "tolerance": None if claim.tolerance is None else {"abs": claim.tolerance.abs,
                                                             "rel": claim.tolerance.rel},
-        "relations": [{"relation": t, "holds": ok} for t, ok in
-                      ([] if v is Verdict.OUT_OF_SCOPE else claim.relation_results())],
+        "relations": [{"relation": r.text, "holds": r.state is State.HOLDS, "state": r.state.value,
+                       "central": r.central, "difference": r.difference,
+                       "interval": _interval_record(r.interval)}
+                      for r in ([] if v is Verdict.OUT_OF_SCOPE else claim.relation_states())],
+        "intervals": {k: _interval_record(iv) for k, iv in claim.intervals.items()},
+        "supporting": list(claim.supporting),
+        "by_construction": claim.by_construction,
+        "source": claim.source,
         "checks": [{"name": c.name, "stated": c.stated, "recomputed": c.recomputed,
                     "agrees": c.agrees(), "how": c.how} for c in claim.checks],
         "reason": explain(claim),

@@ -176,9 +176,20 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def source_link(source: str | None, depth: int = 2) -> str:
+    """Markdown link from a report ``depth`` folders below the repo root to ``path:line``."""
+    if not source:
+        return ""
+    path, _, line = source.rpartition(":")
+    if not path or not line.isdigit():
+        return source
+    return f"[{Path(path).name}:{line}]({'../' * depth}{path}#L{line})"
+
+
 def ledger_markdown(ledger: dict[str, Any]) -> str:
     rows = [{"id": r["id"], "verdict": r["verdict"] + (" (timed)" if r.get("timed") else ""),
-             "claim": r["statement"], "claimed": r["claimed"], "measured": r["measured"]}
+             "claim": r["statement"], "claimed": r["claimed"], "measured": r["measured"],
+             "code": source_link(r.get("source"))}
             for r in ledger["claims"]]
     counts = count_verdicts(r["verdict"] for r in ledger["claims"])
     out = [f"# Ledger: {ledger['system']} (profile {ledger['profile']}, seed {ledger['seed']})", "",

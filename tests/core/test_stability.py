@@ -1,0 +1,94 @@
+"""Stability over seeds: modal verdict, agreement, crashes, and the verify/claims plumbing."""
+
+import json
+
+import pytest
+
+from systems.core import claims_report, stability
+from systems.core.stability import aggregate, modal_verdict
+
+
+def ledger(*pairs, timed=()):
+    return {"claims": [{"id": i, "verdict": v, "timed": i in timed} for i, v in pairs]}
+
+
+def test_modal_and_agreement_on_a_hand_made_set():
+    runs = {
+        "churn": {
+            0: ledger(("CH-01", "by-construction"), ("CH-02", "reproduced")),
+            1: ledger(("CH-01", "by-construction"), ("CH-02", "inconclusive")),
+            2: ledger(("CH-01", "by-construction"), ("CH-02", "inconclusive")),
+        },
+        "drift": {
+            0: ledger(("DR-01", "reproduced"), timed=("DR-01",)),
+            1: None,  # crashed on seed 1
+            2: ledger(("DR-01", "reproduced")),
+        },
+    }
+    stab = aggregate(runs)
+    by_id = {c.id: c for c in stab.claims}
+    assert stab.seeds == [0, 1, 2]
+    assert by_id["CH-01"].modal == "by-construction" and by_id["CH-01"].agreement == 1.0
+    assert by_id["CH-02"].modal == "inconclusive" and by_id["CH-02"].agreement == pytest.approx(
+        2 / 3, abs=1e-4
+    )
+    assert by_id["DR-01"].verdicts == {"0": "reproduced", "1": "error", "2": "reproduced"}
+    assert by_id["DR-01"].agreement == pytest.approx(2 / 3, abs=1e-4) and by_id["DR-01"].timed
+
+
+def test_tie_goes_to_the_more_cautious_verdict():
+    assert modal_verdict(["reproduced", "inconclusive"]) == ("inconclusive", 0.5)
+    assert modal_verdict(["direction-holds", "not-reproduced"])[0] == "not-reproduced"
+    assert modal_verdict(["reproduced", "reproduced", "not-reproduced"]) == (
+        "reproduced",
+        pytest.approx(2 / 3),
+    )
+
+
+def test_expected_ids_reported_even_when_every_run_failed():
+    stab = aggregate({"drift": {0: None, 1: None}}, expected_ids={"drift": ["DR-01"]})
+    assert [(c.id, c.modal, c.agreement) for c in stab.claims] == [("DR-01", "error", 1.0)]
+
+
+def test_json_round_trip_and_markdown(tmp_path):
+    stab = aggregate({"churn": {0: ledger(("CH-01", "reproduced")), 1: ledger(("CH-01", "not-reproduced"))}})
+    path = tmp_path / "stability.json"
+    path.write_text(json.dumps(stab.to_json()))
+    assert stability.load(path) == stab
+    md = stability.markdown(stab)
+    assert "| CH-01 | not-reproduced | 50% | reproduced | not-reproduced |" in md
+
+
+def test_claims_report_shows_stability_when_present(tmp_path):
+    (tmp_path / "churn").mkdir()
+    (tmp_path / "churn" / "ledger.json").write_text(
+        json.dumps(
+            {
+                "system": "churn",
+                "profile": "quick",
+                "seed": 0,
+                "claims": [
+                    {"id": "CH-01", "verdict": "by-construction", "reason": "planted", "timed": False}
+                ],
+            }
+        )
+    )
+    assert claims_report.main(["--root", str(tmp_path)]) == 0
+    assert "No stability table yet" in (tmp_path / "CLAIMS.md").read_text()
+    stab = aggregate(
+        {"churn": {0: ledger(("CH-01", "by-construction")), 1: ledger(("CH-01", "by-construction"))}}
+    )
+    (tmp_path / "verify").mkdir()
+    (tmp_path / "verify" / "stability.json").write_text(json.dumps(stab.to_json()))
+    assert claims_report.main(["--root", str(tmp_path)]) == 0
+    text = (tmp_path / "CLAIMS.md").read_text()
+    assert "Stability over seeds 0, 1" in text and "2 by-construction" not in text
+    assert "1 by-construction" in text
+
+
+def test_verify_rejects_unknown_system(capsys):
+    from systems.core import verify
+
+    with pytest.raises(SystemExit):
+        verify.main(["--systems", "nosuch", "--seeds", "1"])
+    assert "unknown system" in capsys.readouterr().err
