@@ -17,7 +17,7 @@ class CompressionConfig(RunConfig):
     n_plans: int = _f(8, "plans in the knowledge base (retrieval task; 2 documents each)")
     n_pairs: int = _f(30, "drug interaction pairs in the knowledge base")
     n_filler: int = _f(30, "filler newsletters (distractors)")
-    n_questions: int = _f(300, "gold questions: months 1-8 train LoRA, months 9-10 and all others evaluate")
+    n_questions: int = _f(300, "gold questions: months 1-5 train LoRA, months 6-10 score every variant")
     max_seq_length: int = _f(128, "tokens per text for every model variant (same for all, so they compare)")
     threads: int = _f(1, "torch threads for the timed parts (1: less noise on a shared machine)")
     latency_queries: int = _f(40, "queries timed one at a time per model (interleaved)")

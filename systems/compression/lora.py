@@ -1,6 +1,6 @@
 """QZ-04 (measured part): LoRA fine-tunes of MiniLM by rank on an offline retrieval task.
 
-Task: the knowledge base's training questions (months 1-8) paired with the first sections
+Task: the knowledge base's training questions (months 1-5) paired with the first sections
 of their answer document; the model learns to put a question next to its answer with
 in-batch negatives (the multiple-negatives ranking loss of sentence-transformers):
 
@@ -9,7 +9,7 @@ in-batch negatives (the multiple-negatives ranking loss of sentence-transformers
 
 Adapters: ``peft`` LoRA on the attention query and value projections (peft's default
 targets for BERT), lora_alpha = 2 r so the update's scale alpha / r is the same at every
-rank, dropout 0, AdamW. Quality is nDCG@10 on the evaluation questions (months 9-10 and
+rank, dropout 0, AdamW. Quality is nDCG@10 on the evaluation questions (months 6-10:
 all questions the training split does not hold), against the untouched model.
 """
 

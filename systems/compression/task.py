@@ -67,8 +67,9 @@ def build_task(n_plans: int, n_pairs: int, n_filler: int, n_questions: int, seed
             chunks.append(c)
             doc_of.append(i)
         first_chunk[d.doc_id] = " ".join(c for c in _sections(d.title, d.text)[:3])
-    train = [q for q in kb.questions if q.split == "train"]
-    evals = [q for q in kb.questions if q.split != "train"] or train
+    # months 1-5 train LoRA (the one stage that learns from questions); months 6-10 score every variant
+    train = [q for q in kb.questions if q.month <= 5]
+    evals = [q for q in kb.questions if q.month > 5] or train
     pairs = tuple((q.text, first_chunk[next(d for d, g in q.relevance.items() if g == 2)]) for q in train)
     sents = [
         s.strip()
