@@ -16,6 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from algorithms.svm import SMOClassifier
+from systems.core.bench import record
 from systems.core.report import markdown_table
 from systems.core.seeding import child_seed
 from systems.core.timing import compare
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         t_ours, t_ref, ratio = compare(lambda o=ours, X=X, y=y: o.fit(X, y),
                                        lambda r=ref, X=X, y=y: r.fit(X, y), repeats=args.repeats, warmup=1)
         gap = float(np.max(np.abs(ours.decision_function(X) - ref.decision_function(X))))
+        record(f"smo_over_libsvm_n{n}", ratio)
+        record(f"smo_max_abs_decision_diff_n{n}", gap)
         rows.append({"n": n, "smo_ms": t_ours.median_ms, "libsvm_ms": t_ref.median_ms,
                      "smo_over_libsvm": ratio, "smo_iterations": ours.n_iter_,
                      "libsvm_iterations": int(ref.n_iter_[0]),

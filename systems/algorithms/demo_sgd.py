@@ -29,7 +29,7 @@ from algorithms.sgd import (
     mse_loss,
 )
 from systems.algorithms.figures import two_digits
-from systems.core.ledger import Claim, Tolerance
+from systems.core.ledger import Claim, Relation, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
 
@@ -204,11 +204,16 @@ def run(run, cfg) -> None:
         claimed=CLAIMED,
         measured=measured,
         tolerance=Tolerance(abs=SLOPE_TOL),
+        # The story's method is heavy-ball momentum with a constant mu; its rate claim is
+        # central. The GD and Nesterov slopes show where O(1/t) and O(1/t^2) do hold: they
+        # support the explanation but cannot stand in for the story's method.
+        supporting=tuple(CLAIMED),
         relations=[("gradient_rel_error_vs_fd", "<", 1e-6),
                    ("full_batch_max_abs_diff_vs_lstsq", "<", 1e-6),
                    ("heavy_ball_epochs_to_1e6_drop", "<", "plain_epochs_to_1e6_drop"),
-                   ("heavy_ball_late_slope", ">", -1.5),
-                   ("gd_bound_max_ratio", "<=", 1.0), ("nesterov_bound_max_ratio", "<=", 1.0)],
+                   ("heavy_ball_late_slope", "<=", CLAIMED["nesterov_loglog_slope"] + SLOPE_TOL),
+                   Relation("gd_bound_max_ratio", "<=", 1.0, central=False),
+                   Relation("nesterov_bound_max_ratio", "<=", 1.0, central=False)],
         unit="exponent of t in f(w_t) - f* ~ t^k",
         note=("the O(1/t^2) rate is Nesterov's method with exact gradients and mu_t = (t-1)/(t+2); "
               f"heavy ball with a constant mu=0.9 fits slope {rates['heavy_ball_loglog_slope']:.2f} on the "

@@ -31,7 +31,7 @@ from algorithms.forest_variance import (
     tree_predictions,
 )
 from systems.algorithms.figures import two_digits
-from systems.core.ledger import Claim
+from systems.core.ledger import Claim, Relation
 from systems.core.plotting import figure
 from systems.core.seeding import child_seed, rng
 
@@ -175,8 +175,12 @@ def _forest(run, seed: int, p: dict) -> None:
         statement="The variance of an average of T estimators with variance sigma^2 and pairwise "
                   "correlation rho is rho sigma^2 + (1 - rho) sigma^2 / T",
         measured=measured,
+        # As first declared: the forest's variance stays above the floor rho sigma^2 (restored
+        # after a re-declaration that followed failing seeds; make verify shows the spread).
         relations=[("max_simulation_gap_in_se", "<", 4.0), ("max_forest_gap_in_se", "<", 3.0),
-                   ("forest_variance_t50_observed", ">", "independent_trees_variance_t50")],
+                   ("forest_variance_t50_observed", ">", "variance_floor_rho_sigma2"),
+                   Relation("forest_variance_t50_observed", ">", "independent_trees_variance_t50",
+                            central=False)],
         unit="gap in standard errors / variance",
         note=(f"simulation: {len(sims)} (rho, T) cells of {p['sims']} draws, gap in units of the sample "
               "variance's standard error sqrt(2/(n-1)); forest: rho and sigma^2 per test point from "
@@ -247,9 +251,13 @@ def _boosting(run, seed: int) -> None:
                   "the optimal leaf weight is -G/(H + lambda) and the split gain is 1/2[G_L^2/(H_L+lambda) "
                   "+ G_R^2/(H_R+lambda) - G^2/(H+lambda)] - gamma; these reproduce xgboost's own trees",
         measured=measured,
+        # Gains are judged at the scale of xgboost's float32 arithmetic (relative to the parent's
+        # G^2/(H+lambda)). The first declared criterion, raw relative difference < 1e-5, asked
+        # for more digits than float32 keeps for a small gain; it is still shown, as supporting.
         relations=[("structure_mismatches", "<=", 0), ("max_leaf_abs_diff", "<", 1e-5),
-                   ("max_gain_diff_over_parent_score", "<", 1e-6), ("max_threshold_abs_diff", "<", 1e-5),
-                   ("ten_round_max_prob_diff", "<", 1e-4)],
+                   ("max_gain_diff_over_parent_score", "<", 1e-6),
+                   Relation("max_gain_rel_diff", "<", 1e-5, central=False),
+                   ("max_threshold_abs_diff", "<", 1e-5), ("ten_round_max_prob_diff", "<", 1e-4)],
         unit="absolute / relative differences",
         note=(f"{len(configs)} first trees (depth 1-3, lambda 0/1/5, gamma 0/5, base_score 0.5/0.3, eta 1, "
               "exact method, 400 rows) plus a 10-round eta 0.3 model. xgboost's dumped 'gain' is the "
@@ -259,8 +267,9 @@ def _boosting(run, seed: int) -> None:
               "builder does too. Differences come from xgboost's float32: a small gain is a difference of "
               "much larger terms, so its raw relative difference reaches "
               f"{measured['max_gain_rel_diff']:.2g}; gains are judged relative to the parent's "
-              "G^2/(H+lambda), the scale float32 works at (a first version judged raw relative "
-              "differences < 1e-5 and failed for this reason)"),
+              "G^2/(H+lambda), the scale float32 works at. This criterion replaced the first declared "
+              "one (raw relative differences < 1e-5) after that failed: the reason is the reference's "
+              "float32 resolution, not sampling noise, and the raw figure stays in the ledger"),
         evidence=[],
     ))
 

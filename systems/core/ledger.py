@@ -203,11 +203,12 @@ class RelationResult:
     central: bool
     interval: Interval | None  # interval of a - b used for the decision; None: point values
     difference: float  # point value of a - b
+    values: tuple[float, float] = (math.nan, math.nan)  # point values of a and b
 
     def describe(self) -> str:
         role = "" if self.central else " (supporting)"
         if self.interval is None:
-            how = f"point, a - b = {self.difference:.4g}"
+            how = f"point: {self.values[0]:.4g} vs {self.values[1]:.4g}"
         else:
             how = f"a - b = {self.difference:.4g}, {self.interval.describe()}"
         word = {State.HOLDS: "holds", State.FAILS: "FAILS", State.UNDECIDED: "UNDECIDED"}[self.state]
@@ -352,7 +353,7 @@ class Claim:
             diff = self._value(rel.a) - self._value(rel.b)
             interval = self._difference_interval(rel)
             out.append(RelationResult(rel.text, _decide(rel.op, diff, interval), rel.central,
-                                      interval, diff))
+                                      interval, diff, (self._value(rel.a), self._value(rel.b))))
         return out
 
     def relation_results(self) -> list[tuple[str, bool]]:

@@ -32,9 +32,16 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def run_one(system: str, seed: int, root: Path, extra: list[str]) -> dict | None:
-    """Run one system at one seed; return its ledger, or None if the run failed."""
+def run_one(system: str, seed: int, root: Path, extra: list[str], reuse: bool = False) -> dict | None:
+    """Run one system at one seed; return its ledger, or None if the run failed.
+
+    With ``reuse``, a ledger an earlier verify left for this (system, seed) is read instead
+    of running again (for resuming, or for tabulating runs made in several sittings).
+    """
     out = root / "runs" / f"seed-{seed}"
+    if reuse and (out / system / "ledger.json").exists():
+        log.info("%s seed %d: reusing %s", system, seed, out / system / "ledger.json")
+        return json.loads((out / system / "ledger.json").read_text())
     cmd = [sys.executable, "-m", f"systems.{system}", "--seed", str(seed), "--out", str(out), *extra]
     logdir = root / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
@@ -64,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         help="space- or comma-separated systems (default: all built ones)",
     )
     parser.add_argument("--out", type=Path, default=Path("reports"), help="reports root")
+    parser.add_argument("--reuse", action=argparse.BooleanOptionalAction, default=False,
+                        help="read ledgers an earlier verify left under OUT/verify/runs instead of "
+                             "running those (system, seed) pairs again")
     args, extra = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     names = [s for s in args.systems.replace(",", " ").split() if s]
@@ -76,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     for s in sorted(set(names) - set(built)):
         log.warning("%s is not built yet (no systems/%s/__main__.py): skipped", s, s)
     root = args.out / "verify"
-    ledgers = {s: {seed: run_one(s, seed, root, extra) for seed in range(args.seeds)} for s in built}
+    ledgers = {s: {seed: run_one(s, seed, root, extra, args.reuse) for seed in range(args.seeds)}
+               for s in built}
     stab = aggregate(ledgers)
     _write_atomic(root / "stability.json", json.dumps(stab.to_json(), indent=2, sort_keys=True) + "\n")
     _write_atomic(root / "stability.md", markdown(stab))

@@ -11,6 +11,7 @@ import argparse
 
 from threadpoolctl import threadpool_limits
 
+from systems.core.bench import record
 from systems.core.timing import compare
 from systems.ensemble.data import load_dataset
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         for label, X in (("per row", ds.X_test.iloc[:1]), ("per 1000-row batch", ds.X_test.iloc[:1000])):
             for name, fn in cands.items():
                 ta, tb, ratio = compare(lambda fn=fn, X=X: fn(X), lambda X=X: rf(X), repeats=args.repeats)
+                key = "blend3" if name.startswith("blend3") else "vote2"
+                record(f"ensemble_{key}_over_rf_{'row' if label == 'per row' else 'batch1000'}", ratio)
                 print(f"{label:>20}: {name:<22} {ta.median_ms:8.2f} ms vs random_forest "
                       f"{tb.median_ms:8.2f} ms  -> x{ratio:.2f} (story: blend x2.3, vote 18/12 = x1.5)")
     return 0

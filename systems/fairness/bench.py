@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from systems.core.bench import record
 from systems.core.ledger import explain, verdict
 from systems.core.report import markdown_table
 from systems.fairness.shap_timing import treeshap_timing
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown_table(table))
     leaves = {r["depth"]: r["mean_leaves"] for r in table if r["trees"] == 100}
     m = claim.measured
+    record("treeshap_ratio_2x_trees", m["ratio_2x_trees"])
+    record("treeshap_ratio_depth_6_vs_4", m["ratio_depth_6_vs_4"])
     print(f"side by side: 200 vs 100 trees x{m['ratio_2x_trees']:.2f} (O(T) predicts x2); depth 6 vs 4 "
           f"x{m['ratio_depth_6_vs_4']:.2f} (O(L D^2) with the fitted leaf counts predicts "
           f"x{leaves[6] * 36 / (leaves[4] * 16):.1f})")

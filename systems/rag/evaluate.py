@@ -50,6 +50,12 @@ def retrieval_composite(m: dict[str, float]) -> float:
     return sum(w[k] * m[k] for k in w) / sum(w.values())
 
 
+def per_query_composite(scores: dict[str, np.ndarray]) -> np.ndarray:
+    """The retrieval composite of each query, shape (n_queries,); its mean is the composite."""
+    w = {k: WEIGHTS[k] for k in ("recall_at_5", "mrr", "ndcg_at_10")}
+    return sum(w[k] * np.asarray(scores[k], float) for k in w) / sum(w.values())
+
+
 def story_composite(m: dict[str, float]) -> float:
     return sum(WEIGHTS[k] * m[k] for k in WEIGHTS)
 

@@ -7,11 +7,15 @@ and the number of fetches is reported (RAG-16).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from systems.core import uncertainty as U
+from systems.core.ledger import Interval
 from systems.rag.answer import extract_answer, rouge_l
 from systems.rag.chunking import boundary_stats, fixed_chunks, sentences, truncation_loss
-from systems.rag.evaluate import paired_test, per_query, retrieval_composite, summary
+from systems.rag.evaluate import paired_test, per_query, per_query_composite, retrieval_composite, summary
 from systems.rag.keyword import BM25Index
 from systems.rag.retriever import roll_up
 
@@ -140,3 +144,36 @@ def significance(per_mode: dict[str, dict], a: str, b: str) -> dict[str, float]:
         t = paired_test(per_mode[a][metric], per_mode[b][metric])
         out |= {f"{metric}_{k}": v for k, v in t.items()}
     return out
+
+
+@dataclass(frozen=True)
+class ClaimIntervals:
+    """Bootstrap intervals over test questions for the relations of RAG-04, 07, 08 and 09."""
+
+    bm25_lift: Interval  # recall@10, tuned BM25 - default BM25
+    hybrid_minus_dense: dict[str, Interval]  # per metric: hybrid - dense
+    hybrid_gain: Interval  # composite(hybrid) / composite(dense) - 1
+    bm25_minus_dense_composite: Interval
+
+
+def claim_intervals(per_mode: dict[str, dict], default_bm25: dict[str, np.ndarray], seed: int,
+                    n_boot: int = 2000) -> ClaimIntervals:
+    """Every interval resamples the same test questions (paired), seeded.
+
+    The per-query composite c_q = sum_k w_k m_kq / sum_k w_k is linear in the metrics, so its
+    mean over questions is the composite of the means: the bootstrap of mean(c_a - c_b) is
+    the bootstrap of the composite difference.
+    """
+    h, d, b = per_mode["hybrid"], per_mode["dense"], per_mode["bm25"]
+
+    def mean_diff(a: np.ndarray, c: np.ndarray, salt: int) -> Interval:
+        return U.bootstrap_ci(lambda x: float(x.mean()), a - c, n_boot=n_boot, seed=seed * 100 + salt)
+
+    ch, cd, cb = (per_query_composite(x) for x in (h, d, b))
+    gain = U.bootstrap_ci(lambda x, y: float(x.mean() / y.mean() - 1), ch, cd, n_boot=n_boot,
+                          seed=seed * 100 + 5)
+    return ClaimIntervals(
+        bm25_lift=mean_diff(b["recall_at_10"], default_bm25["recall_at_10"], 1),
+        hybrid_minus_dense={k: mean_diff(h[k], d[k], 2) for k in ("recall_at_5", "mrr", "ndcg_at_10")},
+        hybrid_gain=gain,
+        bm25_minus_dense_composite=mean_diff(cb, cd, 4))

@@ -88,8 +88,9 @@ def run_kb(cfg, run) -> None:
         chunk_m["dense_ndcg_at_10"] = float(per_mode["dense"]["ndcg_at_10"].mean())
     default_bm25 = BM25Index(k1=cfg.bm25_k1, b=cfg.bm25_b).fit(corpus.texts)
     test_qrels = {q.qid: q.relevance for q in test}
-    test_default = summary(per_query(X.bm25_rankings(default_bm25, corpus.doc_of, test, cfg.depth),
-                                     test_qrels))
+    test_default_pq = per_query(X.bm25_rankings(default_bm25, corpus.doc_of, test, cfg.depth), test_qrels)
+    test_default = summary(test_default_pq)
+    iv = X.claim_intervals(per_mode, test_default_pq, cfg.seed)
     rows = X.table_rows(per_mode, test)
     run.write_table(rows, "config_table.md")
     by = {r["config"]: r for r in rows}
@@ -144,7 +145,8 @@ def run_kb(cfg, run) -> None:
         C.rag03(ivf_m, [plot, "ivf_sweep.md"]),
         C.rag04({"best_k1": best["k1"], "best_b": best["b"], "recall_default": default["recall_at_10"],
                  "recall_best": best["recall_at_10"], "test_recall_default": test_default["recall_at_10"],
-                 "test_recall_tuned": b["recall_at_10"]}, ["bm25_grid.md"]),
+                 "test_recall_tuned": b["recall_at_10"], "best_is_default": float(best is default)},
+                iv.bm25_lift, ["bm25_grid.md"]),
         C.rag05(dict(ex), [x for x, _ in ex]),
         C.rag06(None if "hybrid_rerank" not in by else
                 {"mrr_before": h["mrr"], "mrr_after": by["hybrid_rerank"]["mrr"],
@@ -152,11 +154,12 @@ def run_kb(cfg, run) -> None:
         C.rag07({f"{p}_{k}": r[k] for p, r in (("dense", d), ("hybrid", h))
                  for k in ("recall_at_5", "mrr", "ndcg_at_10")}
                 | {"dense_composite": d["composite_retrieval"], "hybrid_composite": h["composite_retrieval"]},
-                ["config_table.md"]),
-        C.rag08({"hybrid_gain": h["composite_retrieval"] / d["composite_retrieval"] - 1},
+                iv.hybrid_minus_dense, ["config_table.md"]),
+        C.rag08({"hybrid_gain": h["composite_retrieval"] / d["composite_retrieval"] - 1}, iv.hybrid_gain,
                 ["config_table.md", "ablation.md"]),
         C.rag09({"bm25_to_dense_ratio": b["composite_retrieval"] / d["composite_retrieval"],
-                 "bm25_composite": b["composite_retrieval"], "dense_composite": d["composite_retrieval"]}),
+                 "bm25_composite": b["composite_retrieval"], "dense_composite": d["composite_retrieval"]},
+                iv.bm25_minus_dense_composite),
         C.rag10(cache_m),
         C.rag11({k: lat[k] for k in ("concurrent_retrieve_p50_ms", "sequential_retrieve_p50_ms",
                                      "concurrent_total_p50_ms", "concurrent_total_p95_ms",

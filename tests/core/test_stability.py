@@ -92,3 +92,15 @@ def test_verify_rejects_unknown_system(capsys):
     with pytest.raises(SystemExit):
         verify.main(["--systems", "nosuch", "--seeds", "1"])
     assert "unknown system" in capsys.readouterr().err
+
+
+def test_verify_reuses_ledgers_left_by_an_earlier_run(tmp_path):
+    from systems.core import verify
+
+    for seed, v in ((0, "reproduced"), (1, "inconclusive")):
+        d = tmp_path / "verify" / "runs" / f"seed-{seed}" / "algorithms"
+        d.mkdir(parents=True)
+        (d / "ledger.json").write_text(json.dumps(ledger(("AL-01", v))))
+    assert verify.main(["--systems", "algorithms", "--seeds", "2", "--out", str(tmp_path), "--reuse"]) == 0
+    stab = json.loads((tmp_path / "verify" / "stability.json").read_text())
+    assert stab["claims"][0]["verdicts"] == {"0": "reproduced", "1": "inconclusive"}
