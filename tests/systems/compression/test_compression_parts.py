@@ -12,7 +12,7 @@ from systems.compression.int8 import mechanics, state_dict_bytes
 from systems.compression.pruning import PruneStep, prune_, reached, recover_, sparsity_of
 from systems.compression.task import Quality, embed, evaluate, score
 from systems.core.encoder import quantize_dynamic_int8
-from systems.core.ledger import Verdict, verdict
+from systems.core.ledger import Verdict, to_record, verdict
 
 
 def test_task_is_deterministic_and_every_relevant_document_exists(task):
@@ -106,6 +106,7 @@ def test_lora_counts_are_linear_in_rank_on_the_meta_device():
 def test_cost_claim_is_inconsistent_from_its_own_shares():
     c = C.claim_qz09()
     assert verdict(c) == Verdict.INCONSISTENT
+    assert "29.8" in to_record(c)["note"]
     assert c.measured["net_reduction"] == pytest.approx(0.298)
 
 
