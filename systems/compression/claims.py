@@ -155,21 +155,22 @@ def claim_qz04(counts: list[LoraCount], runs: list[LoraRun], base: Quality, n_bo
             seed=seed,
         )
     lo, hi = min(runs, key=lambda r: r.rank), max(runs, key=lambda r: r.rank)
-    rel.append(
-        Relation(
-            f"ndcg_r{hi.rank}",
-            ">",
-            f"ndcg_r{lo.rank}",
-            central=False,
-            interval=U.bootstrap_ci(
-                lambda a, b: float(np.mean(a - b)),
-                hi.quality.ndcg_at_10,
-                lo.quality.ndcg_at_10,
-                n_boot=n_boot,
-                seed=seed,
-            ),
+    if lo.rank != hi.rank:  # with one rank there is nothing to trade
+        rel.append(
+            Relation(
+                f"ndcg_r{hi.rank}",
+                ">",
+                f"ndcg_r{lo.rank}",
+                central=False,
+                interval=U.bootstrap_ci(
+                    lambda a, b: float(np.mean(a - b)),
+                    hi.quality.ndcg_at_10,
+                    lo.quality.ndcg_at_10,
+                    n_boot=n_boot,
+                    seed=seed,
+                ),
+            )
         )
-    )
     return Claim(
         "QZ-04",
         "LoRA rank 16 on the attention layers trains 0.35% of the parameters (99% fewer); ranks "

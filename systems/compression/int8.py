@@ -63,7 +63,11 @@ def interleaved_latency(bert_a, bert_b, tokenizer, texts: list[str], max_len: in
 
 
 def linear_layers(bert) -> list[tuple[str, torch.nn.Linear]]:
-    return [(n, m) for n, m in bert.named_modules() if isinstance(m, torch.nn.Linear)]
+    """The Transformer layers' Linear modules (36 in MiniLM); BERT's pooler is left out: mean
+    pooling never uses it."""
+    return [
+        (n, m) for n, m in bert.named_modules() if isinstance(m, torch.nn.Linear) and "encoder.layer." in n
+    ]
 
 
 def capture_inputs(bert, tokenizer, layer: torch.nn.Module, texts, max_len: int) -> list[np.ndarray]:
