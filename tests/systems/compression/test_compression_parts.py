@@ -106,7 +106,7 @@ def test_lora_counts_are_linear_in_rank_on_the_meta_device():
 def test_cost_claim_is_inconsistent_from_its_own_shares():
     c = C.claim_qz09()
     assert verdict(c) == Verdict.INCONSISTENT
-    assert "29.8" in to_record(c)["note"]
+    assert "29.8" in to_record(c)["reason"]
     assert c.measured["net_reduction"] == pytest.approx(0.298)
 
 
