@@ -1,6 +1,9 @@
 """``--data F.csv --target COL``: the same pipeline on any tabular CSV with a binary target.
 
     read (clear errors) -> encode target (blank targets set aside, counted) ->
+    row checks (csv_checks.py: unparseable dates counted, refused above 5%; repeated ids
+           keep the latest by --time, refused without it; minority class large enough
+           for the split, CV folds and SMOTE's neighbours, checked before any fit) ->
     split: with --time, the last 15% of rows in time order is the test set and the 15%
            before it validation; without it, a stratified 70/15/15 split (and it says so) ->
     TabularFeatures (numeric coercion, stray strings counted, all-NaN/constant columns
@@ -19,34 +22,39 @@ import pandas as pd
 from algorithms.metrics import at_threshold, pr_auc, roc_auc
 from systems.churn import imbalance, plots
 from systems.churn.calibration import calibration_report, platt, reliability_points
+from systems.churn.csv_checks import check_minority, check_rows
 from systems.churn.models import MODEL_NAMES, fit_model, make_model
 from systems.churn.persistence import ChurnModel, save
 from systems.churn.profit import best_threshold
 from systems.churn.splits import stratified_70_15_15
-from systems.churn.tabular import TabularFeatures, encode_target, read_csv_checked
+from systems.churn.tabular import TabularFeatures, check_magnitude, encode_target, read_csv_checked
 from systems.churn.telecom import THRESHOLDS, accuracy
 from systems.core.report import start_run
 
 
-def split_rows(df: pd.DataFrame, y: np.ndarray, time_col: str, seed: int):
-    """(train, val, test) indices and a sentence saying which split was used."""
-    if time_col:
-        t = pd.to_datetime(df[time_col], errors="coerce", format="mixed")
-        if t.isna().all():
-            raise ValueError(f"--time {time_col!r}: no value parses as a date")
-        order = np.argsort(t.fillna(t.min()).to_numpy(), kind="stable")
+def split_rows(y: np.ndarray, times: pd.Series | None, time_col: str, seed: int, cv_folds: int):
+    """(train, val, test) indices and a sentence saying which split was used.
+
+    ``times`` are the parsed dates of the rows (``csv_checks.check_rows`` set aside the
+    unparseable ones), or None for a stratified split.
+    """
+    if times is not None:
+        order = np.argsort(times.to_numpy(), kind="stable")
         n = len(order)
         a, b = int(0.70 * n), int(0.85 * n)
         tr, va, te = np.sort(order[:a]), np.sort(order[a:b]), np.sort(order[b:])
         if len(np.unique(y[te])) < 2 or len(np.unique(y[va])) < 2:
             raise ValueError("the time-ordered validation or test window holds one class only; "
                              "drop --time to use a stratified split")
-        return tr, va, te, f"temporal split on {time_col!r}: train 70% earliest, val 15%, test 15% latest"
-    if np.bincount(y).min() < 10:
-        raise ValueError(f"the minority class has {np.bincount(y).min()} rows; "
-                         "need >= 10 to split and evaluate")
-    tr, va, te = stratified_70_15_15(y, seed)
-    return tr, va, te, "no --time column: falling back to a stratified random 70/15/15 split"
+        how = f"temporal split on {time_col!r}: train 70% earliest, val 15%, test 15% latest"
+    else:
+        smallest = int(np.bincount(y, minlength=2).min())
+        if smallest < 3:   # stratified_70_15_15 needs one row of it per part
+            check_minority(y, None, None, None, cv_folds)
+        tr, va, te = stratified_70_15_15(y, seed)
+        how = "no --time column: falling back to a stratified random 70/15/15 split"
+    check_minority(y, tr, va, te, cv_folds)
+    return tr, va, te, how
 
 
 def run_csv(cfg) -> None:
@@ -58,14 +66,21 @@ def run_csv(cfg) -> None:
             raise ValueError(f"{flag} {col!r} is not a column of {cfg.data}; columns are {list(df.columns)}")
     y_all, labelled, positive = encode_target(df[cfg.target], cfg.positive or None)
     df = df[labelled].reset_index(drop=True)
-    y = y_all
+    checked = check_rows(df, cfg.id, cfg.time)
+    df, y = df.iloc[checked.keep].reset_index(drop=True), y_all[checked.keep]
+    tr, va, te, how = split_rows(y, checked.times, cfg.time, cfg.seed, cfg.cv_folds)
     with start_run("churn_csv", cfg) as run:
         print(f"  {len(df)} labelled rows ({int((~labelled).sum())} with a blank target set aside); "
               f"positive class {positive!r}, rate {y.mean():.3f}", flush=True)
-        tr, va, te, how = split_rows(df, y, cfg.time, cfg.seed)
+        if checked.describe():
+            print(f"  {checked.describe()}", flush=True)
+        run.metric("rows_bad_date", checked.bad_dates, scope="input")
+        run.metric("rows_duplicate_id_dropped", checked.duplicate_rows_dropped, scope="input")
         print(f"  {how}", flush=True)
         not_features = tuple(c for c in (cfg.target, cfg.id, cfg.time) if c)
         feats = TabularFeatures(exclude=not_features).fit(df.iloc[tr])
+        for c in feats.numeric_:   # fit saw the training rows; validation and test rows count too
+            check_magnitude(c, pd.to_numeric(df[c], errors="coerce"))
         rep = feats.report()
         print(f"  features: {len(feats.feature_names_)} from {len(rep['numeric'])} numeric and "
               f"{len(rep['categorical'])} categorical columns; dropped {rep['dropped'] or 'none'}; "
@@ -101,6 +116,6 @@ def run_csv(cfg) -> None:
         run.save_figure(fig, "calibration.png")
         save(ChurnModel("tabular", feats, feats.feature_names_, cal, t_val, cfg.id or None,
                         {"data": str(cfg.data), "target": cfg.target, "positive": positive, "model": best,
-                         "split": how, "features": rep} | costs), run.path("model.joblib"))
+                         "split": how, "features": rep} | costs), run.path("model.skops"))
         print(f"  best model by validation AUC: {best}; calibrated; profit-optimal threshold {t_val:.2f}; "
-              f"saved {run.path('model.joblib')}", flush=True)
+              f"saved {run.published_path('model.skops')}", flush=True)

@@ -39,11 +39,13 @@ def make_pipeline(strategy: str, model_name: str, seed: int, pos_ratio: float,
     return Pipeline([("resample", sampler), ("model", make_model(model_name, seed, early_stopping=False))])
 
 
-def compare(X_train, y_train, X_test, y_test, model_name: str, seed: int, cv_folds: int = 3
-            ) -> dict[str, dict[str, float]]:
+def compare(X_train, y_train, X_test, y_test, model_name: str, seed: int, cv_folds: int = 3,
+            scores: dict | None = None) -> dict[str, dict[str, float]]:
     """Fit each strategy on the training rows, score the untouched test rows at 0.5.
 
     Returns {strategy: {precision, recall, f1, roc_auc, cv_f1, n_test_scored, test_pos_rate}}.
+    ``scores``, if given, receives {strategy: test scores of shape (n_test,)} (for the
+    paired bootstraps of the ledger).
     """
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
     pos_ratio = float((y_train == 0).sum() / max((y_train == 1).sum(), 1))
@@ -56,6 +58,8 @@ def compare(X_train, y_train, X_test, y_test, model_name: str, seed: int, cv_fol
             cv_f1 = cross_val_score(pipe, X_train, y_train, cv=cv, scoring="f1")
         pipe.fit(X_train, y_train)
         p = pipe.predict_proba(X_test)[:, 1]
+        if scores is not None:
+            scores[s] = p
         prec, rec, f1 = at_threshold(y_test, p, 0.5)
         out[s] = {"precision": prec, "recall": rec, "f1": f1, "roc_auc": roc_auc(y_test, p),
                   "cv_f1": float(np.mean(cv_f1)), "n_test_scored": float(len(p)),

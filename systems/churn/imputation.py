@@ -73,6 +73,25 @@ class CohortImputer(TransformerMixin, BaseEstimator):
         out[cols] = X[cols].fillna(fills)
         return out
 
+    # pandas objects hold C state that skops cannot rebuild; the saved state keeps
+    # the medians as plain lists and arrays (see systems/core/artifact.py)
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: the base may return __dict__ itself
+        if "global_median_" in state:
+            g, c = state["global_median_"], state["cohort_median_"]
+            state["global_median_"] = {"index": [str(k) for k in g.index], "values": g.to_numpy(float)}
+            state["cohort_median_"] = {"index": [str(k) for k in c.index],
+                                       "columns": [str(k) for k in c.columns], "values": c.to_numpy(float)}
+        return state
+
+    def __setstate__(self, state):
+        g, c = state.get("global_median_"), state.get("cohort_median_")
+        if isinstance(g, dict):
+            state["global_median_"] = pd.Series(np.asarray(g["values"], float), index=list(g["index"]))
+            state["cohort_median_"] = pd.DataFrame(np.asarray(c["values"], float).reshape(
+                len(c["index"]), len(c["columns"])), index=list(c["index"]), columns=list(c["columns"]))
+        super().__setstate__(state)
+
     def feature_names(self) -> list[str]:
         return [f"{c}_missing" for c in self.indicator_columns_]
 

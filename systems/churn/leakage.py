@@ -29,8 +29,12 @@ def _accuracy(y, p) -> float:
 
 
 def leakage_experiment(clean: pd.DataFrame, seed: int, model_name: str = "xgboost",
-                       holdout_months: int = 3) -> dict[str, float]:
-    """Accuracy (threshold 0.5) and AUC of both set-ups; see the module docstring."""
+                       holdout_months: int = 3, scores: dict | None = None) -> dict[str, float]:
+    """Accuracy (threshold 0.5) and AUC of both set-ups; see the module docstring.
+
+    ``scores``, if given, receives the labels and scores behind each figure (offline test
+    rows; later-window rows, shared by both set-ups) for the ledger's bootstraps.
+    """
     y = clean[TARGET].to_numpy()
     dev, later = temporal_holdout(clean[TIME], holdout_months)
     tr, te = train_test_split(dev, test_size=0.2, stratify=y[dev], random_state=seed)
@@ -47,6 +51,9 @@ def leakage_experiment(clean: pd.DataFrame, seed: int, model_name: str = "xgboos
     p_prod_temp = m_temp.predict_proba(clean_f.transform(prod))[:, 1]
 
     y_later = y[later]
+    if scores is not None:
+        scores.update(y_offline=y[te], leaky_offline=p_off, y_later=y_later,
+                      leaky_production=p_prod_leaky, temporal_production=p_prod_temp)
     return {
         "leaky_offline_accuracy": _accuracy(y[te], p_off),
         "leaky_production_accuracy": _accuracy(y_later, p_prod_leaky),

@@ -23,13 +23,21 @@ from systems.churn.tuning import tune
 from systems.churn.validation import validate, write_quarantine
 
 
-def imputation_auc(clean, y, folds, imputation: str, seed: int, model: str) -> float:
-    """Mean AUC over time-ordered folds, the imputer fitted on each fold's training rows."""
+def imputation_auc(clean, y, folds, imputation: str, seed: int, model: str,
+                   scores: list | None = None) -> float:
+    """Mean AUC over time-ordered folds, the imputer fitted on each fold's training rows.
+
+    ``scores``, if given, receives each fold's validation scores (same rows for every
+    imputation, so two imputations can be compared by a paired bootstrap).
+    """
     aucs = []
     for tr, va in folds:
         f = ChurnFeatures(imputation).fit(clean.iloc[tr])
         m = make_model(model, seed, early_stopping=False).fit(f.transform(clean.iloc[tr]), y[tr])
-        aucs.append(roc_auc(y[va], m.predict_proba(f.transform(clean.iloc[va]))[:, 1]))
+        p = m.predict_proba(f.transform(clean.iloc[va]))[:, 1]
+        aucs.append(roc_auc(y[va], p))
+        if scores is not None:
+            scores.append(p)
     return float(np.mean(aucs))
 
 
@@ -45,8 +53,13 @@ def run_saas(cfg, run) -> dict:
     dev, hold = temporal_holdout(clean[TIME], 3)
     dev_clean, ydev = clean.iloc[dev].reset_index(drop=True), y[dev]
     folds = time_ordered_folds(dev_clean[TIME], cfg.cv_folds)
-    R["imputation"] = {f"{imp}_{model}": imputation_auc(dev_clean, ydev, folds, imp, cfg.seed, model)
-                       for imp in ("cohort", "global") for model in ("lightgbm", "logreg")}
+    pairs = [(imp, model) for imp in ("cohort", "global") for model in ("lightgbm", "logreg")]
+    fold_scores: dict[str, list] = {f"{imp}_{model}": [] for imp, model in pairs}
+    R["imputation"] = {f"{imp}_{model}": imputation_auc(dev_clean, ydev, folds, imp, cfg.seed, model,
+                                                        fold_scores[f"{imp}_{model}"])
+                       for imp, model in pairs}
+    # per-fold validation labels and scores, for the paired bootstrap of CH-02
+    R["imputation_scores"] = {"y_folds": [ydev[va] for _, va in folds], **fold_scores}
 
     feats = ChurnFeatures().fit(dev_clean)
     Xdev = feats.transform(dev_clean)
@@ -56,6 +69,7 @@ def run_saas(cfg, run) -> dict:
                        **(tuned.best_params | {"n_estimators": max(tuned.best_rounds, 1)}))
     final.fit(Xdev.to_numpy(), ydev)
     p_hold = final.predict_proba(feats.transform(clean.iloc[hold]).to_numpy())[:, 1]
+    R["holdout_scores"] = (y[hold], p_hold)
     R["tuning"] = {"cv_auc": tuned.best_cv_auc, "fold_aucs": tuned.fold_aucs, "n_trials": tuned.n_trials,
                    "best_rounds": tuned.best_rounds, "holdout_auc": roc_auc(y[hold], p_hold),
                    "n_dev": len(dev), "n_holdout": len(hold), "params": tuned.best_params}

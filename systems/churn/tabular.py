@@ -11,7 +11,8 @@ churned/churn of the pair); otherwise the error lists the values to choose from.
 
 Features (``TabularFeatures``), fitted on training rows:
     numeric      a column whose non-blank values parse as numbers in >= 90% of rows;
-                 the stray strings become NaN and are counted per column
+                 the stray strings become NaN and are counted per column; a value that
+                 is infinite or of magnitude >= 1e150 refuses the run, naming the column
     categorical  other columns with <= ``max_categories`` distinct values: one-hot of the
                  values seen in training; an unseen value at transform -> all zeros, counted
     dropped      all-NaN, constant, or high-cardinality text columns (reported, not used)
@@ -28,6 +29,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from systems.churn.imputation import CohortImputer
 
+# (x - mean)^2 overflows float64 (max ~1.8e308) once |x| > ~1.3e154: variances, scalers
+# and gradients all square their inputs, so a column at that scale cannot be trained on
+MAX_ABS_VALUE = 1e150
 _POSITIVE_NAMES = ("1", "true", "yes", "y", "churned", "churn", "positive")
 
 
@@ -76,6 +80,16 @@ def encode_target(values: pd.Series, positive: str | None = None) -> tuple[np.nd
     return y, labelled, str(positive)
 
 
+def check_magnitude(name: str, num: pd.Series) -> None:
+    """Refuse a numeric column holding inf or values no float64 arithmetic survives."""
+    big = num.abs() >= MAX_ABS_VALUE
+    if big.any():
+        example = float(num[big].iloc[0])
+        raise ValueError(f"column {name!r}: {int(big.sum())} value(s) are infinite or of magnitude >= "
+                         f"{MAX_ABS_VALUE:.0e} (e.g. {example:g}); squares overflow float64 there. "
+                         "Fix or rescale the column, or drop it")
+
+
 class TabularFeatures(TransformerMixin, BaseEstimator):
     """Generic CSV columns -> numeric matrix; see the module docstring."""
 
@@ -96,6 +110,7 @@ class TabularFeatures(TransformerMixin, BaseEstimator):
                 continue
             num = pd.to_numeric(col, errors="coerce")
             if num.notna().sum() >= self.numeric_share * (~blank).sum():
+                check_magnitude(c, num)
                 if num.nunique() <= 1:
                     self.dropped_[c] = "constant"
                     continue

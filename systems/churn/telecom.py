@@ -94,7 +94,8 @@ def run_telecom(cfg, run) -> dict:
     R["models"] = {r["model"]: r for r in table}
     R["tuning"] = {"best_cv_auc": tuned.best_cv_auc, "n_trials": tuned.n_trials, "params": tuned.best_params}
 
-    R["imbalance"] = imbalance.compare(Xtr, ytr, Xte, yte, "xgboost", cfg.seed, cfg.cv_folds)
+    imb_scores: dict = {}
+    R["imbalance"] = imbalance.compare(Xtr, ytr, Xte, yte, "xgboost", cfg.seed, cfg.cv_folds, imb_scores)
     run.write_table([{"strategy": k} | v for k, v in R["imbalance"].items()], "imbalance.md")
 
     final = Pipeline([("resample", SMOTE(sampling_strategy=imbalance.SMOTE_RATIO, random_state=cfg.seed)),
@@ -135,7 +136,12 @@ def run_telecom(cfg, run) -> dict:
                      "holdout_end": str(hd.max().date()),
                      "holdout_months": int(hd.dt.to_period("M").nunique()),
                      "holdout_auc": roc_auc(y[hold], p_hold)}
-    R["leakage"] = leakage_experiment(clean, cfg.seed)
+    leak_scores: dict = {}
+    R["leakage"] = leakage_experiment(clean, cfg.seed, scores=leak_scores)
+    # per-row labels and scores behind the figures: the ledger's paired bootstraps use them
+    R["scores"] = {"y_test": yte, "models": {k: v[1] for k, v in curves.items()}, "p_raw": p_raw,
+                   "p_cal": p_cal, "y_train": ytr, "p_train": p_tr, "imbalance": imb_scores,
+                   "leakage": leak_scores}
 
     ev = R.setdefault("evidence", {})
     ev["roc_pr"] = run.save_figure(plots.roc_pr(curves, "telecom test set"), "roc_pr_telecom.png")
@@ -173,5 +179,5 @@ def run_telecom(cfg, run) -> dict:
         "scenario": "telecom", "seed": cfg.seed, "profile": cfg.profile,
         "model": "smote + tuned xgboost + platt",
         "features": cols, "threshold_rule": "profit argmax on validation", **costs})
-    save(bundle, run.path("model.joblib"))
+    save(bundle, run.path("model.skops"))
     return R

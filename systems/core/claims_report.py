@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from systems.core import stability
+from systems.core.publish import atomic_write_text
 from systems.core.report import count_verdicts, format_counts, markdown_table
 
 SYSTEMS = ("churn", "ensemble", "rag", "drift", "fairness", "algorithms", "serving", "abtest", "compression")
@@ -94,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     ledgers, missing = gather(args.root)
     args.root.mkdir(parents=True, exist_ok=True)
     if not ledgers:
-        (args.root / "CLAIMS.md").write_text("# Claims ledger\n\nNo system has been run yet.\n")
+        atomic_write_text(args.root / "CLAIMS.md", "# Claims ledger\n\nNo system has been run yet.\n")
         print(f"no ledgers under {args.root}/ yet: run a system first (e.g. `make churn`)")
         return 0
-    (args.root / "CLAIMS.md").write_text(render(ledgers, missing, args.root))
+    atomic_write_text(args.root / "CLAIMS.md", render(ledgers, missing, args.root))
     total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
     print(f"{args.root / 'CLAIMS.md'}: {len(ledgers)} systems, {format_counts(total)}")
     if missing:

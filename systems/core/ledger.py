@@ -43,6 +43,8 @@ The verdict is one function, ``verdict(claim)``, applied in this order:
     by-construction     the figures are inputs of the rebuild (planted by a generator or
                         set by configuration): matching them is no evidence
     inconclusive        a central relation is undecided (the effect is inside the noise)
+                        and every central figure is within tolerance; with a figure off,
+                        not-reproduced (the figure is wrong and no direction is shown)
     reproduced          every central figure within tolerance, every central relation holds
     direction-holds     every central relation holds but some central figure is off
     not-reproduced      otherwise (figures are off and no direction was claimed)
@@ -414,7 +416,9 @@ def verdict(claim: Claim) -> Verdict:
     if claim.by_construction is not None:
         return Verdict.BY_CONSTRUCTION
     if State.UNDECIDED in central_rel:
-        return Verdict.INCONCLUSIVE
+        # Inside the noise only if nothing else decides: a central figure that is off
+        # already says the story's number does not hold here.
+        return Verdict.INCONCLUSIVE if all(central_fig) else Verdict.NOT_REPRODUCED
     if all(central_fig):
         # every central relation holds and every central figure matches (or the claim
         # was only consistency checks, all of which agreed)

@@ -4,17 +4,25 @@ Design
 ------
 Every system's ``__main__`` does the same thing::
 
-    with start_run("churn", cfg) as run:       # prints the header, makes OUT/churn/
+    with start_run("churn", cfg) as run:       # locks OUT/churn, prints the header
         ...pipeline...
         run.metric("roc_auc", auc, scope="xgboost")
         run.save_figure(fig, "roc.png")
         run.add(claim_ch07(...))
-    # on normal exit: ledger.json, ledger.md, metrics.json, run.json are written
+    # on normal exit: ledger.json, ledger.md, metrics.json, run.json are written, then
+    # the whole folder is published as OUT/churn/ in one rename
 
 ``ledger.json`` and ``metrics.json`` hold only what the seed determines (no clocks,
 no paths of this machine) so the same seed gives the same files; ``run.json`` holds
-the volatile part (start time, wall time, versions, command line). If the run raises,
-nothing is written: a half-finished ledger would look like a finished one.
+the volatile part (start time, wall time, versions, command line).
+
+Every file of a run goes through ``run.path(name)`` (or ``save_figure`` /
+``write_table``), which points into the run's staging folder; ``OUT/<system>/`` only
+ever holds one complete run (see ``systems/core/publish.py`` for the sequence and what
+a reader sees at each instant). If the run raises, nothing is published and the
+previous report stays byte for byte: a half-finished ledger would look like a finished
+one. Ctrl-C ends the run with one line on stderr and exit status 130. A second run of
+the same system into the same OUT refuses (exit 75) while the first is alive.
 """
 
 from __future__ import annotations
@@ -23,7 +31,9 @@ import json
 import math
 import platform
 import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +45,7 @@ from typing import Any
 
 from systems.core.config import RunConfig
 from systems.core.ledger import Claim, Verdict, to_record, verdict
+from systems.core.publish import Publication, RunLocked, publication
 
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PACKAGES = ("numpy", "scipy", "scikit-learn", "pandas", "xgboost", "lightgbm", "optuna",
@@ -58,17 +69,34 @@ class Run:
     def __init__(self, system: str, config: RunConfig):
         self.system = system
         self.config = config
-        self.out_dir = Path(config.out) / system
+        self.publication: Publication = publication(Path(config.out), system)
+        self.dest = self.publication.dest   # where the report is published: OUT/<system>/
+        self.published = False
         self.claims: list[Claim] = []
         self.metrics: dict[str, Any] = {}
         self.started = time.perf_counter()
         self.started_at = datetime.now(UTC)
 
+    @property
+    def out_dir(self) -> Path:
+        """The folder holding this run's files now: staging while it runs, ``dest`` once published.
+
+        Write only through ``path`` (or below ``out_dir``) during the run; show users
+        ``published_path``, which is where the file will be once the run completes.
+        """
+        return self.dest if self.published else self.publication.staging
+
     def path(self, name: str) -> Path:
-        """Absolute path of an evidence file inside this run's folder (parents created)."""
+        """Absolute path of an evidence file inside this run's (staging) folder, parents created."""
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ValueError(f"evidence file {name!r} must be a relative path inside the run folder")
         p = self.out_dir / name
         p.parent.mkdir(parents=True, exist_ok=True)
         return p
+
+    def published_path(self, name: str) -> Path:
+        """Where ``name`` will be once the run is published (for messages, not for writing)."""
+        return self.dest / name
 
     def metric(self, name: str, value: float, scope: str | None = None) -> float:
         """Record a metric under ``metrics[scope][name]`` (or top level); returns the value."""
@@ -134,16 +162,52 @@ def claim_sort_key(claim_id: str) -> tuple[str, int]:
 
 @contextmanager
 def start_run(system: str, config: RunConfig) -> Iterator[Run]:
+    """Lock ``OUT/<system>``, yield the run, then write its ledger and publish it atomically."""
     run = Run(system, config)
-    h = run.header()
-    print(f"== mlstories {system} | profile={h['profile']} seed={h['seed']} "
-          f"python={h['python']} | out={run.out_dir}", flush=True)
-    yield run
-    run.finish()
+    try:
+        run.publication.acquire()
+    except RunLocked as err:
+        print(f"{system}: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(75) from None   # EX_TEMPFAIL: try again once the other run ends
+    try:
+        h = run.header()
+        print(f"== mlstories {system} | profile={h['profile']} seed={h['seed']} "
+              f"python={h['python']} | out={run.dest}", flush=True)
+        yield run
+        run.finish()
+        _publish_uninterrupted(run)
+    except KeyboardInterrupt:
+        run.publication.abandon()
+        state = (f"{run.dest}/ holds this run's complete report" if run.published
+                 else f"nothing published, {run.dest}/ unchanged")
+        print(f"\n{system}: interrupted (Ctrl-C); {state}", file=sys.stderr, flush=True)
+        raise SystemExit(130) from None
+    except BaseException:
+        run.publication.abandon()
+        raise
+    finally:
+        run.publication.release()
     counts = count_verdicts(to_record(c)["verdict"] for c in run.claims)
     wall = time.perf_counter() - run.started
     print(f"== {system}: {len(run.claims)} claims ({format_counts(counts)}) in {wall:.1f} s; "
-          f"ledger: {run.out_dir / 'ledger.md'}", flush=True)
+          f"ledger: {run.dest / 'ledger.md'}", flush=True)
+
+
+def _publish_uninterrupted(run: Run) -> None:
+    """The two renames with Ctrl-C deferred, so the folder is never left absent by a SIGINT."""
+    if threading.current_thread() is not threading.main_thread():
+        run.publication.publish()
+        run.published = True
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        run.publication.publish()
+        run.published = True
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def count_verdicts(verdicts) -> dict[str, int]:

@@ -6,7 +6,6 @@ Also ``python -m systems.drift --reference A.csv --current B.csv`` compares two 
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 from systems.core.config import parse_config
@@ -31,7 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     from systems.drift.experiment import run_all
 
     with start_run("drift", cfg) as run:
-        shutil.rmtree(run.out_dir / "state", ignore_errors=True)
         # small linear models: one BLAS thread each beats contending for shared cores
         with threadpool_limits(1):
             run_all(cfg, run)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from systems.core.publish import published
 from systems.core.report import markdown_table
 from systems.drift.monitor import DriftInputError, DriftMonitor
 from systems.drift.rules import pipeline_faults, psi_level
@@ -60,14 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     except DriftInputError as err:
         print(f"drift compare: {err}")
         return 2
-    out = args.out / "drift" / "compare"
-    out.mkdir(parents=True, exist_ok=True)
-    report.to_csv(out / "report.csv", index=False)
     new = report.attrs.get("new_columns", [])
     text = markdown_table(report.round(4).to_dict("records"))
     if new:
         text += f"\n\nColumns only in the current window (not monitored): {new}"
-    (out / "report.md").write_text(text + "\n")
+    # its own folder: inside OUT/drift/ the next drift run, which replaces that folder whole, would delete it
+    with published(args.out, "drift_compare") as staging:
+        report.to_csv(staging / "report.csv", index=False)
+        (staging / "report.md").write_text(text + "\n")
+    out = args.out / "drift_compare"
     print(text)
     print(f"\nwritten: {out / 'report.md'}, {out / 'report.csv'}")
     return 0

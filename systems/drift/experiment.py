@@ -35,7 +35,7 @@ def run_all(cfg: DriftConfig, run) -> list[Claim]:
     frozen = train(year.reference, NUMERIC, CATEGORICAL, seed=cfg.seed)
     run.metric("baseline_f1", frozen.baseline_f1)
     run.metric("roc_auc", frozen.baseline_auc)
-    res = run_year(cfg, year, run.out_dir / "state", frozen)
+    res = run_year(cfg, year, run.path("state"), frozen)
     n = len(year.weeks)
     rep, weekly = res.reports, res.weekly
 
@@ -250,7 +250,7 @@ def _dti_story(cfg, year, frozen, res, m) -> None:
 
 def _gate_demo(cfg, year, frozen, run, m) -> str:
     """Each validation gate failing once, a crash mid-retrain, and a rollback, on a scratch registry."""
-    root = run.out_dir / "state" / "gate_demo"
+    root = run.path("state") / "gate_demo"
     reg, queue = Registry(root), TriggerQueue(root)
     champion_v = reg.register(frozen, {"trained_on": "reference"})
     reg.promote(champion_v, 0, "initial")

@@ -21,7 +21,7 @@ from systems.core.report import start_run
 from systems.ensemble.claims import all_claims
 from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
-from systems.ensemble.latency import latency_table, scorer
+from systems.ensemble.latency import Ratio, latency_table, scorer, side_by_side
 from systems.ensemble.oof import FoldFitError
 from systems.ensemble.pipeline import Results, run_pipeline
 from systems.ensemble.plots import diversity_figure, roc_figure, weights_figure
@@ -33,16 +33,17 @@ APPROACHES = ("random_forest", *BASE_MODELS, "uniform_vote", "manual_vote", "sta
               "vote2")
 
 
-def measure_latency(r: Results, repeats: int) -> list[dict]:
+def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Ratio]]:
+    """The back-to-back latency table and the interleaved ratios EN-10 is judged on."""
     f = r.base.fitted
     scorers = {"random_forest": scorer([f["random_forest"]]),
-               "blend3 (xgb+lgbm+lr)": scorer([f[m] for m in BLEND_MODELS],
-                                              r.ens.weights["blend_penalised"]),
-               "vote2 (xgb+lgbm)": scorer([f[m] for m in VOTE2])}
-    return latency_table(scorers, r.ds.X_test, repeats)
+               "blend3": scorer([f[m] for m in BLEND_MODELS], r.ens.weights["blend_penalised"]),
+               "vote2": scorer([f[m] for m in VOTE2])}
+    table = latency_table(scorers, r.ds.X_test, repeats)
+    return table, side_by_side(scorers, r.ds.X_test, repeats)
 
 
-def report(run, r: Results, latency: list[dict]) -> None:
+def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> None:
     y = r.ds.y_test
     # latency rows are in measure_latency's order: RF, blend3 (= blend_penalised), vote2
     ms = dict(zip(("random_forest", "blend_penalised", "vote2"), (row["per_row_ms"] for row in latency),
@@ -79,7 +80,10 @@ def report(run, r: Results, latency: list[dict]) -> None:
     evidence = {"EN-03": ["comparison.md", ev[2]], "EN-04": ["weights.md", ev[1]],
                 "EN-06": ["diversity.md", ev[0]], "EN-08": ["nested_cv.md"], "EN-09": ["segments.md"],
                 "EN-11": ["comparison.md"]}
-    for claim in all_claims(r):
+    run.write_table([{"comparison": k, "a_ms": v.a_ms, "b_ms (random_forest)": v.b_ms, "ratio": v.ratio,
+                      "ratio_low": v.interval.low, "ratio_high": v.interval.high} for k, v in ratios.items()],
+                    "latency_ratios.md")
+    for claim in all_claims(r, ratios, latency):
         claim.evidence = claim.evidence + evidence.get(claim.id, [])
         run.add(claim)
     print("\n".join(f"  {row['approach']:<22} per-row {row['per_row_ms']:.2f} ms "
@@ -95,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         with threadpool_limits(1), start_run("ensemble", cfg) as run:
             print(f"optuna storage: {url} (studies {cfg.study_prefix}-*)")
             r = run_pipeline(cfg, storage)
-            report(run, r, measure_latency(r, cfg.latency_repeats))
+            report(run, r, *measure_latency(r, cfg.latency_repeats))
     except (StorageError, SearchSpaceMismatch, FoldFitError) as err:
         print(f"ensemble: {err}\nno ledger was written for this run.", file=sys.stderr)
         return 2

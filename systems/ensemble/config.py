@@ -25,7 +25,7 @@ class EnsembleConfig(RunConfig):
     small_rows: int = field(default=3_000, metadata={"help": "rows of the small-data failure case"})
     latency_repeats: int = field(default=15, metadata={"help": "timed repeats per latency figure"})
     storage: str = field(default="", metadata={
-        "help": "Optuna storage URL (default: sqlite:///OUT/ensemble/optuna.db)"})
+        "help": "Optuna storage URL (default: sqlite:///OUT/.state/ensemble/optuna.db)"})
     study: str = field(default="", metadata={
         "help": "study name prefix (default: ensemble-s<seed>-<profile>-n<rows>)"})
 

@@ -44,6 +44,7 @@ class Ensembles:
     objective: dict[str, float] = field(default_factory=dict)  # best OOF objective per blend
     shap_top: list[str] = field(default_factory=list)
     meta_auc: dict[str, dict[str, float]] = field(default_factory=dict)  # kind -> train/val
+    meta_scores: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # kind -> train/val rows
 
 
 def stack(P_oof, P_test, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -76,9 +77,14 @@ def search_blend(cfg: EnsembleConfig, storage, y, P, penalised: bool, tag: str
     return weights_of(best, k), float(best.value)
 
 
-def meta_train_val(kind: str, P_oof, y, fold, seed: int) -> dict[str, float]:
-    """Meta-learner AUC on the rows it was fitted on vs on held-out folds of the OOF matrix."""
-    train = roc_auc_score(y, MetaLearner(kind, seed).fit(P_oof, y).predict_proba(P_oof))
+def meta_train_val(kind: str, P_oof, y, fold, seed: int, scores: dict | None = None) -> dict[str, float]:
+    """Meta-learner AUC on the rows it was fitted on vs on held-out folds of the OOF matrix.
+
+    Both are scored on the same OOF rows; ``scores``, if given, receives the two score
+    vectors ("train", "val") so the ledger can bootstrap their difference.
+    """
+    s_train = MetaLearner(kind, seed).fit(P_oof, y).predict_proba(P_oof)
+    train = roc_auc_score(y, s_train)
 
     class _Meta:
         def __init__(self):
@@ -92,7 +98,10 @@ def meta_train_val(kind: str, P_oof, y, fold, seed: int) -> dict[str, float]:
             p = self.m.predict_proba(Z)
             return np.column_stack([1 - p, p])
 
-    val = roc_auc_score(y, oof_predictions(_Meta, P_oof, y, fold, name=f"{kind} meta"))
+    s_val = oof_predictions(_Meta, P_oof, y, fold, name=f"{kind} meta")
+    val = roc_auc_score(y, s_val)
+    if scores is not None:
+        scores.update(train=s_train, val=s_val)
     return {"train": float(train), "val": float(val)}
 
 
@@ -112,7 +121,8 @@ def build_ensembles(cfg: EnsembleConfig, ds: Dataset, base: BaseModels, storage)
     out.test["stack_logreg_shap"] = meta.predict_proba(Z_test, extra=ds.X_test[out.shap_top])
     out.test["stack_xgboost"] = MetaLearner("xgboost", cfg.seed).fit(Z_oof, y).predict_proba(Z_test)
     for kind in ("logreg", "xgboost"):
-        out.meta_auc[kind] = meta_train_val(kind, Z_oof, y, base.fold, cfg.seed)
+        out.meta_scores[kind] = {}
+        out.meta_auc[kind] = meta_train_val(kind, Z_oof, y, base.fold, cfg.seed, out.meta_scores[kind])
 
     B_oof, B_test = stack(base.oof, base.test, BLEND_MODELS)
     out.weights["uniform_blend3"] = np.full(len(BLEND_MODELS), 1 / len(BLEND_MODELS))

@@ -27,7 +27,8 @@ from systems.ensemble.tuning import best_complete
 N_SEEDS = 3  # source: 004 story, follow-up 12 (three Random Forest variants)
 
 
-def rf_seeds(ds: Dataset, n_estimators: int, seed: int) -> dict[str, float]:
+def rf_seeds(ds: Dataset, n_estimators: int, seed: int, out: dict | None = None) -> dict[str, float]:
+    """Mean single-forest AUC over three seeds vs the AUC of their average; ``out`` gets the scores."""
     scores = []
     for s in range(N_SEEDS):
         model = fit_model(lambda s=s: make_model("random_forest", seed=seed + s,
@@ -35,13 +36,18 @@ def rf_seeds(ds: Dataset, n_estimators: int, seed: int) -> dict[str, float]:
                           ds.X_train, ds.y_train, "random_forest", f"seed {seed + s}")
         scores.append(predict(model, ds.X_test, "random_forest", "the test set"))
     aucs = [roc_auc_score(ds.y_test, s) for s in scores]
+    if out is not None:
+        out["seeds"] = scores
     return {"rf_single_mean": float(np.mean(aucs)),
             "rf_three_seed_avg": float(roc_auc_score(ds.y_test, np.mean(scores, axis=0)))}
 
 
 def small_data(ds: Dataset, models: tuple[str, ...], n_estimators: int, blend_trials: int,
-               seed: int) -> dict[str, float]:
-    """Train/test AUC of a single LogReg and of the blend on a small data set."""
+               seed: int, out: dict | None = None) -> dict[str, float]:
+    """Train/test AUC of a single LogReg and of the blend on a small data set.
+
+    ``out``, if given, receives the labels and scores behind the four figures.
+    """
     X, y = ds.X_train, ds.y_train
     fold = make_folds(y, 5, seed)
     fits = {m: fit_model(lambda m=m: make_model(m, STORY_OPTIMA[m], seed=seed,
@@ -56,6 +62,9 @@ def small_data(ds: Dataset, models: tuple[str, ...], n_estimators: int, blend_tr
     train = np.column_stack([predict(fits[m], X, m) for m in models])
     test = np.column_stack([predict(fits[m], ds.X_test, m) for m in models])
     lr = fits["logreg"]
+    if out is not None:
+        out.update(y_train=y, y_test=ds.y_test, ensemble_train=train @ w, ensemble_test=test @ w,
+                   single_train=predict(lr, X), single_test=predict(lr, ds.X_test))
     return {"ensemble_train": float(roc_auc_score(y, train @ w)),
             "ensemble_test": float(roc_auc_score(ds.y_test, test @ w)),
             "single_train": float(roc_auc_score(y, predict(lr, X))),

@@ -47,6 +47,8 @@ class Results:
     degraded_heavy: dict = field(default_factory=dict)
     views: dict[str, float] = field(default_factory=dict)
     sampler_check: dict[str, float] = field(default_factory=dict)
+    # per-row scores behind the figures above, for the ledger's paired bootstraps
+    rows: dict[str, dict] = field(default_factory=dict)
 
 
 def oracle_blend_gain(y, P, step: float = 0.02) -> float:
@@ -99,24 +101,29 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     r.blend_split_auc = {"train": float(roc_auc_score(ds.y_train, train_in @ w)),
                          "val": float(roc_auc_score(ds.y_train, B_oof @ w)),
                          "test": float(roc_auc_score(y, B_test @ w))}
+    r.rows["blend_split"] = {"train": train_in @ w, "test": B_test @ w}
     r.oracle_gain = oracle_blend_gain(y, B_test)
     log(f"nested CV: {cfg.nested_outer} x {cfg.nested_inner}")
     r.nested = nested_cv(ds.X_train, ds.y_train, BLEND_MODELS, outer=cfg.nested_outer,
                          inner=cfg.nested_inner, model_trials=cfg.nested_trials,
                          blend_trials=cfg.blend_trials, n_estimators=cfg.n_estimators, seed=cfg.seed)
     log("failure cases, robustness, model-specific features")
-    r.rf_seeds = failure_cases.rf_seeds(ds, cfg.n_estimators, cfg.seed)
+    r.rows.update({k: {} for k in ("rf_seeds", "small", "degraded", "degraded_heavy", "views")})
+    r.rf_seeds = failure_cases.rf_seeds(ds, cfg.n_estimators, cfg.seed, r.rows["rf_seeds"])
     small = load_dataset(cfg.small_rows, child_seed(cfg.seed, "small") % 10_000, cfg.test_fraction,
                          cfg.scenario)
-    r.small = failure_cases.small_data(small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed)
+    r.small = failure_cases.small_data(small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed,
+                                       r.rows["small"])
     blends = {"blend_plain": ens.weights["blend_plain"], "blend_penalised": w}
     r.degraded = robustness.degraded_blends(y, B_test, blends, column=BLEND_MODELS.index("xgboost"),
-                                            drop=0.04, rng=rng(cfg.seed, "degrade"))
+                                            drop=0.04, rng=rng(cfg.seed, "degrade"),
+                                            scores=r.rows["degraded"])
     # the same shock on the member the plain blend leans on most: where the penalty should pay
     heavy = int(np.argmax(ens.weights["blend_plain"]))
     r.degraded_heavy = robustness.degraded_blends(y, B_test, blends, column=heavy, drop=0.04,
-                                                  rng=rng(cfg.seed, "degrade-heavy"))
+                                                  rng=rng(cfg.seed, "degrade-heavy"),
+                                                  scores=r.rows["degraded_heavy"])
     r.degraded_heavy["member"] = BLEND_MODELS[heavy]
-    r.views = specific_features.compare_views(ds, cfg.n_estimators, cfg.seed)
+    r.views = specific_features.compare_views(ds, cfg.n_estimators, cfg.seed, r.rows["views"])
     r.sampler_check = sampler_check(cfg.seed)
     return r

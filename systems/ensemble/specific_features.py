@@ -57,8 +57,11 @@ def poly_view(X: pd.DataFrame, stats: dict[str, tuple[float, float]]) -> pd.Data
     return pd.concat([base_view(X), pd.DataFrame(extra, index=X.index)], axis=1)
 
 
-def compare_views(ds: Dataset, n_estimators: int, seed: int) -> dict[str, float]:
-    """Test AUC of each model and of the equal-weight ensemble, without vs with its view."""
+def compare_views(ds: Dataset, n_estimators: int, seed: int, scores: dict | None = None) -> dict[str, float]:
+    """Test AUC of each model and of the equal-weight ensemble, without vs with its view.
+
+    ``scores``, if given, receives the test scores under the same names (for paired bootstraps).
+    """
     cols = [*POLY, "charges_to_tenure_ratio"]
     stats = {c: (float(ds.X_train[c].mean()), float(ds.X_train[c].std()) or 1.0) for c in cols}
     views = {"xgboost": recency_view, "lightgbm": crosses_view,
@@ -71,6 +74,10 @@ def compare_views(ds: Dataset, n_estimators: int, seed: int) -> dict[str, float]
                             fn(ds.X_train), ds.y_train, fn(ds.X_test), name=m, where=f"{arm} view")
             out[f"{m}_{arm}"] = float(roc_auc_score(ds.y_test, p))
             keep.append(p)
+            if scores is not None:
+                scores[f"{m}_{arm}"] = p
     out["ensemble_without"] = float(roc_auc_score(ds.y_test, sum(without) / 3))
     out["ensemble_with"] = float(roc_auc_score(ds.y_test, sum(with_) / 3))
+    if scores is not None:
+        scores.update(ensemble_without=sum(without) / 3, ensemble_with=sum(with_) / 3)
     return out

@@ -1,7 +1,7 @@
 """Persisted Optuna studies: one per base model and one per blend objective.
 
 Storage: any SQLAlchemy URL Optuna's ``RDBStorage`` accepts. The default is an embedded
-SQLite file, ``sqlite:///<out>/ensemble/optuna.db``, so a stopped run resumes: a study
+SQLite file, ``sqlite:///<out>/.state/ensemble/optuna.db``, so a stopped run resumes: a study
 keeps its finished trials and a rerun only adds ``n_trials - finished`` more. With
 ``--storage postgresql://...`` several worker processes (``python -m
 systems.ensemble.worker``) on several machines add trials to the same study.
@@ -17,7 +17,11 @@ with a different search space (``SearchSpaceMismatch``).
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +41,91 @@ class SearchSpaceMismatch(ValueError):
 
 
 def default_storage(out: Path) -> str:
-    path = Path(out) / "ensemble" / "optuna.db"
+    """SQLite study storage under ``OUT/.state/ensemble/``.
+
+    It lives outside the published ``OUT/ensemble/`` because each run replaces that folder
+    whole (systems/core/publish.py) while studies must outlive runs to resume.
+    """
+    path = Path(out) / ".state" / "ensemble" / "optuna.db"
     path.parent.mkdir(parents=True, exist_ok=True)
+    legacy = Path(out) / "ensemble" / "optuna.db"
+    if legacy.exists() and not path.exists():   # studies of runs before the move keep resuming
+        os.replace(legacy, path)
     return f"sqlite:///{path}"
 
 
-def open_storage(url: str) -> RDBStorage:
-    """Open (and create the tables of) an RDB storage, or raise ``StorageError``."""
-    # SQLite serialises writers; a generous busy timeout lets concurrent workers queue
-    kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+def redact(url: str, drop_user: bool = False) -> str:
+    """``url`` with its password masked (``***``), or with user and password dropped."""
+    from sqlalchemy.engine import URL, make_url
+
     try:
-        return RDBStorage(url, engine_kwargs=kwargs)
-    except Exception as err:
+        u = make_url(url)
+    except Exception:
+        return re.sub(r"//[^/@]*@", "//***@", url)  # unparsable: mask whatever precedes '@'
+    if drop_user:
+        u = URL.create(u.drivername, host=u.host, port=u.port, database=u.database, query=u.query)
+    return u.render_as_string(hide_password=True)
+
+
+def _scrub(text: str, url: str) -> str:
+    """Remove the URL's password from an error text (drivers may quote the URL)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        password = make_url(url).password
+    except Exception:
+        password = None
+    return text.replace(password, "***") if password else text
+
+
+_DRIVERS = {"postgresql": "psycopg2", "postgresql+psycopg2": "psycopg2",
+            "postgresql+psycopg": "psycopg"}
+
+
+def with_driver(url: str) -> str:
+    """Pin a bare ``postgresql://`` URL to psycopg2, the driver this repo pins.
+
+    SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3, which is not installed here;
+    ``postgresql+psycopg2://`` is what ``pip install psycopg2-binary`` serves. Raises
+    ``StorageError`` when the URL's driver is not importable, before any server is contacted.
+    """
+    scheme = url.split("://", 1)[0]
+    module = _DRIVERS.get(scheme)
+    if module is None:
+        return url
+    if importlib.util.find_spec(module) is None:
+        pip = "psycopg2-binary==2.9.13" if module == "psycopg2" else "psycopg[binary]"
         raise StorageError(
-            f"cannot open Optuna storage {url!r}: {type(err).__name__}: {err}. "
+            f"the PostgreSQL driver {module} is not installed in this Python ({sys.executable}); "
+            f"install it with `pip install {pip}` (psycopg2-binary is pinned in pyproject.toml: "
+            "`make setup`). The server was not contacted")
+    return "postgresql+psycopg2://" + url.split("://", 1)[1] if scheme == "postgresql" else url
+
+
+def open_storage(url: str, **storage_kwargs: Any) -> RDBStorage:
+    """Open (and create the tables of) an RDB storage, or raise ``StorageError``.
+
+    ``storage_kwargs`` go to ``RDBStorage`` (e.g. ``heartbeat_interval``). Error messages
+    never contain the URL's password.
+    """
+    engine_url = with_driver(url)
+    # SQLite serialises writers; a generous busy timeout lets concurrent workers queue.
+    # PostgreSQL: a bounded connect timeout, so an unreachable host fails in seconds.
+    if url.startswith("sqlite"):
+        kwargs = {"connect_args": {"timeout": 60}}
+    elif url.startswith("postgresql"):
+        kwargs = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
+    else:
+        kwargs = {"pool_pre_ping": True}
+    try:
+        return RDBStorage(engine_url, engine_kwargs=kwargs, **storage_kwargs)
+    except Exception as err:
+        detail = " ".join(_scrub(f"{type(err).__name__}: {err}", url).split())
+        detail = detail.split(" (Background on this error")[0]
+        raise StorageError(
+            f"cannot open Optuna storage {redact(url)!r}: {detail}. "
             "Check that the server is up and the URL is right (postgresql://user:pass@host:5432/db), "
-            "or use a local file: --storage sqlite:///reports/ensemble/optuna.db") from err
+            "or use a local file: --storage sqlite:///reports/.state/ensemble/optuna.db") from None
 
 
 def _normalise(space: dict[str, tuple]) -> Any:

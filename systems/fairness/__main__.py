@@ -51,7 +51,8 @@ def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
     fig = plots.group_bars({"baseline": result.test["baseline"].table,
                             result.chosen: result.test[result.chosen].table}, f"Rates by {sensitive} (test)")
     run.save_figure(fig, "groups_age.png" if sensitive == "age_group" else "groups.png")
-    lines = ["# Release gate", ""]
+    lines = ["# Release gate", "", f"Decision rule: {result.rule}.", "",
+             f"Mitigation: {result.chosen} ({result.choice_note}).", ""]
     for name, g in result.gates.items():
         lines += [f"## {name}: {g.status.upper()}", "", *[f"- {r}" for r in g.reasons], ""]
         for row in g.checks:
@@ -108,7 +109,8 @@ def story(cfg: FairnessConfig) -> None:
 
 def csv_mode(cfg: FairnessConfig) -> None:
     df = csv_audit.load(cfg.data)
-    data = csv_audit.prepare(df, cfg.target, cfg.sensitive, cfg.positive, cfg.drop_sensitive, cfg.seed)
+    data = csv_audit.prepare(df, cfg.target, cfg.sensitive, cfg.positive, cfg.drop_sensitive, cfg.seed,
+                             cfg.max_groups, cfg.sensitive_bins)
     with start_run("fairness_csv", cfg) as run:
         result = run_audit(data, cfg, cfg.seed)
         write_common(run, result, data.sensitive.name)
@@ -118,6 +120,8 @@ def csv_mode(cfg: FairnessConfig) -> None:
             data.inputs, data.sensitive.name, result,
             ["Metrics on the held-out 20% only; small groups carry wide intervals."])
         run.path("model_card.md").write_text(card)
+        print(f"decision rule: {result.rule}")
+        print(f"mitigation: {result.chosen} ({result.choice_note})")
         print(pd.DataFrame([e.row() for e in result.test.values()]).round(3).to_string(index=False))
         for name, g in result.gates.items():
             print(f"gate {name}: {g.status} - " + "; ".join(g.reasons))
@@ -126,6 +130,11 @@ def csv_mode(cfg: FairnessConfig) -> None:
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_config(FairnessConfig, _argv(sys.argv[1:] if argv is None else argv),
                        "python -m systems.fairness", DESCRIPTION)
+    try:
+        cfg.decision_rule()
+    except ValueError as err:
+        print(f"fairness: {err}", file=sys.stderr)
+        return 2
     seed_everything(cfg.seed)
     # fairlearn 0.15 trips pandas deprecation warnings on every iteration; they are not ours to fix
     warnings.filterwarnings("ignore", module=r"fairlearn\..*")

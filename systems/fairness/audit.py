@@ -1,13 +1,20 @@
 """The audit of any tabular binary classifier: train, measure, mitigate, choose, gate.
 
-    1. baseline  LightGBM on ``inputs``; cutoff at the validation alert rate
+    1. baseline  LightGBM on ``inputs``; the decision rule (``FairnessConfig.decision_rule``):
+                 --threshold T flags p >= T; --alert-rate A flags the top A of validation
+                 rows. Defaults: the story's alert rate 0.08; with --data, T = 0.5
     2. mitigate  ExponentiatedGradient(DemographicParity), ExponentiatedGradient(EqualizedOdds)
                  on (up to ``eg_rows``) training rows; ThresholdOptimizer(FPR parity) and
                  ThresholdOptimizer(equalized odds) on validation rows;
                  plus any extra candidates the caller built (e.g. peer features)
-    3. choose    on VALIDATION rows: among mitigations the gate does not block, the one
-                 with the highest AUC (ties: lower FPR disparity); if every one is
-                 blocked, the one with the smallest equalized-odds difference. The
+    3. choose    on VALIDATION rows, among ELIGIBLE mitigations: those that flag some but
+                 not all rows and whose rates are defined for every group (a candidate
+                 that flags nobody reads as perfect parity; one with an undefined rate
+                 hides a group); if none is eligible, no mitigation is chosen (the
+                 result names the baseline and says why). Among the eligible ones the
+                 gate does not block, the one with the highest AUC (ties: lower FPR
+                 disparity); if the gate blocks every one, the one with the smallest
+                 equalized-odds difference. The
                  ThresholdOptimizers are fitted on those same rows, so their validation
                  disparities are in-sample (optimistic); the test rows are the honest check
     4. report    every candidate on TEST rows; the gate on the baseline and the choice
@@ -57,6 +64,8 @@ class AuditResult:
     chosen: str
     gates: dict[str, GateResult] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    rule: str = ""            # the decision rule, in words (printed in the report)
+    choice_note: str = ""     # why ``chosen`` was chosen, or why no mitigation could be
 
 
 def degenerate_groups(y, sensitive: pd.Series) -> list[str]:
@@ -74,19 +83,49 @@ def gate_thresholds(cfg) -> GateThresholds:
                           cfg.di_min, cfg.block_at)
 
 
-def choose(evals: dict[str, Evaluation], names: list[str], thresholds: GateThresholds) -> str:
-    """The selection rule of step 3 (applied to validation evaluations)."""
-    open_ = [n for n in names if gate(evals[n].disparity, thresholds).status != "block"]
+def ineligible(e: Evaluation) -> str:
+    """Why a candidate cannot be chosen ('' if it can), from its validation evaluation."""
+    if e.disparity.degenerate:
+        return e.disparity.degenerate
+    if e.disparity.excluded:
+        return "; ".join(e.disparity.excluded)
+    return ""
+
+
+def choose(evals: dict[str, Evaluation], names: list[str], thresholds: GateThresholds) -> tuple[str, str]:
+    """The selection rule of step 3 (on validation evaluations): (name, why)."""
+    eligible = [n for n in names if not ineligible(evals[n])]
+    if not eligible:
+        why = "; ".join(f"{n}: {ineligible(evals[n])}" for n in names)
+        return "baseline", f"no mitigation chosen: none is eligible on validation rows ({why})"
+    open_ = [n for n in eligible if gate(evals[n].disparity, thresholds).status != "block"]
     if open_:
-        return max(open_, key=lambda n: (evals[n].auc, -evals[n].disparity.fpr_disparity))
-    return min(names, key=lambda n: evals[n].disparity.equalized_odds_difference)
+        best = max(open_, key=lambda n: (evals[n].auc, -evals[n].disparity.fpr_disparity))
+        return best, "highest validation AUC among eligible mitigations the gate does not block"
+    best = min(eligible, key=lambda n: evals[n].disparity.equalized_odds_difference)
+    return best, "the gate blocks every eligible mitigation: smallest equalized-odds difference"
+
+
+def decision_threshold(val_scores, cfg) -> tuple[float, str]:
+    """The probability cutoff of ``cfg.decision_rule()`` and the rule in words."""
+    kind, value = cfg.decision_rule()
+    if kind == "threshold":
+        return value, f"flag p >= {value:g} (threshold on predicted probabilities)"
+    t = alert_threshold(val_scores, value)
+    return t, f"alert rate {value:g} of validation rows -> threshold {t:.3f}"
+
+
+def calibration_line(p_val, y_val) -> str:
+    """Mean predicted probability against the observed rate on validation rows."""
+    return (f"validation: mean predicted probability {float(np.mean(p_val)):.3f}, observed positive rate "
+            f"{float(np.mean(y_val)):.3f}")
 
 
 def fit_baseline(data: AuditData, cfg, seed: int):
     X_tr, y_tr, _ = data.rows("train")
     X_va, _, _ = data.rows("val")
     model = booster(cfg.n_estimators, cfg.max_depth, seed).fit(X_tr[data.inputs], y_tr)
-    threshold = alert_threshold(model.predict_proba(X_va[data.inputs])[:, 1], cfg.alert_rate)
+    threshold, _ = decision_threshold(model.predict_proba(X_va[data.inputs])[:, 1], cfg)
     return model, threshold
 
 
@@ -98,8 +137,9 @@ def run_audit(data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | Non
     X_tr, y_tr, s_tr = data.rows("train", cfg.eg_rows)
     X_va, y_va, s_va = data.rows("val")
     X_te, y_te, s_te = data.rows("test")
-    cands = {"baseline": from_model("baseline", model, threshold, data.inputs,
-                                    note=f"alert rate {cfg.alert_rate:g} -> threshold {threshold:.3f}")}
+    p_va = model.predict_proba(X_va[data.inputs])[:, 1]
+    rule = decision_threshold(p_va, cfg)[1] + "; " + calibration_line(p_va, y_va)
+    cands = {"baseline": from_model("baseline", model, threshold, data.inputs, note=rule)}
     cands.update(extra or {})
     eg_kw = dict(miss_cost=cost, n_estimators=cfg.mitigation_estimators, max_depth=cfg.max_depth,
                  max_iter=cfg.eg_max_iter, eps=cfg.eg_eps, seed=seed)
@@ -120,6 +160,6 @@ def run_audit(data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | Non
     val = {n: evaluate(c, X_va, y_va, s_va, cfg.min_group_size) for n, c in cands.items()}
     test = {n: evaluate(c, X_te, y_te, s_te, cfg.min_group_size) for n, c in cands.items()}
     thresholds = gate_thresholds(cfg)
-    chosen = choose(val, [n for n in cands if n != "baseline"], thresholds)
+    chosen, why = choose(val, [n for n in cands if n != "baseline"], thresholds)
     gates = {n: gate(test[n].disparity, thresholds) for n in ("baseline", chosen)}
-    return AuditResult(model, threshold, cost, cands, val, test, chosen, gates, skipped)
+    return AuditResult(model, threshold, cost, cands, val, test, chosen, gates, skipped, rule, why)

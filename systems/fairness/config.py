@@ -19,8 +19,12 @@ class FairnessConfig(RunConfig):
     eg_rows: int = field(default=12000, metadata={
         "help": "training rows ExponentiatedGradient sees (it refits the learner dozens of times)"})
     fraud_rate: float = field(default=0.04, metadata={"help": "base weekly fraud probability"})
-    alert_rate: float = field(default=0.08, metadata={
-        "help": "share of validation rows the fraud team can review; sets the decision threshold"})
+    alert_rate: float | None = field(default=None, metadata={
+        "help": "decision rule: flag this share of validation rows (the fraud team's review capacity). "
+                "Default: 0.08 in the fraud story; unset with --data"})
+    threshold: float | None = field(default=None, metadata={
+        "help": "decision rule: flag rows whose predicted probability is >= this. Default with --data: "
+                "0.5 (LightGBM's log-loss probabilities); give --threshold or --alert-rate, not both"})
     n_estimators: int = field(default=150, metadata={"help": "boosting rounds of the baseline model"})
     max_depth: int = field(default=4, metadata={"help": "tree depth of the baseline model"})
     mitigation_estimators: int = field(default=60, metadata={
@@ -48,6 +52,28 @@ class FairnessConfig(RunConfig):
     positive: str = field(default="", metadata={"help": "CSV mode: target value meaning positive"})
     drop_sensitive: bool = field(default=False, metadata={
         "help": "CSV mode: keep sensitive columns out of the model inputs"})
+    max_groups: int = field(default=20, metadata={
+        "help": "CSV mode: most groups a sensitive column (or their cross) may have"})
+    sensitive_bins: int = field(default=0, metadata={
+        "help": "CSV mode: cut numeric sensitive columns with more than --max-groups values into this "
+                "many quantile bins (0: refuse such columns instead)"})
+
+    STORY_ALERT_RATE: ClassVar[float] = 0.08   # the story's review capacity (seed 005)
+    DATA_THRESHOLD: ClassVar[float] = 0.5      # the usual cutoff on a probability, for a user's data
+
+    def decision_rule(self) -> tuple[str, float]:
+        """("threshold" | "alert_rate", value): the explicit flag, else the mode's default."""
+        if self.threshold is not None and self.alert_rate is not None:
+            raise ValueError("give --threshold or --alert-rate, not both")
+        if self.threshold is not None:
+            if not 0 < self.threshold < 1:
+                raise ValueError(f"--threshold must be a probability in (0, 1), got {self.threshold}")
+            return "threshold", self.threshold
+        if self.alert_rate is not None:
+            return "alert_rate", self.alert_rate
+        if self.data is None:
+            return "alert_rate", self.STORY_ALERT_RATE
+        return "threshold", self.DATA_THRESHOLD
 
     PROFILES: ClassVar = {
         "quick": {},

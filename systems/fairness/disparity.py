@@ -43,6 +43,16 @@ class Disparity:
     worst_fpr_group: str = ""
     best_fpr_group: str = ""
     excluded: list[str] = field(default_factory=list)
+    flagged_share: float = float("nan")   # share of all rows the decisions flag
+
+    @property
+    def degenerate(self) -> str:
+        """Why these decisions cannot be judged ('' if they can): flags nobody or everybody."""
+        if self.flagged_share == 0:
+            return "flags nobody: every rate is 0, so the disparities measure nothing"
+        if self.flagged_share == 1:
+            return "flags everybody: every rate is 1, so the disparities measure nothing"
+        return ""
 
     def as_dict(self) -> dict[str, float]:
         return {k: getattr(self, k) for k in METRIC_NAMES}
@@ -79,6 +89,7 @@ def from_table(table: pd.DataFrame) -> Disparity:
         worst_fpr_group=str(fpr.idxmax()),
         best_fpr_group=str(fpr.idxmin()),
         excluded=excluded,
+        flagged_share=float(table["n_flagged"].sum() / table["n"].sum()),
     )
 
 

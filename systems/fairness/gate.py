@@ -2,7 +2,9 @@
 
 Rules (thresholds from the config; defaults are the story's playbook):
 
-    block  if any difference metric (DPD, equal opportunity, FPR disparity, equalized
+    block  if the decisions flag nobody or everybody (every rate 0 or 1: the disparities
+           below would read as perfect parity and measure nothing), or
+           if any difference metric (DPD, equal opportunity, FPR disparity, equalized
            odds) > block_at (10%), or FPR disparity > fpr_critical (12%)
     warn   if FPR disparity > fpr_warn (8%), DPD >= dpd_max, equal opportunity > eod_max,
            equalized odds > eo_max, disparate impact ratio < di_min (4/5ths rule),
@@ -72,6 +74,10 @@ def evaluate(d: Disparity, t: GateThresholds) -> GateResult:
     check("demographic_parity_ratio", d.demographic_parity_ratio, f">= {t.di_min}",
           d.demographic_parity_ratio < t.di_min, "warn")
     warn += d.excluded
+    if d.degenerate:
+        block.insert(0, d.degenerate)
+        checks.insert(0, {"metric": "flagged_share", "value": round(d.flagged_share, 4),
+                          "limit": "strictly between 0 and 1", "status": "block"})
     status = "block" if block else "warn" if warn else "pass"
     reasons = [f"blocks: {r}" for r in block] + [f"warns: {r}" for r in warn]
     return GateResult(status, reasons or ["every metric within its limit"], checks)

@@ -18,8 +18,8 @@ def render(title: str, data_text: str, intended_use: str, inputs: list[str], sen
         "## Intended use", intended_use, "",
         "## Model",
         f"LightGBM gradient boosting on {len(inputs)} inputs: {', '.join(inputs)}. "
-        f"The sensitive attribute `{sensitive}` is not an input of the baseline. Decision threshold "
-        f"{result.threshold:.3f} (the validation alert rate); a missed positive is weighted as "
+        f"The sensitive attribute `{sensitive}` is not an input of the baseline. Decision rule: "
+        f"{result.rule}; a missed positive is weighted as "
         f"{result.miss_cost:.1f} false alarms by every mitigation.", "",
         "## Metrics on held-out test rows",
         markdown_table([e.row() for e in result.test.values()]), "",
@@ -27,9 +27,9 @@ def render(title: str, data_text: str, intended_use: str, inputs: list[str], sen
         f"## Metrics by `{sensitive}`: chosen ({result.chosen})",
         markdown_table(table_rows(chosen.table)), "",
         "## Mitigation chosen",
-        f"`{result.chosen}` ({result.candidates[result.chosen].note}), picked on validation rows by the "
-        "rule in `systems/fairness/audit.py` (highest AUC among mitigations the gate does not block; "
-        "if all are blocked, the smallest equalized-odds difference).", "",
+        f"`{result.chosen}` ({result.candidates[result.chosen].note}): {result.choice_note}, on "
+        "validation rows by the rule in `systems/fairness/audit.py` (only mitigations that flag some "
+        "but not all rows and whose rates are defined for every group are eligible).", "",
         "## Release gate",
         f"- baseline: **{gate_base.status}** - " + "; ".join(gate_base.reasons),
         f"- {result.chosen}: **{gate_chosen.status}** - " + "; ".join(gate_chosen.reasons), "",

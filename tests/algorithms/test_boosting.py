@@ -114,3 +114,38 @@ def test_bad_input():
         SecondOrderBooster().fit(X, y[:-1])
     with pytest.raises(ValueError, match="base_score"):
         SecondOrderBooster(base_score=1.0).fit(X, y)
+
+
+def test_split_gain_with_gamma_is_the_drop_in_the_regularised_objective():
+    """Obj* = -1/2 sum_leaves G^2 / (H + lambda) + gamma T: a split turns one leaf into two,
+    so gain = Obj*(parent, T=1) - Obj*(children, T=2), which carries -gamma."""
+    GL, HL, GR, HR, lam, gamma = 2.0, 1.0, -1.0, 3.0, 0.5, 0.7
+
+    def obj(leaves):
+        return sum(-0.5 * G**2 / (H + lam) for G, H in leaves) + gamma * len(leaves)
+
+    drop = obj([(GL + GR, HL + HR)]) - obj([(GL, HL), (GR, HR)])
+    assert split_gain(GL, HL, GR, HR, lam, gamma) == pytest.approx(drop, rel=1e-12)
+
+
+def test_predict_proba_both_columns_match_xgboost():
+    X, y = _data(seed=4)
+    booster, _ = _xgb_tree(X, y, 2, 1.0, 0.0, 0.5, rounds=3)
+    ours = SecondOrderBooster(n_estimators=3, max_depth=2, learning_rate=1.0).fit(X.tolist(), y.tolist())
+    p = booster.predict(xgb.DMatrix(X))
+    assert_allclose(ours.predict_proba(X.tolist()), np.c_[1 - p, p], rtol=1e-4, atol=1e-5,
+                    err_msg="[P(y=0), P(y=1)]: ours vs xgboost")
+
+
+def test_hyperparameter_bounds_and_messages():
+    X, y = _data(n=30)
+    SecondOrderBooster(n_estimators=1, reg_lambda=0.0).fit(X, y)  # lambda = 0 is allowed
+    SecondOrderBooster(n_estimators=1, reg_lambda=0.5).fit(X, y)
+    with pytest.raises(ValueError, match=r"^reg_lambda must be >= 0, got -1.0$"):
+        SecondOrderBooster(reg_lambda=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match=r"^base_score must be a probability in \(0, 1\), got 0.0$"):
+        SecondOrderBooster(base_score=0.0).fit(X, y)
+    with pytest.raises(ValueError, match=r"^X and y must be finite \(no NaN or inf\)$"):
+        SecondOrderBooster().fit(np.where(X > 1, np.inf, X), y)
+    with pytest.raises(ValueError, match=r"^y must hold only 0 and 1 for log-loss, got \[2\. 3\.\]$"):
+        SecondOrderBooster().fit(X, y + 2)

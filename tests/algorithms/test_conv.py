@@ -139,3 +139,15 @@ def test_larger_convolutions_equal_torch(K, S, P):
     for ours, ref in zip((y, dx, dw, db), (ty.detach(), tx.grad, tw.grad, tb.grad), strict=True):
         assert_allclose(ours, ref.numpy(), rtol=1e-9, atol=1e-11,
                         err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+
+
+def test_maxpool_names_bad_input():
+    with pytest.raises(ValueError, match=r"^x contains NaN or inf \(1 entries\)$"):
+        maxpool2d_forward(np.where(np.eye(2) > 0, np.nan, 0.0)[None, None, :1], 1)
+    y, cache = maxpool2d_forward(np.arange(16.0).reshape(1, 1, 4, 4), 2)
+    with pytest.raises(ValueError, match=r"^g must have 4 dimensions, got shape \(2, 2\)$"):
+        maxpool2d_backward(np.ones((2, 2)), cache)
+    with pytest.raises(ValueError, match=r"^g contains NaN or inf"):
+        maxpool2d_backward(np.full(y.shape, np.inf), cache)
+    with pytest.raises(ValueError, match=r"^g must have shape \(1, 1, 2, 2\) \(the pooled output's\), got"):
+        maxpool2d_backward(np.ones((1, 1, 3, 3)), cache)

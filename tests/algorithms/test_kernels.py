@@ -67,3 +67,26 @@ def test_bad_input():
         kernel_matrix(np.ones((2, 2)), np.ones((2, 2)), "cubic")
     with pytest.raises(ValueError, match="features"):
         kernel_matrix(np.ones((2, 2)), np.ones((2, 3)), "linear")
+
+
+def test_min_eigenvalue_uses_the_symmetric_part():
+    # K = [[2, 1], [0, 2]]: symmetric part [[2, .5], [.5, 2]] has eigenvalues 2 -/+ 0.5
+    assert min_eigenvalue([[2, 1], [0, 2]]) == pytest.approx(1.5, abs=1e-12)
+
+
+@pytest.mark.parametrize(("diag", "expected"), [
+    ((1.0, -1.5e-9), True),     # within tol * max(1, max|K|) * n = 2e-9
+    ((1.0, -2e-9), True),       # on the boundary: >= is inclusive
+    ((1.0, -3e-9), False),      # beyond it
+    ((100.0, -1e-7), True),     # the tolerance scales with max|K| = 100: 2e-7
+    ((100.0, -3e-7), False),
+])
+def test_is_psd_tolerance_scales_with_size_and_magnitude(diag, expected):
+    K = np.diag(diag)
+    assert is_psd(K) is expected, f"eigenvalues {diag}, tol 1e-9 * max(1, {max(map(abs, diag))}) * 2"
+
+
+def test_sigmoid_counterexample_is_sklearns_sigmoid_kernel():
+    X, K = sigmoid_counterexample()
+    assert_allclose(K, sigmoid_kernel(X, gamma=1.0, coef0=-2.0), rtol=1e-12, err_msg="ours vs sklearn")
+    assert not is_psd(K)

@@ -102,3 +102,102 @@ def test_ndcg_is_one_for_the_ideal_order_and_zero_without_relevant():
 def test_bad_input_names_the_problem(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def _reference_ece(y, p, n_bins):
+    """ECE from numpy's histogram (equal-width bins on [0, 1], the last one closed at 1)."""
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    count = np.histogram(p, edges)[0]
+    sum_y, sum_p = np.histogram(p, edges, weights=y)[0], np.histogram(p, edges, weights=p)[0]
+    full = count > 0
+    return float(np.sum(np.abs(sum_y[full] - sum_p[full])) / len(y))
+
+
+@pytest.mark.parametrize("n_bins", [None, 3, 7, 15])
+def test_ece_matches_histogram_reference(n_bins):
+    rng = np.random.default_rng(11)
+    p = np.r_[rng.uniform(size=2000), 0.0, 1.0, 1.0, 0.5]  # 1.0 belongs to the last bin
+    # miscalibrated with a sign that changes along p, so that merging or shifting bins changes
+    # the ECE (with one sign everywhere, |sum y - sum p| is additive over bins)
+    q = np.clip(p + 0.3 * np.sin(2 * np.pi * 3.3 * p), 0, 1)
+    y = (rng.uniform(size=p.size) < q).astype(int)
+    y[-3] = 0  # a confident miss at p = 1.0: it must count, in the last bin
+    kwargs = {} if n_bins is None else {"n_bins": n_bins}  # None: the documented default, 10 bins
+    ours = M.expected_calibration_error(y, p, **kwargs)
+    assert_allclose(ours, _reference_ece(y, p, n_bins or 10), rtol=1e-12, err_msg="ours vs histogram ECE")
+
+
+def test_ece_rejects_probabilities_outside_the_unit_interval():
+    y = np.array([0, 1, 1])
+    for p in ([-0.1, 0.5, 0.5], [0.5, 0.5, 1.5]):
+        with pytest.raises(ValueError, match=r"^y_prob must lie in \[0, 1\]$"):
+            M.expected_calibration_error(y, p)
+    assert M.expected_calibration_error(y, [0.0, 1.0, 1.0]) == 0.0
+    for fn in (M.expected_calibration_error, M.brier_score):
+        with pytest.raises(ValueError, match=r"^y_prob has non-finite values$"):
+            fn(y, [0.5, np.nan, 0.5])
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.1, 0.37, 1.0])
+def test_top_k_mask_matches_a_sorted_reference_with_ties(fraction):
+    rng = np.random.default_rng(5)
+    s = rng.integers(0, 6, size=200)  # many ties: the stable order (lower index first) decides
+    k = int(np.ceil(fraction * s.size))
+    expected = np.zeros(s.size, dtype=bool)
+    expected[sorted(range(s.size), key=lambda i: (-s[i], i))[:k]] = True
+    mask = M.top_k_mask(list(s), fraction)
+    assert mask.dtype == bool and mask.sum() == k
+    assert (mask == expected).all(), "top-k mask vs sorted((-score, index)) reference"
+
+
+def test_top_k_fraction_bounds_and_default():
+    with pytest.raises(ValueError, match="fraction must be in"):
+        M.top_k_mask([1.0, 2.0], 1.5)
+    # boolean scores are scores too (True ranks first), so they are read as floats
+    assert M.top_k_mask(np.array([True, False, True, False]), 0.5).tolist() == [True, False, True, False]
+    rng = np.random.default_rng(6)
+    y, s = rng.integers(0, 2, size=100), rng.uniform(size=100)
+    assert M.at_top_fraction(y, s) == M.at_top_fraction(y, s, 0.10)  # documented default 10%
+
+
+def test_ranking_metric_edges():
+    assert M.reciprocal_rank(["a", "b"], {"z"}) == 0.0  # no relevant item retrieved: RR = 0
+    assert M.recall_at_k(["a", "b"], {"a", "c"}, 1) == 0.5  # k = 1 is valid
+    with pytest.raises(ValueError, match=r"^k must be >= 1, got 0$"):
+        M.recall_at_k(["a"], {"a"}, 0)
+    with pytest.raises(ValueError, match=r"^recall@k is undefined for a query with no relevant items$"):
+        M.recall_at_k(["a"], set(), 1)
+    with pytest.raises(ValueError, match=r"^need one relevant set per ranking, and at least one query$"):
+        M.mean_reciprocal_rank([["a"], ["b"]], [{"a"}])
+
+
+def test_ndcg_exponential_gain_matches_sklearn_on_transformed_relevance():
+    relevance = {"a": 3, "b": 0, "c": 2, "d": 1, "e": 1}
+    ranked = ["b", "d", "zz", "a", "c", "e"]  # "zz" is unjudged: relevance 0
+    docs = list(relevance) + ["zz"]
+    true = np.array([[relevance.get(d, 0) for d in docs]], float)
+    score = np.array([[len(ranked) - ranked.index(d) for d in docs]], float)
+    for k in (3, 6):
+        assert M.ndcg_at_k(ranked, relevance, k) == pytest.approx(
+            skm.ndcg_score(2.0**true - 1, score, k=k), rel=1e-12), "exponential gain 2^r - 1"
+        assert M.ndcg_at_k(ranked, relevance, k, gain="linear") == pytest.approx(
+            skm.ndcg_score(true, score, k=k), rel=1e-12), "linear gain"
+
+
+def test_precision_recall_f1_edges_match_sklearn():
+    cases = [([1, 1, 0, 0], [1, 0, 1, 0]),   # tp == fn and precision == recall
+             ([0, 0, 1], [1, 0, 0]),          # no true positive
+             ([0, 0, 0], [0, 1, 0])]          # no positives at all: recall 0 (zero_division=0)
+    for y, p in cases:
+        ours = M.precision_recall_f1(y, p)
+        ref = skm.precision_recall_fscore_support(y, p, average="binary", zero_division=0)[:3]
+        assert_allclose(ours, ref, err_msg=f"y={y} pred={p}: ours vs sklearn")
+    s = np.array([0.5, 0.2, 0.7, 0.5])
+    assert M.at_threshold([1, 0, 1, 0], s) == M.precision_recall_f1([1, 0, 1, 0], (s >= 0.5).astype(int))
+
+
+def test_pr_auc_with_a_single_positive_matches_sklearn():
+    y, s = np.array([0, 1, 0, 0]), np.array([0.9, 0.8, 0.1, 0.3])
+    assert M.pr_auc(y, s) == pytest.approx(skm.average_precision_score(y, s), rel=1e-12)
+    with pytest.raises(ValueError, match=r"^PR-AUC needs at least one positive in y_true$"):
+        M.pr_auc([0, 0], [0.1, 0.2])

@@ -133,3 +133,27 @@ def test_wide_deep_network_equals_torch(activation):
     for (dW, db), (tW, tb) in zip(grads, tparams, strict=True):
         assert_allclose(dW, tW.grad.numpy(), rtol=1e-9, atol=1e-13, err_msg="dW differs from torch")
         assert_allclose(db, tb.grad.numpy(), rtol=1e-9, atol=1e-13, err_msg="db differs from torch")
+
+
+def test_sgd_step_matches_torch_sgd():
+    rng = np.random.default_rng(12)
+    params = [(rng.normal(size=(3, 2)), rng.normal(size=2)), (rng.normal(size=(2, 1)), rng.normal(size=1))]
+    grads = [(rng.normal(size=W.shape), rng.normal(size=b.shape)) for W, b in params]
+    tensors = [torch.tensor(a, requires_grad=True) for W, b in params for a in (W, b)]
+    for t, g in zip(tensors, [a for dW, db in grads for a in (dW, db)], strict=True):
+        t.grad = torch.from_numpy(g)
+    torch.optim.SGD(tensors, lr=0.3).step()
+    sgd_step(params, grads, 0.3)
+    for ours, ref in zip([a for W, b in params for a in (W, b)], tensors, strict=True):
+        assert_allclose(ours, ref.detach().numpy(), rtol=1e-13, err_msg="in-place step: ours vs torch SGD")
+    with pytest.raises(ValueError):  # one gradient pair per layer, or it is a bug upstream
+        sgd_step(params, grads[:1], 0.3)
+
+
+def test_backward_without_reuse_names_bad_gradient():
+    net = MLP([2, 3, 1]).initialize(np.random.default_rng(0))
+    _, cache = net.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"^d_out must have 2 dimensions, got shape \(4,\)$"):
+        net.backward_without_reuse(cache, np.ones(4))
+    with pytest.raises(ValueError, match=r"^d_out contains NaN or inf"):
+        net.backward_without_reuse(cache, np.full((4, 1), np.nan))

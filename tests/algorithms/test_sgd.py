@@ -152,3 +152,118 @@ def test_rejects_bad_input():
                         ({"method": "adam"}, "unknown method"), ({"batch_size": 0}, "batch_size")]:
         with pytest.raises(ValueError, match=msg):
             MomentumSGDRegressor(**kwargs).fit(X, y)
+
+
+def _torch_sgd_trajectory(A, b, w0, lr, mu, n_steps, nesterov):
+    """Parameters and momentum buffers of torch.optim.SGD on f(p) = 1/2 p^T A p - b^T p, float64."""
+    import torch
+
+    At, bt = torch.from_numpy(A), torch.from_numpy(b)
+    p = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=lr, momentum=mu, nesterov=nesterov, dampening=0.0)
+    params, buffers = [], []
+    for _ in range(n_steps):
+        opt.zero_grad()
+        (0.5 * p @ At @ p - bt @ p).backward()
+        opt.step()
+        params.append(p.detach().numpy().copy())
+        buffers.append(opt.state[p]["momentum_buffer"].numpy().copy())
+    return np.array(params), np.array(buffers)
+
+
+def _quadratic_problem(d=6, seed=3):
+    rng = np.random.default_rng(seed)
+    Q = np.linalg.qr(rng.normal(size=(d, d)))[0]
+    A = (Q * np.logspace(0, -2, d)) @ Q.T  # curvatures 1 .. 0.01: momentum matters
+    return A, rng.normal(size=d), rng.normal(size=d)
+
+
+@pytest.mark.parametrize("mu", [0.5, 0.9])
+def test_nesterov_matches_torch_under_the_change_of_variables(mu):
+    """Our Nesterov iterates are torch's after the change of variables p = w - lr*mu*v.
+
+    Ours:   v' = mu v + g(w - lr mu v),   w' = w - lr v'          (gradient at the look-ahead)
+    torch:  b' = mu b + g(p),             p' = p - lr (g(p) + mu b')   (SGD, nesterov=True,
+                                                                   dampening=0, buffer b_0 = 0)
+    Put p = w - lr mu v (the look-ahead point) and b = v. Then g(p) is our gradient, so
+    b' = v', and
+        p' = w' - lr mu v' = w - lr (1 + mu) v'
+           = p + lr mu v - lr (1 + mu)(mu v + g)
+           = p - lr (1 + mu) g - lr mu^2 v,
+    while torch's update is p - lr (g + mu (mu v + g)) = p - lr (1 + mu) g - lr mu^2 v: the same.
+    v_0 = 0 makes p_0 = w_0 (torch's first buffer is g(p_0) = mu*0 + g). So torch's parameter
+    sequence must equal our w_t - lr*mu*v_t and its momentum buffer our v_t, to round-off.
+    Evaluating the gradient at w - lr v instead breaks the first equality from step 2 on.
+    """
+    A, b, w0 = _quadratic_problem()
+    lr, T = 0.5, 40
+    grad = lambda w: A @ w - b  # noqa: E731
+    params, buffers = _torch_sgd_trajectory(A, b, w0, lr, mu, T, nesterov=True)
+    w, v = w0.copy(), np.zeros_like(w0)
+    for t in range(T):
+        w, v = momentum_step(w, v, grad, lr, mu, "nesterov")
+        assert_allclose(v, buffers[t], rtol=1e-10, atol=1e-12,
+                        err_msg=f"step {t + 1}: our v vs torch momentum_buffer")
+        assert_allclose(w - lr * mu * v, params[t], rtol=1e-10, atol=1e-12,
+                        err_msg=f"step {t + 1}: our look-ahead w - lr*mu*v vs torch's parameter")
+
+
+def test_heavy_ball_matches_torch_sgd_momentum():
+    """torch.optim.SGD(momentum=mu, nesterov=False): b' = mu b + g(p), p' = p - lr b', which is
+    our heavy-ball convention with v = b and w = p (no change of variables)."""
+    A, b, w0 = _quadratic_problem(seed=4)
+    lr, mu, T = 0.5, 0.9, 40
+    params, buffers = _torch_sgd_trajectory(A, b, w0, lr, mu, T, nesterov=False)
+    w, v = w0.copy(), np.zeros_like(w0)
+    for t in range(T):
+        w, v = momentum_step(w, v, lambda u: A @ u - b, lr, mu, "heavy_ball")
+        assert_allclose(w, params[t], rtol=1e-10, atol=1e-12, err_msg=f"step {t + 1}: ours vs torch")
+        assert_allclose(v, buffers[t], rtol=1e-10, atol=1e-12)
+
+
+def test_full_batch_regressor_nesterov_matches_torch():
+    """The estimator's full-batch Nesterov path (intercept column appended, half-MSE gradient)
+    against torch on the same quadratic: A = Z^T Z / n, b = Z^T y / n for Z = [X, 1]."""
+    X, y = _regression(n=60, d=3)
+    Z = np.c_[X, np.ones(len(X))]
+    lr, mu, epochs = 0.05, 0.9, 25
+    model = MomentumSGDRegressor(learning_rate=lr, momentum=mu, method="nesterov", batch_size=None,
+                                 max_epochs=epochs, random_state=0).fit(X, y)
+    params, buffers = _torch_sgd_trajectory(Z.T @ Z / len(y), Z.T @ y / len(y), np.zeros(4), lr, mu,
+                                            epochs, nesterov=True)
+    w = params[-1] + lr * mu * buffers[-1]  # undo the change of variables p = w - lr*mu*v
+    assert_allclose(np.r_[model.coef_, model.intercept_], w, rtol=1e-9, atol=1e-12,
+                    err_msg="ours (full batch, nesterov) vs torch SGD(nesterov=True)")
+    assert model.n_epochs_ == epochs and len(model.loss_history_) == epochs + 1
+
+
+def test_predict_matches_sklearn_linear_regression():
+    from sklearn.linear_model import LinearRegression
+
+    X, y = _regression(n=100, d=3)
+    ours = MomentumSGDRegressor(learning_rate=0.1, momentum=0.5, batch_size=None, max_epochs=2000,
+                                tol=1e-10, random_state=0).fit(X, y)
+    ref = LinearRegression().fit(X, y)
+    X_new = np.random.default_rng(1).normal(size=(7, 3)).tolist()  # lists are accepted
+    assert_allclose(ours.predict(X_new), ref.predict(np.array(X_new)), atol=1e-7, err_msg="ours vs sklearn")
+
+
+@pytest.mark.parametrize("momentum", [None, 0.5])
+def test_accelerated_gradient_is_the_two_sequence_nesterov_recurrence(momentum):
+    """Ours with v, written as the textbook two sequences (Beck & Teboulle's form):
+        y_t = w_{t-1} + mu_t (w_{t-1} - w_{t-2}),   w_t = y_t - lr grad(y_t),   mu_t = (t-1)/(t+2)
+    since w_{t-1} - w_{t-2} = -lr v_{t-1} makes y_t our look-ahead w - lr mu_t v. Recomputed here
+    independently, loss by loss, for the schedule and for a constant mu."""
+    f, g, w_star = _weak_quadratic(d=20, seed=1)
+    lr, T = 1.0, 60
+    ours = accelerated_gradient(g, np.zeros_like(w_star), lr, T, loss=f, momentum=momentum)
+    w_prev = w = np.zeros_like(w_star)
+    ref = [f(w)]
+    for t in range(1, T + 1):
+        mu = (t - 1) / (t + 2) if momentum is None else momentum
+        y = w + mu * (w - w_prev)
+        w_prev, w = w, y - lr * g(y)
+        ref.append(f(w))
+    assert_allclose(ours, ref, rtol=1e-10, atol=1e-14, err_msg="ours vs the two-sequence recurrence")
+    with pytest.raises(ValueError, match=r"^pass loss=callable\(w\) -> float to record the trajectory$"):
+        accelerated_gradient(g, np.zeros_like(w_star), lr, 3)

@@ -44,3 +44,21 @@ def test_help_lists_every_field_and_the_full_profile_value():
     for flag in ("--seed", "--profile", "--out", "--n-rows", "--rate", "--use-smote"):
         assert flag in text
     assert "full profile: 50000" in text
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    (t, True) for t in ("1", "true", "yes", "on", " TRUE ", "Yes", "ON")
+] + [(t, False) for t in ("0", "false", "no", "off", "FALSE", "Off")])
+def test_bool_spellings(text, value):
+    from systems.core.config import _parse_bool
+
+    assert _parse_bool(text) is value
+
+
+def test_bool_rejects_other_words():
+    import argparse
+
+    from systems.core.config import _parse_bool
+
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^expected true/false, got 'maybe'$"):
+        _parse_bool("maybe")

@@ -49,7 +49,7 @@ def test_relation_decided_on_interval_of_difference(op, lo, hi, state):
 def test_difference_inside_noise_is_inconclusive():
     # EN-03-like: the manual vote beats the uniform vote by 0.00004 AUC, SE 0.009
     c = claim(
-        claimed={"auc_manual": 0.90},
+        claimed={"auc_manual": 0.87},
         measured={"auc_manual": 0.8601, "auc_uniform": 0.86006},
         tolerance=TOL,
         relations=[Relation("auc_manual", ">", "auc_uniform", interval=iv(-0.018, 0.018))],
@@ -203,3 +203,9 @@ def test_failing_check_is_not_excused_by_construction():
     ok = claim(claimed={"hit_rate": 0.35}, measured={"hit_rate": 0.35, "stale": 0.0}, tolerance=TOL,
                relations=[("stale", "<=", 0)], by_construction="the replayed log sets the hit rate")
     assert verdict(ok) is Verdict.BY_CONSTRUCTION
+
+
+def test_relation_results_say_holds_only_for_held_relations():
+    c = claim(measured={"a": 1.0, "b": 2.0}, relations=[("a", "<", "b"), ("a", ">", "b")],
+              intervals={"a": iv(0.5, 1.5)})
+    assert c.relation_results() == [("a < b", True), ("a > b", False)]

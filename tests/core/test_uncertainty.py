@@ -92,3 +92,37 @@ def test_seed_spread_is_the_range():
 def test_bad_inputs_raise(bad):
     with pytest.raises(ValueError):
         bad()
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 1), (1, 1), (3, 10), (97, 100)])
+@pytest.mark.parametrize("level", [None, 0.9])
+def test_wilson_matches_statsmodels_including_n_one(k, n, level):
+    iv = U.proportion_ci(k, n) if level is None else U.proportion_ci(k, n, level)
+    lo, hi = proportion_confint(k, n, alpha=1 - (level or 0.95), method="wilson")
+    assert_allclose([iv.low, iv.high], [lo, hi], rtol=1e-12, atol=1e-15, err_msg="ours vs statsmodels")
+    assert iv.level == (level or 0.95) and 0.0 <= iv.low <= iv.high <= 1.0
+    with pytest.raises(ValueError, match=r"^proportion_ci needs 0 <= k <= n and n > 0, got k=0, n=0$"):
+        U.proportion_ci(0, 0)
+
+
+@pytest.mark.parametrize("x", [[1.0, 3.0], [2, 4, 4, 5, 9]])
+def test_t_interval_matches_scipy_from_two_values(x):
+    iv = U.mean_ci(x)
+    lo, hi = stats.t.interval(0.95, df=len(x) - 1, loc=np.mean(x), scale=stats.sem(x))
+    assert_allclose([iv.low, iv.high], [lo, hi], rtol=1e-12, err_msg="ours vs scipy t.interval")
+    assert iv.level == 0.95
+    iv90 = U.mean_ci(x, level=0.9)
+    lo, hi = stats.t.interval(0.9, df=len(x) - 1, loc=np.mean(x), scale=stats.sem(x))
+    assert_allclose([iv90.low, iv90.high], [lo, hi], rtol=1e-12)
+    assert iv90.level == 0.9
+    with pytest.raises(ValueError, match=r"^mean_ci needs at least two finite values, got 1$"):
+        U.mean_ci([1.0])
+    with pytest.raises(ValueError, match="mean_ci needs at least two finite values"):
+        U.mean_ci([1.0, np.nan, 2.0])
+
+
+def test_seed_spread_from_two_seeds():
+    iv = U.seed_spread([0.7, 0.6])
+    assert (iv.low, iv.high, iv.level) == (0.6, 0.7, 0.95)
+    with pytest.raises(ValueError, match=r"^seed_spread needs at least two finite values, got 1$"):
+        U.seed_spread([0.5])

@@ -37,7 +37,7 @@ def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
     out = capsys.readouterr().out
     assert rc == 0, out
     assert "falling back to a stratified" in out and "'blank': 'all values missing'" in out
-    model = tmp_path / "r" / "churn_csv" / "model.joblib"
+    model = tmp_path / "r" / "churn_csv" / "model.skops"
     assert model.is_file() and (tmp_path / "r" / "churn_csv" / "roc_pr.png").is_file()
     new = _csv(tmp_path / "new.csv", 20, 1)
     new.loc[0, "contract"] = "weekly"
@@ -45,7 +45,10 @@ def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
     rc = main(["predict", "--model", str(model), "--input", str(tmp_path / "new.csv"),
                "--output", str(tmp_path / "p.csv")])
     summary = json.loads(capsys.readouterr().out)
-    assert rc == 0 and summary["n_scored"] == 20 and summary["unseen_categories"] == {"contract": ["weekly"]}
+    # row 5 holds "??" in a numeric column: rejected with its reason, never scored
+    assert rc == 0 and summary["n_scored"] == 19 and summary["n_rejected"] == 1
+    assert summary["unseen_categories"] == {"contract": {"weekly": 1}}
+    assert pd.read_csv(tmp_path / "p.rejects.csv")["reason"].tolist() == ["usage: not a number ('??')"]
     scores = pd.read_csv(tmp_path / "p.csv")
     assert scores["churn_probability"].between(0, 1).all() and list(scores["cust"][:2]) == ["c0", "c1"]
 
@@ -75,16 +78,16 @@ def test_predict_rejects_invalid_rows_with_reasons(tmp_path, capsys):
     f = ChurnFeatures().fit(v.clean)
     cols = f.feature_names_[:10]
     m = make_model("logreg", 0).fit(f.transform(v.clean)[cols].to_numpy(), v.clean[TARGET])
-    save(ChurnModel("churn", f, cols, m, 0.3, "customer_id"), tmp_path / "m.joblib")
+    save(ChurnModel("churn", f, cols, m, 0.3, "customer_id"), tmp_path / "m.skops")
     fresh = generate("telecom", 300, 7).drop(columns=[TARGET])
-    rc = main(["predict", "--model", str(tmp_path / "m.joblib"), "--input", _write(fresh, tmp_path),
+    rc = main(["predict", "--model", str(tmp_path / "m.skops"), "--input", _write(fresh, tmp_path),
                "--output", str(tmp_path / "p.csv")])
     summary = json.loads(capsys.readouterr().out)
     assert rc == 0 and summary["n_rejected"] > 0
     assert summary["n_scored"] + summary["n_rejected"] == 300
     rejects = pd.read_csv(tmp_path / "p.rejects.csv")
     assert rejects["reason"].str.len().gt(0).all()
-    assert isinstance(load(tmp_path / "m.joblib"), ChurnModel)
+    assert isinstance(load(tmp_path / "m.skops"), ChurnModel)
 
 
 def _write(df, tmp_path):
@@ -98,9 +101,9 @@ def test_predict_errors(tmp_path, capsys):
     (tmp_path / "x.csv").write_text("a,b\n1,2\n")
     csv = str(tmp_path / "x.csv")
     assert main(["predict", "--model", str(tmp_path / "junk.joblib"), "--input", csv]) == 2
-    assert "not a saved churn model" in capsys.readouterr().err
+    assert "not a model artefact" in capsys.readouterr().err
     assert main(["predict", "--model", str(tmp_path / "none.joblib"), "--input", csv]) == 2
-    assert "no saved model" in capsys.readouterr().err
+    assert "no model file here" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["predict", "--help"]])

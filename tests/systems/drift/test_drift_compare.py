@@ -30,7 +30,7 @@ def test_compare_two_tables_writes_report(tmp_path, capsys):
         ]
     )
     assert rc == 0
-    rep = pd.read_csv(tmp_path / "out" / "drift" / "compare" / "report.csv")
+    rep = pd.read_csv(tmp_path / "out" / "drift_compare" / "report.csv")
     row = rep.set_index("feature")
     assert set(row.index) == {"x", "c"}
     assert row.loc["x", "level"] == "retrain" and row.loc["c", "unseen"] == "w"

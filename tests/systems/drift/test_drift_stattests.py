@@ -61,3 +61,27 @@ def test_limit_pvalue_is_close_to_exact_at_large_n():
     )
     with pytest.raises(ValueError, match="pvalue must be"):
         ks_pvalue(a["ks_d"], np.full(2, 3e4), pvalue="bootstrap")
+
+
+def _pearson(table):
+    """Pearson's chi-square on a 2 x K table from its definition, no continuity correction."""
+    table = np.asarray(table, float)
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    stat = float(((table - expected) ** 2 / expected).sum())
+    return stat, float(stats.chi2.sf(stat, table.shape[1] - 1))
+
+
+@pytest.mark.parametrize(("ref", "cur", "kept"), [
+    ([30, 10], [20, 25], [0, 1]),                  # 2 x 2: no Yates correction
+    ([30, 10, 0, 1], [20, 25, 0, 0], [0, 1, 3]),   # a column seen once is kept, an empty one dropped
+    ([5, 0, 3], [1, 0, 0], [0, 2]),                # a row with one count still tests
+])
+def test_chi_square_is_pearson_without_correction(ref, cur, kept):
+    stat, p = chi_square(np.array(ref), np.array(cur))
+    want = _pearson(np.array([ref, cur])[:, kept])
+    assert (stat, p) == pytest.approx(want, rel=1e-12), f"ours {(stat, p)} vs Pearson {want}"
+
+
+def test_chi_square_degenerate_tables_are_no_evidence():
+    assert chi_square(np.array([0, 0]), np.array([3, 4])) == (0.0, 1.0)  # empty reference
+    assert chi_square(np.array([4, 0]), np.array([3, 0])) == (0.0, 1.0)  # one category only

@@ -84,3 +84,51 @@ def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
     gate = (tmp_path / "r" / "fairness_csv" / "gate.md").read_text()
     assert "TPR undefined" in gate
     assert "nan" not in (tmp_path / "r" / "fairness_csv" / "groups_baseline.md").read_text().lower()
+
+
+def test_continuous_sensitive_column_is_refused_or_binned_on_request(tmp_path, capsys):
+    df = _frame(400)
+    df["income"] = np.random.default_rng(1).lognormal(10, 1, size=len(df)).round(2)
+    with pytest.raises(ValueError, match=r"'income' has 400 distinct values, more than --max-groups 20.*"
+                                         r"--sensitive-bins 4"):
+        prepare(df, "label", ["income"], "bad", drop_sensitive=False, seed=0)
+    binned = prepare(df, "label", ["income"], "bad", drop_sensitive=False, seed=0, bins=4)
+    assert binned.sensitive.nunique() == 4 and binned.sensitive.value_counts().min() == 100
+    assert binned.sensitive.iloc[0].startswith("[")
+    df["city"] = [f"c{i % 30}" for i in range(len(df))]
+    with pytest.raises(ValueError, match="'city' has 30 distinct values.*coarser column"):
+        prepare(df, "label", ["city"], "bad", drop_sensitive=False, seed=0)
+    df["zip"] = [f"z{i % 12}" for i in range(len(df))]
+    with pytest.raises(ValueError, match=r"the cross of \['sex', 'zip', 'region'\] has 48 groups"):
+        prepare(df, "label", ["sex", "zip", "region"], "bad", drop_sensitive=False, seed=0)
+    path = tmp_path / "d.csv"
+    df.to_csv(path, index=False)
+    assert main(["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "income",
+                 "--out", str(tmp_path / "r")]) == 2
+    assert "--sensitive-bins" in capsys.readouterr().err
+
+
+def test_decision_rule_defaults_to_half_on_a_users_data_and_is_printed(tmp_path, capsys):
+    path = tmp_path / "loans.csv"
+    _frame(800).to_csv(path, index=False)
+    base = ["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "sex",
+            "--out", str(tmp_path / "reports"), *FAST]
+    assert main(base) == 0
+    out = capsys.readouterr().out
+    assert "decision rule: flag p >= 0.5 (threshold on predicted probabilities)" in out
+    report = tmp_path / "reports" / "fairness_csv"
+    assert "Decision rule: flag p >= 0.5" in (report / "gate.md").read_text()
+    assert "Decision rule: flag p >= 0.5" in (report / "model_card.md").read_text()
+    assert "observed positive rate" in out, "the report shows whether 0.5 means what it should"
+    assert main([*base, "--alert-rate", "0.1"]) == 0
+    assert "decision rule: alert rate 0.1 of validation rows" in capsys.readouterr().out
+    assert main([*base, "--alert-rate", "0.1", "--threshold", "0.3"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main([*base, "--threshold", "1.5"]) == 2
+
+
+def test_story_keeps_its_alert_rate():
+    from systems.fairness.config import FairnessConfig
+
+    assert FairnessConfig().decision_rule() == ("alert_rate", 0.08)
+    assert FairnessConfig(data="x.csv").decision_rule() == ("threshold", 0.5)

@@ -6,6 +6,7 @@ from systems.fairness.audit import choose
 from systems.fairness.disparity import disparity
 from systems.fairness.evaluate import evaluate
 from systems.fairness.gate import GateThresholds
+from systems.fairness.gate import evaluate as gate_eval
 from systems.fairness.mitigate import exponentiated_gradient, from_model, threshold_optimizer
 from systems.fairness.model import booster
 
@@ -50,11 +51,32 @@ def test_threshold_optimizer_equalises_fpr_on_its_fitting_rows():
     assert d.fpr_disparity < 0.03
 
 
-def test_choose_prefers_unblocked_then_auc():
+def test_a_candidate_that_flags_nobody_cannot_pass_or_be_chosen():
     X, y, g = _biased(2000, 3)
     model = booster(20, 3, 0).fit(X, y)
-    cands = {"strict": from_model("strict", model, 2.0, list(X.columns)),   # flags nothing: no disparity
+    cands = {"strict": from_model("strict", model, 2.0, list(X.columns)),   # flags nothing: "no disparity"
+             "everyone": from_model("everyone", model, 0.0, list(X.columns)),
              "loose": from_model("loose", model, 0.1, list(X.columns))}
     evals = {k: evaluate(c, X, y, g, 50) for k, c in cands.items()}
     t = GateThresholds()
-    assert choose(evals, ["strict", "loose"], t) == "strict"
+    assert evals["strict"].disparity.demographic_parity_difference == 0, "it would look perfectly fair"
+    for name in ("strict", "everyone"):
+        g_res = gate_eval(evals[name].disparity, t)
+        assert g_res.status == "block", g_res.reasons
+        assert any(w in g_res.reasons[0] for w in ("flags nobody", "flags everybody")), g_res.reasons
+    assert choose(evals, ["strict", "everyone", "loose"], t)[0] == "loose"
+    name, why = choose(evals, ["strict", "everyone"], t)
+    assert name == "baseline" and why.startswith("no mitigation chosen") and "strict: flags nobody" in why
+
+
+def test_a_candidate_with_a_rate_undefined_for_a_group_cannot_be_chosen():
+    X, y, g = _biased(2000, 3)
+    g = pd.Series(np.where(np.arange(len(g)) % 3 == 0, "c", g), name="group")
+    y = y.copy()
+    y[(g == "c").to_numpy()] = 0          # group c has no positives: its TPR is undefined
+    model = booster(20, 3, 0).fit(X, y)
+    evals = {"m": evaluate(from_model("m", model, 0.1, list(X.columns)), X, y, g, 50)}
+    assert evals["m"].disparity.excluded
+    assert gate_eval(evals["m"].disparity, GateThresholds()).status != "pass"
+    name, why = choose(evals, ["m"], GateThresholds())
+    assert name == "baseline" and "TPR undefined" in why

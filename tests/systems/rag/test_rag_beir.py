@@ -108,3 +108,31 @@ def test_cli_help_and_bad_beir_folder(tmp_path, capsys):
     (bad / "corpus.jsonl").write_text("{oops\n")
     assert main(["--beir", str(bad), "--out", str(tmp_path / "r")]) == 2
     assert "corpus.jsonl:1" in capsys.readouterr().err
+
+
+def test_every_document_empty_is_one_clear_error(tmp_path, capsys):
+    empty = [{"_id": d["_id"], "title": "", "text": "  "} for d in CORPUS]
+    folder = write(tmp_path / "beir", corpus=empty)
+    with pytest.raises(BeirFormatError, match="all 4 documents have an empty title and text"):
+        load_beir(folder)
+    assert main(["--beir", str(folder), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nothing to index" in err[0]
+    assert not (tmp_path / "r" / "rag_beir").exists()
+
+
+def test_one_empty_document_is_dropped_and_the_console_counts_it(tmp_path, tokenizer, fake_encoder, capsys):
+    corpus = [*CORPUS, {"_id": "d5", "title": " ", "text": ""}]
+    queries = [*QUERIES, {"_id": "q4", "text": "   "}]
+    qrels = "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td3\t2\nq3\td4\t1\nq1\td5\t1\nq4\td2\t1\n"
+    folder = write(tmp_path / "beir", corpus=corpus, queries=queries, qrels=qrels)
+    data = load_beir(folder)
+    assert (len(data.corpus), data.empty_documents, data.empty_queries) == (4, 1, 1)
+    assert data.dropped_qrels == 2, "rows naming the empty document or the empty query"
+    cfg = RagConfig(beir=folder, out=tmp_path / "reports", cache_dir=tmp_path / "cache")
+    with start_run("rag_beir", cfg) as run:
+        run_beir(cfg, run, model=FakeST(tokenizer, fake_encoder))
+    out = capsys.readouterr().out
+    assert "4 documents indexed (1 empty dropped), 3 judged queries (1 empty dropped)" in out
+    metrics = json.loads((tmp_path / "reports" / "rag_beir" / "metrics.json").read_text())
+    assert (metrics["documents"], metrics["empty_documents"]) == (4, 1)

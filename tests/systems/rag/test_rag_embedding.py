@@ -58,3 +58,40 @@ def test_precomputed_queries_match_and_fall_back():
     assert len(m.seen) == n
     pq.encode_query("unseen")
     assert m.seen[-1] == "unseen"
+
+
+def _cached(tmp_path):
+    Encoder(CountingModel(), tag="m", cache_dir=tmp_path, progress=False).encode(["a", "b", "c"])
+    return next(tmp_path.glob("emb-*.npy")), next(tmp_path.glob("emb-*.keys.json"))
+
+
+def _reload_counts(tmp_path, caplog):
+    m = CountingModel()
+    out = Encoder(m, tag="m", cache_dir=tmp_path, progress=False).encode(["a", "b"])
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    return m.seen, out, warnings
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "torn between the two files"])
+def test_damaged_cache_is_rebuilt_with_one_line(tmp_path, caplog, damage):
+    vec_f, key_f = _cached(tmp_path)
+    good = Encoder(CountingModel(), tag="m", cache_dir=tmp_path, progress=False).encode(["a", "b"])
+    raw = vec_f.read_bytes()
+    if damage == "truncated":
+        vec_f.write_bytes(raw[: len(raw) - 7])
+    elif damage == "flipped byte":
+        vec_f.write_bytes(raw[:-1] + bytes([raw[-1] ^ 0xFF]))
+    else:   # new vectors were renamed in, the process died before the keys file followed
+        np.save(vec_f, np.ones((3, 3), dtype=np.float32))
+    seen, out, warnings = _reload_counts(tmp_path, caplog)
+    assert seen == ["a", "b"], "nothing from a damaged cache is trusted"
+    assert_allclose(out, good, rtol=1e-6)
+    assert len(warnings) == 1 and "rebuilding it" in warnings[0] and "\n" not in warnings[0]
+    caplog.clear()
+    seen, _, warnings = _reload_counts(tmp_path, caplog)
+    assert seen == [] and warnings == [], "the rebuilt cache is sound"
+
+
+def test_cache_writes_leave_no_temporary_files(tmp_path):
+    _cached(tmp_path)
+    assert sorted(p.name.split(".", 1)[1] for p in tmp_path.iterdir()) == ["keys.json", "npy"]

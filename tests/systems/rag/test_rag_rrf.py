@@ -38,3 +38,19 @@ def test_bad_k(k):
 def test_duplicate_in_list_is_an_error():
     with pytest.raises(ValueError, match="twice"):
         rrf([["a", "a"]])
+
+
+def test_defaults_are_the_papers_k_and_the_top_20():
+    """Cormack et al. (2009) fuse with k = 60; each list contributes its first 20 items."""
+    a = [f"a{i}" for i in range(25)]
+    b = list(reversed(a))
+    fused = dict(rrf([a, b]))
+    expected = {}
+    for ranking in (a[:20], b[:20]):
+        for rank, item in enumerate(ranking, start=1):
+            expected[item] = expected.get(item, 0.0) + 1.0 / (60 + rank)
+    assert fused.keys() == expected.keys()
+    assert_allclose([fused[x] for x in expected], list(expected.values()), rtol=1e-15)
+    assert len(dict(rrf([a, b], top_n=None))) == 25  # None: every item takes part
+    with pytest.raises(ValueError, match=r"^a ranked list names the same item twice$"):
+        rrf([["x", "y", "x"]])

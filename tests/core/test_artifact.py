@@ -1,0 +1,252 @@
+"""The safe artefact: round trip, refusal of crafted/tampered/foreign files, schema checks."""
+
+import io
+import json
+import pickle
+import zipfile
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from systems.core import artifact
+from systems.core.artifact import ArtifactError, Column, FeatureSchema
+
+SCHEMA = FeatureSchema(
+    (Column("usage", "numeric"), Column("plan", "categorical", ("a", "b"))),
+    id_column="cid",
+    target="churn",
+    positive_label="yes",
+)
+
+
+def _table(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {"cid": [f"c{i}" for i in range(n)], "usage": rng.normal(size=n), "plan": rng.choice(["a", "b"], n)}
+    )
+
+
+def _pipeline(seed=0):
+    df = _table(seed=seed)
+    y = (df["usage"] + (df["plan"] == "b") > 0.3).astype(int)
+    pre = ColumnTransformer(
+        [
+            ("n", SimpleImputer(strategy="median"), ["usage"]),
+            ("c", OneHotEncoder(handle_unknown="ignore"), ["plan"]),
+        ]
+    )
+    return make_pipeline(pre, LogisticRegression()).fit(df, y), df
+
+
+@pytest.fixture
+def saved(tmp_path):
+    pipe, df = _pipeline()
+    path = tmp_path / "m.skops"
+    artifact.save(path, pipe, SCHEMA, 0.4, df, {"rows": 60}, version="1.2.3")
+    return path, pipe, df
+
+
+class _Touch:
+    """Pickling this runs ``open(marker, 'w')`` on load: the classic crafted file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _crafted_skops(marker) -> bytes:
+    """A skops payload whose LossNode constructor is ``builtins.exec`` (writes ``marker``)."""
+
+    def text(v):
+        return {
+            "__class__": "str",
+            "__module__": "builtins",
+            "__loader__": "JsonNode",
+            "content": json.dumps(v),
+            "is_json": True,
+            "__id__": 1,
+        }
+
+    empty = {
+        "__class__": "list",
+        "__module__": "builtins",
+        "__loader__": "ListNode",
+        "content": [],
+        "__id__": 4,
+    }
+    schema = {
+        "__class__": "exec",
+        "__module__": "builtins",
+        "__loader__": "LossNode",
+        "__reduce__": {
+            "args": {
+                "__class__": "tuple",
+                "__module__": "builtins",
+                "__loader__": "TupleNode",
+                "content": [text(f"open({str(marker)!r}, 'w').write('ran')")],
+                "__id__": 2,
+            }
+        },
+        "content": {
+            "__class__": "dict",
+            "__module__": "builtins",
+            "__loader__": "DictNode",
+            "content": {},
+            "key_types": empty,
+            "__id__": 3,
+        },
+        "__id__": 5,
+        "protocol": 2,
+        "_skops_version": sio.__version__ if hasattr(sio, "__version__") else "0.16.0",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("schema.json", json.dumps(schema))
+    return buf.getvalue()
+
+
+def test_round_trip_keeps_predictions_schema_and_version(saved):
+    path, pipe, df = saved
+    art = artifact.load(path)
+    np.testing.assert_allclose(art.predict_proba(df), pipe.predict_proba(df)[:, 1], rtol=0, atol=1e-12)
+    m = art.manifest
+    assert m.schema == SCHEMA and m.threshold == 0.4 and m.training == {"rows": 60}
+    assert m.model_version == f"1.2.3+{m.sha256[:12]}" and len(m.sha256) == 64
+    assert art.smoke_test() is None and len(m.smoke_rows) == 8
+    with zipfile.ZipFile(path) as z:
+        assert sorted(z.namelist()) == ["manifest.json", "payload.skops"]
+
+
+def test_pickle_that_writes_a_marker_is_refused_and_the_marker_never_appears(tmp_path):
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil.joblib"
+    joblib.dump(_Touch(marker), evil)
+    control = tmp_path / "control"
+    pickle.loads(pickle.dumps(_Touch(control)))  # the crafted object is live: loading it runs code
+    assert control.exists()
+    with pytest.raises(ArtifactError, match="not a zip archive"):
+        artifact.load(evil)
+    assert not marker.exists()
+
+
+def test_skops_payload_naming_exec_is_refused_even_with_a_valid_hash(tmp_path, saved):
+    marker, control = tmp_path / "pwned", tmp_path / "control"
+    naive = _crafted_skops(control)
+    sio.loads(naive, trusted=sio.get_untrusted_types(data=naive))  # trusting what the file lists runs it
+    assert control.exists()
+    evil = tmp_path / "evil.skops"
+    artifact.rewrite_payload(saved[0], evil, _crafted_skops(marker), rehash=True)
+    with pytest.raises(ArtifactError, match=r"outside the allow-list: \['builtins.exec'\]"):
+        artifact.load(evil)
+    assert not marker.exists()
+
+
+def test_tampered_payload_is_refused_before_it_is_read(tmp_path, saved):
+    path, pipe, _ = saved
+    with zipfile.ZipFile(path) as z:
+        payload = bytearray(z.read("payload.skops"))
+    payload[len(payload) // 2] ^= 0xFF
+    bad = tmp_path / "tampered.skops"
+    artifact.rewrite_payload(path, bad, bytes(payload), rehash=False)
+    with pytest.raises(ArtifactError, match="does not match the manifest"):
+        artifact.load(bad)
+
+
+def test_another_models_payload_with_a_fresh_hash_loads_but_fails_the_smoke_test(tmp_path, saved):
+    other, _ = _pipeline(seed=5)
+    swapped = tmp_path / "swapped.skops"
+    artifact.rewrite_payload(saved[0], swapped, sio.dumps(other), rehash=True)
+    assert "differ from save time" in artifact.load(swapped).smoke_test()
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({"a.txt": b"x"}, "not a model artefact"),
+        ({"manifest.json": b"{oops", "payload.skops": b""}, "not JSON"),
+        ({"manifest.json": b'{"format": "other"}', "payload.skops": b""}, "not a mlstories-model manifest"),
+        (
+            {"manifest.json": b'{"format": "mlstories-model", "format_version": 9}', "payload.skops": b""},
+            "format version 9",
+        ),
+        (
+            {"manifest.json": b'{"format": "mlstories-model", "format_version": 1}', "payload.skops": b""},
+            "lacks or garbles a field",
+        ),
+    ],
+)
+def test_foreign_or_broken_archives_are_refused_with_one_line(tmp_path, members, message):
+    p = tmp_path / "x.skops"
+    with zipfile.ZipFile(p, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    with pytest.raises(ArtifactError, match=message) as err:
+        artifact.load(p)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_file_and_size_caps(tmp_path, saved, monkeypatch):
+    with pytest.raises(ArtifactError, match="no model file here"):
+        artifact.load(tmp_path / "none.skops")
+    monkeypatch.setattr(artifact, "MAX_PAYLOAD_BYTES", 100)
+    with pytest.raises(ArtifactError, match="size caps"):
+        artifact.load(saved[0])
+
+
+def test_saving_a_pipeline_with_untrusted_types_is_refused(tmp_path):
+    with pytest.raises(ArtifactError, match="outside the allow-list"):
+        artifact.save(tmp_path / "m.skops", _Holder(), SCHEMA, 0.5, _table())
+    assert not (tmp_path / "m.skops").exists()
+
+
+class _Holder:
+    def predict_proba(self, X):
+        return np.zeros((len(X), 2))
+
+
+def test_schema_rejects_each_bad_row_with_its_reason():
+    df = pd.DataFrame(
+        {
+            "cid": ["a", "b", "c", "d", "e", "f", "", "a", "i"],
+            "usage": ["1.5", "twelve", "inf", "1e308", "nan", "", "2", "3", " 4 "],
+            "plan": ["a", "a", "a", "a", "a", "zzz", "b", "b", "b"],
+        }
+    )
+    valid, rejects = SCHEMA.validate(df)
+    assert valid["cid"].tolist() == ["a", "f", "i"]
+    assert (
+        valid["usage"].dtype == float and valid["usage"].iloc[2] == 4.0 and np.isnan(valid["usage"].iloc[1])
+    )
+    assert rejects["reason"].tolist() == [
+        "usage: not a number ('twelve')",
+        "usage: not finite (inf)",
+        "usage: out of range (|x| > 1e+12: 1e308)",
+        "usage: not finite ('nan')",
+        "cid: missing id",
+        "cid: duplicate id (a)",
+    ]
+    assert SCHEMA.unseen_categories(valid) == {"plan": {"zzz": 1}}
+    strict = FeatureSchema((Column("plan", "categorical", ("a", "b"), unknown="reject"),))
+    assert strict.validate(df).rejects["reason"].tolist() == ["plan: unknown category ('zzz')"]
+
+
+def test_schema_names_missing_columns():
+    with pytest.raises(ValueError, match="no id column 'cid'"):
+        SCHEMA.validate(pd.DataFrame({"usage": [1.0], "plan": ["a"]}))
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['plan'\]"):
+        SCHEMA.validate(pd.DataFrame({"cid": ["x"], "usage": [1.0]}))
+    assert len(SCHEMA.validate(pd.DataFrame({"usage": [1.0], "plan": ["a"]}), require_id=False).valid) == 1
+
+
+def test_schema_json_round_trip():
+    assert FeatureSchema.from_json(json.loads(json.dumps(SCHEMA.to_json()))) == SCHEMA
