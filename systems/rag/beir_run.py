@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from systems.core.encoder import model_tag
 from systems.rag import experiments as X
 from systems.rag.beir import load_beir
 from systems.rag.embedding import Encoder, PrecomputedQueries, load_model
@@ -29,8 +30,8 @@ def run_beir(cfg, run, model=None) -> list[dict]:
     print(f"rag --beir: {len(data.corpus)} documents indexed ({data.empty_documents} empty dropped), "
           f"{len(data.queries)} judged queries ({data.empty_queries} empty dropped), "
           f"{data.dropped_qrels} qrels rows dropped (unknown or empty query or document)", flush=True)
-    model = model or load_model()
-    encoder = Encoder(model, cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
+    model = model or load_model(kind=cfg.encoder)
+    encoder = Encoder(model, tag=model_tag(cfg.encoder), cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
     docs = data.corpus   # empty documents were dropped (and counted) by load_beir
     corpus = chunk_corpus(docs, model.tokenizer, cfg.chunk_tokens, cfg.chunk_overlap)
     reranker, reason = reranker_or_reason(cfg.reranker_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from systems.core.config import RunConfig
 
@@ -37,6 +37,8 @@ class RagConfig(RunConfig):
         "help": "evaluate on a BEIR-format folder instead of the synthetic knowledge base"})
     cache_dir: Path = field(default=Path(".cache/rag"), metadata={"help": "on-disk embedding cache"})
     batch_size: int = field(default=64, metadata={"help": "encoding batch size"})
+    encoder: Literal["fp32", "int8"] = field(default="fp32", metadata={
+        "help": "query/chunk encoder: fp32, or torch dynamic INT8 (see make compression, QZ-01)"})
 
     PROFILES: ClassVar = {
         "quick": {},

