@@ -17,6 +17,7 @@ written to a temporary name and renamed, so an interrupted run leaves no half fi
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,17 +91,29 @@ class ChurnModel:
 
 
 def _inference_model(model):
-    """The model as it predicts: an imblearn pipeline without its resamplers.
+    """The model as it predicts: every imblearn pipeline inside it without its resamplers.
 
     A resampler (SMOTE, undersampling) acts only in ``fit``; at prediction time imblearn
     skips it. Dropping it keeps the saved artefact to estimator types that hold data, and
-    the predictions are the same.
+    the predictions are the same. The churn model nests the pipeline inside Platt scaling
+    (CalibratedClassifierCV -> FrozenEstimator -> imblearn Pipeline), so the search walks
+    the wrappers' ``estimator`` and ``calibrated_classifiers_``; the caller's model is copied,
+    not changed.
     """
-    steps = getattr(model, "steps", None)
-    if steps is None or not any(hasattr(est, "fit_resample") for _, est in steps):
-        return model
-    kept = [(name, est) for name, est in steps if not hasattr(est, "fit_resample")]
-    return kept[0][1] if len(kept) == 1 else Pipeline(kept)
+    return _strip_resamplers(copy.deepcopy(model))
+
+
+def _strip_resamplers(obj):
+    steps = getattr(obj, "steps", None)
+    if isinstance(steps, list) and any(hasattr(est, "fit_resample") for _, est in steps):
+        kept = [(name, _strip_resamplers(est)) for name, est in steps if not hasattr(est, "fit_resample")]
+        return kept[0][1] if len(kept) == 1 else Pipeline(kept)
+    inner = vars(obj).get("estimator") if hasattr(obj, "__dict__") else None
+    if inner is not None:
+        obj.__dict__["estimator"] = _strip_resamplers(inner)
+    for calibrated in getattr(obj, "calibrated_classifiers_", None) or []:
+        calibrated.estimator = _strip_resamplers(calibrated.estimator)
+    return obj
 
 
 def schema_of(bundle: ChurnModel) -> FeatureSchema:

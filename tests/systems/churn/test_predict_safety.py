@@ -150,3 +150,24 @@ def test_a_smote_pipeline_is_saved_without_its_resampler():
     stripped = _inference_model(model)
     assert not hasattr(stripped, "steps")
     np.testing.assert_allclose(stripped.predict_proba(X), model.predict_proba(X), rtol=0, atol=0)
+
+
+def test_a_calibrated_smote_pipeline_is_saved_without_its_resampler():
+    """The churn model's shape: Platt scaling around a frozen SMOTE + classifier pipeline."""
+    from imblearn.over_sampling import SMOTE
+    from imblearn.pipeline import Pipeline as ImbPipeline
+    from sklearn.linear_model import LogisticRegression
+
+    from systems.churn.calibration import platt
+    from systems.churn.persistence import _inference_model
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 4))
+    y = (X[:, 0] + rng.normal(0, 1, 400) > 1.2).astype(int)
+    inner = ImbPipeline([("smote", SMOTE(random_state=0)), ("clf", LogisticRegression())]).fit(X[:300], y[:300])
+    cal = platt(inner, X[300:], y[300:])
+    stripped = _inference_model(cal)
+    names = repr(stripped) + "".join(repr(c.estimator) for c in stripped.calibrated_classifiers_)
+    assert "SMOTE" not in names
+    assert "SMOTE" in repr(cal.calibrated_classifiers_[0].estimator), "the caller's model is untouched"
+    np.testing.assert_allclose(stripped.predict_proba(X), cal.predict_proba(X), rtol=0, atol=1e-15)
