@@ -67,14 +67,15 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False, scale
     if mask is not None:
         mask = np.asarray(mask)
         if mask.dtype != bool or mask.shape[-2:] != (n_q, n_k) or mask.ndim > max(q.ndim, k.ndim):
-            raise ValueError(f"mask must be boolean with shape (..., {n_q}, {n_k}) (n_q, n_k), "
-                             f"got {mask.dtype} {mask.shape}")
+            raise ValueError(
+                f"mask must be boolean with shape (..., {n_q}, {n_k}) (n_q, n_k), "
+                f"got {mask.dtype} {mask.shape}"
+            )
         allowed = allowed & mask
     if causal:
         allowed = allowed & causal_mask(max(n_q, n_k))[:n_q, :n_k]
     if not np.all(allowed.any(axis=-1)):
-        raise ValueError("every query needs at least one position it may attend to; "
-                         "a mask row is all False")
+        raise ValueError("every query needs at least one position it may attend to; a mask row is all False")
     S = np.where(allowed, scale * (q @ np.swapaxes(k, -1, -2)), -np.inf)
     A = softmax(S)
     out = A @ v
@@ -129,8 +130,9 @@ class MultiHeadSelfAttention:
             raise ValueError(f"embed_dim {d} must be divisible by num_heads {h}")
         self.params_ = {}
         for name in self.NAMES:
-            self.params_[name] = (rng.normal(0, 1 / np.sqrt(d), (d, d)) if name.startswith("w")
-                                  else rng.normal(0, 0.1, d))
+            self.params_[name] = (
+                rng.normal(0, 1 / np.sqrt(d), (d, d)) if name.startswith("w") else rng.normal(0, 0.1, d)
+            )
         return self
 
     def _split(self, t: np.ndarray) -> np.ndarray:
@@ -143,9 +145,9 @@ class MultiHeadSelfAttention:
         if x.shape[2] != self.embed_dim:
             raise ValueError(f"x must have shape (N, L, {self.embed_dim}), got {x.shape}")
         p = self.params_
-        heads = [self._split(x @ p[f"w_{c}"] + p[f"b_{c}"]) for c in "qkv"]   # 3 x (N, h, L, d_h)
+        heads = [self._split(x @ p[f"w_{c}"] + p[f"b_{c}"]) for c in "qkv"]  # 3 x (N, h, L, d_h)
         o, A, att_cache = scaled_dot_product_attention(*heads, mask=mask, causal=causal)
-        concat = o.transpose(0, 2, 1, 3).reshape(x.shape)                     # (N, L, d)
+        concat = o.transpose(0, 2, 1, 3).reshape(x.shape)  # (N, L, d)
         y = concat @ p["w_o"] + p["b_o"]
         return y, A, {"x": x, "concat": concat, "att": att_cache}
 
@@ -156,11 +158,11 @@ class MultiHeadSelfAttention:
         if g.shape != x.shape:
             raise ValueError(f"g must have shape {x.shape} (the output's), got {g.shape}")
         grads = {"w_o": np.einsum("nli,nlj->ij", concat, g), "b_o": g.sum(axis=(0, 1))}
-        d_o = self._split(g @ p["w_o"].T)                                     # (N, h, L, d_h)
+        d_o = self._split(g @ p["w_o"].T)  # (N, h, L, d_h)
         d_heads = attention_backward(d_o, cache["att"])
         dx = np.zeros_like(x)
         for c, dh in zip("qkv", d_heads, strict=True):
-            d_proj = dh.transpose(0, 2, 1, 3).reshape(x.shape)                # (N, L, d)
+            d_proj = dh.transpose(0, 2, 1, 3).reshape(x.shape)  # (N, L, d)
             grads[f"w_{c}"] = np.einsum("nli,nlj->ij", x, d_proj)
             grads[f"b_{c}"] = d_proj.sum(axis=(0, 1))
             dx += d_proj @ p[f"w_{c}"].T

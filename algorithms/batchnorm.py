@@ -70,8 +70,17 @@ def batchnorm_forward(x, gamma, beta, eps: float = 1e-5) -> tuple[np.ndarray, di
     inv_std = 1.0 / np.sqrt(var + eps)
     x_hat = (x - _per_channel(mu, x)) * _per_channel(inv_std, x)
     y = _per_channel(gamma, x) * x_hat + _per_channel(beta, x)
-    cache = {"x": x, "x_hat": x_hat, "mu": mu, "var": var, "inv_std": inv_std,
-             "gamma": gamma, "eps": eps, "m": m, "axes": axes}
+    cache = {
+        "x": x,
+        "x_hat": x_hat,
+        "mu": mu,
+        "var": var,
+        "inv_std": inv_std,
+        "gamma": gamma,
+        "eps": eps,
+        "m": m,
+        "axes": axes,
+    }
     return y, cache
 
 
@@ -89,10 +98,12 @@ def batchnorm_backward_expanded(dy, cache) -> tuple[np.ndarray, np.ndarray, np.n
     xc = x - _per_channel(mu, x)
     d_xhat = dy * _per_channel(cache["gamma"], x)
     d_var = np.sum(d_xhat * xc, axis=axes) * -0.5 * (var + eps) ** -1.5
-    d_mu = (np.sum(d_xhat, axis=axes) * -cache["inv_std"]
-            + d_var * (-2.0 / m) * np.sum(xc, axis=axes))
-    dx = (d_xhat * _per_channel(cache["inv_std"], x) + _per_channel(d_mu, x) / m
-          + _per_channel(d_var, x) * 2.0 * xc / m)
+    d_mu = np.sum(d_xhat, axis=axes) * -cache["inv_std"] + d_var * (-2.0 / m) * np.sum(xc, axis=axes)
+    dx = (
+        d_xhat * _per_channel(cache["inv_std"], x)
+        + _per_channel(d_mu, x) / m
+        + _per_channel(d_var, x) * 2.0 * xc / m
+    )
     return dx, np.sum(dy * x_hat, axis=axes), np.sum(dy, axis=axes)
 
 
@@ -121,8 +132,9 @@ def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps: float = 
     """Inference-mode output: normalise with the running statistics (no batch dependence)."""
     x = check_finite("x", x)
     _axes(x)
-    gamma, beta, rm, rv = _check_params(x, gamma=gamma, beta=beta,
-                                        running_mean=running_mean, running_var=running_var)
+    gamma, beta, rm, rv = _check_params(
+        x, gamma=gamma, beta=beta, running_mean=running_mean, running_var=running_var
+    )
     if np.any(rv < 0):
         raise ValueError("running_var must be non-negative")
     x_hat = (x - _per_channel(rm, x)) / np.sqrt(_per_channel(rv, x) + eps)

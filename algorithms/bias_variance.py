@@ -38,16 +38,24 @@ def true_function(x: np.ndarray) -> np.ndarray:
     return np.sin(3 * x[:, 0]) + 0.5 * x[:, 1] ** 2 - x[:, 0] * x[:, 1]
 
 
-def sample(n: int, noise_sd: float, rng: np.random.Generator,
-           f: Callable[[np.ndarray], np.ndarray] = true_function) -> tuple[np.ndarray, np.ndarray]:
+def sample(
+    n: int, noise_sd: float, rng: np.random.Generator, f: Callable[[np.ndarray], np.ndarray] = true_function
+) -> tuple[np.ndarray, np.ndarray]:
     """x ~ Uniform([-1.5, 1.5]^2), y = f(x) + N(0, noise_sd^2); shapes (n, 2) and (n,)."""
     X = rng.uniform(-1.5, 1.5, size=(n, 2))
     return X, f(X) + noise_sd * rng.normal(size=n)
 
 
-def decompose(make_model: Callable[[], object], n_train: int, n_rounds: int, X_test: np.ndarray,
-              noise_sd: float, rng: np.random.Generator, f=true_function,
-              training_sets: str = "fresh") -> dict[str, float]:
+def decompose(
+    make_model: Callable[[], object],
+    n_train: int,
+    n_rounds: int,
+    X_test: np.ndarray,
+    noise_sd: float,
+    rng: np.random.Generator,
+    f=true_function,
+    training_sets: str = "fresh",
+) -> dict[str, float]:
     """Estimate bias^2, variance, noise and the directly measured test MSE.
 
     Returns a dict with ``bias2``, ``variance``, ``noise``, ``sum`` (of the three),
@@ -75,18 +83,31 @@ def decompose(make_model: Callable[[], object], n_train: int, n_rounds: int, X_t
     # (f - mean of R predictions)^2 overstates bias^2 by variance / R on average
     bias2 = float(np.mean((f_test - preds.mean(0)) ** 2)) - variance / n_rounds
     noise = noise_sd**2
-    return {"bias2": bias2, "variance": variance, "noise": noise, "sum": bias2 + variance + noise,
-            "mse": float(sq_err.mean()), "mse_se": float(sq_err.std(ddof=1) / np.sqrt(n_rounds))}
+    return {
+        "bias2": bias2,
+        "variance": variance,
+        "noise": noise,
+        "sum": bias2 + variance + noise,
+        "mse": float(sq_err.mean()),
+        "mse_se": float(sq_err.std(ddof=1) / np.sqrt(n_rounds)),
+    }
 
 
-def depth_curve(depths, n_train: int, n_rounds: int, X_test: np.ndarray, noise_sd: float,
-                seed: int) -> list[dict[str, float]]:
+def depth_curve(
+    depths, n_train: int, n_rounds: int, X_test: np.ndarray, noise_sd: float, seed: int
+) -> list[dict[str, float]]:
     """``decompose`` for DecisionTreeRegressor(max_depth=d), one row per depth."""
     rows = []
     for d in depths:
         rng = np.random.default_rng([seed, d])
-        row = decompose(lambda d=d: DecisionTreeRegressor(max_depth=d, random_state=0),
-                        n_train, n_rounds, X_test, noise_sd, rng)
+        row = decompose(
+            lambda d=d: DecisionTreeRegressor(max_depth=d, random_state=0),
+            n_train,
+            n_rounds,
+            X_test,
+            noise_sd,
+            rng,
+        )
         rows.append({"depth": int(d)} | row)
     return rows
 
@@ -106,6 +127,16 @@ def choose_ccp_alpha(X, y, n_splits: int = 5, seed: int = 0) -> tuple[float, np.
     if len(alphas) > 40:  # the path can hold one alpha per leaf; a log-spaced subset suffices
         alphas = alphas[np.unique(np.geomspace(1, len(alphas), 40).astype(int) - 1)]
     cv = KFold(n_splits, shuffle=True, random_state=seed)
-    mse = np.array([-cross_val_score(DecisionTreeRegressor(ccp_alpha=a, random_state=0), X, y, cv=cv,
-                                     scoring="neg_mean_squared_error").mean() for a in alphas])
+    mse = np.array(
+        [
+            -cross_val_score(
+                DecisionTreeRegressor(ccp_alpha=a, random_state=0),
+                X,
+                y,
+                cv=cv,
+                scoring="neg_mean_squared_error",
+            ).mean()
+            for a in alphas
+        ]
+    )
     return float(alphas[int(np.argmin(mse))]), alphas, mse

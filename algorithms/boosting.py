@@ -45,8 +45,7 @@ def split_gain(GL, HL, GR, HR, reg_lambda: float, gamma: float = 0.0):
 
 def xgb_gain(GL, HL, GR, HR, reg_lambda: float):
     """The loss change xgboost dumps: the bracket of ``split_gain`` (no 1/2, no gamma)."""
-    return (GL**2 / (HL + reg_lambda) + GR**2 / (HR + reg_lambda)
-            - (GL + GR) ** 2 / (HL + HR + reg_lambda))
+    return GL**2 / (HL + reg_lambda) + GR**2 / (HR + reg_lambda) - (GL + GR) ** 2 / (HL + HR + reg_lambda)
 
 
 @dataclass
@@ -58,13 +57,14 @@ class Node:
     value: float = 0.0
     feature: int | None = None
     threshold: float = 0.0
-    gain: float = 0.0        # xgboost's convention (see module docstring)
+    gain: float = 0.0  # xgboost's convention (see module docstring)
     left: Node | None = None
     right: Node | None = None
 
 
-def best_split(X: np.ndarray, g: np.ndarray, h: np.ndarray, reg_lambda: float,
-               min_child_weight: float) -> tuple[float, int, float]:
+def best_split(
+    X: np.ndarray, g: np.ndarray, h: np.ndarray, reg_lambda: float, min_child_weight: float
+) -> tuple[float, int, float]:
     """Exact greedy search; returns (xgb_gain, feature, threshold), gain -inf if none is valid."""
     G, H = g.sum(), h.sum()
     best = (-np.inf, -1, 0.0)
@@ -82,8 +82,16 @@ def best_split(X: np.ndarray, g: np.ndarray, h: np.ndarray, reg_lambda: float,
     return best
 
 
-def grow_tree(X, g, h, max_depth: int, reg_lambda: float = 1.0, eta: float = 1.0,
-              min_child_weight: float = 1.0, depth: int = 0) -> Node:
+def grow_tree(
+    X,
+    g,
+    h,
+    max_depth: int,
+    reg_lambda: float = 1.0,
+    eta: float = 1.0,
+    min_child_weight: float = 1.0,
+    depth: int = 0,
+) -> Node:
     """Grow greedily to ``max_depth``, splitting wherever some split has a positive gain."""
     G, H = float(g.sum()), float(h.sum())
     node = Node(G=G, H=H, value=eta * leaf_weight(G, H, reg_lambda))
@@ -94,8 +102,10 @@ def grow_tree(X, g, h, max_depth: int, reg_lambda: float = 1.0, eta: float = 1.0
         return node
     mask = X[:, f] < thr
     node.feature, node.threshold, node.gain = f, thr, gain
-    node.left, node.right = (grow_tree(X[m], g[m], h[m], max_depth, reg_lambda, eta, min_child_weight,
-                                       depth + 1) for m in (mask, ~mask))
+    node.left, node.right = (
+        grow_tree(X[m], g[m], h[m], max_depth, reg_lambda, eta, min_child_weight, depth + 1)
+        for m in (mask, ~mask)
+    )
     return node
 
 
@@ -113,8 +123,16 @@ def prune(node: Node, gamma: float) -> Node:
     return node
 
 
-def build_tree(X, g, h, max_depth: int, reg_lambda: float = 1.0, gamma: float = 0.0,
-               eta: float = 1.0, min_child_weight: float = 1.0) -> Node:
+def build_tree(
+    X,
+    g,
+    h,
+    max_depth: int,
+    reg_lambda: float = 1.0,
+    gamma: float = 0.0,
+    eta: float = 1.0,
+    min_child_weight: float = 1.0,
+) -> Node:
     """One boosting tree: exact greedy growth, then gamma pruning."""
     return prune(grow_tree(X, g, h, max_depth, reg_lambda, eta, min_child_weight), gamma)
 
@@ -148,9 +166,16 @@ class SecondOrderBooster:
     trees_ : list of Node
     """
 
-    def __init__(self, n_estimators: int = 10, max_depth: int = 3, learning_rate: float = 0.3,
-                 reg_lambda: float = 1.0, gamma: float = 0.0, min_child_weight: float = 1.0,
-                 base_score: float = 0.5):
+    def __init__(
+        self,
+        n_estimators: int = 10,
+        max_depth: int = 3,
+        learning_rate: float = 0.3,
+        reg_lambda: float = 1.0,
+        gamma: float = 0.0,
+        min_child_weight: float = 1.0,
+        base_score: float = 0.5,
+    ):
         self.n_estimators = n_estimators
         self.max_depth = max_depth
         self.learning_rate = learning_rate
@@ -176,8 +201,16 @@ class SecondOrderBooster:
         self.trees_ = []
         for _ in range(self.n_estimators):
             g, h = logistic_grad_hess(y, margin)
-            tree = build_tree(X, g, h, self.max_depth, self.reg_lambda, self.gamma,
-                              self.learning_rate, self.min_child_weight)
+            tree = build_tree(
+                X,
+                g,
+                h,
+                self.max_depth,
+                self.reg_lambda,
+                self.gamma,
+                self.learning_rate,
+                self.min_child_weight,
+            )
             self.trees_.append(tree)
             margin += predict_tree(tree, X)
         return self

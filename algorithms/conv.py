@@ -60,7 +60,7 @@ def _windows(xp: np.ndarray, kh: int, kw: int, stride: int) -> np.ndarray:
 
 def _correlate(xp: np.ndarray, w: np.ndarray, stride: int) -> tuple[np.ndarray, np.ndarray]:
     win = _windows(xp, w.shape[2], w.shape[3], stride)
-    y = np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))      # (N, H', W', C_out)
+    y = np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', C_out)
     return y.transpose(0, 3, 1, 2), win
 
 
@@ -70,8 +70,10 @@ def conv2d_forward(x, w, b, stride: int = 1, padding: int = 0) -> tuple[np.ndarr
     w = check_finite("w", w, ndim=4)
     b = check_finite("b", b)
     if w.shape[1] != x.shape[1]:
-        raise ValueError(f"w must have shape (C_out, {x.shape[1]}, K_h, K_w) to match x's "
-                         f"{x.shape[1]} channels, got {w.shape}")
+        raise ValueError(
+            f"w must have shape (C_out, {x.shape[1]}, K_h, K_w) to match x's "
+            f"{x.shape[1]} channels, got {w.shape}"
+        )
     if b.shape != (w.shape[0],):
         raise ValueError(f"b must have shape ({w.shape[0]},), got {b.shape}")
     for n, k in ((x.shape[2], w.shape[2]), (x.shape[3], w.shape[3])):
@@ -103,11 +105,11 @@ def conv_transpose2d(g, w, stride: int = 1, padding: int = 0, out_hw: tuple[int,
     dilated = np.zeros((n, g.shape[1], (ho - 1) * stride + 1, (wo - 1) * stride + 1))
     dilated[:, :, ::stride, ::stride] = g
     full = np.pad(dilated, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))
-    flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)           # (C_in, C_out, K_h, K_w)
-    covered, _ = _correlate(full, flipped, 1)                      # rows/cols windows reached
+    flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_in, C_out, K_h, K_w)
+    covered, _ = _correlate(full, flipped, 1)  # rows/cols windows reached
     dxp = np.zeros((n, w.shape[1], H + 2 * padding, W + 2 * padding))
-    dxp[:, :, :covered.shape[2], :covered.shape[3]] = covered
-    return dxp[:, :, padding:padding + H, padding:padding + W]
+    dxp[:, :, : covered.shape[2], : covered.shape[3]] = covered
+    return dxp[:, :, padding : padding + H, padding : padding + W]
 
 
 def conv2d_backward(g, cache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -118,7 +120,7 @@ def conv2d_backward(g, cache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if g.shape != expected:
         raise ValueError(f"g must have shape {expected} (the output's), got {g.shape}")
     db = g.sum(axis=(0, 2, 3))
-    dw = np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3]))          # (C_out, C_in, K_h, K_w)
+    dw = np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3]))  # (C_out, C_in, K_h, K_w)
     dx = conv_transpose2d(g, w, cache["stride"], cache["padding"], cache["x_shape"][2:])
     return dx, dw, db
 
@@ -129,7 +131,7 @@ def maxpool2d_forward(x, kernel: int, stride: int | None = None) -> tuple[np.nda
     stride = kernel if stride is None else stride
     ho, wo = output_size(x.shape[2], kernel, 0, stride), output_size(x.shape[3], kernel, 0, stride)
     win = _windows(x, kernel, kernel, stride).reshape(*x.shape[:2], ho, wo, kernel * kernel)
-    arg = win.argmax(axis=-1)                                      # first maximum on ties
+    arg = win.argmax(axis=-1)  # first maximum on ties
     y = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
     return y, {"x_shape": x.shape, "arg": arg, "kernel": kernel, "stride": stride}
 
@@ -143,5 +145,5 @@ def maxpool2d_backward(g, cache) -> np.ndarray:
     n, c, h, v = np.indices(arg.shape)
     rows, cols = h * s + arg // k, v * s + arg % k
     dx = np.zeros(cache["x_shape"])
-    np.add.at(dx, (n, c, rows, cols), g)                           # overlapping windows add up
+    np.add.at(dx, (n, c, rows, cols), g)  # overlapping windows add up
     return dx

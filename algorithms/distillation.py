@@ -30,8 +30,9 @@ import numpy as np
 from algorithms.mlp import check_finite, log_softmax, softmax_cross_entropy
 
 
-def distillation_loss(student_logits, teacher_logits, y, temperature: float = 2.0,
-                      alpha: float = 0.5, t_squared: bool = False):
+def distillation_loss(
+    student_logits, teacher_logits, y, temperature: float = 2.0, alpha: float = 0.5, t_squared: bool = False
+):
     """Return (L, dL/dstudent_logits of shape (n, k), {"soft": ..., "hard": ...}).
 
     Parameters
@@ -57,7 +58,7 @@ def distillation_loss(student_logits, teacher_logits, y, temperature: float = 2.
     soft = float(np.sum(p * (log_p - log_q))) / n
     d_soft = (np.exp(log_q) - p) / (n * temperature)
     hard, d_hard = softmax_cross_entropy(s, y)
-    c = temperature ** 2 if t_squared else 1.0
+    c = temperature**2 if t_squared else 1.0
     loss = alpha * c * soft + (1.0 - alpha) * hard
     grad = alpha * c * d_soft + (1.0 - alpha) * d_hard
     return loss, grad, {"soft": soft, "hard": hard}

@@ -34,8 +34,7 @@ def mean_variance(sigma2, rho, T):
     return rho * sigma2 + (1 - rho) * sigma2 / T
 
 
-def simulate_mean_variance(sigma2: float, rho: float, T: int, n_sims: int,
-                           rng: np.random.Generator) -> float:
+def simulate_mean_variance(sigma2: float, rho: float, T: int, n_sims: int, rng: np.random.Generator) -> float:
     """Sample variance of the mean of T equicorrelated normals over n_sims draws."""
     if not 0 <= rho <= 1:
         raise ValueError(f"the one-factor simulation needs 0 <= rho <= 1, got {rho}")
@@ -45,8 +44,12 @@ def simulate_mean_variance(sigma2: float, rho: float, T: int, n_sims: int,
     return float(h.mean(1).var(ddof=1))
 
 
-def tree_predictions(fit_forest: Callable[[np.ndarray, np.ndarray], object], draw: Callable[[], tuple],
-                     X_test: np.ndarray, n_forests: int) -> np.ndarray:
+def tree_predictions(
+    fit_forest: Callable[[np.ndarray, np.ndarray], object],
+    draw: Callable[[], tuple],
+    X_test: np.ndarray,
+    n_forests: int,
+) -> np.ndarray:
     """Per-tree predictions of forests on independent training sets.
 
     ``draw()`` returns a fresh (X, y); ``fit_forest(X, y)`` returns a fitted
@@ -74,6 +77,6 @@ def estimate_sigma2_rho(preds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"need >= 2 forests of >= 2 trees, got {R} forests of {T}")
     within = preds.var(axis=1, ddof=1).mean(0)
     between = preds.mean(1).var(axis=0, ddof=1)
-    shared = between - within / T          # rho sigma^2 (can dip below 0 by sampling error)
+    shared = between - within / T  # rho sigma^2 (can dip below 0 by sampling error)
     sigma2 = shared + within
     return sigma2, shared / sigma2

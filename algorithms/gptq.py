@@ -99,8 +99,9 @@ def row_grid(w: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     return scale, zero
 
 
-def _round(w_col: np.ndarray, scale: np.ndarray, zero: np.ndarray,
-           bits: int) -> tuple[np.ndarray, np.ndarray]:
+def _round(
+    w_col: np.ndarray, scale: np.ndarray, zero: np.ndarray, bits: int
+) -> tuple[np.ndarray, np.ndarray]:
     q = np.clip(np.rint(w_col / scale) + zero, 0, 2**bits - 1)
     return scale * (q - zero), q
 
@@ -110,7 +111,7 @@ def _grids(W: np.ndarray, bits: int, group_size: int | None) -> tuple[np.ndarray
     g = d_in if group_size is None else group_size
     if d_in % g:
         raise ValueError(f"group_size {g} must divide d_in = {d_in}")
-    grids = [row_grid(W[:, i:i + g], bits) for i in range(0, d_in, g)]
+    grids = [row_grid(W[:, i : i + g], bits) for i in range(0, d_in, g)]
     return np.stack([s for s, _ in grids], 1), np.stack([z for _, z in grids], 1), g
 
 
@@ -123,8 +124,9 @@ def rtn(W, bits: int, group_size: int | None = None) -> GPTQResult:
     return GPTQResult(scale[:, cols] * (q - zero[:, cols]), q.astype(np.int64), scale, zero)
 
 
-def gptq(W, X, bits: int, block_size: int = 128, damp: float = 0.01,
-         group_size: int | None = None) -> GPTQResult:
+def gptq(
+    W, X, bits: int, block_size: int = 128, damp: float = 0.01, group_size: int | None = None
+) -> GPTQResult:
     """Quantize W (d_out, d_in) with GPTQ, using calibration inputs X (d_in, n_tokens)."""
     w = np.array(W, dtype=np.float64)
     if w.ndim != 2 or np.asarray(X).shape[0] != w.shape[1]:
@@ -147,9 +149,9 @@ def gptq(W, X, bits: int, block_size: int = 128, damp: float = 0.01,
             qcol, code = _round(w[:, j], scale[:, j // g], zero[:, j // g], bits)
             qw[:, j], codes[:, j] = qcol, code
             e = (w[:, j] - qcol) / u[j, j]
-            w[:, j + 1:i2] -= np.outer(e, u[j, j + 1:i2])   # inside the block: eager
+            w[:, j + 1 : i2] -= np.outer(e, u[j, j + 1 : i2])  # inside the block: eager
             err[:, j - i1] = e
-        w[:, i2:] -= err @ u[i1:i2, i2:]                    # the rest: once per block (lazy)
+        w[:, i2:] -= err @ u[i1:i2, i2:]  # the rest: once per block (lazy)
     return GPTQResult(qw, codes, scale, zero)
 
 

@@ -21,8 +21,9 @@ import numpy as np
 KERNELS = ("linear", "poly", "rbf", "sigmoid")
 
 
-def kernel_matrix(X: np.ndarray, Z: np.ndarray, kernel: str = "rbf", gamma: float = 1.0,
-                  degree: int = 3, coef0: float = 0.0) -> np.ndarray:
+def kernel_matrix(
+    X: np.ndarray, Z: np.ndarray, kernel: str = "rbf", gamma: float = 1.0, degree: int = 3, coef0: float = 0.0
+) -> np.ndarray:
     """Gram block K(X, Z).
 
     Parameters
@@ -50,8 +51,9 @@ def kernel_matrix(X: np.ndarray, Z: np.ndarray, kernel: str = "rbf", gamma: floa
     raise ValueError(f"unknown kernel {kernel!r}; choose from {KERNELS}")
 
 
-def kernel_diagonal(X: np.ndarray, kernel: str = "rbf", gamma: float = 1.0, degree: int = 3,
-                    coef0: float = 0.0) -> np.ndarray:
+def kernel_diagonal(
+    X: np.ndarray, kernel: str = "rbf", gamma: float = 1.0, degree: int = 3, coef0: float = 0.0
+) -> np.ndarray:
     """K(x_i, x_i) for every row, shape (n,), without forming the n x n matrix."""
     sq = (np.asarray(X, float) ** 2).sum(1)
     if kernel == "linear":

@@ -69,8 +69,13 @@ class LocalSurrogate:
         Feature indices held at their value at the point.
     """
 
-    def __init__(self, n_samples: int = 5000, kernel_width: float | None = None,
-                 alpha: float = 1.0, frozen: tuple[int, ...] = ()):
+    def __init__(
+        self,
+        n_samples: int = 5000,
+        kernel_width: float | None = None,
+        alpha: float = 1.0,
+        frozen: tuple[int, ...] = (),
+    ):
         self.n_samples = n_samples
         self.kernel_width = kernel_width
         self.alpha = alpha

@@ -134,11 +134,11 @@ class MLP:
         grads = [None] * len(self.params_)
         for layer in reversed(range(len(self.params_))):
             a_prev, z, a = cache[layer]
-            delta = d_a * self._act(layer)[1](z, a)               # (n, d_l)
+            delta = d_a * self._act(layer)[1](z, a)  # (n, d_l)
             W = self.params_[layer][0]
             grads[layer] = (self._matmul(a_prev.T, delta), delta.sum(axis=0))
             if layer > 0 or input_grad:
-                d_a = self._matmul(delta, W.T)                      # dJ/da^(l-1)
+                d_a = self._matmul(delta, W.T)  # dJ/da^(l-1)
         return (grads, d_a) if input_grad else grads
 
     def backward_without_reuse(self, cache: list, d_out) -> list[tuple[np.ndarray, np.ndarray]]:

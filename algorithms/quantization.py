@@ -105,7 +105,7 @@ def quantize_int8_symmetric(w, per_channel: bool = False) -> Quantized:
     """Symmetric INT8: s = max|w| / 127.5, q = clip(round(w / s), -128, 127)."""
     a = _check(w)
     s = _absmax(a, per_channel) / 127.5
-    s = np.where(s == 0, 1.0, s)   # an all-zero row keeps code 0 with any scale
+    s = np.where(s == 0, 1.0, s)  # an all-zero row keeps code 0 with any scale
     q = np.clip(np.rint(a / s), -128, 127).astype(np.int8)
     return Quantized(q, s, np.zeros_like(s), "int8_sym")
 
@@ -120,8 +120,9 @@ def activation_qparams(x, bits: int = 8, reduce_range: bool = False) -> tuple[fl
     return s, z
 
 
-def quantize_asymmetric(x, scale: float | None = None, zero_point: int | None = None, bits: int = 8,
-                        reduce_range: bool = False) -> Quantized:
+def quantize_asymmetric(
+    x, scale: float | None = None, zero_point: int | None = None, bits: int = 8, reduce_range: bool = False
+) -> Quantized:
     """Asymmetric (affine) quantization; (scale, zero_point) from ``x`` itself unless given (static)."""
     a = _check(x)
     n = 2 ** (bits - 1 if reduce_range else bits) - 1
@@ -207,8 +208,9 @@ def dynamic_int8_linear(x, weight: Quantized, bias=None, reduce_range: bool = Tr
     return y if bias is None else y + np.asarray(bias, np.float64)
 
 
-def static_int8_linear(x, weight: Quantized, scale: float, zero_point: int, bias=None,
-                       reduce_range: bool = True) -> np.ndarray:
+def static_int8_linear(
+    x, weight: Quantized, scale: float, zero_point: int, bias=None, reduce_range: bool = True
+) -> np.ndarray:
     """Like ``dynamic_int8_linear`` but with activation (scale, zero_point) fixed by calibration."""
     xq = quantize_asymmetric(x, scale, zero_point, reduce_range=reduce_range)
     y = dequantize(xq) @ dequantize(weight).T

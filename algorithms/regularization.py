@@ -62,9 +62,16 @@ def ridge(X, y, alpha: float, fit_intercept: bool = True) -> tuple[np.ndarray, f
     return w, float(ym - xm @ w)
 
 
-def elastic_net(X, y, alpha: float, l1_ratio: float = 1.0, fit_intercept: bool = True,
-                tol: float = 1e-10, max_iter: int = 10_000,
-                w0: np.ndarray | None = None) -> tuple[np.ndarray, float, int]:
+def elastic_net(
+    X,
+    y,
+    alpha: float,
+    l1_ratio: float = 1.0,
+    fit_intercept: bool = True,
+    tol: float = 1e-10,
+    max_iter: int = 10_000,
+    w0: np.ndarray | None = None,
+) -> tuple[np.ndarray, float, int]:
     """Cyclic coordinate descent; l1_ratio=1 is the Lasso.
 
     Returns (coef of shape (d,), intercept, n_sweeps). Stops when no weight moved more

@@ -83,8 +83,10 @@ class Corridor:
 def _check_theta(theta, env) -> np.ndarray:
     theta = np.asarray(theta, dtype=np.float64)
     if theta.shape != (env.n_states, env.n_actions):
-        raise ValueError(f"theta must have shape ({env.n_states}, {env.n_actions}) "
-                         f"(n_states, n_actions), got {theta.shape}")
+        raise ValueError(
+            f"theta must have shape ({env.n_states}, {env.n_actions}) "
+            f"(n_states, n_actions), got {theta.shape}"
+        )
     if not np.all(np.isfinite(theta)):
         raise ValueError("theta contains NaN or inf")
     return theta
@@ -153,8 +155,9 @@ def returns_to_go(rewards, gamma: float) -> np.ndarray:
     return G
 
 
-def reinforce_gradient(theta, episode, gamma: float = 1.0, baseline=None,
-                       discount_weight: bool = True) -> np.ndarray:
+def reinforce_gradient(
+    theta, episode, gamma: float = 1.0, baseline=None, discount_weight: bool = True
+) -> np.ndarray:
     """One-episode estimate sum_t w_t (G_t - b(s_t, t)) grad log pi(a_t | s_t).
 
     ``baseline`` is None or an array (n_states, horizon) of b(s, t); w_t = gamma^t when
@@ -168,20 +171,33 @@ def reinforce_gradient(theta, episode, gamma: float = 1.0, baseline=None,
     for t, (s, a) in enumerate(zip(states, actions, strict=True)):
         adv = G[t] - (0.0 if baseline is None else baseline[s, t])
         score = -pi[s].copy()
-        score[a] += 1.0                                          # onehot(a) - pi(. | s)
-        grad[s] += (gamma ** t if discount_weight else 1.0) * adv * score
+        score[a] += 1.0  # onehot(a) - pi(. | s)
+        grad[s] += (gamma**t if discount_weight else 1.0) * adv * score
     return grad
 
 
-def gradient_samples(theta, env, n: int, rng: np.random.Generator, gamma: float = 1.0,
-                     baseline=None, discount_weight: bool = True) -> np.ndarray:
+def gradient_samples(
+    theta,
+    env,
+    n: int,
+    rng: np.random.Generator,
+    gamma: float = 1.0,
+    baseline=None,
+    discount_weight: bool = True,
+) -> np.ndarray:
     """n independent one-episode estimates, shape (n, n_states, n_actions)."""
     theta = _check_theta(theta, env)
     if baseline is not None and np.shape(baseline) != (env.n_states, env.horizon):
-        raise ValueError(f"baseline must have shape ({env.n_states}, {env.horizon}) "
-                         f"(n_states, horizon), got {np.shape(baseline)}")
-    return np.stack([reinforce_gradient(theta, sample_episode(theta, env, rng), gamma, baseline,
-                                        discount_weight) for _ in range(n)])
+        raise ValueError(
+            f"baseline must have shape ({env.n_states}, {env.horizon}) "
+            f"(n_states, horizon), got {np.shape(baseline)}"
+        )
+    return np.stack(
+        [
+            reinforce_gradient(theta, sample_episode(theta, env, rng), gamma, baseline, discount_weight)
+            for _ in range(n)
+        ]
+    )
 
 
 class Reinforce:
@@ -199,8 +215,14 @@ class Reinforce:
         Number of episodes (one update each).
     """
 
-    def __init__(self, lr: float = 0.1, gamma: float = 1.0, baseline: str = "learned",
-                 baseline_lr: float = 0.1, n_episodes: int = 300):
+    def __init__(
+        self,
+        lr: float = 0.1,
+        gamma: float = 1.0,
+        baseline: str = "learned",
+        baseline_lr: float = 0.1,
+        n_episodes: int = 300,
+    ):
         self.lr = lr
         self.gamma = gamma
         self.baseline = baseline

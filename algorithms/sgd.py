@@ -55,11 +55,14 @@ def _check_xy(X, y) -> tuple[np.ndarray, np.ndarray]:
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"X must be a non-empty 2-D array (n_samples, n_features), got shape {X.shape}")
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must be 1-D with one value per row of X: X has {X.shape[0]} rows, "
-                         f"y has shape {y.shape}")
+        raise ValueError(
+            f"y must be 1-D with one value per row of X: X has {X.shape[0]} rows, y has shape {y.shape}"
+        )
     if not np.isfinite(X).all():
-        raise ValueError(f"X contains {int((~np.isfinite(X)).sum())} non-finite values (NaN or inf); "
-                         "impute or drop them first")
+        raise ValueError(
+            f"X contains {int((~np.isfinite(X)).sum())} non-finite values (NaN or inf); "
+            "impute or drop them first"
+        )
     if not np.isfinite(y).all():
         raise ValueError(f"y contains {int((~np.isfinite(y)).sum())} non-finite values (NaN or inf)")
     return X, y
@@ -76,8 +79,9 @@ def mse_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return X.T @ (X @ w - y) / len(y)
 
 
-def momentum_step(w: np.ndarray, v: np.ndarray, grad: Callable[[np.ndarray], np.ndarray],
-                  lr: float, mu: float, method: str) -> tuple[np.ndarray, np.ndarray]:
+def momentum_step(
+    w: np.ndarray, v: np.ndarray, grad: Callable[[np.ndarray], np.ndarray], lr: float, mu: float, method: str
+) -> tuple[np.ndarray, np.ndarray]:
     """One update in this module's convention; returns new (w, v). ``grad`` maps w -> g."""
     if method == "plain":
         return w - lr * grad(w), v
@@ -121,9 +125,18 @@ class MomentumSGDRegressor:
     n_epochs_ : int
     """
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.9, method: str = "heavy_ball",
-                 batch_size: int | None = 32, max_epochs: int = 100, tol: float = 0.0,
-                 fit_intercept: bool = True, divergence_factor: float = 1e6, random_state=None):
+    def __init__(
+        self,
+        learning_rate: float = 0.01,
+        momentum: float = 0.9,
+        method: str = "heavy_ball",
+        batch_size: int | None = 32,
+        max_epochs: int = 100,
+        tol: float = 0.0,
+        fit_intercept: bool = True,
+        divergence_factor: float = 1e6,
+        random_state=None,
+    ):
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.method = method
@@ -158,17 +171,24 @@ class MomentumSGDRegressor:
             order = rng.permutation(n)
             with np.errstate(over="ignore", invalid="ignore"):
                 for start in range(0, n, m):
-                    rows = order[start:start + m]
+                    rows = order[start : start + m]
                     Ab, yb = A[rows], y[rows]
-                    w, v = momentum_step(w, v, lambda u, Ab=Ab, yb=yb: mse_gradient(u, Ab, yb),
-                                         self.learning_rate, self.momentum, self.method)
+                    w, v = momentum_step(
+                        w,
+                        v,
+                        lambda u, Ab=Ab, yb=yb: mse_gradient(u, Ab, yb),
+                        self.learning_rate,
+                        self.momentum,
+                        self.method,
+                    )
                 loss = mse_loss(w, A, y)
             history.append(loss)
             if not np.isfinite(loss) or loss > limit:
                 raise DivergenceError(
                     f"SGD diverged at epoch {epoch}: loss {loss:.3g} vs {history[0]:.3g} at the start "
                     f"(learning_rate={self.learning_rate}, method={self.method}). Lower the learning "
-                    "rate (for full-batch GD it must be below 2/lambda_max of X^T X / n) or scale X.")
+                    "rate (for full-batch GD it must be below 2/lambda_max of X^T X / n) or scale X."
+                )
             if self.tol > 0 and np.linalg.norm(mse_gradient(w, A, y)) <= self.tol:
                 break
         self.coef_ = w[:-1] if self.fit_intercept else w
@@ -182,9 +202,15 @@ class MomentumSGDRegressor:
         return X @ self.coef_ + self.intercept_
 
 
-def accelerated_gradient(grad: Callable[[np.ndarray], np.ndarray], w0: np.ndarray, lr: float,
-                         n_steps: int, method: str = "nesterov", momentum: float | None = None,
-                         loss: Callable[[np.ndarray], float] | None = None) -> np.ndarray:
+def accelerated_gradient(
+    grad: Callable[[np.ndarray], np.ndarray],
+    w0: np.ndarray,
+    lr: float,
+    n_steps: int,
+    method: str = "nesterov",
+    momentum: float | None = None,
+    loss: Callable[[np.ndarray], float] | None = None,
+) -> np.ndarray:
     """Run ``n_steps`` updates from ``w0``; returns the losses, shape (n_steps + 1,).
 
     ``momentum=None`` with ``method="nesterov"`` uses the schedule mu_t = (t - 1)/(t + 2)

@@ -57,7 +57,7 @@ class _RowCache:
             self.hits += 1
             return row
         self.misses += 1
-        row = kernel_matrix(self.X[i:i + 1], self.X, **self.params)[0]
+        row = kernel_matrix(self.X[i : i + 1], self.X, **self.params)[0]
         self.rows[i] = row
         if len(self.rows) > self.capacity:
             self.rows.popitem(last=False)
@@ -93,9 +93,17 @@ class SMOClassifier:
     n_iter_ : int
     """
 
-    def __init__(self, C: float = 1.0, kernel: str = "rbf", gamma: float = 1.0, degree: int = 3,
-                 coef0: float = 0.0, tol: float = 1e-3, max_iter: int = 1_000_000,
-                 cache_size: float = 200.0):
+    def __init__(
+        self,
+        C: float = 1.0,
+        kernel: str = "rbf",
+        gamma: float = 1.0,
+        degree: int = 3,
+        coef0: float = 0.0,
+        tol: float = 1e-3,
+        max_iter: int = 1_000_000,
+        cache_size: float = 200.0,
+    ):
         self.C = C
         self.kernel = kernel
         self.gamma = gamma
@@ -122,16 +130,19 @@ class SMOClassifier:
         if X.ndim != 2 or len(X) == 0:
             raise ValueError(f"X must be a non-empty 2-D array (n_samples, n_features), got shape {X.shape}")
         if y.ndim != 1 or len(y) != len(X):
-            raise ValueError(f"y must be 1-D with one label per row of X: X has {len(X)} rows, "
-                             f"y has shape {y.shape}")
+            raise ValueError(
+                f"y must be 1-D with one label per row of X: X has {len(X)} rows, y has shape {y.shape}"
+            )
         if not np.isfinite(X).all():
             raise ValueError(f"X contains {int((~np.isfinite(X)).sum())} non-finite values (NaN or inf)")
         if y.dtype.kind == "f" and not np.isfinite(y).all():
             raise ValueError("y contains non-finite labels (NaN or inf)")
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:
-            raise ValueError(f"SMOClassifier is binary: y must hold exactly 2 classes, "
-                             f"got {len(self.classes_)} ({self.classes_[:5]})")
+            raise ValueError(
+                f"SMOClassifier is binary: y must hold exactly 2 classes, "
+                f"got {len(self.classes_)} ({self.classes_[:5]})"
+            )
         return X, np.where(y == self.classes_[1], 1.0, -1.0)
 
     def fit(self, X, y) -> SMOClassifier:
@@ -152,20 +163,23 @@ class SMOClassifier:
                 converged = True
                 break
             if n_iter == self.max_iter:
-                warnings.warn(f"SMO stopped at max_iter={self.max_iter} with KKT gap {m - M:.3g} > tol "
-                              f"{self.tol}; raise max_iter or tol", RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"SMO stopped at max_iter={self.max_iter} with KKT gap {m - M:.3g} > tol "
+                    f"{self.tol}; raise max_iter or tol",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
                 break
             n_iter += 1
             Ki = row(i)
-            b = m - score                      # b_t = m + y_t G_t
+            b = m - score  # b_t = m + y_t G_t
             a = np.maximum(diag[i] + diag - 2 * Ki, TAU)
             cand = low & (b > 0)
             j = int(np.argmin(np.where(cand, -(b * b) / a, np.inf)))
             Kj = row(j)
             delta = b[j] / a[j]
             # box limits along (alpha_i += y_i delta, alpha_j -= y_j delta), delta > 0
-            delta = min(delta, C - alpha[i] if y[i] > 0 else alpha[i],
-                        alpha[j] if y[j] > 0 else C - alpha[j])
+            delta = min(delta, C - alpha[i] if y[i] > 0 else alpha[i], alpha[j] if y[j] > 0 else C - alpha[j])
             alpha[i] += y[i] * delta
             alpha[j] -= y[j] * delta
             for t in (i, j):  # snap round-off so bound status is exact
@@ -179,8 +193,9 @@ class SMOClassifier:
         self.cache_hits_, self.cache_misses_ = row.hits, row.misses
         return self
 
-    def _store_solution(self, X: np.ndarray, y: np.ndarray, alpha: np.ndarray, G: np.ndarray,
-                        n_iter: int, converged: bool) -> None:
+    def _store_solution(
+        self, X: np.ndarray, y: np.ndarray, alpha: np.ndarray, G: np.ndarray, n_iter: int, converged: bool
+    ) -> None:
         """Set the fitted attributes from the dual solution alpha and its gradient G = Q alpha - e."""
         C = float(self.C)
         score = -y * G
@@ -227,8 +242,10 @@ def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: flo
     def worst(v: np.ndarray) -> float:
         return float(np.max(v, initial=0.0))
 
-    return {"box": worst(np.r_[-alpha, alpha - C]),
-            "equality": abs(float(alpha @ y)),
-            "at_zero": worst(1 - margins[zero]),
-            "free": worst(np.abs(margins[free] - 1)),
-            "at_c": worst(margins[bound] - 1)}
+    return {
+        "box": worst(np.r_[-alpha, alpha - C]),
+        "equality": abs(float(alpha @ y)),
+        "at_zero": worst(1 - margins[zero]),
+        "free": worst(np.abs(margins[free] - 1)),
+        "at_c": worst(margins[bound] - 1),
+    }

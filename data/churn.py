@@ -65,12 +65,34 @@ CATEGORIES = {
 }
 USAGE_MONTHS = ("m1", "m2", "m3")  # m1 = the month ending at the snapshot
 RAW_COLUMNS = (
-    [ID, "source", "signup_date", TIME, "contract_type", "plan", "region", "payment_method",
-     "seats", "monthly_charges", "total_charges", "discount_pct"]
-    + [f"sessions_{m}" for m in USAGE_MONTHS] + [f"minutes_{m}" for m in USAGE_MONTHS]
+    [
+        ID,
+        "source",
+        "signup_date",
+        TIME,
+        "contract_type",
+        "plan",
+        "region",
+        "payment_method",
+        "seats",
+        "monthly_charges",
+        "total_charges",
+        "discount_pct",
+    ]
+    + [f"sessions_{m}" for m in USAGE_MONTHS]
+    + [f"minutes_{m}" for m in USAGE_MONTHS]
     + [f"tickets_{m}" for m in USAGE_MONTHS]
-    + ["logins_30d", "features_used", "last_login_days", "payment_failures_6m",
-       "late_payments_12m", "email_open_rate", "nps_score", LEAKY, TARGET]
+    + [
+        "logins_30d",
+        "features_used",
+        "last_login_days",
+        "payment_failures_6m",
+        "late_payments_12m",
+        "email_open_rate",
+        "nps_score",
+        LEAKY,
+        TARGET,
+    ]
 )
 FIRST_SNAPSHOT = pd.Timestamp("2023-01-31")
 
@@ -81,8 +103,8 @@ class Scenario:
 
     n_customers: int
     churn_rate: float
-    signal: float   # s in the module docstring
-    noise: float    # sigma
+    signal: float  # s in the module docstring
+    noise: float  # sigma
     drift: float
     months: int = 24
 
@@ -116,8 +138,9 @@ def _format_dates(dates: pd.Series, source: np.ndarray) -> np.ndarray:
     return out
 
 
-def generate_with_truth(scenario: str = "telecom", n_customers: int | None = None,
-                        seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+def generate_with_truth(
+    scenario: str = "telecom", n_customers: int | None = None, seed: int = 0
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Raw table and the true churn probability of every row (see ``generate``)."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose from {sorted(SCENARIOS)}")
@@ -128,8 +151,11 @@ def generate_with_truth(scenario: str = "telecom", n_customers: int | None = Non
     rng = np.random.default_rng(seed)
 
     month_idx = rng.integers(0, sc.months, n)
-    snapshot = pd.Series([FIRST_SNAPSHOT + pd.offsets.MonthEnd(int(k)) for k in range(sc.months)]
-                         ).iloc[month_idx].reset_index(drop=True)
+    snapshot = (
+        pd.Series([FIRST_SNAPSHOT + pd.offsets.MonthEnd(int(k)) for k in range(sc.months)])
+        .iloc[month_idx]
+        .reset_index(drop=True)
+    )
     tenure = np.clip(np.round(rng.gamma(1.3, 16.0, n)), 1, 96).astype(int)
     signup = snapshot - pd.to_timedelta(tenure * 30 + rng.integers(0, 28, n), unit="D")
 
@@ -167,10 +193,19 @@ def generate_with_truth(scenario: str = "telecom", n_customers: int | None = Non
     t_years = month_idx / 12.0
     tickets_3m = tickets.sum(1)
     m2m = contract == "month-to-month"
-    score = (-0.9 * engagement + 0.9 * decline + 0.45 * pay_fail + 0.25 * tickets_3m
-             - 0.45 * np.log(tenure) + 0.9 * m2m - 0.6 * (contract == "two-year")
-             + 0.35 * charges_z + 0.7 * (m2m & (tenure < 6)) + 0.15 * tickets_3m * charges_z
-             + sc.drift * t_years)
+    score = (
+        -0.9 * engagement
+        + 0.9 * decline
+        + 0.45 * pay_fail
+        + 0.25 * tickets_3m
+        - 0.45 * np.log(tenure)
+        + 0.9 * m2m
+        - 0.6 * (contract == "two-year")
+        + 0.35 * charges_z
+        + 0.7 * (m2m & (tenure < 6))
+        + 0.15 * tickets_3m * charges_z
+        + sc.drift * t_years
+    )
     eta = sc.signal * score + sc.noise * rng.normal(0, 1, n)
     b0 = _solve_intercept(eta, sc.churn_rate)
     p_true = 1 / (1 + np.exp(-(b0 + eta)))
@@ -182,15 +217,22 @@ def generate_with_truth(scenario: str = "telecom", n_customers: int | None = Non
     stop_fraction = rng.random(n)  # share of the next 30 days a churner stayed active
     after = np.where(churned == 1, s1 * stop_fraction * 0.5, s1 * rng.lognormal(0, 0.15, n))
 
-    df = pd.DataFrame({
-        ID: [f"{scenario[0].upper()}{seed:03d}-{i:06d}" for i in range(n)],
-        "source": source,
-        "signup_date": _format_dates(signup, source),
-        TIME: _format_dates(snapshot, source),
-        "contract_type": contract, "plan": plan, "region": region, "payment_method": payment,
-        "seats": seats, "monthly_charges": monthly.round(2), "total_charges": total.round(2),
-        "discount_pct": discount.astype(float),
-    })
+    df = pd.DataFrame(
+        {
+            ID: [f"{scenario[0].upper()}{seed:03d}-{i:06d}" for i in range(n)],
+            "source": source,
+            "signup_date": _format_dates(signup, source),
+            TIME: _format_dates(snapshot, source),
+            "contract_type": contract,
+            "plan": plan,
+            "region": region,
+            "payment_method": payment,
+            "seats": seats,
+            "monthly_charges": monthly.round(2),
+            "total_charges": total.round(2),
+            "discount_pct": discount.astype(float),
+        }
+    )
     for j, m in enumerate(USAGE_MONTHS):
         df[f"sessions_{m}"] = sessions[:, j].astype(float)
     for j, m in enumerate(USAGE_MONTHS):
@@ -212,8 +254,7 @@ def generate_with_truth(scenario: str = "telecom", n_customers: int | None = Non
     return df[RAW_COLUMNS], p_observable
 
 
-def _plant_missing(df: pd.DataFrame, signup: pd.Series, tenure: np.ndarray,
-                   rng: np.random.Generator) -> None:
+def _plant_missing(df: pd.DataFrame, signup: pd.Series, tenure: np.ndarray, rng: np.random.Generator) -> None:
     n = len(df)
     old = (signup < pd.Timestamp("2021-01-01")).to_numpy()
     miss_minutes = rng.random(n) < np.where(old, 0.45, 0.04)
@@ -240,8 +281,9 @@ def _plant_invalid(df: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
             # snapshot before signup: swap the two dates
             df.loc[r, ["signup_date", TIME]] = df.loc[r, [TIME, "signup_date"]].to_numpy()
         else:
-            col, val = [("contract_type", "weekly"), ("plan", "platinum-x"),
-                        ("payment_method", "cheque")][i % 3]
+            col, val = [("contract_type", "weekly"), ("plan", "platinum-x"), ("payment_method", "cheque")][
+                i % 3
+            ]
             df.loc[r, col] = val
     return rows
 

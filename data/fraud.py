@@ -46,8 +46,16 @@ SHARED_BILL_ZIPS = (0, 1)
 N_ZIPS = 8
 AGE_GROUPS = ("young", "middle", "senior")
 # raw model inputs (age, age_group, zip_cluster and the latent shared_bills are not inputs)
-RAW_FEATURES = ("account_age_days", "transaction_frequency", "avg_amount", "balance",
-                "night_txn_count", "weekend_txn_count", "declined_count", "new_device")
+RAW_FEATURES = (
+    "account_age_days",
+    "transaction_frequency",
+    "avg_amount",
+    "balance",
+    "night_txn_count",
+    "weekend_txn_count",
+    "declined_count",
+    "new_device",
+)
 
 
 def age_group_of(age: np.ndarray) -> np.ndarray:
@@ -96,8 +104,8 @@ def make_fraud(n: int, rng: np.random.Generator, fraud_rate: float = 0.04) -> pd
     odds = fraud_rate / (1 - fraud_rate) * np.where(new_account, 2.0, 1.0)
     fraud = rng.random(n) < odds / (1 + odds)
 
-    base_freq = rng.gamma(4.0, 1.5, n)                       # ~6 a week
-    split_freq = np.where(shared_bills, rng.gamma(7.0, 2.0, n), 0.0)   # ~14 more
+    base_freq = rng.gamma(4.0, 1.5, n)  # ~6 a week
+    split_freq = np.where(shared_bills, rng.gamma(7.0, 2.0, n), 0.0)  # ~14 more
     burst = np.where(fraud, rng.uniform(4, 11, n), 0.0)
     freq = rng.poisson(base_freq + split_freq + burst) + 1
 
@@ -116,18 +124,20 @@ def make_fraud(n: int, rng: np.random.Generator, fraud_rate: float = 0.04) -> pd
     declined = rng.poisson(np.where(fraud, 0.8, 0.35))
     new_device = rng.random(n) < np.where(fraud, 0.2, 0.05)
 
-    return pd.DataFrame({
-        "account_age_days": account_age.round(0),
-        "transaction_frequency": freq.astype(float),
-        "avg_amount": avg_amount.round(2),
-        "balance": balance.round(2),
-        "night_txn_count": night_txn.astype(float),
-        "weekend_txn_count": weekend_txn.astype(float),
-        "declined_count": declined.astype(float),
-        "new_device": new_device.astype(float),
-        "age": age.round(1),
-        "age_group": pd.Categorical(group, categories=list(AGE_GROUPS)),
-        "zip_cluster": zip_cluster.astype(int),
-        "shared_bills": shared_bills.astype(int),
-        "is_fraud": fraud.astype(int),
-    })
+    return pd.DataFrame(
+        {
+            "account_age_days": account_age.round(0),
+            "transaction_frequency": freq.astype(float),
+            "avg_amount": avg_amount.round(2),
+            "balance": balance.round(2),
+            "night_txn_count": night_txn.astype(float),
+            "weekend_txn_count": weekend_txn.astype(float),
+            "declined_count": declined.astype(float),
+            "new_device": new_device.astype(float),
+            "age": age.round(1),
+            "age_group": pd.Categorical(group, categories=list(AGE_GROUPS)),
+            "zip_cluster": zip_cluster.astype(int),
+            "shared_bills": shared_bills.astype(int),
+            "is_fraud": fraud.astype(int),
+        }
+    )

@@ -21,12 +21,16 @@ from systems.core.seeding import seed_everything
 @dataclasses.dataclass
 class AlgorithmsConfig(RunConfig):
     only: str = dataclasses.field(
-        default="", metadata={"help": "comma-separated demo names (e.g. sgd,svm); empty = all"})
+        default="", metadata={"help": "comma-separated demo names (e.g. sgd,svm); empty = all"}
+    )
 
 
 def demo_names() -> list[str]:
-    return sorted(m.name.removeprefix("demo_") for m in pkgutil.iter_modules(package.__path__)
-                  if m.name.startswith("demo_"))
+    return sorted(
+        m.name.removeprefix("demo_")
+        for m in pkgutil.iter_modules(package.__path__)
+        if m.name.startswith("demo_")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

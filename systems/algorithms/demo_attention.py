@@ -36,7 +36,6 @@ D_KS = (4, 16, 64, 256, 1024)
 N_QUERIES, N_KEYS = 256, 32
 
 
-
 def _sdpa_checks(seed: int) -> dict:
     r = rng(seed, "sdpa")
     q, k, v = r.normal(size=(2, 6, 4)), r.normal(size=(2, 6, 4)), r.normal(size=(2, 6, 3))
@@ -56,9 +55,12 @@ def _sdpa_checks(seed: int) -> dict:
         return float(np.sum(g * scaled_dot_product_attention(q, k, v, mask=mask, causal=True)[0]))
 
     fd = max(rel_error(a, numerical_gradient(loss, p)) for a, p in zip(grads, (q, k, v), strict=True))
-    return {"rows_sum_max_deviation": float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
-            "masked_weight_max": float(np.max(A[..., ~allowed])),
-            "sdpa_max_abs_diff_vs_torch": max(diffs), "sdpa_rel_error_vs_fd": fd}
+    return {
+        "rows_sum_max_deviation": float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
+        "masked_weight_max": float(np.max(A[..., ~allowed])),
+        "sdpa_max_abs_diff_vs_torch": max(diffs),
+        "sdpa_rel_error_vs_fd": fd,
+    }
 
 
 def _mha_checks(seed: int) -> dict:
@@ -82,7 +84,7 @@ def _mha_checks(seed: int) -> dict:
     w_in, b_in = ref.in_proj_weight.grad.numpy(), ref.in_proj_bias.grad.numpy()
     ref_grads = {"w_o": ref.out_proj.weight.grad.numpy().T, "b_o": ref.out_proj.bias.grad.numpy()}
     for i, c in enumerate("qkv"):
-        ref_grads[f"w_{c}"], ref_grads[f"b_{c}"] = w_in[i * d:(i + 1) * d].T, b_in[i * d:(i + 1) * d]
+        ref_grads[f"w_{c}"], ref_grads[f"b_{c}"] = w_in[i * d : (i + 1) * d].T, b_in[i * d : (i + 1) * d]
     diffs = [max_abs_diff(y, ty.detach()), max_abs_diff(A, tA.detach()), max_abs_diff(dx, tx.grad)]
     diffs += [max_abs_diff(grads[n], ref_grads[n]) for n in MultiHeadSelfAttention.NAMES]
 
@@ -95,8 +97,10 @@ def _mha_checks(seed: int) -> dict:
     # one relative error over all parameters and the input together: d/db_k is exactly zero
     # (adding q.b_k to every logit of a row leaves its softmax unchanged)
     ours = np.concatenate([grads1[n].ravel() for n in MultiHeadSelfAttention.NAMES] + [dx1.ravel()])
-    numeric = np.concatenate([numerical_gradient(loss, p[n]).ravel() for n in MultiHeadSelfAttention.NAMES]
-                             + [numerical_gradient(loss, x1).ravel()])
+    numeric = np.concatenate(
+        [numerical_gradient(loss, p[n]).ravel() for n in MultiHeadSelfAttention.NAMES]
+        + [numerical_gradient(loss, x1).ravel()]
+    )
     fd = rel_error(ours, numeric)
     return {"mha_max_abs_diff_vs_torch": max(diffs), "mha_rel_error_vs_fd": fd}
 
@@ -111,10 +115,10 @@ def _saturation(seed: int) -> list[dict]:
         for label, scale in (("scaled", None), ("unscaled", 1.0)):
             A = scaled_dot_product_attention(q, k, v, scale=scale)[1]
             # ||diag(a) - a a^T||_F^2 = sum a^2 - 2 sum a^3 + (sum a^2)^2, per row
-            s2, s3 = np.sum(A ** 2, axis=1), np.sum(A ** 3, axis=1)
+            s2, s3 = np.sum(A**2, axis=1), np.sum(A**3, axis=1)
             row[f"entropy_{label}"] = float(row_entropy(A).mean())
             row[f"max_weight_{label}"] = float(A.max(axis=1).mean())
-            row[f"jacobian_norm_{label}"] = float(np.sqrt(np.maximum(s2 - 2 * s3 + s2 ** 2, 0)).mean())
+            row[f"jacobian_norm_{label}"] = float(np.sqrt(np.maximum(s2 - 2 * s3 + s2**2, 0)).mean())
         rows.append(row)
     return rows
 
@@ -128,8 +132,13 @@ def _plot(run, rows):
         a2.plot(d, [r[f"jacobian_norm_{label}"] for r in rows], style, label=name)
     a1.axhline(np.log(N_KEYS), color="grey", lw=0.8, ls=":", label=f"uniform over {N_KEYS} keys")
     a1.set(xscale="log", xlabel="d_k", ylabel="mean row entropy (nats)", title="Attention entropy")
-    a2.set(xscale="log", yscale="log", xlabel="d_k", ylabel="mean ||diag(a) - a a^T||_F",
-           title="Softmax Jacobian (gradient scale)")
+    a2.set(
+        xscale="log",
+        yscale="log",
+        xlabel="d_k",
+        ylabel="mean ||diag(a) - a a^T||_F",
+        title="Softmax Jacobian (gradient scale)",
+    )
     for ax in (a1, a2):
         ax.set_xticks(d, [str(x) for x in d])
         ax.minorticks_off()
@@ -147,31 +156,49 @@ def run(run, cfg) -> None:
         "entropy_unscaled_at_max_dk": hi["entropy_unscaled"],
         "entropy_ratio_scaled": hi["entropy_scaled"] / lo["entropy_scaled"],
         "entropy_ratio_unscaled": hi["entropy_unscaled"] / lo["entropy_unscaled"],
-        "jacobian_ratio_unscaled_over_scaled_at_max_dk":
-            hi["jacobian_norm_unscaled"] / hi["jacobian_norm_scaled"],
+        "jacobian_ratio_unscaled_over_scaled_at_max_dk": hi["jacobian_norm_unscaled"]
+        / hi["jacobian_norm_scaled"],
     }
-    measured = ledger_figures(measured, {"rows_sum_max_deviation", "sdpa_max_abs_diff_vs_torch",
-                                  "sdpa_rel_error_vs_fd", "mha_max_abs_diff_vs_torch", "mha_rel_error_vs_fd"})
+    measured = ledger_figures(
+        measured,
+        {
+            "rows_sum_max_deviation",
+            "sdpa_max_abs_diff_vs_torch",
+            "sdpa_rel_error_vs_fd",
+            "mha_max_abs_diff_vs_torch",
+            "mha_rel_error_vs_fd",
+        },
+    )
     for k, v in measured.items():
         run.metric(k, v, scope="attention")
     plot = _plot(run, rows)
     table = run.write_table(rows, "attention_saturation.md")
-    run.add(Claim(
-        id="AL-09",
-        statement="softmax(QK^T/sqrt(d_k))V has row-stochastic weights, masked positions get zero "
-                  "weight, multi-head attention matches the reference, and the 1/sqrt(d_k) scale keeps "
-                  "the softmax from saturating as d_k grows",
-        measured=measured,
-        relations=[("rows_sum_max_deviation", "<=", 1e-12), ("masked_weight_max", "<=", 0.0),
-                   ("sdpa_max_abs_diff_vs_torch", "<", 1e-9), ("mha_max_abs_diff_vs_torch", "<", 1e-9),
-                   ("sdpa_rel_error_vs_fd", "<", 1e-6), ("mha_rel_error_vs_fd", "<", 1e-6),
-                   ("entropy_ratio_scaled", ">", 0.9), ("entropy_ratio_unscaled", "<", 0.5),
-                   ("jacobian_ratio_unscaled_over_scaled_at_max_dk", "<", 0.5)],
-        unit="absolute difference / relative error / ratio",
-        note=("error and difference figures are power-of-ten upper bounds (floor 1e-12); "
-              f"ratios compare d_k = {D_KS[-1]} with d_k = {D_KS[0]} ({N_QUERIES} queries, {N_KEYS} keys, "
-              "N(0, 1) entries); the story's reason (small gradients for large d_k) is the Jacobian "
-              "ratio; torch's MultiheadAttention blocks positions where its boolean mask is True, "
-              "the opposite of F.scaled_dot_product_attention"),
-        evidence=[plot, table],
-    ))
+    run.add(
+        Claim(
+            id="AL-09",
+            statement="softmax(QK^T/sqrt(d_k))V has row-stochastic weights, masked positions get zero "
+            "weight, multi-head attention matches the reference, and the 1/sqrt(d_k) scale keeps "
+            "the softmax from saturating as d_k grows",
+            measured=measured,
+            relations=[
+                ("rows_sum_max_deviation", "<=", 1e-12),
+                ("masked_weight_max", "<=", 0.0),
+                ("sdpa_max_abs_diff_vs_torch", "<", 1e-9),
+                ("mha_max_abs_diff_vs_torch", "<", 1e-9),
+                ("sdpa_rel_error_vs_fd", "<", 1e-6),
+                ("mha_rel_error_vs_fd", "<", 1e-6),
+                ("entropy_ratio_scaled", ">", 0.9),
+                ("entropy_ratio_unscaled", "<", 0.5),
+                ("jacobian_ratio_unscaled_over_scaled_at_max_dk", "<", 0.5),
+            ],
+            unit="absolute difference / relative error / ratio",
+            note=(
+                "error and difference figures are power-of-ten upper bounds (floor 1e-12); "
+                f"ratios compare d_k = {D_KS[-1]} with d_k = {D_KS[0]} ({N_QUERIES} queries, {N_KEYS} keys, "
+                "N(0, 1) entries); the story's reason (small gradients for large d_k) is the Jacobian "
+                "ratio; torch's MultiheadAttention blocks positions where its boolean mask is True, "
+                "the opposite of F.scaled_dot_product_attention"
+            ),
+            evidence=[plot, table],
+        )
+    )

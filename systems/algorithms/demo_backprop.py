@@ -36,14 +36,18 @@ DEPTH_WIDTH = 16
 # Source: seed 001, breadth question 2 ("Computational efficiency explanation"): direct
 # differentiation O(n^2) vs backprop O(n) for n parameters; with L layers of m units,
 # O(L^2 m^2) directly vs O(L m^2) by backprop. Exponents of P (width sweep) and L (depth).
-CLAIMED = {"backprop_exponent_in_p": 1.0, "direct_exponent_in_p": 2.0,
-           "backprop_exponent_in_depth": 1.0, "no_reuse_exponent_in_depth": 2.0}
-
+CLAIMED = {
+    "backprop_exponent_in_p": 1.0,
+    "direct_exponent_in_p": 2.0,
+    "backprop_exponent_in_depth": 1.0,
+    "no_reuse_exponent_in_depth": 2.0,
+}
 
 
 def _all_gradients_by_fd(net: MLP, X, y) -> np.ndarray:
-    return np.concatenate([numerical_gradient(lambda: net.loss(X, y), p).ravel()
-                           for layer in net.params_ for p in layer])
+    return np.concatenate(
+        [numerical_gradient(lambda: net.loss(X, y), p).ravel() for layer in net.params_ for p in layer]
+    )
 
 
 def _one_width(m: int, seed: int) -> dict:
@@ -58,10 +62,15 @@ def _one_width(m: int, seed: int) -> dict:
     fd_time, fd_madds = time.perf_counter() - t0, net.madds_
     ours = np.concatenate([g.ravel() for pair in grads for g in pair])
     bp_time = measure(lambda: net.loss_and_gradients(X, y), repeats=5, warmup=1).median
-    return {"width": m, "params": net.n_params, "backprop_madds": bp_madds,
-            "fd_madds": fd_madds,
-            "backprop_s": bp_time, "fd_s": fd_time,
-            "rel_error": float(np.linalg.norm(ours - ref) / np.linalg.norm(ref))}
+    return {
+        "width": m,
+        "params": net.n_params,
+        "backprop_madds": bp_madds,
+        "fd_madds": fd_madds,
+        "backprop_s": bp_time,
+        "fd_s": fd_time,
+        "rel_error": float(np.linalg.norm(ours - ref) / np.linalg.norm(ref)),
+    }
 
 
 def _depth_sweep(seed: int):
@@ -76,8 +85,11 @@ def _depth_sweep(seed: int):
         fast = net.backward(cache, d_out)
         reuse, net.madds_ = net.madds_, 0
         slow = net.backward_without_reuse(cache, d_out)
-        diff = max(float(np.max(np.abs(a - b))) for f, s in zip(fast, slow, strict=True)
-                   for a, b in zip(f, s, strict=True))
+        diff = max(
+            float(np.max(np.abs(a - b)))
+            for f, s in zip(fast, slow, strict=True)
+            for a, b in zip(f, s, strict=True)
+        )
         rows.append({"depth": L, "backprop_madds": reuse, "no_reuse_madds": net.madds_, "max_abs_diff": diff})
     return rows
 
@@ -85,24 +97,54 @@ def _depth_sweep(seed: int):
 def _plot(run, width_rows, depth_rows, slopes):
     fig, (a1, a2, a3) = figure(15, 4.2, ncols=3)
     P = [r["params"] for r in width_rows]
-    a1.loglog(P, [r["backprop_madds"] for r in width_rows], "o-",
-              label=f"backprop (slope {slopes['backprop_exponent_in_p']:.2f})")
-    a1.loglog(P, [r["fd_madds"] for r in width_rows], "s-",
-              label=f"finite differences (slope {slopes['direct_exponent_in_p']:.2f})")
+    a1.loglog(
+        P,
+        [r["backprop_madds"] for r in width_rows],
+        "o-",
+        label=f"backprop (slope {slopes['backprop_exponent_in_p']:.2f})",
+    )
+    a1.loglog(
+        P,
+        [r["fd_madds"] for r in width_rows],
+        "s-",
+        label=f"finite differences (slope {slopes['direct_exponent_in_p']:.2f})",
+    )
     a1.set(xlabel="parameters P", ylabel="multiply-adds for all gradients", title="Counted cost")
-    a2.loglog(P, [r["backprop_s"] for r in width_rows], "o-",
-              label=f"backprop (slope {loglog_slope(P, [r['backprop_s'] for r in width_rows]):.2f})")
-    a2.loglog(P, [r["fd_s"] for r in width_rows], "s-",
-              label=f"finite differences (slope {loglog_slope(P, [r['fd_s'] for r in width_rows]):.2f})")
-    a2.set(xlabel="parameters P", ylabel="seconds (this machine)",
-           title="Wall clock (per-call overhead flattens small P)")
+    a2.loglog(
+        P,
+        [r["backprop_s"] for r in width_rows],
+        "o-",
+        label=f"backprop (slope {loglog_slope(P, [r['backprop_s'] for r in width_rows]):.2f})",
+    )
+    a2.loglog(
+        P,
+        [r["fd_s"] for r in width_rows],
+        "s-",
+        label=f"finite differences (slope {loglog_slope(P, [r['fd_s'] for r in width_rows]):.2f})",
+    )
+    a2.set(
+        xlabel="parameters P",
+        ylabel="seconds (this machine)",
+        title="Wall clock (per-call overhead flattens small P)",
+    )
     Ls = [r["depth"] for r in depth_rows]
-    a3.loglog(Ls, [r["backprop_madds"] for r in depth_rows], "o-",
-              label=f"backprop (slope {slopes['backprop_exponent_in_depth']:.2f})")
-    a3.loglog(Ls, [r["no_reuse_madds"] for r in depth_rows], "s-",
-              label=f"no reuse of delta (slope {slopes['no_reuse_exponent_in_depth']:.2f})")
-    a3.set(xlabel=f"depth L (width {DEPTH_WIDTH})", ylabel="multiply-adds (backward only)",
-           title="Reusing delta^(l+1)")
+    a3.loglog(
+        Ls,
+        [r["backprop_madds"] for r in depth_rows],
+        "o-",
+        label=f"backprop (slope {slopes['backprop_exponent_in_depth']:.2f})",
+    )
+    a3.loglog(
+        Ls,
+        [r["no_reuse_madds"] for r in depth_rows],
+        "s-",
+        label=f"no reuse of delta (slope {slopes['no_reuse_exponent_in_depth']:.2f})",
+    )
+    a3.set(
+        xlabel=f"depth L (width {DEPTH_WIDTH})",
+        ylabel="multiply-adds (backward only)",
+        title="Reusing delta^(l+1)",
+    )
     a3.set_xticks(Ls, [str(L) for L in Ls])
     a3.minorticks_off()
     for ax in (a1, a2, a3):
@@ -129,24 +171,33 @@ def run(run, cfg) -> None:
     for name, value in measured.items():
         run.metric(name, value, scope="backprop")
     plot = _plot(run, width_rows, depth_rows, measured)
-    tables = [run.write_table(width_rows, "backprop_width_costs.md"),
-              run.write_table(depth_rows, "backprop_depth_costs.md")]
-    run.add(Claim(
-        id="AL-06",
-        statement="Backpropagation gives the same gradients as differentiating each parameter "
-                  "directly, at a cost linear in the parameter count (direct: quadratic) and "
-                  "linear in depth (chain rule without reuse: quadratic)",
-        claimed=CLAIMED,
-        measured=measured,
-        tolerance=Tolerance(abs=0.15),
-        relations=[("max_rel_error_vs_fd", "<", 1e-6), ("max_abs_diff_no_reuse", "<=", 1e-12),
-                   ("direct_exponent_in_p", ">", "backprop_exponent_in_p")],
-        unit="exponent of the fitted power law (cost ~ size^k)",
-        note=("error and difference figures are power-of-ten upper bounds (floor 1e-12); "
-              f"cost = multiply-adds executed by the matrix products, fitted over P = {P[0]}..{P[-1]} "
-              f"(widths {[r['width'] for r in width_rows]}, {HIDDEN_LAYERS} hidden layers) and over "
-              f"depth {Ls[0]}..{Ls[-1]} at width {DEPTH_WIDTH}; 'direct' is central differences, "
-              "two forward passes per parameter; wall-clock times are in backprop_width_costs.md "
-              "(per-call Python overhead flattens them at the smallest sizes)"),
-        evidence=[plot, *tables],
-    ))
+    tables = [
+        run.write_table(width_rows, "backprop_width_costs.md"),
+        run.write_table(depth_rows, "backprop_depth_costs.md"),
+    ]
+    run.add(
+        Claim(
+            id="AL-06",
+            statement="Backpropagation gives the same gradients as differentiating each parameter "
+            "directly, at a cost linear in the parameter count (direct: quadratic) and "
+            "linear in depth (chain rule without reuse: quadratic)",
+            claimed=CLAIMED,
+            measured=measured,
+            tolerance=Tolerance(abs=0.15),
+            relations=[
+                ("max_rel_error_vs_fd", "<", 1e-6),
+                ("max_abs_diff_no_reuse", "<=", 1e-12),
+                ("direct_exponent_in_p", ">", "backprop_exponent_in_p"),
+            ],
+            unit="exponent of the fitted power law (cost ~ size^k)",
+            note=(
+                "error and difference figures are power-of-ten upper bounds (floor 1e-12); "
+                f"cost = multiply-adds executed by the matrix products, fitted over P = {P[0]}..{P[-1]} "
+                f"(widths {[r['width'] for r in width_rows]}, {HIDDEN_LAYERS} hidden layers) and over "
+                f"depth {Ls[0]}..{Ls[-1]} at width {DEPTH_WIDTH}; 'direct' is central differences, "
+                "two forward passes per parameter; wall-clock times are in backprop_width_costs.md "
+                "(per-call Python overhead flattens them at the smallest sizes)"
+            ),
+            evidence=[plot, *tables],
+        )
+    )

@@ -31,10 +31,9 @@ from systems.core.seeding import rng
 # Source: seed 004, section 13 (knowledge-distillation loss) and the distillation process
 # answer: soft and hard terms weighted 0.5 / 0.5, temperature 2, no T^2 factor written.
 ALPHA, TEMPERATURE = 0.5, 2.0
-TEMPS = 2.0 ** np.arange(0, 7)          # 1 .. 64
+TEMPS = 2.0 ** np.arange(0, 7)  # 1 .. 64
 N_CLASSES, DIM = 5, 10
-SIZES = {"quick": (2000, 2000, 20), "full": (10000, 5000, 40)}   # n_train, n_test, epochs
-
+SIZES = {"quick": (2000, 2000, 20), "full": (10000, 5000, 40)}  # n_train, n_test, epochs
 
 
 def make_task(r: np.random.Generator, n_train: int, n_test: int):
@@ -52,7 +51,7 @@ def _train(net: MLP, X, y, r, epochs: int, teacher_logits=None, t_squared=False,
     for _ in range(epochs):
         order = r.permutation(len(X))
         for start in range(0, len(X), batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             out, cache = net.forward(X[idx])
             if teacher_logits is None:
                 _, g = softmax_cross_entropy(out, y[idx])
@@ -71,14 +70,18 @@ def _loss_checks(seed: int) -> dict:
     s, t, y = r.normal(0, 2, (8, N_CLASSES)), r.normal(0, 2, (8, N_CLASSES)), r.integers(0, N_CLASSES, 8)
     fd_err, torch_diff = 0.0, 0.0
     for t_squared in (False, True):
-        c = TEMPERATURE ** 2 if t_squared else 1.0
+        c = TEMPERATURE**2 if t_squared else 1.0
         loss, grad, _ = distillation_loss(s, t, y, TEMPERATURE, ALPHA, t_squared)
         num = numerical_gradient(
-            lambda ts=t_squared: distillation_loss(s, t, y, TEMPERATURE, ALPHA, ts)[0], s)
+            lambda ts=t_squared: distillation_loss(s, t, y, TEMPERATURE, ALPHA, ts)[0], s
+        )
         fd_err = max(fd_err, float(np.linalg.norm(grad - num) / np.linalg.norm(num)))
         student = torch.tensor(s, requires_grad=True)
-        soft = F.kl_div(F.log_softmax(student / TEMPERATURE, dim=1),
-                        F.softmax(torch.tensor(t) / TEMPERATURE, dim=1), reduction="batchmean")
+        soft = F.kl_div(
+            F.log_softmax(student / TEMPERATURE, dim=1),
+            F.softmax(torch.tensor(t) / TEMPERATURE, dim=1),
+            reduction="batchmean",
+        )
         ref = ALPHA * c * soft + (1 - ALPHA) * F.cross_entropy(student, torch.tensor(y))
         ref.backward()
         grad_diff = float(np.max(np.abs(grad - student.grad.numpy())))
@@ -94,12 +97,20 @@ def run(run, cfg) -> None:
     n_train, n_test, epochs = SIZES.get(cfg.profile, SIZES["quick"])
     r = rng(cfg.seed, "distill-task")
     X, y, X_test, y_test = make_task(r, n_train, n_test)
-    teacher = _train(MLP((DIM, 64, 64, N_CLASSES)).initialize(rng(cfg.seed, "teacher")), X, y,
-                     rng(cfg.seed, "teacher-sgd"), epochs)
+    teacher = _train(
+        MLP((DIM, 64, 64, N_CLASSES)).initialize(rng(cfg.seed, "teacher")),
+        X,
+        y,
+        rng(cfg.seed, "teacher-sgd"),
+        epochs,
+    )
     t_logits = teacher.forward(X)[0]
     students = {}
-    for name, kw in (("hard_only", {}), ("story_no_t2", {"teacher_logits": t_logits}),
-                     ("with_t2", {"teacher_logits": t_logits, "t_squared": True})):
+    for name, kw in (
+        ("hard_only", {}),
+        ("story_no_t2", {"teacher_logits": t_logits}),
+        ("with_t2", {"teacher_logits": t_logits, "t_squared": True}),
+    ):
         net = MLP((DIM, 8, N_CLASSES)).initialize(rng(cfg.seed, "student"))
         students[name] = _train(net, X, y, rng(cfg.seed, "student-sgd"), epochs, **kw)
 
@@ -117,8 +128,9 @@ def run(run, cfg) -> None:
     measured["teacher_accuracy"] = _accuracy(teacher, X_test, y_test)
     for name, net in students.items():
         measured[f"student_accuracy_{name}"] = _accuracy(net, X_test, y_test)
-    measured["student_over_teacher_accuracy_with_t2"] = measured["student_accuracy_with_t2"] / measured[
-        "teacher_accuracy"]
+    measured["student_over_teacher_accuracy_with_t2"] = (
+        measured["student_accuracy_with_t2"] / measured["teacher_accuracy"]
+    )
     measured = ledger_figures(measured, {"rel_error_vs_fd", "max_abs_diff_vs_torch"})
     for k, v in measured.items():
         run.metric(k, v, scope="distillation")
@@ -128,29 +140,41 @@ def run(run, cfg) -> None:
     ax.loglog(TEMPS, scaled, "o-", label="T^2 * KL term")
     ax.set_xticks(TEMPS, [f"{T:g}" for T in TEMPS])
     ax.minorticks_off()
-    ax.set(xlabel="temperature T", ylabel="||d soft / d student logits||",
-           title="Soft-term gradient vs temperature")
+    ax.set(
+        xlabel="temperature T",
+        ylabel="||d soft / d student logits||",
+        title="Soft-term gradient vs temperature",
+    )
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.3)
     plot = run.save_figure(fig, "distillation_temperature.png")
-    run.add(Claim(
-        id="AL-12",
-        statement="Distillation loss alpha*KL(softmax(t/T) || softmax(s/T)) + (1 - alpha)*CE(s, y) with "
-                  "alpha = 0.5, T = 2; without the usual T^2 factor the soft term's gradient shrinks "
-                  "as 1/T^2",
-        measured=measured,
-        relations=[("rel_error_vs_fd", "<", 1e-6), ("max_abs_diff_vs_torch", "<=", 1e-10),
-                   ("soft_grad_exponent_without_t2", "<", -1.8), ("soft_grad_exponent_without_t2", ">", -2.2),
-                   ("soft_grad_exponent_with_t2", ">", -0.2), ("soft_grad_exponent_with_t2", "<", 0.2)],
-        unit="relative error, absolute difference, exponent of T, fraction, accuracy",
-        note=("error and difference figures are power-of-ten upper bounds (floor 1e-12); "
-              "the story's formula has no T^2 factor, so at T = 2 its soft term carries the share "
-              "soft_share_of_gradient_at_t2_no_t2 of the gradient norm instead of "
-              "soft_share_of_gradient_at_t2_with_t2; "
-              "it also writes the KL on the student's logits and the teacher's logits / T, read here as "
-              "both softmaxes at temperature T; exponents fitted for T in 4..64; accuracies are of a "
-              f"{DIM}-64-64-{N_CLASSES} teacher and {DIM}-8-{N_CLASSES} students on a synthetic task "
-              f"({n_train} train with 10% label noise, {n_test} test, {epochs} epochs), context only: the "
-              "story's 98.8% of teacher accuracy is for a 6-layer transformer student and is not compared"),
-        evidence=[plot],
-    ))
+    run.add(
+        Claim(
+            id="AL-12",
+            statement="Distillation loss alpha*KL(softmax(t/T) || softmax(s/T)) + (1 - alpha)*CE(s, y) with "
+            "alpha = 0.5, T = 2; without the usual T^2 factor the soft term's gradient shrinks "
+            "as 1/T^2",
+            measured=measured,
+            relations=[
+                ("rel_error_vs_fd", "<", 1e-6),
+                ("max_abs_diff_vs_torch", "<=", 1e-10),
+                ("soft_grad_exponent_without_t2", "<", -1.8),
+                ("soft_grad_exponent_without_t2", ">", -2.2),
+                ("soft_grad_exponent_with_t2", ">", -0.2),
+                ("soft_grad_exponent_with_t2", "<", 0.2),
+            ],
+            unit="relative error, absolute difference, exponent of T, fraction, accuracy",
+            note=(
+                "error and difference figures are power-of-ten upper bounds (floor 1e-12); "
+                "the story's formula has no T^2 factor, so at T = 2 its soft term carries the share "
+                "soft_share_of_gradient_at_t2_no_t2 of the gradient norm instead of "
+                "soft_share_of_gradient_at_t2_with_t2; "
+                "it also writes the KL on the student's logits and the teacher's logits / T, read here as "
+                "both softmaxes at temperature T; exponents fitted for T in 4..64; accuracies are of a "
+                f"{DIM}-64-64-{N_CLASSES} teacher and {DIM}-8-{N_CLASSES} students on a synthetic task "
+                f"({n_train} train with 10% label noise, {n_test} test, {epochs} epochs), context only: the "
+                "story's 98.8% of teacher accuracy is for a 6-layer transformer student and is not compared"
+            ),
+            evidence=[plot],
+        )
+    )

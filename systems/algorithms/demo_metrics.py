@@ -32,8 +32,13 @@ def _library_gap(seed: int) -> float:
     s = np.round(r.random(2000) + 0.3 * y, 2)  # rounded: ties across the classes
     pred = (s >= 0.6).astype(int)
     ours = [*M.at_threshold(y, s, 0.6), M.roc_auc(y, s), M.pr_auc(y, s)]
-    ref = [skm.precision_score(y, pred), skm.recall_score(y, pred), skm.f1_score(y, pred),
-           skm.roc_auc_score(y, s), skm.average_precision_score(y, s)]
+    ref = [
+        skm.precision_score(y, pred),
+        skm.recall_score(y, pred),
+        skm.f1_score(y, pred),
+        skm.roc_auc_score(y, s),
+        skm.average_precision_score(y, s),
+    ]
     return float(np.max(np.abs(np.subtract(ours, ref))))
 
 
@@ -50,26 +55,46 @@ def run(run, cfg) -> None:
     ndcg_low_demoted = M.ndcg_at_k(["a", "b", "d", "e", "c"], grades, 10)
     gap = _library_gap(cfg.seed)
 
-    for name, value in (("recall_at_10_example", recall10), ("mrr_example", mrr),
-                        ("ndcg_top_demoted", ndcg_top_demoted), ("library_max_abs_gap", gap)):
+    for name, value in (
+        ("recall_at_10_example", recall10),
+        ("mrr_example", mrr),
+        ("ndcg_top_demoted", ndcg_top_demoted),
+        ("library_max_abs_gap", gap),
+    ):
         run.metric(name, value, scope="metrics_defs")
-    run.add(Claim(
-        id="AL-13",
-        statement="Recall@K, MRR, NDCG with graded relevance, and precision/recall/F1/ROC-AUC/PR-AUC "
-                  "follow their definitions; the story's Recall@10 = 4/5 and MRR = (0.5 + 1 + 0.2)/3 "
-                  "examples hold",
-        claimed={"recall_at_10_example": STATED_RECALL_AT_10, "mrr_example": STATED_MRR},
-        measured={"recall_at_10_example": recall10, "mrr_example": round(mrr, 6),
-                  "ndcg_ideal": ndcg_ideal, "ndcg_top_demoted": round(ndcg_top_demoted, 6),
-                  "ndcg_low_demoted": round(ndcg_low_demoted, 6),
-                  "library_max_abs_gap": float(f"{gap:.1g}")},
-        # the story rounds to two decimals, so half a unit in the last place is its precision
-        tolerance=Tolerance(abs=0.005),
-        relations=[("ndcg_ideal", ">=", 1.0), ("ndcg_top_demoted", "<", "ndcg_low_demoted"),
-                   ("library_max_abs_gap", "<", 1e-9)],
-        checks=[Recompute("mrr", stated=STATED_MRR, recomputed=(0.5 + 1.0 + 0.2) / 3,
-                          tolerance=Tolerance(abs=0.005), how="(1/2 + 1/1 + 1/5) / 3")],
-        note=f"MRR is exactly {(0.5 + 1.0 + 0.2) / 3:.4f}; the story's 0.57 is its two-decimal rounding. "
-             "Library gap = largest |ours - scikit-learn| over precision, recall, F1, ROC-AUC and "
-             "PR-AUC on 2,000 tied scores; PSI is checked in the drift system",
-    ))
+    run.add(
+        Claim(
+            id="AL-13",
+            statement="Recall@K, MRR, NDCG with graded relevance, and precision/recall/F1/ROC-AUC/PR-AUC "
+            "follow their definitions; the story's Recall@10 = 4/5 and MRR = (0.5 + 1 + 0.2)/3 "
+            "examples hold",
+            claimed={"recall_at_10_example": STATED_RECALL_AT_10, "mrr_example": STATED_MRR},
+            measured={
+                "recall_at_10_example": recall10,
+                "mrr_example": round(mrr, 6),
+                "ndcg_ideal": ndcg_ideal,
+                "ndcg_top_demoted": round(ndcg_top_demoted, 6),
+                "ndcg_low_demoted": round(ndcg_low_demoted, 6),
+                "library_max_abs_gap": float(f"{gap:.1g}"),
+            },
+            # the story rounds to two decimals, so half a unit in the last place is its precision
+            tolerance=Tolerance(abs=0.005),
+            relations=[
+                ("ndcg_ideal", ">=", 1.0),
+                ("ndcg_top_demoted", "<", "ndcg_low_demoted"),
+                ("library_max_abs_gap", "<", 1e-9),
+            ],
+            checks=[
+                Recompute(
+                    "mrr",
+                    stated=STATED_MRR,
+                    recomputed=(0.5 + 1.0 + 0.2) / 3,
+                    tolerance=Tolerance(abs=0.005),
+                    how="(1/2 + 1/1 + 1/5) / 3",
+                )
+            ],
+            note=f"MRR is exactly {(0.5 + 1.0 + 0.2) / 3:.4f}; the story's 0.57 is its two-decimal rounding. "
+            "Library gap = largest |ours - scikit-learn| over precision, recall, F1, ROC-AUC and "
+            "PR-AUC on 2,000 tied scores; PSI is checked in the drift system",
+        )
+    )

@@ -56,10 +56,12 @@ def _pair_counts(X, y, alphas) -> dict[str, float]:
     lasso, capped_l = _warm_path(X, y, alphas, 1.0)
     enet, capped_e = _warm_path(X, y, alphas, ENET_RATIO)
     active_l, active_e = (lasso[:, :2] != 0).sum(1), (enet[:, :2] != 0).sum(1)
-    return {"lasso_one_of_pair_fraction": float(np.mean(active_l[active_l > 0] == 1)),
-            "enet_both_of_pair_fraction": float(np.mean(active_e[active_e > 0] == 2)),
-            "pair_correlation": float(np.corrcoef(X[:, 0], X[:, 1])[0, 1]),
-            "alphas_at_sweep_cap": float(capped_l + capped_e)}
+    return {
+        "lasso_one_of_pair_fraction": float(np.mean(active_l[active_l > 0] == 1)),
+        "enet_both_of_pair_fraction": float(np.mean(active_e[active_e > 0] == 2)),
+        "pair_correlation": float(np.corrcoef(X[:, 0], X[:, 1])[0, 1]),
+        "alphas_at_sweep_cap": float(capped_l + capped_e),
+    }
 
 
 def run(run, cfg) -> None:
@@ -67,13 +69,21 @@ def run(run, cfg) -> None:
     X, y = sparse_regression(cfg.seed)
     n, d = X.shape
     alphas = np.geomspace(lasso_alpha_max(X, y), lasso_alpha_max(X, y) / 1000, k)
-    paths = {"lasso": regularisation_path(X, y, alphas, "lasso"),
-             "ridge": regularisation_path(X, y, alphas, "ridge"),
-             "elastic_net": regularisation_path(X, y, alphas, "elastic_net", ENET_RATIO)}
-    refs = {"lasso": np.array([Lasso(alpha=a, tol=1e-12, max_iter=100_000).fit(X, y).coef_ for a in alphas]),
-            "ridge": np.array([Ridge(alpha=a * n).fit(X, y).coef_ for a in alphas]),
-            "elastic_net": np.array([ElasticNet(alpha=a, l1_ratio=ENET_RATIO, tol=1e-12, max_iter=100_000)
-                                     .fit(X, y).coef_ for a in alphas])}
+    paths = {
+        "lasso": regularisation_path(X, y, alphas, "lasso"),
+        "ridge": regularisation_path(X, y, alphas, "ridge"),
+        "elastic_net": regularisation_path(X, y, alphas, "elastic_net", ENET_RATIO),
+    }
+    refs = {
+        "lasso": np.array([Lasso(alpha=a, tol=1e-12, max_iter=100_000).fit(X, y).coef_ for a in alphas]),
+        "ridge": np.array([Ridge(alpha=a * n).fit(X, y).coef_ for a in alphas]),
+        "elastic_net": np.array(
+            [
+                ElasticNet(alpha=a, l1_ratio=ENET_RATIO, tol=1e-12, max_iter=100_000).fit(X, y).coef_
+                for a in alphas
+            ]
+        ),
+    }
     zeros = {name: (p == 0).sum(1) for name, p in paths.items()}
     ridge_norm = np.linalg.norm(paths["ridge"], axis=1)
     mid = k // 2
@@ -81,8 +91,11 @@ def run(run, cfg) -> None:
     fig, axes = figure(16, 4.2, ncols=3)
     for ax, name in zip(axes, ("lasso", "elastic_net", "ridge"), strict=True):
         ax.semilogx(alphas, paths[name])
-        ax.set(xlabel="alpha", ylabel="coefficient", title=f"{name}: exact zeros {zeros[name][mid]}/{d} "
-               f"at alpha={alphas[mid]:.3g}")
+        ax.set(
+            xlabel="alpha",
+            ylabel="coefficient",
+            title=f"{name}: exact zeros {zeros[name][mid]}/{d} at alpha={alphas[mid]:.3g}",
+        )
         ax.invert_xaxis()
     plot = run.save_figure(fig, "regularisation_paths.png")
 
@@ -98,44 +111,63 @@ def run(run, cfg) -> None:
         "max_abs_diff_vs_sklearn": two_digits(max(float(np.max(np.abs(paths[m] - refs[m]))) for m in paths)),
         # the path starts AT alpha_max, where |rho_j| = alpha up to round-off: a weight of 1e-16
         # there is a zero, so zeros are compared at 1e-12 (the sweeps' own tolerance is 1e-10)
-        "zero_pattern_mismatches_vs_sklearn": float(sum(
-            ((np.abs(paths[m]) > 1e-12) != (np.abs(refs[m]) > 1e-12)).sum()
-            for m in ("lasso", "elastic_net"))),
+        "zero_pattern_mismatches_vs_sklearn": float(
+            sum(
+                ((np.abs(paths[m]) > 1e-12) != (np.abs(refs[m]) > 1e-12)).sum()
+                for m in ("lasso", "elastic_net")
+            )
+        ),
         **{f"{k_}_near_copies": v for k_, v in near.items()},
         **{f"{k_}_noisier_copies": v for k_, v in loose.items()},
     }
     for name, value in measured.items():
         run.metric(name, value, scope="regularization")
-    rows = [{"alpha": a, "lasso_zeros": int(zeros["lasso"][i]), "enet_zeros": int(zeros["elastic_net"][i]),
-             "ridge_zeros": int(zeros["ridge"][i]), "lasso_l1": float(np.abs(paths["lasso"][i]).sum()),
-             "ridge_l2": float(ridge_norm[i])} for i, a in enumerate(alphas)]
+    rows = [
+        {
+            "alpha": a,
+            "lasso_zeros": int(zeros["lasso"][i]),
+            "enet_zeros": int(zeros["elastic_net"][i]),
+            "ridge_zeros": int(zeros["ridge"][i]),
+            "lasso_l1": float(np.abs(paths["lasso"][i]).sum()),
+            "ridge_l2": float(ridge_norm[i]),
+        }
+        for i, a in enumerate(alphas)
+    ]
     table = run.write_table(rows, "regularisation_path.md")
-    run.add(Claim(
-        id="AL-11",
-        statement="L1 gives sparse weights (exact zeros), L2 shrinks all weights without zeroing any, and "
-                  "Elastic Net keeps groups of correlated features together where Lasso may pick one",
-        measured=measured,
-        relations=[("lasso_zeros_at_mid_alpha", ">", 0), ("ridge_zeros_anywhere", "<=", 0),
-                   ("ridge_norm_monotone", ">=", 1), ("max_abs_diff_vs_sklearn", "<", 1e-6),
-                   ("zero_pattern_mismatches_vs_sklearn", "<=", 0),
-                   ("lasso_one_of_pair_fraction_near_copies", ">", 0.5),  # as first declared
-                   ("enet_both_of_pair_fraction_near_copies", ">=", 1.0)],
-        unit="counts / fractions of the path",
-        note=(f"{k} alphas from alpha_max down 1000-fold; 20 features of which 15 have true weight 0; "
-              f"Elastic Net l1_ratio {ENET_RATIO}; zero patterns compared with sklearn at |w| <= 1e-12 (the "
-              "first alpha is alpha_max itself, where a weight can come out as 1e-16). Lasso keeping "
-              "one of a correlated pair depends on how "
-              f"correlated: at corr {near['pair_correlation']:.4f} it keeps exactly one on "
-              f"{near['lasso_one_of_pair_fraction']:.0%} of the alphas where the pair is active, at corr "
-              f"{loose['pair_correlation']:.4f} only on {loose['lasso_one_of_pair_fraction']:.0%} "
-              "(both copies carry independent noise about the same signal, so using both helps once "
-              "alpha is small). That fraction depends on the sample and on the alpha range; the "
-              "first declared criterion is kept: Lasso keeps one of the pair on more than half of "
-              "the active path (it failed on some seeds; make verify shows how often). Coordinate "
-              "descent can converge slowly on near-copies: "
-              f"{near['alphas_at_sweep_cap']:.0f} of {2 * k} path points stopped at {MAX_SWEEPS} sweeps "
-              "(sklearn's solver is coordinate descent too). Elastic Net kept both on "
-              f"{near['enet_both_of_pair_fraction']:.0%} and "
-              f"{loose['enet_both_of_pair_fraction']:.0%}"),
-        evidence=[plot, table],
-    ))
+    run.add(
+        Claim(
+            id="AL-11",
+            statement="L1 gives sparse weights (exact zeros), L2 shrinks all weights without zeroing any, and "
+            "Elastic Net keeps groups of correlated features together where Lasso may pick one",
+            measured=measured,
+            relations=[
+                ("lasso_zeros_at_mid_alpha", ">", 0),
+                ("ridge_zeros_anywhere", "<=", 0),
+                ("ridge_norm_monotone", ">=", 1),
+                ("max_abs_diff_vs_sklearn", "<", 1e-6),
+                ("zero_pattern_mismatches_vs_sklearn", "<=", 0),
+                ("lasso_one_of_pair_fraction_near_copies", ">", 0.5),  # as first declared
+                ("enet_both_of_pair_fraction_near_copies", ">=", 1.0),
+            ],
+            unit="counts / fractions of the path",
+            note=(
+                f"{k} alphas from alpha_max down 1000-fold; 20 features of which 15 have true weight 0; "
+                f"Elastic Net l1_ratio {ENET_RATIO}; zero patterns compared with sklearn at |w| <= 1e-12 (the "
+                "first alpha is alpha_max itself, where a weight can come out as 1e-16). Lasso keeping "
+                "one of a correlated pair depends on how "
+                f"correlated: at corr {near['pair_correlation']:.4f} it keeps exactly one on "
+                f"{near['lasso_one_of_pair_fraction']:.0%} of the alphas where the pair is active, at corr "
+                f"{loose['pair_correlation']:.4f} only on {loose['lasso_one_of_pair_fraction']:.0%} "
+                "(both copies carry independent noise about the same signal, so using both helps once "
+                "alpha is small). That fraction depends on the sample and on the alpha range; the "
+                "first declared criterion is kept: Lasso keeps one of the pair on more than half of "
+                "the active path (it failed on some seeds; make verify shows how often). Coordinate "
+                "descent can converge slowly on near-copies: "
+                f"{near['alphas_at_sweep_cap']:.0f} of {2 * k} path points stopped at {MAX_SWEEPS} sweeps "
+                "(sklearn's solver is coordinate descent too). Elastic Net kept both on "
+                f"{near['enet_both_of_pair_fraction']:.0%} and "
+                f"{loose['enet_both_of_pair_fraction']:.0%}"
+            ),
+            evidence=[plot, table],
+        )
+    )

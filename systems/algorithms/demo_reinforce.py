@@ -37,25 +37,29 @@ from systems.core.seeding import rng
 CORRIDOR, BANDIT, GAMMA = Corridor(length=4, horizon=6), Bandit(), 0.9
 N_SAMPLES = {"quick": 4000, "full": 40000}
 N_RUNS, N_EPISODES, LR = 20, 200, 0.1
-COLLAPSED = -5.5   # expected return of a policy that almost never reaches the goal (worst is -6)
-
+COLLAPSED = -5.5  # expected return of a policy that almost never reaches the goal (worst is -6)
 
 
 def _stats(samples: np.ndarray, exact: np.ndarray) -> dict:
     mean = samples.mean(axis=0)
     se = samples.std(axis=0, ddof=1) / np.sqrt(len(samples))
-    seen = se > 0   # the goal state is terminal: its row is never sampled and is exactly 0
-    return {"max_z": float(np.max(np.abs(mean - exact)[seen] / se[seen])),
-            "rel_bias": float(np.linalg.norm(mean - exact) / np.linalg.norm(exact)),
-            "total_variance": float(samples.var(axis=0, ddof=1).sum())}
+    seen = se > 0  # the goal state is terminal: its row is never sampled and is exactly 0
+    return {
+        "max_z": float(np.max(np.abs(mean - exact)[seen] / se[seen])),
+        "rel_bias": float(np.linalg.norm(mean - exact) / np.linalg.norm(exact)),
+        "total_variance": float(samples.var(axis=0, ddof=1).sum()),
+    }
 
 
 def _estimators(seed: int, n: int) -> dict:
     out = {}
     theta = rng(seed, "reinforce-theta").normal(0, 0.5, (CORRIDOR.n_states, CORRIDOR.n_actions))
     exact, V = exact_gradient(theta, CORRIDOR, GAMMA), values(theta, CORRIDOR, GAMMA)
-    variants = {"plain": {}, "baseline": {"baseline": V},
-                "no_discount_weight": {"baseline": V, "discount_weight": False}}
+    variants = {
+        "plain": {},
+        "baseline": {"baseline": V},
+        "no_discount_weight": {"baseline": V, "discount_weight": False},
+    }
     for name, kw in variants.items():
         samples = gradient_samples(theta, CORRIDOR, n, rng(seed, f"reinforce-{name}"), GAMMA, **kw)
         out[f"corridor_{name}"] = _stats(samples, exact)
@@ -71,21 +75,27 @@ def _estimators(seed: int, n: int) -> dict:
 def _learning(seed: int) -> dict[str, np.ndarray]:
     curves = {}
     for mode in ("none", "learned"):
-        curves[mode] = np.array([
-            Reinforce(lr=LR, gamma=1.0, baseline=mode, n_episodes=N_EPISODES)
-            .fit(CORRIDOR, rng(seed, f"reinforce-run-{i}")).expected_returns_ for i in range(N_RUNS)])
+        curves[mode] = np.array(
+            [
+                Reinforce(lr=LR, gamma=1.0, baseline=mode, n_episodes=N_EPISODES)
+                .fit(CORRIDOR, rng(seed, f"reinforce-run-{i}"))
+                .expected_returns_
+                for i in range(N_RUNS)
+            ]
+        )
     return curves
 
 
 def _plot(run, stats, curves):
     fig, (a1, a2) = figure(11, 4, ncols=2)
     names = ["corridor_plain", "corridor_baseline", "bandit_plain", "bandit_baseline"]
-    a1.bar(range(len(names)), [stats[n]["total_variance"] for n in names],
-           color=["C1", "C0", "C1", "C0"])
-    a1.set_xticks(range(len(names)), ["corridor\nno baseline", "corridor\nV(s,t)", "bandit\nno baseline",
-                                      "bandit\nJ"])
-    a1.set(yscale="log", ylabel="trace of the estimator's covariance",
-           title="Variance of one-episode estimates")
+    a1.bar(range(len(names)), [stats[n]["total_variance"] for n in names], color=["C1", "C0", "C1", "C0"])
+    a1.set_xticks(
+        range(len(names)), ["corridor\nno baseline", "corridor\nV(s,t)", "bandit\nno baseline", "bandit\nJ"]
+    )
+    a1.set(
+        yscale="log", ylabel="trace of the estimator's covariance", title="Variance of one-episode estimates"
+    )
     ep = np.arange(N_EPISODES + 1)
     for mode, color in (("none", "C1"), ("learned", "C0")):
         c = curves[mode]
@@ -126,21 +136,29 @@ def run(run, cfg) -> None:
     for name, s in stats.items():
         for k, v in ledger_figures(s, set()).items():
             run.metric(k, v, scope=f"reinforce_{name}")
-    run.add(Claim(
-        id="AL-10",
-        statement="The REINFORCE estimate is unbiased, and subtracting a baseline b(s_t) lowers its "
-                  "variance without changing its mean",
-        measured=measured,
-        relations=[("max_z_no_baseline", "<", 4.0), ("max_z_with_baseline", "<", 4.0),
-                   ("variance_ratio_corridor", "<", 1.0), ("variance_ratio_bandit", "<", 1.0),
-                   ("median_final_return_learned_baseline", ">", "initial_return")],
-        unit="standard errors (z), variance ratio (with / without), expected return",
-        note=(f"{N_SAMPLES.get(cfg.profile, N_SAMPLES['quick'])} one-episode estimates per estimator; "
-              "unbiased means every component of the mean within 4 standard errors of the exact gradient; "
-              f"corridor discount {GAMMA}, baseline V^pi(s, t), bandit baseline J; the story's update "
-              "theta += lr * grad log pi * G_t omits the gamma^t weight and is biased for gamma < 1 "
-              "(no_discount_weight_max_z, no_discount_weight_rel_bias); learning: "
-              f"{N_RUNS} runs x {N_EPISODES} episodes, lr {LR}, undiscounted, collapsed = expected "
-              f"return < {COLLAPSED}"),
-        evidence=[_plot(run, stats, curves)],
-    ))
+    run.add(
+        Claim(
+            id="AL-10",
+            statement="The REINFORCE estimate is unbiased, and subtracting a baseline b(s_t) lowers its "
+            "variance without changing its mean",
+            measured=measured,
+            relations=[
+                ("max_z_no_baseline", "<", 4.0),
+                ("max_z_with_baseline", "<", 4.0),
+                ("variance_ratio_corridor", "<", 1.0),
+                ("variance_ratio_bandit", "<", 1.0),
+                ("median_final_return_learned_baseline", ">", "initial_return"),
+            ],
+            unit="standard errors (z), variance ratio (with / without), expected return",
+            note=(
+                f"{N_SAMPLES.get(cfg.profile, N_SAMPLES['quick'])} one-episode estimates per estimator; "
+                "unbiased means every component of the mean within 4 standard errors of the exact gradient; "
+                f"corridor discount {GAMMA}, baseline V^pi(s, t), bandit baseline J; the story's update "
+                "theta += lr * grad log pi * G_t omits the gamma^t weight and is biased for gamma < 1 "
+                "(no_discount_weight_max_z, no_discount_weight_rel_bias); learning: "
+                f"{N_RUNS} runs x {N_EPISODES} episodes, lr {LR}, undiscounted, collapsed = expected "
+                f"return < {COLLAPSED}"
+            ),
+            evidence=[_plot(run, stats, curves)],
+        )
+    )

@@ -80,15 +80,18 @@ def _optimum(seed: int) -> dict[str, float]:
     best = np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]
     full = MomentumSGDRegressor(0.1, 0.5, batch_size=None, max_epochs=3000, tol=1e-12).fit(X, y)
     mini = MomentumSGDRegressor(0.01, 0.9, batch_size=32, max_epochs=50, random_state=seed).fit(X, y)
-    ref = SGDRegressor(penalty=None, learning_rate="invscaling", eta0=0.01, max_iter=200, tol=None,
-                       random_state=seed).fit(X, y)
+    ref = SGDRegressor(
+        penalty=None, learning_rate="invscaling", eta0=0.01, max_iter=200, tol=None, random_state=seed
+    ).fit(X, y)
 
     def dist(m):
         return float(np.max(np.abs(np.r_[m.coef_, np.ravel(m.intercept_)] - best)))
 
-    return {"full_batch_max_abs_diff_vs_lstsq": two_digits(dist(full)),
-            "minibatch_max_abs_diff_vs_lstsq": dist(mini),
-            "sklearn_sgd_max_abs_diff_vs_lstsq": dist(ref)}
+    return {
+        "full_batch_max_abs_diff_vs_lstsq": two_digits(dist(full)),
+        "minibatch_max_abs_diff_vs_lstsq": dist(mini),
+        "sklearn_sgd_max_abs_diff_vs_lstsq": dist(ref),
+    }
 
 
 def _ill_conditioned(seed: int) -> tuple[dict[str, float], dict[str, list[float]]]:
@@ -98,8 +101,9 @@ def _ill_conditioned(seed: int) -> tuple[dict[str, float], dict[str, list[float]
     target = 1e-6 * mse_loss(np.zeros(2), X, y)
     out, hist = {}, {}
     for name, method, mu in (("plain", "plain", 0.0), ("heavy_ball", "heavy_ball", 0.9)):
-        m = MomentumSGDRegressor(0.002, mu, method, batch_size=32, max_epochs=500, fit_intercept=False,
-                                 random_state=seed).fit(X, y)
+        m = MomentumSGDRegressor(
+            0.002, mu, method, batch_size=32, max_epochs=500, fit_intercept=False, random_state=seed
+        ).fit(X, y)
         h = np.array(m.loss_history_)
         # not reaching the target within max_epochs counts as max_epochs + 1 (a lower bound)
         out[f"{name}_epochs_to_1e6_drop"] = float(np.argmax(h <= target)) if (h <= target).any() else len(h)
@@ -139,26 +143,30 @@ def _rates(seed: int, T: int) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         return mse_gradient(w, X[rows], y[rows])
 
     w0 = np.zeros(DIM)
-    curves = {"gd": accelerated_gradient(exact, w0, 1.0, T, "plain", loss=gap),
-              "heavy_ball": accelerated_gradient(exact, w0, 1.0, T, "heavy_ball", 0.9, loss=gap),
-              "nesterov": accelerated_gradient(exact, w0, 1.0, T, "nesterov", loss=gap),
-              "gd_minibatch": accelerated_gradient(noisy, w0, 0.5, T, "plain", loss=gap),
-              "nesterov_minibatch": accelerated_gradient(noisy, w0, 0.5, T, "nesterov", loss=gap)}
+    curves = {
+        "gd": accelerated_gradient(exact, w0, 1.0, T, "plain", loss=gap),
+        "heavy_ball": accelerated_gradient(exact, w0, 1.0, T, "heavy_ball", 0.9, loss=gap),
+        "nesterov": accelerated_gradient(exact, w0, 1.0, T, "nesterov", loss=gap),
+        "gd_minibatch": accelerated_gradient(noisy, w0, 0.5, T, "plain", loss=gap),
+        "nesterov_minibatch": accelerated_gradient(noisy, w0, 0.5, T, "nesterov", loss=gap),
+    }
     ts = np.unique(np.geomspace(10, T, 30).astype(int))
     late = ts[ts >= T // 10]
     r2 = float(w_hat @ w_hat)
     t = np.arange(1, T + 1)
-    out = {"gd_loglog_slope": loglog_slope(ts, curves["gd"][ts]),
-           "nesterov_loglog_slope": loglog_slope(ts, curves["nesterov"][ts]),
-           "heavy_ball_loglog_slope": loglog_slope(ts, curves["heavy_ball"][ts]),
-           "heavy_ball_late_slope": loglog_slope(late, curves["heavy_ball"][late]),
-           "nesterov_late_slope": loglog_slope(late, curves["nesterov"][late]),
-           "gd_minibatch_late_slope": loglog_slope(late, curves["gd_minibatch"][late]),
-           "nesterov_minibatch_late_slope": loglog_slope(late, curves["nesterov_minibatch"][late]),
-           "nesterov_minibatch_final_gap": float(curves["nesterov_minibatch"][-1]),
-           "nesterov_exact_final_gap": float(curves["nesterov"][-1]),
-           "gd_bound_max_ratio": float(np.max(curves["gd"][1:] / (r2 / (2 * t)))),
-           "nesterov_bound_max_ratio": float(np.max(curves["nesterov"][1:] / (2 * r2 / (t + 1) ** 2)))}
+    out = {
+        "gd_loglog_slope": loglog_slope(ts, curves["gd"][ts]),
+        "nesterov_loglog_slope": loglog_slope(ts, curves["nesterov"][ts]),
+        "heavy_ball_loglog_slope": loglog_slope(ts, curves["heavy_ball"][ts]),
+        "heavy_ball_late_slope": loglog_slope(late, curves["heavy_ball"][late]),
+        "nesterov_late_slope": loglog_slope(late, curves["nesterov"][late]),
+        "gd_minibatch_late_slope": loglog_slope(late, curves["gd_minibatch"][late]),
+        "nesterov_minibatch_late_slope": loglog_slope(late, curves["nesterov_minibatch"][late]),
+        "nesterov_minibatch_final_gap": float(curves["nesterov_minibatch"][-1]),
+        "nesterov_exact_final_gap": float(curves["nesterov"][-1]),
+        "gd_bound_max_ratio": float(np.max(curves["gd"][1:] / (r2 / (2 * t)))),
+        "nesterov_bound_max_ratio": float(np.max(curves["nesterov"][1:] / (2 * r2 / (t + 1) ** 2))),
+    }
     curves["bound_gd"] = np.r_[np.nan, r2 / (2 * t)]
     curves["bound_nesterov"] = np.r_[np.nan, 2 * r2 / (t + 1) ** 2]
     return out, curves
@@ -167,15 +175,20 @@ def _rates(seed: int, T: int) -> tuple[dict[str, float], dict[str, np.ndarray]]:
 def _plot(run, curves, hist, m):
     fig, (a1, a2, a3) = figure(16, 4.4, ncols=3)
     t = np.arange(len(curves["gd"]))
-    for key, label, style in (("gd", f"GD (slope {m['gd_loglog_slope']:.2f})", "-"),
-                              ("heavy_ball", f"heavy ball mu=0.9 ({m['heavy_ball_loglog_slope']:.2f})", "-"),
-                              ("nesterov", f"Nesterov (slope {m['nesterov_loglog_slope']:.2f})", "-"),
-                              ("bound_gd", "bound R^2/(2t)", ":"),
-                              ("bound_nesterov", "bound 2R^2/(t+1)^2", ":")):
+    for key, label, style in (
+        ("gd", f"GD (slope {m['gd_loglog_slope']:.2f})", "-"),
+        ("heavy_ball", f"heavy ball mu=0.9 ({m['heavy_ball_loglog_slope']:.2f})", "-"),
+        ("nesterov", f"Nesterov (slope {m['nesterov_loglog_slope']:.2f})", "-"),
+        ("bound_gd", "bound R^2/(2t)", ":"),
+        ("bound_nesterov", "bound 2R^2/(t+1)^2", ":"),
+    ):
         a1.loglog(t[1:], curves[key][1:], style, label=label)
     a1.set(xlabel="step t", ylabel="f(w_t) - f*", title="Exact gradients (lr = 1/L)")
-    for key, label in (("gd_minibatch", "GD, mini-batch 64"),
-                       ("nesterov_minibatch", "Nesterov, mini-batch 64"), ("nesterov", "Nesterov, exact")):
+    for key, label in (
+        ("gd_minibatch", "GD, mini-batch 64"),
+        ("nesterov_minibatch", "Nesterov, mini-batch 64"),
+        ("nesterov", "Nesterov, exact"),
+    ):
         a2.loglog(t[1:], curves[key][1:], label=label)
     a2.set(xlabel="step t", ylabel="f(w_t) - f*", title="Noisy gradients stall (lr = 1/(2L))")
     for name, h in hist.items():
@@ -191,40 +204,51 @@ def run(run, cfg) -> None:
     T = STEPS.get(cfg.profile, STEPS["quick"])
     rates, curves = _rates(cfg.seed, T)
     ill, hist = _ill_conditioned(cfg.seed)
-    measured = {**rates, **ill, **_optimum(cfg.seed), "gradient_rel_error_vs_fd": _gradient_check(cfg.seed),
-                "comment_convention_loss_ratio_after_30_steps": _comment_convention(cfg.seed)}
+    measured = {
+        **rates,
+        **ill,
+        **_optimum(cfg.seed),
+        "gradient_rel_error_vs_fd": _gradient_check(cfg.seed),
+        "comment_convention_loss_ratio_after_30_steps": _comment_convention(cfg.seed),
+    }
     for name, value in measured.items():
         run.metric(name, value, scope="sgd")
     plot = _plot(run, curves, hist, measured)
-    run.add(Claim(
-        id="AL-01",
-        statement="Momentum SGD for linear regression reaches the least-squares optimum, needs fewer "
-                  "epochs than plain SGD on an ill-conditioned problem, and acceleration improves the "
-                  "convex rate from O(1/t) to O(1/t^2)",
-        claimed=CLAIMED,
-        measured=measured,
-        tolerance=Tolerance(abs=SLOPE_TOL),
-        # The story's method is heavy-ball momentum with a constant mu; its rate claim is
-        # central. The GD and Nesterov slopes show where O(1/t) and O(1/t^2) do hold: they
-        # support the explanation but cannot stand in for the story's method.
-        supporting=tuple(CLAIMED),
-        relations=[("gradient_rel_error_vs_fd", "<", 1e-6),
-                   ("full_batch_max_abs_diff_vs_lstsq", "<", 1e-6),
-                   ("heavy_ball_epochs_to_1e6_drop", "<", "plain_epochs_to_1e6_drop"),
-                   ("heavy_ball_late_slope", "<=", CLAIMED["nesterov_loglog_slope"] + SLOPE_TOL),
-                   Relation("gd_bound_max_ratio", "<=", 1.0, central=False),
-                   Relation("nesterov_bound_max_ratio", "<=", 1.0, central=False)],
-        unit="exponent of t in f(w_t) - f* ~ t^k",
-        note=("the O(1/t^2) rate is Nesterov's method with exact gradients and mu_t = (t-1)/(t+2); "
-              f"heavy ball with a constant mu=0.9 fits slope {rates['heavy_ball_loglog_slope']:.2f} on the "
-              f"same problem (late window t >= T/10: {rates['heavy_ball_late_slope']:.2f}, Nesterov "
-              f"{rates['nesterov_late_slope']:.2f}) and has no O(1/t^2) guarantee; with mini-batch gradients "
-              f"(batch 64) the late slopes are GD {rates['gd_minibatch_late_slope']:.2f}, Nesterov "
-              f"{rates['nesterov_minibatch_late_slope']:.2f} - both stall at a noise floor and no rate "
-              "holds. Slopes fitted over t = 10..T on a quadratic with curvatures log-spaced in "
-              "[1e-10, 1] (shaped to show the sublinear regime). The story's comment (v = mu v + lr g; "
-              "w = w + v) has the opposite sign to its code: followed literally it multiplies the loss by "
-              f"{measured['comment_convention_loss_ratio_after_30_steps']:.3g} in 30 steps "
-              "(lr 0.01, mu 0.9)"),
-        evidence=[plot],
-    ))
+    run.add(
+        Claim(
+            id="AL-01",
+            statement="Momentum SGD for linear regression reaches the least-squares optimum, needs fewer "
+            "epochs than plain SGD on an ill-conditioned problem, and acceleration improves the "
+            "convex rate from O(1/t) to O(1/t^2)",
+            claimed=CLAIMED,
+            measured=measured,
+            tolerance=Tolerance(abs=SLOPE_TOL),
+            # The story's method is heavy-ball momentum with a constant mu; its rate claim is
+            # central. The GD and Nesterov slopes show where O(1/t) and O(1/t^2) do hold: they
+            # support the explanation but cannot stand in for the story's method.
+            supporting=tuple(CLAIMED),
+            relations=[
+                ("gradient_rel_error_vs_fd", "<", 1e-6),
+                ("full_batch_max_abs_diff_vs_lstsq", "<", 1e-6),
+                ("heavy_ball_epochs_to_1e6_drop", "<", "plain_epochs_to_1e6_drop"),
+                ("heavy_ball_late_slope", "<=", CLAIMED["nesterov_loglog_slope"] + SLOPE_TOL),
+                Relation("gd_bound_max_ratio", "<=", 1.0, central=False),
+                Relation("nesterov_bound_max_ratio", "<=", 1.0, central=False),
+            ],
+            unit="exponent of t in f(w_t) - f* ~ t^k",
+            note=(
+                "the O(1/t^2) rate is Nesterov's method with exact gradients and mu_t = (t-1)/(t+2); "
+                f"heavy ball with a constant mu=0.9 fits slope {rates['heavy_ball_loglog_slope']:.2f} on the "
+                f"same problem (late window t >= T/10: {rates['heavy_ball_late_slope']:.2f}, Nesterov "
+                f"{rates['nesterov_late_slope']:.2f}) and has no O(1/t^2) guarantee; with mini-batch gradients "
+                f"(batch 64) the late slopes are GD {rates['gd_minibatch_late_slope']:.2f}, Nesterov "
+                f"{rates['nesterov_minibatch_late_slope']:.2f} - both stall at a noise floor and no rate "
+                "holds. Slopes fitted over t = 10..T on a quadratic with curvatures log-spaced in "
+                "[1e-10, 1] (shaped to show the sublinear regime). The story's comment (v = mu v + lr g; "
+                "w = w + v) has the opposite sign to its code: followed literally it multiplies the loss by "
+                f"{measured['comment_convention_loss_ratio_after_30_steps']:.3g} in 30 steps "
+                "(lr 0.01, mu 0.9)"
+            ),
+            evidence=[plot],
+        )
+    )

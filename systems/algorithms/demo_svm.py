@@ -20,19 +20,22 @@ from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import child_seed, rng
 
-KERNELS = {"linear": {"kernel": "linear"},
-           "poly": {"kernel": "poly", "gamma": 0.5, "degree": 3, "coef0": 1.0},
-           "rbf": {"kernel": "rbf", "gamma": 1.0}}
+KERNELS = {
+    "linear": {"kernel": "linear"},
+    "poly": {"kernel": "poly", "gamma": 0.5, "degree": 3, "coef0": 1.0},
+    "rbf": {"kernel": "rbf", "gamma": 1.0},
+}
 SIZES = {"quick": 200, "full": 1000}
 TOL = 1e-6
 
 
 def _datasets(seed: int, n: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     s = child_seed(seed, "svm-data") % 2**31
-    raw = {"moons": make_moons(n, noise=0.3, random_state=s),
-           "blobs": make_blobs(n, centers=2, cluster_std=2.5, random_state=s),
-           "classification": make_classification(n, n_features=6, n_informative=3, flip_y=0.05,
-                                                 random_state=s)}
+    raw = {
+        "moons": make_moons(n, noise=0.3, random_state=s),
+        "blobs": make_blobs(n, centers=2, cluster_std=2.5, random_state=s),
+        "classification": make_classification(n, n_features=6, n_informative=3, flip_y=0.05, random_state=s),
+    }
     return {k: (StandardScaler().fit_transform(X), y) for k, (X, y) in raw.items()}
 
 
@@ -48,16 +51,21 @@ def _compare(X, y, params) -> dict:
     ours = SMOClassifier(C=1.0, tol=TOL, **params).fit(X, y)
     ref = SVC(C=1.0, tol=TOL, **params).fit(X, y)
     beta = ref.dual_coef_[0]
-    ref_obj = np.abs(beta).sum() - 0.5 * beta @ kernel_matrix(ref.support_vectors_, ref.support_vectors_,
-                                                               **params) @ beta
+    ref_obj = (
+        np.abs(beta).sum()
+        - 0.5 * beta @ kernel_matrix(ref.support_vectors_, ref.support_vectors_, **params) @ beta
+    )
     ys = np.where(y == ours.classes_[1], 1.0, -1.0)
     kkt = kkt_violations(ours.alpha_, ys, ys * ours.decision_function(X), 1.0)
     gap = ours.decision_function(X) - ref.decision_function(X)
-    return {"max_abs_decision_diff": float(np.max(np.abs(gap))),
-            "support_set_mismatches": len(set(ours.support_) ^ set(ref.support_)),
-            "n_support": len(ours.support_),
-            "dual_objective_rel_diff": abs(ours.dual_objective_ - ref_obj) / abs(ref_obj),
-            "max_kkt_violation": max(kkt.values()), "smo_iterations": ours.n_iter_}
+    return {
+        "max_abs_decision_diff": float(np.max(np.abs(gap))),
+        "support_set_mismatches": len(set(ours.support_) ^ set(ref.support_)),
+        "n_support": len(ours.support_),
+        "dual_objective_rel_diff": abs(ours.dual_objective_ - ref_obj) / abs(ref_obj),
+        "max_kkt_violation": max(kkt.values()),
+        "smo_iterations": ours.n_iter_,
+    }
 
 
 def _boundary(ax, model, X, y, title):
@@ -96,42 +104,54 @@ def run(run, cfg) -> None:
     _boundary(axes[2], moons, Xm, ym, f"moons, RBF C=1: {len(moons.support_)} support vectors (circled)")
     plot = run.save_figure(fig, "svm_boundaries.png")
 
-    measured = {k: v if "accuracy" in k else two_digits(v) for k, v in {
-        "max_abs_decision_diff_vs_libsvm": max(r["max_abs_decision_diff"] for r in rows),
-        "support_set_mismatches": float(sum(r["support_set_mismatches"] for r in rows)),
-        "max_dual_objective_rel_diff": max(r["dual_objective_rel_diff"] for r in rows),
-        "max_kkt_violation": max(r["max_kkt_violation"] for r in rows),
-        **{f"min_gram_eigenvalue_{k}": v for k, v in min_eig.items()},
-        "min_gram_eigenvalue_sigmoid_counterexample": min_eigenvalue(K_counter),
-        "min_gram_eigenvalue_sigmoid_on_data": min_eigenvalue(sig_data),
-        "xor_rbf_train_accuracy": float(np.mean(rbf.predict(Xx) == yx)),
-        "xor_linear_train_accuracy": float(np.mean(lin.predict(Xx) == yx)),
-    }.items()}
+    measured = {
+        k: v if "accuracy" in k else two_digits(v)
+        for k, v in {
+            "max_abs_decision_diff_vs_libsvm": max(r["max_abs_decision_diff"] for r in rows),
+            "support_set_mismatches": float(sum(r["support_set_mismatches"] for r in rows)),
+            "max_dual_objective_rel_diff": max(r["dual_objective_rel_diff"] for r in rows),
+            "max_kkt_violation": max(r["max_kkt_violation"] for r in rows),
+            **{f"min_gram_eigenvalue_{k}": v for k, v in min_eig.items()},
+            "min_gram_eigenvalue_sigmoid_counterexample": min_eigenvalue(K_counter),
+            "min_gram_eigenvalue_sigmoid_on_data": min_eigenvalue(sig_data),
+            "xor_rbf_train_accuracy": float(np.mean(rbf.predict(Xx) == yx)),
+            "xor_linear_train_accuracy": float(np.mean(lin.predict(Xx) == yx)),
+        }.items()
+    }
     for name, value in measured.items():
         run.metric(name, value, scope="svm")
     # round-off floor for "PSD": eigenvalues of an n x n Gram are exact to ~ n * eps * max|K|
     psd_floor = float(f"{-1e-9 * n:.3g}")
-    run.add(Claim(
-        id="AL-02",
-        statement="The soft-margin SVM dual (w = sum alpha_i y_i x_i, sum alpha_i y_i = 0, 0 <= alpha <= C) "
-                  "solved by SMO gives libsvm's decision function and support set; linear, polynomial "
-                  "and RBF kernels satisfy Mercer's condition, the sigmoid kernel need not; an RBF SVM "
-                  "separates XOR",
-        measured=measured,
-        relations=[("max_abs_decision_diff_vs_libsvm", "<", 1e-3), ("support_set_mismatches", "<=", 0),
-                   ("max_dual_objective_rel_diff", "<", 1e-6), ("max_kkt_violation", "<", 1e-5),
-                   ("min_gram_eigenvalue_linear", ">=", psd_floor),
-                   ("min_gram_eigenvalue_poly", ">=", psd_floor),
-                   ("min_gram_eigenvalue_rbf", ">=", psd_floor),
-                   ("min_gram_eigenvalue_sigmoid_counterexample", "<", 0),
-                   ("xor_rbf_train_accuracy", ">=", 1.0), ("xor_linear_train_accuracy", "<", 0.8)],
-        unit="decision-function units / counts / eigenvalues / accuracy",
-        note=(f"{len(rows)} comparisons ({', '.join(KERNELS)} kernels x moons, blobs, classification; "
-              f"n={n}, C=1, tol={TOL:g} for both solvers; SMO uses libsvm's second-order working-set "
-              "rule without shrinking). The sigmoid Gram of the same data (gamma 0.5, coef0 -1) has "
-              f"smallest eigenvalue {measured['min_gram_eigenvalue_sigmoid_on_data']:.3g}; with an "
-              "indefinite kernel the dual is non-convex, so no agreement with libsvm is claimed for it. "
-              "On XOR's four balanced quadrants the best any line can do is about 3/4 (cut off one "
-              "quadrant), hence the 0.8 bound for the linear kernel"),
-        evidence=[table, plot],
-    ))
+    run.add(
+        Claim(
+            id="AL-02",
+            statement="The soft-margin SVM dual (w = sum alpha_i y_i x_i, sum alpha_i y_i = 0, 0 <= alpha <= C) "
+            "solved by SMO gives libsvm's decision function and support set; linear, polynomial "
+            "and RBF kernels satisfy Mercer's condition, the sigmoid kernel need not; an RBF SVM "
+            "separates XOR",
+            measured=measured,
+            relations=[
+                ("max_abs_decision_diff_vs_libsvm", "<", 1e-3),
+                ("support_set_mismatches", "<=", 0),
+                ("max_dual_objective_rel_diff", "<", 1e-6),
+                ("max_kkt_violation", "<", 1e-5),
+                ("min_gram_eigenvalue_linear", ">=", psd_floor),
+                ("min_gram_eigenvalue_poly", ">=", psd_floor),
+                ("min_gram_eigenvalue_rbf", ">=", psd_floor),
+                ("min_gram_eigenvalue_sigmoid_counterexample", "<", 0),
+                ("xor_rbf_train_accuracy", ">=", 1.0),
+                ("xor_linear_train_accuracy", "<", 0.8),
+            ],
+            unit="decision-function units / counts / eigenvalues / accuracy",
+            note=(
+                f"{len(rows)} comparisons ({', '.join(KERNELS)} kernels x moons, blobs, classification; "
+                f"n={n}, C=1, tol={TOL:g} for both solvers; SMO uses libsvm's second-order working-set "
+                "rule without shrinking). The sigmoid Gram of the same data (gamma 0.5, coef0 -1) has "
+                f"smallest eigenvalue {measured['min_gram_eigenvalue_sigmoid_on_data']:.3g}; with an "
+                "indefinite kernel the dual is non-convex, so no agreement with libsvm is claimed for it. "
+                "On XOR's four balanced quadrants the best any line can do is about 3/4 (cut off one "
+                "quadrant), hence the 0.8 bound for the linear kernel"
+            ),
+            evidence=[table, plot],
+        )
+    )

@@ -43,26 +43,42 @@ def main(argv: list[str] | None = None) -> int:
         for name, m in models.items():
             path = Path(tmp) / f"{name}.joblib"
             joblib.dump(m, path)
-            t_row, _, r_row = compare(lambda m=m: m.predict_proba(row), lambda: ref.predict_proba(row),
-                                      repeats=a.repeats)
-            t_bat, _, r_bat = compare(lambda m=m: m.predict_proba(batch), lambda: ref.predict_proba(batch),
-                                      repeats=max(3, a.repeats // 4))
-            rows.append({"model": name, "row_ms": t_row.median_ms, "row_p95_ms": 1e3 * t_row.p95,
-                         "batch1000_ms": t_bat.median_ms, "row_vs_xgboost": r_row,
-                         "batch_vs_xgboost": r_bat, "size_mb": path.stat().st_size / 1e6})
+            t_row, _, r_row = compare(
+                lambda m=m: m.predict_proba(row), lambda: ref.predict_proba(row), repeats=a.repeats
+            )
+            t_bat, _, r_bat = compare(
+                lambda m=m: m.predict_proba(batch),
+                lambda: ref.predict_proba(batch),
+                repeats=max(3, a.repeats // 4),
+            )
+            rows.append(
+                {
+                    "model": name,
+                    "row_ms": t_row.median_ms,
+                    "row_p95_ms": 1e3 * t_row.p95,
+                    "batch1000_ms": t_bat.median_ms,
+                    "row_vs_xgboost": r_row,
+                    "batch_vs_xgboost": r_bat,
+                    "size_mb": path.stat().st_size / 1e6,
+                }
+            )
     xgb_mb = next(r["size_mb"] for r in rows if r["model"] == "xgboost")
     for r in rows:
         r["size_vs_xgboost"] = r["size_mb"] / xgb_mb
-    print(f"churn bench: {len(y[tr])} training rows, {X['tr'].shape[1]} features; "
-          "ratios are model / xgboost, timed interleaved")
+    print(
+        f"churn bench: {len(y[tr])} training rows, {X['tr'].shape[1]} features; "
+        "ratios are model / xgboost, timed interleaved"
+    )
     print(markdown_table(rows))
     rf = next(r for r in rows if r["model"] == "random_forest")
     record("churn_rf_over_xgb_row", rf["row_vs_xgboost"])
     record("churn_rf_over_xgb_batch1000", rf["batch_vs_xgboost"])
     record("churn_rf_over_xgb_size", rf["size_vs_xgboost"])
-    print(f"story: XGBoost 25 ms vs RF 60 ms (RF/XGB 2.4x), 25 MB vs 45 MB (1.8x); measured RF/XGB "
-          f"{rf['row_vs_xgboost']:.1f}x per row, {rf['batch_vs_xgboost']:.1f}x per 1,000 rows, "
-          f"{rf['size_vs_xgboost']:.1f}x on disk")
+    print(
+        f"story: XGBoost 25 ms vs RF 60 ms (RF/XGB 2.4x), 25 MB vs 45 MB (1.8x); measured RF/XGB "
+        f"{rf['row_vs_xgboost']:.1f}x per row, {rf['batch_vs_xgboost']:.1f}x per 1,000 rows, "
+        f"{rf['size_vs_xgboost']:.1f}x on disk"
+    )
     return 0
 
 

@@ -25,9 +25,12 @@ def platt(model, X_cal, y_cal) -> CalibratedClassifierCV:
 
 def calibration_report(y, p_raw, p_cal, n_bins: int = 10) -> dict[str, float]:
     y = np.asarray(y)
-    return {"brier_before": brier_score(y, p_raw), "brier_after": brier_score(y, p_cal),
-            "ece_before": expected_calibration_error(y, p_raw, n_bins),
-            "ece_after": expected_calibration_error(y, p_cal, n_bins)}
+    return {
+        "brier_before": brier_score(y, p_raw),
+        "brier_after": brier_score(y, p_cal),
+        "ece_before": expected_calibration_error(y, p_raw, n_bins),
+        "ece_after": expected_calibration_error(y, p_cal, n_bins),
+    }
 
 
 def reliability_points(y, p, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray]:

@@ -60,8 +60,12 @@ def rate_ci(y, p, t: float = 0.5) -> Interval:
 
 def conservative(a: Interval, b: Interval) -> Interval:
     """Interval of a - b from two separate intervals (different rows, no pairing)."""
-    return Interval(a.low - b.high, a.high - b.low, f"conservative, from separate intervals ({a.method}; "
-                    f"{b.method})", min(a.level, b.level))
+    return Interval(
+        a.low - b.high,
+        a.high - b.low,
+        f"conservative, from separate intervals ({a.method}; {b.method})",
+        min(a.level, b.level),
+    )
 
 
 def fold_mean_auc_diff(y_folds, a_folds, b_folds) -> Interval:
@@ -78,24 +82,36 @@ def fold_mean_auc_diff(y_folds, a_folds, b_folds) -> Interval:
 
     return U.paired_bootstrap_diff(mean_fold_auc, code, a, b, n_boot=N_BOOT)
 
-SYNTHETIC = ("the data are synthetic and the generator plants the story's base rates and a "
-             "signal strength near its AUC (data/churn.py), so matching figures shows the pipeline "
-             "recovers planted signal, not that a real business behaves this way")
+
+SYNTHETIC = (
+    "the data are synthetic and the generator plants the story's base rates and a "
+    "signal strength near its AUC (data/churn.py), so matching figures shows the pipeline "
+    "recovers planted signal, not that a real business behaves this way"
+)
 
 
 def ch01(rates: dict) -> Claim:
     # S000 Q1: 50,000+ users, ~5% churn within 30 days; S003 Q1: 100K customers, 27% churn
-    intervals = {f"{k}_churn_rate": U.proportion_ci(round(rates[f"{k}_churn_rate"] * rates[f"{k}_n"]),
-                                                     int(rates[f"{k}_n"])) for k in ("saas", "telecom")}
+    intervals = {
+        f"{k}_churn_rate": U.proportion_ci(
+            round(rates[f"{k}_churn_rate"] * rates[f"{k}_n"]), int(rates[f"{k}_n"])
+        )
+        for k in ("saas", "telecom")
+    }
     return Claim(
-        "CH-01", "Scenarios: saas 50,000 users with ~5% 30-day churn; telecom 100,000 customers "
+        "CH-01",
+        "Scenarios: saas 50,000 users with ~5% 30-day churn; telecom 100,000 customers "
         "with 27% churn (both measured on full-size generated tables)",
         claimed={"saas_churn_rate": 0.05, "telecom_churn_rate": 0.27, "saas_n": 50_000, "telecom_n": 100_000},
-        measured=rates, tolerance=Tolerance(rel=0.1), unit="fraction / rows", intervals=intervals,
+        measured=rates,
+        tolerance=Tolerance(rel=0.1),
+        unit="fraction / rows",
+        intervals=intervals,
         by_construction="data/churn.py SCENARIOS sets these sizes and solves each scenario's intercept "
-                        "for these churn rates, so the realised figures echo the generator's inputs",
+        "for these churn rates, so the realised figures echo the generator's inputs",
         source=generate_with_truth,
-        note="shown to confirm the generator does what it is told, not as evidence for the story")
+        note="shown to confirm the generator does what it is told, not as evidence for the story",
+    )
 
 
 def ch02(s: dict, evidence: list[str]) -> Claim:
@@ -104,45 +120,63 @@ def ch02(s: dict, evidence: list[str]) -> Claim:
     gap = fold_mean_auc_diff(sc["y_folds"], sc["cohort_lightgbm"], sc["global_lightgbm"])
     gap_lr = fold_mean_auc_diff(sc["y_folds"], sc["cohort_logreg"], sc["global_logreg"])
     return Claim(
-        "CH-02", "saas: ~30% of records have a missing value and timestamps come in mixed formats; "
+        "CH-02",
+        "saas: ~30% of records have a missing value and timestamps come in mixed formats; "
         "schema validation plus cohort-based imputation handles it (AUC: cohort vs global median)",
         claimed={"raw_missing_share": 0.30},
-        measured={"raw_missing_share": s["raw_missing_share"],
-                  "n_quarantined": s["validation"]["n_quarantined"],
-                  "n_timestamp_formats": sum(1 for k in s["validation"]["timestamp_formats"]
-                                             if k not in ("missing", "unknown_format")),
-                  "auc_cohort_lightgbm": imp["cohort_lightgbm"],
-                  "auc_global_lightgbm": imp["global_lightgbm"],
-                  "auc_cohort_logreg": imp["cohort_logreg"], "auc_global_logreg": imp["global_logreg"]},
-        tolerance=Tolerance(abs=0.05), supporting=("raw_missing_share",),
-        relations=[Relation("auc_cohort_lightgbm", ">", "auc_global_lightgbm", interval=gap),
-                   Relation("auc_cohort_logreg", ">", "auc_global_logreg", interval=gap_lr, central=False)],
-        unit="fraction / AUC", evidence=evidence, source=imputation_auc,
+        measured={
+            "raw_missing_share": s["raw_missing_share"],
+            "n_quarantined": s["validation"]["n_quarantined"],
+            "n_timestamp_formats": sum(
+                1 for k in s["validation"]["timestamp_formats"] if k not in ("missing", "unknown_format")
+            ),
+            "auc_cohort_lightgbm": imp["cohort_lightgbm"],
+            "auc_global_lightgbm": imp["global_lightgbm"],
+            "auc_cohort_logreg": imp["cohort_logreg"],
+            "auc_global_logreg": imp["global_logreg"],
+        },
+        tolerance=Tolerance(abs=0.05),
+        supporting=("raw_missing_share",),
+        relations=[
+            Relation("auc_cohort_lightgbm", ">", "auc_global_lightgbm", interval=gap),
+            Relation("auc_cohort_logreg", ">", "auc_global_logreg", interval=gap_lr, central=False),
+        ],
+        unit="fraction / AUC",
+        evidence=evidence,
+        source=imputation_auc,
         note=f"the missing share and the timestamp formats are planted by data/churn.py "
-             f"(_plant_missing, _format_dates), so they are supporting; the claim is that cohort "
-             f"imputation helps, judged on LightGBM (the story's model), logistic regression shown. "
-             f"AUC is the mean over time-ordered folds, imputer fitted inside each fold; the gap "
-             f"cohort - global is {imp['cohort_lightgbm'] - imp['global_lightgbm']:+.4f} for LightGBM and "
-             f"{imp['cohort_logreg'] - imp['global_logreg']:+.4f} for logistic regression: trees split "
-             "around a filled value, so where the missingness is explained by columns the model already "
-             "sees (plan, signup year) the imputation choice moves AUC little")
+        f"(_plant_missing, _format_dates), so they are supporting; the claim is that cohort "
+        f"imputation helps, judged on LightGBM (the story's model), logistic regression shown. "
+        f"AUC is the mean over time-ordered folds, imputer fitted inside each fold; the gap "
+        f"cohort - global is {imp['cohort_lightgbm'] - imp['global_lightgbm']:+.4f} for LightGBM and "
+        f"{imp['cohort_logreg'] - imp['global_logreg']:+.4f} for logistic regression: trees split "
+        "around a filled value, so where the missingness is explained by columns the model already "
+        "sees (plan, signup year) the imputation choice moves AUC little",
+    )
 
 
 def ch03(sel: dict, evidence: list[str]) -> Claim:
     # S000 Q1: 80+ features; S003 Q1/Q6: tenure bins, charges-to-tenure, support calls/month;
     # 25 kept, pairs with corr > 0.9 and features < 1% importance dropped
     return Claim(
-        "CH-03", "telecom: 80+ candidate features (usage, engagement, payment, support, tenure bins, "
+        "CH-03",
+        "telecom: 80+ candidate features (usage, engagement, payment, support, tenure bins, "
         "charges-to-tenure ratio, support calls per month), |corr| > 0.9 and < 1% importance "
         "dropped, about 25 kept",
-        claimed={"n_selected": 25}, measured={k: float(v) for k, v in sel.items()},
+        claimed={"n_selected": 25},
+        measured={k: float(v) for k, v in sel.items()},
         tolerance=Tolerance(rel=0.2),
-        relations=[Relation("n_candidates", ">=", 80, central=False),
-                   Relation("n_selected", "<", "n_candidates", central=False)],
-        unit="features", evidence=evidence, source=select_features,
+        relations=[
+            Relation("n_candidates", ">=", 80, central=False),
+            Relation("n_selected", "<", "n_candidates", central=False),
+        ],
+        unit="features",
+        evidence=evidence,
+        source=select_features,
         note="the candidate count is what we chose to build (supporting, it cannot fail by chance); "
-             "the two stories disagree on the candidate count (80+ in one, 40 in the other); we build "
-             "the larger set, and the number kept is whatever the two stated rules leave")
+        "the two stories disagree on the candidate count (80+ in one, 40 in the other); we build "
+        "the larger set, and the number kept is whatever the two stated rules leave",
+    )
 
 
 def ch04(imb: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
@@ -151,21 +185,32 @@ def ch04(imb: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
     sm, cw, us = scores["smote"], scores["class_weights"], scores["undersampling"]
     m["n_test_scored"] = imb["smote"]["n_test_scored"]
     return Claim(
-        "CH-04", "telecom: imbalance handled three ways on one split (XGBoost, test set never "
+        "CH-04",
+        "telecom: imbalance handled three ways on one split (XGBoost, test set never "
         "resampled): SMOTE with sampling_strategy 0.8 beats class weights and undersampling on F1 "
         "and recall",
-        claimed={"class_weights_f1": 0.80, "class_weights_recall": 0.76, "smote_f1": 0.845,
-                 "smote_recall": 0.83, "undersampling_f1": 0.78},
-        measured=m, tolerance=Tolerance(abs=0.03),
-        relations=[Relation("smote_f1", ">", "class_weights_f1", interval=paired(f1_at, y_test, sm, cw)),
-                   Relation("smote_f1", ">", "undersampling_f1", interval=paired(f1_at, y_test, sm, us)),
-                   Relation("smote_recall", ">", "class_weights_recall",
-                            interval=paired(recall_at, y_test, sm, cw))],
-        unit="F1 / recall at threshold 0.5", evidence=evidence, source=imbalance_compare,
+        claimed={
+            "class_weights_f1": 0.80,
+            "class_weights_recall": 0.76,
+            "smote_f1": 0.845,
+            "smote_recall": 0.83,
+            "undersampling_f1": 0.78,
+        },
+        measured=m,
+        tolerance=Tolerance(abs=0.03),
+        relations=[
+            Relation("smote_f1", ">", "class_weights_f1", interval=paired(f1_at, y_test, sm, cw)),
+            Relation("smote_f1", ">", "undersampling_f1", interval=paired(f1_at, y_test, sm, us)),
+            Relation("smote_recall", ">", "class_weights_recall", interval=paired(recall_at, y_test, sm, cw)),
+        ],
+        unit="F1 / recall at threshold 0.5",
+        evidence=evidence,
+        source=imbalance_compare,
         note="resampling shifts where 0.5 falls on the score scale: balanced weights and undersampling "
-             "push more rows above 0.5 (recall up, precision down), SMOTE at 0.8 a little less, so at a "
-             "fixed 0.5 threshold their order on recall follows the effective class ratio, not SMOTE's "
-             "synthetic points")
+        "push more rows above 0.5 (recall up, precision down), SMOTE at 0.8 a little less, so at a "
+        "fixed 0.5 threshold their order on recall follows the effective class ratio, not SMOTE's "
+        "synthetic points",
+    )
 
 
 def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
@@ -174,34 +219,72 @@ def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
     lr, rf, xg, xt = (models[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned"))
     p = {k: scores[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned")}
     return Claim(
-        "CH-05", "telecom: accuracy LogReg 0.76 < RF 0.84 < XGBoost 0.87 (0.89 tuned); XGBoost recall "
+        "CH-05",
+        "telecom: accuracy LogReg 0.76 < RF 0.84 < XGBoost 0.87 (0.89 tuned); XGBoost recall "
         "0.83 vs RF 0.79; XGBoost faster (25 vs 60 ms per prediction) and smaller (25 vs 45 MB)",
-        claimed={"logreg_accuracy": 0.76, "rf_accuracy": 0.84, "xgb_accuracy": 0.87,
-                 "xgb_tuned_accuracy": 0.89,
-                 "xgb_recall": 0.83, "rf_recall": 0.79, "xgb_latency_ms": 25.0, "rf_latency_ms": 60.0,
-                 "xgb_size_mb": 25.0, "rf_size_mb": 45.0},
-        measured={"logreg_accuracy": lr["accuracy"], "rf_accuracy": rf["accuracy"],
-                  "xgb_accuracy": xg["accuracy"],
-                  "xgb_tuned_accuracy": xt["accuracy"], "xgb_recall": xg["recall"], "rf_recall": rf["recall"],
-                  "xgb_latency_ms": xg["latency_row_ms"], "rf_latency_ms": rf["latency_row_ms"],
-                  "xgb_size_mb": xg["size_mb"], "rf_size_mb": rf["size_mb"]},
+        claimed={
+            "logreg_accuracy": 0.76,
+            "rf_accuracy": 0.84,
+            "xgb_accuracy": 0.87,
+            "xgb_tuned_accuracy": 0.89,
+            "xgb_recall": 0.83,
+            "rf_recall": 0.79,
+            "xgb_latency_ms": 25.0,
+            "rf_latency_ms": 60.0,
+            "xgb_size_mb": 25.0,
+            "rf_size_mb": 45.0,
+        },
+        measured={
+            "logreg_accuracy": lr["accuracy"],
+            "rf_accuracy": rf["accuracy"],
+            "xgb_accuracy": xg["accuracy"],
+            "xgb_tuned_accuracy": xt["accuracy"],
+            "xgb_recall": xg["recall"],
+            "rf_recall": rf["recall"],
+            "xgb_latency_ms": xg["latency_row_ms"],
+            "rf_latency_ms": rf["latency_row_ms"],
+            "xgb_size_mb": xg["size_mb"],
+            "rf_size_mb": rf["size_mb"],
+        },
         tolerance=Tolerance(rel=0.05),
         relations=[
-            Relation("xgb_accuracy", ">", "rf_accuracy",
-                     interval=paired(accuracy_at, y_test, p["xgboost"], p["random_forest"])),
-            Relation("rf_accuracy", ">", "logreg_accuracy",
-                     interval=paired(accuracy_at, y_test, p["random_forest"], p["logreg"])),
-            Relation("xgb_tuned_accuracy", ">=", "xgb_accuracy",
-                     interval=paired(accuracy_at, y_test, p["xgboost_tuned"], p["xgboost"])),
-            Relation("xgb_recall", ">", "rf_recall",
-                     interval=paired(recall_at, y_test, p["xgboost"], p["random_forest"])),
-            ("xgb_latency_ms", "<", "rf_latency_ms"), ("xgb_size_mb", "<", "rf_size_mb")],
-        unit="accuracy / recall / ms per row / MB", evidence=evidence, timed=True, source=run_telecom,
+            Relation(
+                "xgb_accuracy",
+                ">",
+                "rf_accuracy",
+                interval=paired(accuracy_at, y_test, p["xgboost"], p["random_forest"]),
+            ),
+            Relation(
+                "rf_accuracy",
+                ">",
+                "logreg_accuracy",
+                interval=paired(accuracy_at, y_test, p["random_forest"], p["logreg"]),
+            ),
+            Relation(
+                "xgb_tuned_accuracy",
+                ">=",
+                "xgb_accuracy",
+                interval=paired(accuracy_at, y_test, p["xgboost_tuned"], p["xgboost"]),
+            ),
+            Relation(
+                "xgb_recall",
+                ">",
+                "rf_recall",
+                interval=paired(recall_at, y_test, p["xgboost"], p["random_forest"]),
+            ),
+            ("xgb_latency_ms", "<", "rf_latency_ms"),
+            ("xgb_size_mb", "<", "rf_size_mb"),
+        ],
+        unit="accuracy / recall / ms per row / MB",
+        evidence=evidence,
+        timed=True,
+        source=run_telecom,
         note="accuracy and recall orderings are decided on paired bootstraps over the test rows; "
-             "latency (wall clock, timed) and size (bytes of one fitted model) on their point values; "
-             "latency is one in-process predict_proba call on one row (the story's 25/60 ms include an "
-             "HTTP service); sizes are joblib bytes of the fitted model; a planted mostly-additive signal "
-             "favours the linear baseline more than real data might")
+        "latency (wall clock, timed) and size (bytes of one fitted model) on their point values; "
+        "latency is one in-process predict_proba call on one row (the story's 25/60 ms include an "
+        "HTTP service); sizes are joblib bytes of the fitted model; a planted mostly-additive signal "
+        "favours the linear baseline more than real data might",
+    )
 
 
 def ch06(t: dict, evidence: list[str], *, holdout: tuple) -> Claim:
@@ -210,14 +293,19 @@ def ch06(t: dict, evidence: list[str], *, holdout: tuple) -> Claim:
     if len(t["fold_aucs"]) >= 2:
         intervals["cv_auc"] = U.mean_ci(np.asarray(t["fold_aucs"]))
     return Claim(
-        "CH-06", "saas: LightGBM tuned with Optuna under time-ordered cross-validation reaches 0.78 AUC",
+        "CH-06",
+        "saas: LightGBM tuned with Optuna under time-ordered cross-validation reaches 0.78 AUC",
         claimed={"cv_auc": 0.78},
         measured={"cv_auc": t["cv_auc"], "holdout_auc": t["holdout_auc"], "n_trials": t["n_trials"]},
-        tolerance=Tolerance(abs=0.03), unit="ROC-AUC", evidence=evidence, intervals=intervals,
+        tolerance=Tolerance(abs=0.03),
+        unit="ROC-AUC",
+        evidence=evidence,
+        intervals=intervals,
         source=tune,
         note=f"best of {t['n_trials']} trials; the CV AUC picks the trial and scores it on the same folds, "
-             f"so it is optimistic; the last 3 months, never seen by tuning, give {t['holdout_auc']:.3f} "
-             "(planted drift makes later months differ); " + SYNTHETIC)
+        f"so it is optimistic; the last 3 months, never seen by tuning, give {t['holdout_auc']:.3f} "
+        "(planted drift makes later months differ); " + SYNTHETIC,
+    )
 
 
 def ch07(f: dict, evidence: list[str], *, scores: dict | None = None) -> Claim:
@@ -226,46 +314,89 @@ def ch07(f: dict, evidence: list[str], *, scores: dict | None = None) -> Claim:
     intervals, gap = {}, None
     if scores is not None:  # the run passes the rows; unit tests of the arithmetic need not
         y, pc = scores["y_test"], scores["p_cal"]
-        intervals = {"accuracy": rate_ci(y, pc), "roc_auc": U.auc_ci(y, pc, n_boot=N_BOOT),
-                     "train_accuracy": rate_ci(scores["y_train"], scores["p_train"])}
+        intervals = {
+            "accuracy": rate_ci(y, pc),
+            "roc_auc": U.auc_ci(y, pc, n_boot=N_BOOT),
+            "train_accuracy": rate_ci(scores["y_train"], scores["p_train"]),
+        }
         gap = conservative(intervals["train_accuracy"], intervals["accuracy"])
     return Claim(
-        "CH-07", "telecom final model (SMOTE + tuned XGBoost + Platt, threshold 0.5): precision 0.86, "
+        "CH-07",
+        "telecom final model (SMOTE + tuned XGBoost + Platt, threshold 0.5): precision 0.86, "
         "recall 0.83, F1 0.845, ROC-AUC 0.92, accuracy 0.89, train accuracy 0.91",
-        claimed={"precision": p, "recall": r, "f1": 0.845, "roc_auc": 0.92, "accuracy": 0.89,
-                 "train_accuracy": 0.91},
+        claimed={
+            "precision": p,
+            "recall": r,
+            "f1": 0.845,
+            "roc_auc": 0.92,
+            "accuracy": 0.89,
+            "train_accuracy": 0.91,
+        },
         measured=f | {"train_test_accuracy_gap": f["train_accuracy"] - f["accuracy"]},
-        tolerance=Tolerance(abs=0.03), intervals=intervals,
-        relations=[Relation("train_test_accuracy_gap", "<", 0.05, central=False,
-                            interval=None if gap is None else gap.shift(-0.05))],
-        checks=[Recompute("f1", 0.845, 2 * p * r / (p + r), Tolerance(abs=0.005),
-                          "F1 = 2PR/(P+R) from the claimed P = 0.86, R = 0.83")],
-        unit="metric on the test split", evidence=evidence, source=run_telecom,
+        tolerance=Tolerance(abs=0.03),
+        intervals=intervals,
+        relations=[
+            Relation(
+                "train_test_accuracy_gap",
+                "<",
+                0.05,
+                central=False,
+                interval=None if gap is None else gap.shift(-0.05),
+            )
+        ],
+        checks=[
+            Recompute(
+                "f1",
+                0.845,
+                2 * p * r / (p + r),
+                Tolerance(abs=0.005),
+                "F1 = 2PR/(P+R) from the claimed P = 0.86, R = 0.83",
+            )
+        ],
+        unit="metric on the test split",
+        evidence=evidence,
+        source=run_telecom,
         note=f"the train-test gap (story: 0.91 vs 0.89) is a side check, not the claim; "
-             f"ceiling_auc is the AUC of the generator's true probabilities on the same rows "
-             f"({f['ceiling_auc']:.3f}): no model can beat it; " + SYNTHETIC)
+        f"ceiling_auc is the AUC of the generator's true probabilities on the same rows "
+        f"({f['ceiling_auc']:.3f}): no model can beat it; " + SYNTHETIC,
+    )
 
 
 def ch08(c: dict, evidence: list[str], *, y_test, p_raw, p_cal) -> Claim:
     # S003 Q7: Platt scaling so predicted probabilities match churn rates
     return Claim(
-        "CH-08", "telecom: Platt scaling makes predicted probabilities match observed churn rates "
+        "CH-08",
+        "telecom: Platt scaling makes predicted probabilities match observed churn rates "
         "(Brier and ECE fall on the test set)",
         measured=c,
-        relations=[Relation("brier_after", "<", "brier_before",
-                            interval=U.paired_bootstrap_diff(brier_score, y_test, p_cal, p_raw,
-                                                             n_boot=N_BOOT)),
-                   Relation("ece_after", "<", "ece_before",
-                            interval=U.paired_bootstrap_diff(expected_calibration_error, y_test, p_cal, p_raw,
-                                                             n_boot=N_BOOT))],
-        unit="Brier / ECE (10 bins)", evidence=evidence, source=calibration_report,
+        relations=[
+            Relation(
+                "brier_after",
+                "<",
+                "brier_before",
+                interval=U.paired_bootstrap_diff(brier_score, y_test, p_cal, p_raw, n_boot=N_BOOT),
+            ),
+            Relation(
+                "ece_after",
+                "<",
+                "ece_before",
+                interval=U.paired_bootstrap_diff(
+                    expected_calibration_error, y_test, p_cal, p_raw, n_boot=N_BOOT
+                ),
+            ),
+        ],
+        unit="Brier / ECE (10 bins)",
+        evidence=evidence,
+        source=calibration_report,
         note="the model trains on SMOTE-resampled data (positives inflated to 0.8 of negatives), which "
-             f"can make raw scores overstate churn; here raw ECE is {c['ece_before']:.3f}, and a "
-             "two-parameter sigmoid fitted on the validation split only helps scores off by a sigmoid")
+        f"can make raw scores overstate churn; here raw ECE is {c['ece_before']:.3f}, and a "
+        "two-parameter sigmoid fitted on the validation split only helps scores off by a sigmoid",
+    )
 
 
-def ch09(pr: dict, offer: float, clv: float, win_back: float, evidence: list[str], *,
-         y_test=None, p_cal=None) -> Claim:
+def ch09(
+    pr: dict, offer: float, clv: float, win_back: float, evidence: list[str], *, y_test=None, p_cal=None
+) -> Claim:
     # S003 Q7: offer $50, lifetime value $500, threshold 0.45 instead of 0.5, 34% win-back in a 10K pilot
     interval = None
     if y_test is not None:  # the run passes the rows; tests of the story's arithmetic need not
@@ -276,66 +407,108 @@ def ch09(pr: dict, offer: float, clv: float, win_back: float, evidence: list[str
 
         interval = U.bootstrap_ci(gain, y_test, p_cal, n_boot=N_BOOT, stratify=y_test)
     return Claim(
-        "CH-09", f"telecom: with a ${offer:g} offer, ${clv:g} lifetime value and {win_back:.0%} win-back, "
+        "CH-09",
+        f"telecom: with a ${offer:g} offer, ${clv:g} lifetime value and {win_back:.0%} win-back, "
         "a 0.45 threshold maximises profit and beats 0.5",
         claimed={"profit_optimal_threshold": 0.45},
-        measured={"profit_optimal_threshold": pr["threshold_val"],
-                  "test_argmax_threshold": pr["threshold_test_argmax"],
-                  "profit_at_045": pr["profit_at_045"], "profit_at_050": pr["profit_at_050"],
-                  "breakeven_threshold": pr["breakeven"]},
+        measured={
+            "profit_optimal_threshold": pr["threshold_val"],
+            "test_argmax_threshold": pr["threshold_test_argmax"],
+            "profit_at_045": pr["profit_at_045"],
+            "profit_at_050": pr["profit_at_050"],
+            "breakeven_threshold": pr["breakeven"],
+        },
         tolerance=Tolerance(abs=0.05),
         relations=[Relation("profit_at_045", ">", "profit_at_050", interval=interval)],
-        checks=[Recompute("optimal threshold", 0.45, offer / (win_back * clv), Tolerance(abs=0.05),
-                          "flag when p*r*V > c, so t* = c/(r*V) for calibrated p")],
-        unit="threshold on calibrated probability / $ on the test split", evidence=evidence,
+        checks=[
+            Recompute(
+                "optimal threshold",
+                0.45,
+                offer / (win_back * clv),
+                Tolerance(abs=0.05),
+                "flag when p*r*V > c, so t* = c/(r*V) for calibrated p",
+            )
+        ],
+        unit="threshold on calibrated probability / $ on the test split",
+        evidence=evidence,
         source=profit_curve,
         note="the threshold is chosen on the validation split and the profit read on the test split; "
-             "the story's own costs put the break-even at c/(rV), so 0.45 would need a win-back near "
-             f"{offer / (0.45 * clv):.0%}; the 10K-customer pilot itself is a business outcome "
-             "we cannot rerun")
+        "the story's own costs put the break-even at c/(rV), so 0.45 would need a win-back near "
+        f"{offer / (0.45 * clv):.0%}; the 10K-customer pilot itself is a business outcome "
+        "we cannot rerun",
+    )
 
 
 def ch10(lk: dict, evidence: list[str], *, scores: dict) -> Claim:
     # S003 Q10: leaky random split 92% offline, 68% in production; temporal split without it 89%
     y_off, y_later = scores["y_offline"], scores["y_later"]
-    intervals = {"leaky_offline_accuracy": rate_ci(y_off, scores["leaky_offline"]),
-                 "leaky_production_accuracy": rate_ci(y_later, scores["leaky_production"]),
-                 "temporal_production_accuracy": rate_ci(y_later, scores["temporal_production"])}
+    intervals = {
+        "leaky_offline_accuracy": rate_ci(y_off, scores["leaky_offline"]),
+        "leaky_production_accuracy": rate_ci(y_later, scores["leaky_production"]),
+        "temporal_production_accuracy": rate_ci(y_later, scores["temporal_production"]),
+    }
     return Claim(
-        "CH-10", "telecom: a post-outcome feature under a random split scores 0.92 offline but 0.68 on a "
+        "CH-10",
+        "telecom: a post-outcome feature under a random split scores 0.92 offline but 0.68 on a "
         "later window; a temporal split without it scores 0.89 there",
-        claimed={"leaky_offline_accuracy": 0.92, "leaky_production_accuracy": 0.68,
-                 "temporal_production_accuracy": 0.89},
-        measured=lk, tolerance=Tolerance(abs=0.03), intervals=intervals,
-        relations=[Relation("temporal_production_accuracy", ">", "leaky_production_accuracy",
-                            interval=paired(accuracy_at, y_later, scores["temporal_production"],
-                                            scores["leaky_production"])),
-                   # different rows (offline test vs later window): the two Wilson intervals, combined
-                   ("leaky_offline_accuracy", ">", "leaky_production_accuracy")],
-        unit="accuracy at 0.5", evidence=evidence, source=leakage_experiment,
+        claimed={
+            "leaky_offline_accuracy": 0.92,
+            "leaky_production_accuracy": 0.68,
+            "temporal_production_accuracy": 0.89,
+        },
+        measured=lk,
+        tolerance=Tolerance(abs=0.03),
+        intervals=intervals,
+        relations=[
+            Relation(
+                "temporal_production_accuracy",
+                ">",
+                "leaky_production_accuracy",
+                interval=paired(
+                    accuracy_at, y_later, scores["temporal_production"], scores["leaky_production"]
+                ),
+            ),
+            # different rows (offline test vs later window): the two Wilson intervals, combined
+            ("leaky_offline_accuracy", ">", "leaky_production_accuracy"),
+        ],
+        unit="accuracy at 0.5",
+        evidence=evidence,
+        source=leakage_experiment,
         note="production = the last 3 months with the leaky column filled as a live feed would fill it "
-             "(the month that just ended); a leaky model then sees every customer as active and "
-             "collapses toward predicting no churn, i.e. toward the majority-class accuracy")
+        "(the month that just ended); a leaky model then sees every customer as active and "
+        "collapses toward predicting no churn, i.e. toward the majority-class accuracy",
+    )
 
 
 def ch11(es: dict, evidence: list[str]) -> Claim:
     # S003 Q6: early stopping after 20 rounds without improvement; max_depth, min_child_weight, gamma
     return Claim(
-        "CH-11", "telecom: boosting stops 20 rounds after the best validation loss; depth, child weight "
+        "CH-11",
+        "telecom: boosting stops 20 rounds after the best validation loss; depth, child weight "
         "and gamma regularise the trees",
         claimed={"patience_rounds": 20},
-        measured={"patience_rounds": es["patience_observed"], "best_round": es["best_round"],
-                  "rounds_trained": es["rounds_trained"], "max_rounds": es["max_rounds"],
-                  "val_loss_best": es["val_loss_best"], "val_loss_last": es["val_loss_last"]},
+        measured={
+            "patience_rounds": es["patience_observed"],
+            "best_round": es["best_round"],
+            "rounds_trained": es["rounds_trained"],
+            "max_rounds": es["max_rounds"],
+            "val_loss_best": es["val_loss_best"],
+            "val_loss_last": es["val_loss_last"],
+        },
         tolerance=Tolerance(abs=0),
-        relations=[Relation("rounds_trained", "<", "max_rounds", central=False),
-                   Relation("val_loss_best", "<=", "val_loss_last", central=False)],
+        relations=[
+            Relation("rounds_trained", "<", "max_rounds", central=False),
+            Relation("val_loss_best", "<=", "val_loss_last", central=False),
+        ],
         by_construction=f"the patience is configured (EARLY_STOPPING_ROUNDS = {EARLY_STOPPING_ROUNDS} in "
-                        "systems/churn/models.py), so the booster stops that many rounds after its best "
-                        "one whenever it stops before max_rounds",
-        unit="boosting rounds", evidence=evidence, source=rounds_used,
+        "systems/churn/models.py), so the booster stops that many rounds after its best "
+        "one whenever it stops before max_rounds",
+        unit="boosting rounds",
+        evidence=evidence,
+        source=rounds_used,
         note="patience is read off the fitted booster (rounds trained - best round); max_depth, "
-             "min_child_weight and gamma are in the Optuna search space of the tuned model")
+        "min_child_weight and gamma are in the Optuna search space of the tuned model",
+    )
 
 
 def ch12(split: dict, temporal: dict, evidence: list[str]) -> Claim:
@@ -343,24 +516,36 @@ def ch12(split: dict, temporal: dict, evidence: list[str]) -> Claim:
     n = split["n"]
     rates = split["pos_rate"].values()
     return Claim(
-        "CH-12", "telecom: a stratified 70/15/15 split and a temporal holdout of the last 3 months",
+        "CH-12",
+        "telecom: a stratified 70/15/15 split and a temporal holdout of the last 3 months",
         claimed={"train_fraction": 0.70, "val_fraction": 0.15, "test_fraction": 0.15, "holdout_months": 3},
-        measured={"train_fraction": split["n_train"] / n, "val_fraction": split["n_val"] / n,
-                  "test_fraction": split["n_test"] / n, "holdout_months": temporal["holdout_months"],
-                  "max_pos_rate_gap": max(rates) - min(rates), "holdout_auc": temporal["holdout_auc"],
-                  "n_holdout": temporal["n_holdout"]},
-        tolerance=Tolerance(abs=0.005), relations=[Relation("max_pos_rate_gap", "<", 0.01, central=False)],
+        measured={
+            "train_fraction": split["n_train"] / n,
+            "val_fraction": split["n_val"] / n,
+            "test_fraction": split["n_test"] / n,
+            "holdout_months": temporal["holdout_months"],
+            "max_pos_rate_gap": max(rates) - min(rates),
+            "holdout_auc": temporal["holdout_auc"],
+            "n_holdout": temporal["n_holdout"],
+        },
+        tolerance=Tolerance(abs=0.005),
+        relations=[Relation("max_pos_rate_gap", "<", 0.01, central=False)],
         by_construction="the split fractions are arguments of stratified_70_15_15 and the holdout length "
-                        "an argument of temporal_holdout (systems/churn/splits.py): configured, not found",
-        unit="fraction of rows / months", evidence=evidence, source=stratified_70_15_15,
+        "an argument of temporal_holdout (systems/churn/splits.py): configured, not found",
+        unit="fraction of rows / months",
+        evidence=evidence,
+        source=stratified_70_15_15,
         note=f"holdout {temporal['holdout_start']} to {temporal['holdout_end']}; later months churn a little "
-             "more (planted drift), which a random split hides and the temporal holdout shows")
+        "more (planted drift), which a random split hides and the temporal holdout shows",
+    )
 
 
 def ch13() -> Claim:
     # S003 Q1: churn 27% -> 21%, $1.2M saved; S000 Q1: 24% churn reduction, ~$800K a year
     return Claim(
-        "CH-13", "Business outcome: churn 27% -> 21% and $1.2M saved a year; 24% churn reduction and "
-        "$800K a year", claimed={"churn_before": 0.27, "churn_after": 0.21},
+        "CH-13",
+        "Business outcome: churn 27% -> 21% and $1.2M saved a year; 24% churn reduction and $800K a year",
+        claimed={"churn_before": 0.27, "churn_after": 0.21},
         scope_reason="a business result of an intervention on real customers over months; no offline "
-                     "model run can measure what a retention campaign did")
+        "model run can measure what a retention campaign did",
+    )

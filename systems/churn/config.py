@@ -28,6 +28,12 @@ class ChurnConfig(RunConfig):
     PROFILES: ClassVar = {
         "quick": {},
         "full": {"n_telecom": 100_000, "n_saas": 50_000, "n_trials": 40, "cv_folds": 5, "shap_sample": 2000},
-        "tiny": {"n_telecom": 2_500, "n_saas": 3_000, "n_trials": 2, "cv_folds": 2, "shap_sample": 100,
-                 "progress": False},
+        "tiny": {
+            "n_telecom": 2_500,
+            "n_saas": 3_000,
+            "n_trials": 2,
+            "cv_folds": 2,
+            "shap_sample": 100,
+            "progress": False,
+        },
     }

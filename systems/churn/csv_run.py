@@ -44,12 +44,14 @@ def split_rows(y: np.ndarray, times: pd.Series | None, time_col: str, seed: int,
         a, b = int(0.70 * n), int(0.85 * n)
         tr, va, te = np.sort(order[:a]), np.sort(order[a:b]), np.sort(order[b:])
         if len(np.unique(y[te])) < 2 or len(np.unique(y[va])) < 2:
-            raise ValueError("the time-ordered validation or test window holds one class only; "
-                             "drop --time to use a stratified split")
+            raise ValueError(
+                "the time-ordered validation or test window holds one class only; "
+                "drop --time to use a stratified split"
+            )
         how = f"temporal split on {time_col!r}: train 70% earliest, val 15%, test 15% latest"
     else:
         smallest = int(np.bincount(y, minlength=2).min())
-        if smallest < 3:   # stratified_70_15_15 needs one row of it per part
+        if smallest < 3:  # stratified_70_15_15 needs one row of it per part
             check_minority(y, None, None, None, cv_folds)
         tr, va, te = stratified_70_15_15(y, seed)
         how = "no --time column: falling back to a stratified random 70/15/15 split"
@@ -70,8 +72,11 @@ def run_csv(cfg) -> None:
     df, y = df.iloc[checked.keep].reset_index(drop=True), y_all[checked.keep]
     tr, va, te, how = split_rows(y, checked.times, cfg.time, cfg.seed, cfg.cv_folds)
     with start_run("churn_csv", cfg) as run:
-        print(f"  {len(df)} labelled rows ({int((~labelled).sum())} with a blank target set aside); "
-              f"positive class {positive!r}, rate {y.mean():.3f}", flush=True)
+        print(
+            f"  {len(df)} labelled rows ({int((~labelled).sum())} with a blank target set aside); "
+            f"positive class {positive!r}, rate {y.mean():.3f}",
+            flush=True,
+        )
         if checked.describe():
             print(f"  {checked.describe()}", flush=True)
         run.metric("rows_bad_date", checked.bad_dates, scope="input")
@@ -79,12 +84,15 @@ def run_csv(cfg) -> None:
         print(f"  {how}", flush=True)
         not_features = tuple(c for c in (cfg.target, cfg.id, cfg.time) if c)
         feats = TabularFeatures(exclude=not_features).fit(df.iloc[tr])
-        for c in feats.numeric_:   # fit saw the training rows; validation and test rows count too
+        for c in feats.numeric_:  # fit saw the training rows; validation and test rows count too
             check_magnitude(c, pd.to_numeric(df[c], errors="coerce"))
         rep = feats.report()
-        print(f"  features: {len(feats.feature_names_)} from {len(rep['numeric'])} numeric and "
-              f"{len(rep['categorical'])} categorical columns; dropped {rep['dropped'] or 'none'}; "
-              f"stray strings in numeric columns {rep['stray_strings'] or 'none'}", flush=True)
+        print(
+            f"  features: {len(feats.feature_names_)} from {len(rep['numeric'])} numeric and "
+            f"{len(rep['categorical'])} categorical columns; dropped {rep['dropped'] or 'none'}; "
+            f"stray strings in numeric columns {rep['stray_strings'] or 'none'}",
+            flush=True,
+        )
         X = {k: feats.transform(df.iloc[i]).to_numpy() for k, i in (("tr", tr), ("va", va), ("te", te))}
         rows, curves, fitted = [], {}, {}
         for name in MODEL_NAMES:
@@ -92,10 +100,18 @@ def run_csv(cfg) -> None:
             p = m.predict_proba(X["te"])[:, 1]
             fitted[name], curves[name] = m, (y[te], p)
             prec, rec, f1 = at_threshold(y[te], p, 0.5)
-            rows.append({"model": name, "val_auc": roc_auc(y[va], m.predict_proba(X["va"])[:, 1]),
-                         "roc_auc": roc_auc(y[te], p), "pr_auc": pr_auc(y[te], p),
-                         "accuracy": accuracy(y[te], p),
-                         "precision": prec, "recall": rec, "f1": f1})
+            rows.append(
+                {
+                    "model": name,
+                    "val_auc": roc_auc(y[va], m.predict_proba(X["va"])[:, 1]),
+                    "roc_auc": roc_auc(y[te], p),
+                    "pr_auc": pr_auc(y[te], p),
+                    "accuracy": accuracy(y[te], p),
+                    "precision": prec,
+                    "recall": rec,
+                    "f1": f1,
+                }
+            )
             for k, v in rows[-1].items():
                 if k != "model":
                     run.metric(k, v, scope=name)
@@ -114,8 +130,28 @@ def run_csv(cfg) -> None:
         run.save_figure(plots.roc_pr(curves, "test split"), "roc_pr.png")
         fig = plots.calibration(reliability_points(y[te], p_raw), reliability_points(y[te], p_cal), cr)
         run.save_figure(fig, "calibration.png")
-        save(ChurnModel("tabular", feats, feats.feature_names_, cal, t_val, cfg.id or None,
-                        {"data": str(cfg.data), "target": cfg.target, "positive": positive, "model": best,
-                         "split": how, "features": rep} | costs), run.path("model.skops"))
-        print(f"  best model by validation AUC: {best}; calibrated; profit-optimal threshold {t_val:.2f}; "
-              f"saved {run.published_path('model.skops')}", flush=True)
+        save(
+            ChurnModel(
+                "tabular",
+                feats,
+                feats.feature_names_,
+                cal,
+                t_val,
+                cfg.id or None,
+                {
+                    "data": str(cfg.data),
+                    "target": cfg.target,
+                    "positive": positive,
+                    "model": best,
+                    "split": how,
+                    "features": rep,
+                }
+                | costs,
+            ),
+            run.path("model.skops"),
+        )
+        print(
+            f"  best model by validation AUC: {best}; calibrated; profit-optimal threshold {t_val:.2f}; "
+            f"saved {run.published_path('model.skops')}",
+            flush=True,
+        )

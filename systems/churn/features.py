@@ -148,8 +148,10 @@ class ChurnFeatures(TransformerMixin, BaseEstimator):
         cohort = COHORT if self.imputation == "cohort" else ()
         self.imputer_ = CohortImputer(RAW_NUMERIC, cohort, add_indicators=self.imputation == "cohort")
         d = self.imputer_.fit(d).transform(d)
-        self.scale_ = {c: (float(d[c].mean()), float(d[c].std()) or 1.0)
-                       for c in ("logins_30d", "features_used", "email_open_rate", "sessions_m1")}
+        self.scale_ = {
+            c: (float(d[c].mean()), float(d[c].std()) or 1.0)
+            for c in ("logins_30d", "features_used", "email_open_rate", "sessions_m1")
+        }
         self.charges_q75_ = float(d["monthly_charges"].quantile(0.75))
         self.categories_ = {c: CATEGORIES[c] for c in ONE_HOT}
         self.feature_names_ = list(self._features(d).columns)
@@ -166,8 +168,9 @@ class ChurnFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         d = self.imputer_.transform(add_time_columns(X))
-        self.unseen_ = {c: int((~d[c].isin(v)).sum()) for c, v in self.categories_.items()
-                        if (~d[c].isin(v)).any()}
+        self.unseen_ = {
+            c: int((~d[c].isin(v)).sum()) for c, v in self.categories_.items() if (~d[c].isin(v)).any()
+        }
         out = self._features(d)
         return out[self.feature_names_]
 
@@ -185,20 +188,34 @@ def feature_group(name: str) -> str:
         return "tenure"
     if name in RAW_NUMERIC:
         return "raw"
-    for key, group in (("payment", "payment"), ("late", "payment"), ("invoice", "payment"),
-                       ("autopay", "payment"), ("ticket", "support"), ("support", "support"),
-                       ("_x_", "interact"), ("charge", "charges"), ("price", "charges"),
-                       ("discount", "charges"), ("engagement", "engagement"), ("nps", "engagement"),
-                       ("inactive", "engagement"), ("features_used", "engagement"),
-                       ("session", "usage"), ("minutes", "usage"), ("login", "usage"),
-                       ("usage", "usage")):
+    for key, group in (
+        ("payment", "payment"),
+        ("late", "payment"),
+        ("invoice", "payment"),
+        ("autopay", "payment"),
+        ("ticket", "support"),
+        ("support", "support"),
+        ("_x_", "interact"),
+        ("charge", "charges"),
+        ("price", "charges"),
+        ("discount", "charges"),
+        ("engagement", "engagement"),
+        ("nps", "engagement"),
+        ("inactive", "engagement"),
+        ("features_used", "engagement"),
+        ("session", "usage"),
+        ("minutes", "usage"),
+        ("login", "usage"),
+        ("usage", "usage"),
+    ):
         if key in name:
             return group
     return "time"
 
 
-def build_features(clean: pd.DataFrame, imputation: str = "cohort", include_leaky: bool = False
-                   ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+def build_features(
+    clean: pd.DataFrame, imputation: str = "cohort", include_leaky: bool = False
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
     """Features, labels and row metadata of a validated table in one call.
 
     The imputer is fitted on ``clean`` itself: pass training rows only, or use

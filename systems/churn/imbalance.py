@@ -25,22 +25,32 @@ STRATEGIES = ("class_weights", "smote", "undersampling")
 SMOTE_RATIO = 0.8
 
 
-def make_pipeline(strategy: str, model_name: str, seed: int, pos_ratio: float,
-                  sampler=None) -> Pipeline:
+def make_pipeline(strategy: str, model_name: str, seed: int, pos_ratio: float, sampler=None) -> Pipeline:
     """An imblearn Pipeline for one strategy; ``sampler`` overrides the resampling step."""
     if strategy == "class_weights":
         model = make_model(model_name, seed, "balanced", pos_ratio, early_stopping=False)
         return Pipeline([("model", model)])
     if sampler is None:
-        sampler = (SMOTE(sampling_strategy=SMOTE_RATIO, random_state=seed) if strategy == "smote"
-                   else RandomUnderSampler(sampling_strategy=1.0, random_state=seed))
+        sampler = (
+            SMOTE(sampling_strategy=SMOTE_RATIO, random_state=seed)
+            if strategy == "smote"
+            else RandomUnderSampler(sampling_strategy=1.0, random_state=seed)
+        )
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {STRATEGIES}")
     return Pipeline([("resample", sampler), ("model", make_model(model_name, seed, early_stopping=False))])
 
 
-def compare(X_train, y_train, X_test, y_test, model_name: str, seed: int, cv_folds: int = 3,
-            scores: dict | None = None) -> dict[str, dict[str, float]]:
+def compare(
+    X_train,
+    y_train,
+    X_test,
+    y_test,
+    model_name: str,
+    seed: int,
+    cv_folds: int = 3,
+    scores: dict | None = None,
+) -> dict[str, dict[str, float]]:
     """Fit each strategy on the training rows, score the untouched test rows at 0.5.
 
     Returns {strategy: {precision, recall, f1, roc_auc, cv_f1, n_test_scored, test_pos_rate}}.
@@ -61,7 +71,13 @@ def compare(X_train, y_train, X_test, y_test, model_name: str, seed: int, cv_fol
         if scores is not None:
             scores[s] = p
         prec, rec, f1 = at_threshold(y_test, p, 0.5)
-        out[s] = {"precision": prec, "recall": rec, "f1": f1, "roc_auc": roc_auc(y_test, p),
-                  "cv_f1": float(np.mean(cv_f1)), "n_test_scored": float(len(p)),
-                  "test_pos_rate": float(y_test.mean())}
+        out[s] = {
+            "precision": prec,
+            "recall": rec,
+            "f1": f1,
+            "roc_auc": roc_auc(y_test, p),
+            "cv_f1": float(np.mean(cv_f1)),
+            "n_test_scored": float(len(p)),
+            "test_pos_rate": float(y_test.mean()),
+        }
     return out

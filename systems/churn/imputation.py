@@ -80,16 +80,22 @@ class CohortImputer(TransformerMixin, BaseEstimator):
         if "global_median_" in state:
             g, c = state["global_median_"], state["cohort_median_"]
             state["global_median_"] = {"index": [str(k) for k in g.index], "values": g.to_numpy(float)}
-            state["cohort_median_"] = {"index": [str(k) for k in c.index],
-                                       "columns": [str(k) for k in c.columns], "values": c.to_numpy(float)}
+            state["cohort_median_"] = {
+                "index": [str(k) for k in c.index],
+                "columns": [str(k) for k in c.columns],
+                "values": c.to_numpy(float),
+            }
         return state
 
     def __setstate__(self, state):
         g, c = state.get("global_median_"), state.get("cohort_median_")
         if isinstance(g, dict):
             state["global_median_"] = pd.Series(np.asarray(g["values"], float), index=list(g["index"]))
-            state["cohort_median_"] = pd.DataFrame(np.asarray(c["values"], float).reshape(
-                len(c["index"]), len(c["columns"])), index=list(c["index"]), columns=list(c["columns"]))
+            state["cohort_median_"] = pd.DataFrame(
+                np.asarray(c["values"], float).reshape(len(c["index"]), len(c["columns"])),
+                index=list(c["index"]),
+                columns=list(c["columns"]),
+            )
         super().__setstate__(state)
 
     def feature_names(self) -> list[str]:

@@ -28,8 +28,13 @@ def _accuracy(y, p) -> float:
     return float(np.mean((np.asarray(p) >= 0.5) == np.asarray(y)))
 
 
-def leakage_experiment(clean: pd.DataFrame, seed: int, model_name: str = "xgboost",
-                       holdout_months: int = 3, scores: dict | None = None) -> dict[str, float]:
+def leakage_experiment(
+    clean: pd.DataFrame,
+    seed: int,
+    model_name: str = "xgboost",
+    holdout_months: int = 3,
+    scores: dict | None = None,
+) -> dict[str, float]:
     """Accuracy (threshold 0.5) and AUC of both set-ups; see the module docstring.
 
     ``scores``, if given, receives the labels and scores behind each figure (offline test
@@ -52,8 +57,13 @@ def leakage_experiment(clean: pd.DataFrame, seed: int, model_name: str = "xgboos
 
     y_later = y[later]
     if scores is not None:
-        scores.update(y_offline=y[te], leaky_offline=p_off, y_later=y_later,
-                      leaky_production=p_prod_leaky, temporal_production=p_prod_temp)
+        scores.update(
+            y_offline=y[te],
+            leaky_offline=p_off,
+            y_later=y_later,
+            leaky_production=p_prod_leaky,
+            temporal_production=p_prod_temp,
+        )
     return {
         "leaky_offline_accuracy": _accuracy(y[te], p_off),
         "leaky_production_accuracy": _accuracy(y_later, p_prod_leaky),

@@ -29,31 +29,64 @@ EARLY_STOPPING_ROUNDS = 20
 MAX_ROUNDS = 2000
 
 
-def make_model(name: str, seed: int, class_weight: str | None = None, pos_ratio: float = 1.0,
-               early_stopping: bool = True, n_jobs: int = 1, **params):
+def make_model(
+    name: str,
+    seed: int,
+    class_weight: str | None = None,
+    pos_ratio: float = 1.0,
+    early_stopping: bool = True,
+    n_jobs: int = 1,
+    **params,
+):
     """An unfitted classifier; ``pos_ratio`` = n_neg / n_pos for balanced boosters."""
     if name == "logreg":
-        return make_pipeline(StandardScaler(), LogisticRegression(
-            C=params.pop("C", 1.0), class_weight=class_weight, max_iter=2000))
+        return make_pipeline(
+            StandardScaler(),
+            LogisticRegression(C=params.pop("C", 1.0), class_weight=class_weight, max_iter=2000),
+        )
     if name == "random_forest":
         base = {"n_estimators": 200, "min_samples_leaf": 2, "max_features": "sqrt"}
-        return RandomForestClassifier(**(base | params), class_weight=class_weight,
-                                      random_state=seed, n_jobs=n_jobs)
+        return RandomForestClassifier(
+            **(base | params), class_weight=class_weight, random_state=seed, n_jobs=n_jobs
+        )
     spw = pos_ratio if class_weight == "balanced" else 1.0
     if name == "xgboost":
-        base = {"learning_rate": 0.05, "max_depth": 5, "min_child_weight": 3.0, "gamma": 0.5,
-                "subsample": 0.9, "colsample_bytree": 0.8}
+        base = {
+            "learning_rate": 0.05,
+            "max_depth": 5,
+            "min_child_weight": 3.0,
+            "gamma": 0.5,
+            "subsample": 0.9,
+            "colsample_bytree": 0.8,
+        }
         return xgb.XGBClassifier(
             n_estimators=params.pop("n_estimators", MAX_ROUNDS if early_stopping else 300),
-            **(base | params), scale_pos_weight=spw, tree_method="hist", eval_metric="logloss",
+            **(base | params),
+            scale_pos_weight=spw,
+            tree_method="hist",
+            eval_metric="logloss",
             early_stopping_rounds=EARLY_STOPPING_ROUNDS if early_stopping else None,
-            random_state=seed, n_jobs=n_jobs, verbosity=0)
+            random_state=seed,
+            n_jobs=n_jobs,
+            verbosity=0,
+        )
     if name == "lightgbm":
-        base = {"learning_rate": 0.05, "num_leaves": 31, "min_child_samples": 20,
-                "subsample": 0.9, "subsample_freq": 1, "colsample_bytree": 0.8}
+        base = {
+            "learning_rate": 0.05,
+            "num_leaves": 31,
+            "min_child_samples": 20,
+            "subsample": 0.9,
+            "subsample_freq": 1,
+            "colsample_bytree": 0.8,
+        }
         return lgb.LGBMClassifier(
             n_estimators=params.pop("n_estimators", MAX_ROUNDS if early_stopping else 300),
-            **(base | params), scale_pos_weight=spw, random_state=seed, n_jobs=n_jobs, verbose=-1)
+            **(base | params),
+            scale_pos_weight=spw,
+            random_state=seed,
+            n_jobs=n_jobs,
+            verbose=-1,
+        )
     raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")
 
 
@@ -64,8 +97,14 @@ def fit_model(model, name: str, X, y, X_val=None, y_val=None):
             raise ValueError("xgboost with early stopping needs X_val, y_val")
         return model.fit(X, y, eval_set=[(X, y), (X_val, y_val)], verbose=False)
     if name == "lightgbm" and X_val is not None and model.get_params()["n_estimators"] == MAX_ROUNDS:
-        return model.fit(X, y, eval_X=(X, X_val), eval_y=(y, y_val), eval_metric="binary_logloss",
-                         callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)])
+        return model.fit(
+            X,
+            y,
+            eval_X=(X, X_val),
+            eval_y=(y, y_val),
+            eval_metric="binary_logloss",
+            callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+        )
     return model.fit(X, y)
 
 

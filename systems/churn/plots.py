@@ -43,8 +43,9 @@ def profit(thresholds, profits, best: float, breakeven: float, claimed: float):
     ax.axvline(breakeven, color="k", ls=":", label=f"c/(rV) = {breakeven:.3f}")
     ax.axvline(claimed, color="r", ls="-.", label=f"story's {claimed}")
     ax.axvline(0.5, color="grey", ls="-.", lw=1, label="0.5")
-    ax.set(xlabel="threshold on calibrated probability", ylabel="profit on test set ($K)",
-           title="profit curve")
+    ax.set(
+        xlabel="threshold on calibrated probability", ylabel="profit on test set ($K)", title="profit curve"
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -61,15 +62,21 @@ def shap_summary(shap_values, X, names, seed: int = 0):
     import matplotlib.pyplot as plt
     import shap
 
-    shap.summary_plot(shap_values, X, feature_names=names, show=False, max_display=20,
-                      rng=np.random.default_rng(seed))
+    shap.summary_plot(
+        shap_values, X, feature_names=names, show=False, max_display=20, rng=np.random.default_rng(seed)
+    )
     fig = plt.gcf()
     fig.suptitle("SHAP values of the final model (test sample)")
     return fig
 
 
-def grouped_bars(groups: dict[str, dict[str, float]], metrics: list[str], title: str, claimed=None,
-                 claimed_label: str = "story's figure"):
+def grouped_bars(
+    groups: dict[str, dict[str, float]],
+    metrics: list[str],
+    title: str,
+    claimed=None,
+    claimed_label: str = "story's figure",
+):
     fig, ax = figure(8, 4)
     names = list(groups)
     width = 0.8 / len(metrics)
@@ -79,8 +86,7 @@ def grouped_bars(groups: dict[str, dict[str, float]], metrics: list[str], title:
         bars = ax.bar(x + k * width, vals, width, label=m)
         for b, v in zip(bars, vals, strict=True):
             if np.isfinite(v):
-                ax.text(b.get_x() + b.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center",
-                        fontsize=7)
+                ax.text(b.get_x() + b.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center", fontsize=7)
     if claimed:
         for n, v in claimed.items():
             i = names.index(n)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def profit_curve(y, p, thresholds, offer_cost: float = 50.0, clv: float = 500.0,
-                 win_back: float = 0.34) -> np.ndarray:
+def profit_curve(
+    y, p, thresholds, offer_cost: float = 50.0, clv: float = 500.0, win_back: float = 0.34
+) -> np.ndarray:
     """Profit at each threshold, shape (len(thresholds),)."""
     y, p = np.asarray(y), np.asarray(p)
     if not 0 <= win_back <= 1:

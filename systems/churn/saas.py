@@ -23,8 +23,9 @@ from systems.churn.tuning import tune
 from systems.churn.validation import validate, write_quarantine
 
 
-def imputation_auc(clean, y, folds, imputation: str, seed: int, model: str,
-                   scores: list | None = None) -> float:
+def imputation_auc(
+    clean, y, folds, imputation: str, seed: int, model: str, scores: list | None = None
+) -> float:
     """Mean AUC over time-ordered folds, the imputer fitted on each fold's training rows.
 
     ``scores``, if given, receives each fold's validation scores (same rows for every
@@ -55,9 +56,12 @@ def run_saas(cfg, run) -> dict:
     folds = time_ordered_folds(dev_clean[TIME], cfg.cv_folds)
     pairs = [(imp, model) for imp in ("cohort", "global") for model in ("lightgbm", "logreg")]
     fold_scores: dict[str, list] = {f"{imp}_{model}": [] for imp, model in pairs}
-    R["imputation"] = {f"{imp}_{model}": imputation_auc(dev_clean, ydev, folds, imp, cfg.seed, model,
-                                                        fold_scores[f"{imp}_{model}"])
-                       for imp, model in pairs}
+    R["imputation"] = {
+        f"{imp}_{model}": imputation_auc(
+            dev_clean, ydev, folds, imp, cfg.seed, model, fold_scores[f"{imp}_{model}"]
+        )
+        for imp, model in pairs
+    }
     # per-fold validation labels and scores, for the paired bootstrap of CH-02
     R["imputation_scores"] = {"y_folds": [ydev[va] for _, va in folds], **fold_scores}
 
@@ -65,14 +69,28 @@ def run_saas(cfg, run) -> dict:
     Xdev = feats.transform(dev_clean)
     R["n_candidates"] = Xdev.shape[1]
     tuned = tune("lightgbm", Xdev.to_numpy(), ydev, folds, cfg.n_trials, cfg.seed, progress=cfg.progress)
-    final = make_model("lightgbm", cfg.seed, early_stopping=False,
-                       **(tuned.best_params | {"n_estimators": max(tuned.best_rounds, 1)}))
+    final = make_model(
+        "lightgbm",
+        cfg.seed,
+        early_stopping=False,
+        **(tuned.best_params | {"n_estimators": max(tuned.best_rounds, 1)}),
+    )
     final.fit(Xdev.to_numpy(), ydev)
     p_hold = final.predict_proba(feats.transform(clean.iloc[hold]).to_numpy())[:, 1]
     R["holdout_scores"] = (y[hold], p_hold)
-    R["tuning"] = {"cv_auc": tuned.best_cv_auc, "fold_aucs": tuned.fold_aucs, "n_trials": tuned.n_trials,
-                   "best_rounds": tuned.best_rounds, "holdout_auc": roc_auc(y[hold], p_hold),
-                   "n_dev": len(dev), "n_holdout": len(hold), "params": tuned.best_params}
-    R["evidence"] = {"roc_pr": run.save_figure(plots.roc_pr({"lightgbm (optuna)": (y[hold], p_hold)},
-                                                            "saas, last 3 months"), "roc_pr_saas.png")}
+    R["tuning"] = {
+        "cv_auc": tuned.best_cv_auc,
+        "fold_aucs": tuned.fold_aucs,
+        "n_trials": tuned.n_trials,
+        "best_rounds": tuned.best_rounds,
+        "holdout_auc": roc_auc(y[hold], p_hold),
+        "n_dev": len(dev),
+        "n_holdout": len(hold),
+        "params": tuned.best_params,
+    }
+    R["evidence"] = {
+        "roc_pr": run.save_figure(
+            plots.roc_pr({"lightgbm (optuna)": (y[hold], p_hold)}, "saas, last 3 months"), "roc_pr_saas.png"
+        )
+    }
     return R

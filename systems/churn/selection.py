@@ -31,15 +31,20 @@ class Selection:
 
     def rows(self) -> list[dict]:
         out = [{"feature": f, "decision": "kept", "importance_share": self.importance[f]} for f in self.kept]
-        out += [{"feature": f, "decision": f"dropped: |corr| {c:.3f} with {p}"}
-                for f, (p, c) in self.dropped_correlated.items()]
-        out += [{"feature": f, "decision": "dropped: importance < 1%", "importance_share": w}
-                for f, w in self.dropped_low_importance.items()]
+        out += [
+            {"feature": f, "decision": f"dropped: |corr| {c:.3f} with {p}"}
+            for f, (p, c) in self.dropped_correlated.items()
+        ]
+        out += [
+            {"feature": f, "decision": "dropped: importance < 1%", "importance_share": w}
+            for f, w in self.dropped_low_importance.items()
+        ]
         return out
 
 
-def select_features(X: pd.DataFrame, y: np.ndarray, seed: int, corr_threshold: float = 0.9,
-                    min_importance: float = 0.01) -> Selection:
+def select_features(
+    X: pd.DataFrame, y: np.ndarray, seed: int, corr_threshold: float = 0.9, min_importance: float = 0.01
+) -> Selection:
     """Apply the two rules above to ``X`` of shape (n, n_candidates)."""
     cols = [c for c in X.columns if X[c].std() > 0]
     strength = {c: abs(roc_auc_score(y, X[c]) - 0.5) for c in cols}
@@ -56,8 +61,15 @@ def select_features(X: pd.DataFrame, y: np.ndarray, seed: int, corr_threshold: f
     for c in X.columns:
         if c not in cols:
             dropped[c] = ("(constant)", 0.0)
-    model = lgb.LGBMClassifier(n_estimators=200, learning_rate=0.05, num_leaves=31,
-                               importance_type="gain", random_state=seed, n_jobs=1, verbose=-1)
+    model = lgb.LGBMClassifier(
+        n_estimators=200,
+        learning_rate=0.05,
+        num_leaves=31,
+        importance_type="gain",
+        random_state=seed,
+        n_jobs=1,
+        verbose=-1,
+    )
     model.fit(X[kept_corr], y)
     gain = np.asarray(model.feature_importances_, dtype=float)
     share = gain / gain.sum()

@@ -50,8 +50,10 @@ def read_csv_checked(path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as err:
         raise ValueError(f"{p}: not a readable CSV ({str(err).splitlines()[0]})") from err
     if df.shape[1] < 2:
-        raise ValueError(f"{p}: only one column ({list(df.columns)}); a CSV needs a comma "
-                         "delimiter and at least a feature and a target")
+        raise ValueError(
+            f"{p}: only one column ({list(df.columns)}); a CSV needs a comma "
+            "delimiter and at least a feature and a target"
+        )
     if len(df) == 0:
         raise ValueError(f"{p}: has a header but no data rows")
     return df
@@ -68,11 +70,16 @@ def encode_target(values: pd.Series, positive: str | None = None) -> tuple[np.nd
     if len(classes) > 2:
         raise ValueError(f"target {name!r} has {len(classes)} values {classes[:10]}; it must be binary")
     if positive is None or positive == "":
-        hits = [c for c in classes if c.lower() in _POSITIVE_NAMES
-                or (c.replace(".0", "") == "1" and {x.replace(".0", "") for x in classes} == {"0", "1"})]
+        hits = [
+            c
+            for c in classes
+            if c.lower() in _POSITIVE_NAMES
+            or (c.replace(".0", "") == "1" and {x.replace(".0", "") for x in classes} == {"0", "1"})
+        ]
         if len(hits) != 1:
-            raise ValueError(f"cannot tell the positive class of {name!r} among {classes}; "
-                             "pass --positive VALUE")
+            raise ValueError(
+                f"cannot tell the positive class of {name!r} among {classes}; pass --positive VALUE"
+            )
         positive = hits[0]
     elif str(positive) not in classes:
         raise ValueError(f"--positive {positive!r} is not a value of {name!r}; values are {classes}")
@@ -85,9 +92,11 @@ def check_magnitude(name: str, num: pd.Series) -> None:
     big = num.abs() >= MAX_ABS_VALUE
     if big.any():
         example = float(num[big].iloc[0])
-        raise ValueError(f"column {name!r}: {int(big.sum())} value(s) are infinite or of magnitude >= "
-                         f"{MAX_ABS_VALUE:.0e} (e.g. {example:g}); squares overflow float64 there. "
-                         "Fix or rescale the column, or drop it")
+        raise ValueError(
+            f"column {name!r}: {int(big.sum())} value(s) are infinite or of magnitude >= "
+            f"{MAX_ABS_VALUE:.0e} (e.g. {example:g}); squares overflow float64 there. "
+            "Fix or rescale the column, or drop it"
+        )
 
 
 class TabularFeatures(TransformerMixin, BaseEstimator):
@@ -154,6 +163,9 @@ class TabularFeatures(TransformerMixin, BaseEstimator):
         return self._features(X)[self.feature_names_]
 
     def report(self) -> dict:
-        return {"numeric": list(self.numeric_),
-                "categorical": {c: len(v) for c, v in self.categorical_.items()},
-                "dropped": dict(self.dropped_), "stray_strings": {c: n for c, n in self.stray_.items() if n}}
+        return {
+            "numeric": list(self.numeric_),
+            "categorical": {c: len(v) for c, v in self.categorical_.items()},
+            "dropped": dict(self.dropped_),
+            "stray_strings": {c: n for c, n in self.stray_.items() if n},
+        }

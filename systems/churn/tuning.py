@@ -28,12 +28,16 @@ def _space(trial: optuna.Trial, name: str) -> dict:
         "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
     }
     if name == "lightgbm":
-        return common | {"num_leaves": trial.suggest_int("num_leaves", 8, 128, log=True),
-                         "min_child_samples": trial.suggest_int("min_child_samples", 5, 100, log=True)}
+        return common | {
+            "num_leaves": trial.suggest_int("num_leaves", 8, 128, log=True),
+            "min_child_samples": trial.suggest_int("min_child_samples", 5, 100, log=True),
+        }
     if name == "xgboost":
-        return common | {"max_depth": trial.suggest_int("max_depth", 3, 8),
-                         "min_child_weight": trial.suggest_float("min_child_weight", 1.0, 20.0, log=True),
-                         "gamma": trial.suggest_float("gamma", 0.0, 5.0)}
+        return common | {
+            "max_depth": trial.suggest_int("max_depth", 3, 8),
+            "min_child_weight": trial.suggest_float("min_child_weight", 1.0, 20.0, log=True),
+            "gamma": trial.suggest_float("gamma", 0.0, 5.0),
+        }
     raise ValueError(f"no search space for {name!r}")
 
 
@@ -46,8 +50,9 @@ class TuningResult:
     best_rounds: int
 
 
-def tune(name: str, X: np.ndarray, y: np.ndarray, folds, n_trials: int, seed: int,
-         progress: bool = True) -> TuningResult:
+def tune(
+    name: str, X: np.ndarray, y: np.ndarray, folds, n_trials: int, seed: int, progress: bool = True
+) -> TuningResult:
     """Search ``name``'s space; ``folds`` is a list of (train_idx, val_idx) in time order."""
     X, y = np.asarray(X), np.asarray(y)
     if n_trials < 1:
@@ -65,9 +70,15 @@ def tune(name: str, X: np.ndarray, y: np.ndarray, folds, n_trials: int, seed: in
         trial.set_user_attr("rounds", int(np.median(rounds)))
         return float(np.mean(aucs))
 
-    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed),
-                                study_name=f"churn-{name}")
+    study = optuna.create_study(
+        direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed), study_name=f"churn-{name}"
+    )
     study.optimize(objective, n_trials=n_trials, show_progress_bar=progress)
     best = study.best_trial
-    return TuningResult(dict(best.params), float(best.value), len(study.trials),
-                        list(best.user_attrs["fold_aucs"]), int(best.user_attrs["rounds"]))
+    return TuningResult(
+        dict(best.params),
+        float(best.value),
+        len(study.trials),
+        list(best.user_attrs["fold_aucs"]),
+        int(best.user_attrs["rounds"]),
+    )

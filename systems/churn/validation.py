@@ -68,10 +68,14 @@ class Validation:
         for r in reasons.unique() if len(reasons) else []:
             ids = self.quarantine.loc[reasons.index[reasons == r], ID].astype(str).unique()
             examples[r] = list(ids[:n_examples])
-        return {"n_rows": len(self.clean) + len(self.quarantine), "n_valid": len(self.clean),
-                "n_quarantined": len(self.quarantine),
-                "by_reason": reasons.value_counts().sort_index().to_dict(),
-                "examples": examples, "timestamp_formats": self.timestamp_formats}
+        return {
+            "n_rows": len(self.clean) + len(self.quarantine),
+            "n_valid": len(self.clean),
+            "n_quarantined": len(self.quarantine),
+            "by_reason": reasons.value_counts().sort_index().to_dict(),
+            "examples": examples,
+            "timestamp_formats": self.timestamp_formats,
+        }
 
 
 def validate(raw: pd.DataFrame, require_target: bool = True) -> Validation:
@@ -107,8 +111,9 @@ def validate(raw: pd.DataFrame, require_target: bool = True) -> Validation:
     for c in DATE_COLUMNS:
         parsed, shape = parse_mixed(df[c])
         bad = parsed.isna()
-        kind = shape.map({"missing": "missing date", "unknown_format": "unknown date format"}
-                         ).fillna("impossible date")
+        kind = shape.map({"missing": "missing date", "unknown_format": "unknown date format"}).fillna(
+            "impossible date"
+        )
         flag(bad, lambda i, c=c, k=kind: f"{c}: {k[i]} ({str(df.at[i, c])[:20]!r})")
         for k, v in shape.value_counts().items():
             formats[k] = formats.get(k, 0) + int(v)
@@ -127,7 +132,8 @@ def validate(raw: pd.DataFrame, require_target: bool = True) -> Validation:
         fc = fc[~(fc["column"].isin(DATE_COLUMNS) & (fc["check"] == "not_nullable"))]
         for _, r in fc.iterrows():
             reasons.setdefault(int(r["index"]), []).append(
-                f"{r['column']}: failed {str(r['check'])[:60]} ({str(r['failure_case'])[:20]})")
+                f"{r['column']}: failed {str(r['check'])[:60]} ({str(r['failure_case'])[:20]})"
+            )
     order = df["signup_date"] > df[TIME]
     flag(order.fillna(False), f"{TIME}: before signup_date")
     bad_idx = sorted(reasons)

@@ -48,11 +48,22 @@ def stability_section(root: Path) -> list[str]:
     for system in dict.fromkeys(c.system for c in stab.claims):
         claims = [c for c in stab.claims if c.system == system]
         counts = count_verdicts_lenient(c.modal for c in claims)
-        rows.append({"system": system, "claims": len(claims),
-                     "modal verdicts": format_counts(counts),
-                     "all seeds agree": sum(c.agreement == 1.0 for c in claims)})
-    return [f"## Stability over seeds {', '.join(map(str, stab.seeds))}", "",
-            markdown_table(rows), "", "Per claim: `verify/stability.md`.", ""]
+        rows.append(
+            {
+                "system": system,
+                "claims": len(claims),
+                "modal verdicts": format_counts(counts),
+                "all seeds agree": sum(c.agreement == 1.0 for c in claims),
+            }
+        )
+    return [
+        f"## Stability over seeds {', '.join(map(str, stab.seeds))}",
+        "",
+        markdown_table(rows),
+        "",
+        "Per claim: `verify/stability.md`.",
+        "",
+    ]
 
 
 def count_verdicts_lenient(verdicts) -> dict[str, int]:
@@ -67,30 +78,60 @@ def render(ledgers: list[dict], missing: list[str], root: Path | None = None) ->
     rows = []
     for led in ledgers:
         counts = count_verdicts(c["verdict"] for c in led["claims"])
-        rows.append({"system": led["system"], "profile": led["profile"], "seed": led["seed"],
-                     "claims": len(led["claims"]), **counts})
+        rows.append(
+            {
+                "system": led["system"],
+                "profile": led["profile"],
+                "seed": led["seed"],
+                "claims": len(led["claims"]),
+                **counts,
+            }
+        )
     total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
-    out = ["# Claims ledger, all systems", "",
-           f"Total: {sum(total.values())} claims ({format_counts(total)}).", "",
-           markdown_table(rows), ""]
+    out = [
+        "# Claims ledger, all systems",
+        "",
+        f"Total: {sum(total.values())} claims ({format_counts(total)}).",
+        "",
+        markdown_table(rows),
+        "",
+    ]
     if missing:
         out += [f"No ledger yet for: {', '.join(missing)} (run `make <system>`).", ""]
-    out += ["(timed) marks a verdict judged on wall-clock figures of that run; it can change "
-            "between runs. Everything else is determined by the seed.", ""]
+    out += [
+        "(timed) marks a verdict judged on wall-clock figures of that run; it can change "
+        "between runs. Everything else is determined by the seed.",
+        "",
+    ]
     if root is not None:
         out += stability_section(root)
     for led in ledgers:
-        out += [f"## {led['system']}", "",
-                markdown_table([{"id": c["id"],
-                                 "verdict": c["verdict"] + (" (timed)" if c.get("timed") else ""),
-                                 "why": c["reason"]} for c in led["claims"]]), ""]
+        out += [
+            f"## {led['system']}",
+            "",
+            markdown_table(
+                [
+                    {
+                        "id": c["id"],
+                        "verdict": c["verdict"] + (" (timed)" if c.get("timed") else ""),
+                        "why": c["reason"],
+                    }
+                    for c in led["claims"]
+                ]
+            ),
+            "",
+        ]
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make claims", description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("reports"),
-                        help="folder holding <system>/ledger.json (default: reports)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path("reports"),
+        help="folder holding <system>/ledger.json (default: reports)",
+    )
     args = parser.parse_args(argv)
     ledgers, missing = gather(args.root)
     args.root.mkdir(parents=True, exist_ok=True)

@@ -31,9 +31,11 @@ class RunConfig:
 
     seed: int = dataclasses.field(default=0, metadata={"help": "seed for every random choice"})
     profile: str = dataclasses.field(
-        default="quick", metadata={"help": "quick (CI-sized, default) or full (story scale)"})
+        default="quick", metadata={"help": "quick (CI-sized, default) or full (story scale)"}
+    )
     out: Path = dataclasses.field(
-        default=Path("reports"), metadata={"help": "reports root; this run writes OUT/<system>/"})
+        default=Path("reports"), metadata={"help": "reports root; this run writes OUT/<system>/"}
+    )
 
     PROFILES: ClassVar[dict[str, dict[str, Any]]] = {"quick": {}, "full": {}}
 
@@ -71,8 +73,8 @@ def _converter(tp: Any):
 
 def build_parser(cls: type[C], prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=prog, description=description,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         conv, choices = _converter(hints[f.name])
@@ -84,8 +86,13 @@ def build_parser(cls: type[C], prog: str, description: str) -> argparse.Argument
         if full is not None:
             help_text += f" [full profile: {full}]"
         parser.add_argument(
-            "--" + f.name.replace("_", "-"), dest=f.name, type=conv, choices=choices,
-            default=argparse.SUPPRESS, help=f"{help_text} (default: {default})")
+            "--" + f.name.replace("_", "-"),
+            dest=f.name,
+            type=conv,
+            choices=choices,
+            default=argparse.SUPPRESS,
+            help=f"{help_text} (default: {default})",
+        )
     return parser
 
 

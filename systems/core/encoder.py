@@ -59,8 +59,9 @@ def quantize_dynamic_int8(model):
         # torch.ao.quantization is deprecated in favour of torchao, and still works in 2.13
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*")
-        return torch.ao.quantization.quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear},
-                                                      dtype=torch.qint8)
+        return torch.ao.quantization.quantize_dynamic(
+            copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8
+        )
 
 
 def load_model(path: str | Path | None = None, kind: EncoderKind = "fp32"):

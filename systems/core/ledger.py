@@ -326,8 +326,10 @@ class Claim:
     def _value(self, ref: Any) -> float:
         if isinstance(ref, str):
             if ref not in self.measured:
-                raise KeyError(f"{self.id}: relation names '{ref}', which was not measured "
-                               f"(measured: {sorted(self.measured)})")
+                raise KeyError(
+                    f"{self.id}: relation names '{ref}', which was not measured "
+                    f"(measured: {sorted(self.measured)})"
+                )
             return float(self.measured[ref])
         return float(ref)
 
@@ -343,9 +345,12 @@ class Claim:
         if ib is not None and ia is None and not isinstance(rel.a, str):
             return Interval(float(rel.a) - ib.high, float(rel.a) - ib.low, ib.method, ib.level)
         if ia is not None and ib is not None:
-            return Interval(ia.low - ib.high, ia.high - ib.low,
-                            f"conservative, from separate intervals ({ia.method})",
-                            min(ia.level, ib.level))
+            return Interval(
+                ia.low - ib.high,
+                ia.high - ib.low,
+                f"conservative, from separate intervals ({ia.method})",
+                min(ia.level, ib.level),
+            )
         return None
 
     def relation_states(self) -> list[RelationResult]:
@@ -354,8 +359,16 @@ class Claim:
         for rel in map(_as_relation, self.relations):
             diff = self._value(rel.a) - self._value(rel.b)
             interval = self._difference_interval(rel)
-            out.append(RelationResult(rel.text, _decide(rel.op, diff, interval), rel.central,
-                                      interval, diff, (self._value(rel.a), self._value(rel.b))))
+            out.append(
+                RelationResult(
+                    rel.text,
+                    _decide(rel.op, diff, interval),
+                    rel.central,
+                    interval,
+                    diff,
+                    (self._value(rel.a), self._value(rel.b)),
+                )
+            )
         return out
 
     def relation_results(self) -> list[tuple[str, bool]]:
@@ -386,10 +399,10 @@ class Claim:
             raise ValueError(f"{self.id}: by-construction needs a reason")
         central_figures = [n for n in self.claimed if n not in self.supporting]
         central_relations = [r for r in map(_as_relation, self.relations) if r.central]
-        if (self.by_construction is None and not self.checks and not central_figures
-                and not central_relations):
-            raise ValueError(f"{self.id}: only supporting figures and relations; mark what states "
-                             "the claim as central")
+        if self.by_construction is None and not self.checks and not central_figures and not central_relations:
+            raise ValueError(
+                f"{self.id}: only supporting figures and relations; mark what states the claim as central"
+            )
         for name, iv in self.intervals.items():
             if name not in self.measured:
                 raise KeyError(f"{self.id}: interval for '{name}', which was not measured")
@@ -439,15 +452,19 @@ def explain(claim: Claim) -> str:
             parts.append(f"by construction: {claim.by_construction.rstrip('. ')}")
         for c in claim.checks:
             state = "agrees" if c.agrees() else "DISAGREES"
-            parts.append(f"story's {c.name}: stated {c.stated:g}, recomputed {c.recomputed:.4g} "
-                         f"({c.how or 'from its own inputs'}) - {state}")
+            parts.append(
+                f"story's {c.name}: stated {c.stated:g}, recomputed {c.recomputed:.4g} "
+                f"({c.how or 'from its own inputs'}) - {state}"
+            )
         for name, ok in claim.figure_results():
             c, m = float(claim.claimed[name]), float(claim.measured[name])
             role = " (supporting)" if name in claim.supporting else ""
             iv = claim.intervals.get(name)
             spread = f", {iv.describe()}" if iv is not None else ""
-            parts.append(f"{name}{role}: claimed {c:g}, measured {m:.4g}{spread} "
-                         f"({'within' if ok else 'outside'} {claim.tolerance.describe()})")
+            parts.append(
+                f"{name}{role}: claimed {c:g}, measured {m:.4g}{spread} "
+                f"({'within' if ok else 'outside'} {claim.tolerance.describe()})"
+            )
         parts.extend(r.describe() for r in claim.relation_states())
     if claim.note:
         parts.append(claim.note.rstrip(". "))  # the reason is one sentence; readers add the period
@@ -470,18 +487,34 @@ def to_record(claim: Claim) -> dict[str, Any]:
         "claimed": dict(claim.claimed),
         "measured": {k: float(x) for k, x in claim.measured.items()},
         "unit": claim.unit,
-        "tolerance": None if claim.tolerance is None else {"abs": claim.tolerance.abs,
-                                                            "rel": claim.tolerance.rel},
-        "relations": [{"relation": r.text, "holds": r.state is State.HOLDS, "state": r.state.value,
-                       "central": r.central, "difference": r.difference,
-                       "interval": _interval_record(r.interval)}
-                      for r in ([] if v is Verdict.OUT_OF_SCOPE else claim.relation_states())],
+        "tolerance": None
+        if claim.tolerance is None
+        else {"abs": claim.tolerance.abs, "rel": claim.tolerance.rel},
+        "relations": [
+            {
+                "relation": r.text,
+                "holds": r.state is State.HOLDS,
+                "state": r.state.value,
+                "central": r.central,
+                "difference": r.difference,
+                "interval": _interval_record(r.interval),
+            }
+            for r in ([] if v is Verdict.OUT_OF_SCOPE else claim.relation_states())
+        ],
         "intervals": {k: _interval_record(iv) for k, iv in claim.intervals.items()},
         "supporting": list(claim.supporting),
         "by_construction": claim.by_construction,
         "source": claim.source,
-        "checks": [{"name": c.name, "stated": c.stated, "recomputed": c.recomputed,
-                    "agrees": c.agrees(), "how": c.how} for c in claim.checks],
+        "checks": [
+            {
+                "name": c.name,
+                "stated": c.stated,
+                "recomputed": c.recomputed,
+                "agrees": c.agrees(),
+                "how": c.how,
+            }
+            for c in claim.checks
+        ],
         "reason": explain(claim),
         "evidence": list(claim.evidence),
         "timed": claim.timed,

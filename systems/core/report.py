@@ -48,9 +48,25 @@ from systems.core.ledger import Claim, Verdict, to_record, verdict
 from systems.core.publish import Publication, RunLocked, publication
 
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_PACKAGES = ("numpy", "scipy", "scikit-learn", "pandas", "xgboost", "lightgbm", "optuna",
-             "shap", "fairlearn", "faiss-cpu", "rank-bm25", "bm25s", "sentence-transformers",
-             "torch", "imbalanced-learn", "pandera", "catboost")
+_PACKAGES = (
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "pandas",
+    "xgboost",
+    "lightgbm",
+    "optuna",
+    "shap",
+    "fairlearn",
+    "faiss-cpu",
+    "rank-bm25",
+    "bm25s",
+    "sentence-transformers",
+    "torch",
+    "imbalanced-learn",
+    "pandera",
+    "catboost",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -70,7 +86,7 @@ class Run:
         self.system = system
         self.config = config
         self.publication: Publication = publication(Path(config.out), system)
-        self.dest = self.publication.dest   # where the report is published: OUT/<system>/
+        self.dest = self.publication.dest  # where the report is published: OUT/<system>/
         self.published = False
         self.claims: list[Claim] = []
         self.metrics: dict[str, Any] = {}
@@ -146,8 +162,12 @@ class Run:
 
     def finish(self) -> None:
         records = [to_record(c) for c in sorted(self.claims, key=lambda c: claim_sort_key(c.id))]
-        ledger = {"system": self.system, "profile": self.config.profile,
-                  "seed": self.config.seed, "claims": records}
+        ledger = {
+            "system": self.system,
+            "profile": self.config.profile,
+            "seed": self.config.seed,
+            "claims": records,
+        }
         self.path("ledger.json").write_text(json.dumps(ledger, indent=2, sort_keys=True) + "\n")
         self.path("ledger.md").write_text(ledger_markdown(ledger))
         self.path("metrics.json").write_text(json.dumps(self.metrics, indent=2, sort_keys=True) + "\n")
@@ -168,18 +188,24 @@ def start_run(system: str, config: RunConfig) -> Iterator[Run]:
         run.publication.acquire()
     except RunLocked as err:
         print(f"{system}: {err}", file=sys.stderr, flush=True)
-        raise SystemExit(75) from None   # EX_TEMPFAIL: try again once the other run ends
+        raise SystemExit(75) from None  # EX_TEMPFAIL: try again once the other run ends
     try:
         h = run.header()
-        print(f"== mlstories {system} | profile={h['profile']} seed={h['seed']} "
-              f"python={h['python']} | out={run.dest}", flush=True)
+        print(
+            f"== mlstories {system} | profile={h['profile']} seed={h['seed']} "
+            f"python={h['python']} | out={run.dest}",
+            flush=True,
+        )
         yield run
         run.finish()
         _publish_uninterrupted(run)
     except KeyboardInterrupt:
         run.publication.abandon()
-        state = (f"{run.dest}/ holds this run's complete report" if run.published
-                 else f"nothing published, {run.dest}/ unchanged")
+        state = (
+            f"{run.dest}/ holds this run's complete report"
+            if run.published
+            else f"nothing published, {run.dest}/ unchanged"
+        )
         print(f"\n{system}: interrupted (Ctrl-C); {state}", file=sys.stderr, flush=True)
         raise SystemExit(130) from None
     except BaseException:
@@ -189,8 +215,11 @@ def start_run(system: str, config: RunConfig) -> Iterator[Run]:
         run.publication.release()
     counts = count_verdicts(to_record(c)["verdict"] for c in run.claims)
     wall = time.perf_counter() - run.started
-    print(f"== {system}: {len(run.claims)} claims ({format_counts(counts)}) in {wall:.1f} s; "
-          f"ledger: {run.dest / 'ledger.md'}", flush=True)
+    print(
+        f"== {system}: {len(run.claims)} claims ({format_counts(counts)}) in {wall:.1f} s; "
+        f"ledger: {run.dest / 'ledger.md'}",
+        flush=True,
+    )
 
 
 def _publish_uninterrupted(run: Run) -> None:
@@ -251,16 +280,30 @@ def source_link(source: str | None, depth: int = 2) -> str:
 
 
 def ledger_markdown(ledger: dict[str, Any]) -> str:
-    rows = [{"id": r["id"], "verdict": r["verdict"] + (" (timed)" if r.get("timed") else ""),
-             "claim": r["statement"], "claimed": r["claimed"], "measured": r["measured"],
-             "code": source_link(r.get("source"))}
-            for r in ledger["claims"]]
+    rows = [
+        {
+            "id": r["id"],
+            "verdict": r["verdict"] + (" (timed)" if r.get("timed") else ""),
+            "claim": r["statement"],
+            "claimed": r["claimed"],
+            "measured": r["measured"],
+            "code": source_link(r.get("source")),
+        }
+        for r in ledger["claims"]
+    ]
     counts = count_verdicts(r["verdict"] for r in ledger["claims"])
-    out = [f"# Ledger: {ledger['system']} (profile {ledger['profile']}, seed {ledger['seed']})", "",
-           f"Verdicts: {format_counts(counts)}.", ""]
+    out = [
+        f"# Ledger: {ledger['system']} (profile {ledger['profile']}, seed {ledger['seed']})",
+        "",
+        f"Verdicts: {format_counts(counts)}.",
+        "",
+    ]
     if any(r.get("timed") for r in ledger["claims"]):
-        out += ["Entries marked (timed) are judged on wall-clock figures of this machine in this run; "
-                "they vary between runs. Everything else is determined by the seed.", ""]
+        out += [
+            "Entries marked (timed) are judged on wall-clock figures of this machine in this run; "
+            "they vary between runs. Everything else is determined by the seed.",
+            "",
+        ]
     out += [markdown_table(rows), "", "## Why", ""]
     for r in ledger["claims"]:
         ev = f" Evidence: {', '.join(r['evidence'])}." if r["evidence"] else ""

@@ -49,8 +49,9 @@ def measure(fn: Callable[[], Any], repeats: int = 20, warmup: int = 2) -> Timing
     return Timing(tuple(_once(fn) for _ in range(repeats)))
 
 
-def compare(fn_a: Callable[[], Any], fn_b: Callable[[], Any], repeats: int = 20,
-            warmup: int = 2) -> tuple[Timing, Timing, float]:
+def compare(
+    fn_a: Callable[[], Any], fn_b: Callable[[], Any], repeats: int = 20, warmup: int = 2
+) -> tuple[Timing, Timing, float]:
     """Time two callables interleaved; returns (timing_a, timing_b, median_a / median_b)."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")

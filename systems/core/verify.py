@@ -71,9 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         help="space- or comma-separated systems (default: all built ones)",
     )
     parser.add_argument("--out", type=Path, default=Path("reports"), help="reports root")
-    parser.add_argument("--reuse", action=argparse.BooleanOptionalAction, default=False,
-                        help="read ledgers an earlier verify left under OUT/verify/runs instead of "
-                             "running those (system, seed) pairs again")
+    parser.add_argument(
+        "--reuse",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="read ledgers an earlier verify left under OUT/verify/runs instead of "
+        "running those (system, seed) pairs again",
+    )
     args, extra = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     names = [s for s in args.systems.replace(",", " ").split() if s]
@@ -86,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     for s in sorted(set(names) - set(built)):
         log.warning("%s is not built yet (no systems/%s/__main__.py): skipped", s, s)
     root = args.out / "verify"
-    ledgers = {s: {seed: run_one(s, seed, root, extra, args.reuse) for seed in range(args.seeds)}
-               for s in built}
+    ledgers = {
+        s: {seed: run_one(s, seed, root, extra, args.reuse) for seed in range(args.seeds)} for s in built
+    }
     stab = aggregate(ledgers)
     _write_atomic(root / "stability.json", json.dumps(stab.to_json(), indent=2, sort_keys=True) + "\n")
     _write_atomic(root / "stability.md", markdown(stab))

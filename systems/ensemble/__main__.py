@@ -28,17 +28,29 @@ from systems.ensemble.plots import diversity_figure, roc_figure, weights_figure
 from systems.ensemble.spaces import BASE_MODELS
 from systems.ensemble.tuning import SearchSpaceMismatch, StorageError, default_storage, open_storage
 
-APPROACHES = ("random_forest", *BASE_MODELS, "uniform_vote", "manual_vote", "stack_logreg",
-              "stack_logreg_shap", "stack_xgboost", "uniform_blend3", "blend_plain", "blend_penalised",
-              "vote2")
+APPROACHES = (
+    "random_forest",
+    *BASE_MODELS,
+    "uniform_vote",
+    "manual_vote",
+    "stack_logreg",
+    "stack_logreg_shap",
+    "stack_xgboost",
+    "uniform_blend3",
+    "blend_plain",
+    "blend_penalised",
+    "vote2",
+)
 
 
 def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Ratio]]:
     """The back-to-back latency table and the interleaved ratios EN-10 is judged on."""
     f = r.base.fitted
-    scorers = {"random_forest": scorer([f["random_forest"]]),
-               "blend3": scorer([f[m] for m in BLEND_MODELS], r.ens.weights["blend_penalised"]),
-               "vote2": scorer([f[m] for m in VOTE2])}
+    scorers = {
+        "random_forest": scorer([f["random_forest"]]),
+        "blend3": scorer([f[m] for m in BLEND_MODELS], r.ens.weights["blend_penalised"]),
+        "vote2": scorer([f[m] for m in VOTE2]),
+    }
     table = latency_table(scorers, r.ds.X_test, repeats)
     return table, side_by_side(scorers, r.ds.X_test, repeats)
 
@@ -46,14 +58,24 @@ def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Rat
 def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> None:
     y = r.ds.y_test
     # latency rows are in measure_latency's order: RF, blend3 (= blend_penalised), vote2
-    ms = dict(zip(("random_forest", "blend_penalised", "vote2"), (row["per_row_ms"] for row in latency),
-                  strict=True))
+    ms = dict(
+        zip(
+            ("random_forest", "blend_penalised", "vote2"), (row["per_row_ms"] for row in latency), strict=True
+        )
+    )
     rows = []
     for name in APPROACHES:
         t = r.top10.get(name)
-        rows.append({"approach": name, "roc_auc": r.auc[name],
-                     "precision_at_10": t["precision"] if t else "", "recall_at_10": t["recall"] if t else "",
-                     "f1_at_10": t["f1"] if t else "", "per_row_ms (this machine)": ms.get(name, "")})
+        rows.append(
+            {
+                "approach": name,
+                "roc_auc": r.auc[name],
+                "precision_at_10": t["precision"] if t else "",
+                "recall_at_10": t["recall"] if t else "",
+                "f1_at_10": t["f1"] if t else "",
+                "per_row_ms (this machine)": ms.get(name, ""),
+            }
+        )
         run.metric("roc_auc", r.auc[name], scope=name)
         if t:
             for k in ("precision", "recall", "f1"):
@@ -62,10 +84,17 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
     run.write_table(latency, "latency.md")
     run.write_table([{k: v for k, v in p.items() if k not in ("a", "b")} for p in r.pairs], "diversity.md")
     run.write_table(r.segments, "segments.md")
-    run.write_table([{"blend": k, **{m: float(x) for m, x in zip(BLEND_MODELS, w, strict=True)}}
-                     for k, w in r.ens.weights.items() if len(w) == len(BLEND_MODELS)], "weights.md")
-    run.write_table([{"outer_fold": k, "roc_auc": a} for k, a in enumerate(r.nested["fold_aucs"])],
-                    "nested_cv.md")
+    run.write_table(
+        [
+            {"blend": k, **{m: float(x) for m, x in zip(BLEND_MODELS, w, strict=True)}}
+            for k, w in r.ens.weights.items()
+            if len(w) == len(BLEND_MODELS)
+        ],
+        "weights.md",
+    )
+    run.write_table(
+        [{"outer_fold": k, "roc_auc": a} for k, a in enumerate(r.nested["fold_aucs"])], "nested_cv.md"
+    )
     run.metric("nested_cv_mean", r.nested["mean"])
     run.metric("nested_cv_std", r.nested["std"])
     run.metric("quarantined_rows", r.ds.n_quarantined)
@@ -73,21 +102,43 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
     test_scores = r.base.test | r.ens.test
     blends = {k: r.ens.weights[k] for k in ("uniform_blend3", "blend_plain", "blend_penalised")}
     roc_models = ("random_forest", "xgboost", "logreg", "stack_logreg_shap", "blend_penalised")
-    ev = [run.save_figure(diversity_figure({m: r.base.test[m] for m in BASE_MODELS}, r.pairs),
-                          "diversity.png"),
-          run.save_figure(weights_figure(BLEND_MODELS, blends), "weights.png"),
-          run.save_figure(roc_figure(y, {n: test_scores[n] for n in roc_models}, r.auc), "roc.png")]
-    evidence = {"EN-03": ["comparison.md", ev[2]], "EN-04": ["weights.md", ev[1]],
-                "EN-06": ["diversity.md", ev[0]], "EN-08": ["nested_cv.md"], "EN-09": ["segments.md"],
-                "EN-11": ["comparison.md"]}
-    run.write_table([{"comparison": k, "a_ms": v.a_ms, "b_ms (random_forest)": v.b_ms, "ratio": v.ratio,
-                      "ratio_low": v.interval.low, "ratio_high": v.interval.high} for k, v in ratios.items()],
-                    "latency_ratios.md")
+    ev = [
+        run.save_figure(diversity_figure({m: r.base.test[m] for m in BASE_MODELS}, r.pairs), "diversity.png"),
+        run.save_figure(weights_figure(BLEND_MODELS, blends), "weights.png"),
+        run.save_figure(roc_figure(y, {n: test_scores[n] for n in roc_models}, r.auc), "roc.png"),
+    ]
+    evidence = {
+        "EN-03": ["comparison.md", ev[2]],
+        "EN-04": ["weights.md", ev[1]],
+        "EN-06": ["diversity.md", ev[0]],
+        "EN-08": ["nested_cv.md"],
+        "EN-09": ["segments.md"],
+        "EN-11": ["comparison.md"],
+    }
+    run.write_table(
+        [
+            {
+                "comparison": k,
+                "a_ms": v.a_ms,
+                "b_ms (random_forest)": v.b_ms,
+                "ratio": v.ratio,
+                "ratio_low": v.interval.low,
+                "ratio_high": v.interval.high,
+            }
+            for k, v in ratios.items()
+        ],
+        "latency_ratios.md",
+    )
     for claim in all_claims(r, ratios, latency):
         claim.evidence = claim.evidence + evidence.get(claim.id, [])
         run.add(claim)
-    print("\n".join(f"  {row['approach']:<22} per-row {row['per_row_ms']:.2f} ms "
-                    f"(x{row['per_row_ratio_vs_first']:.2f} vs RF)" for row in latency))
+    print(
+        "\n".join(
+            f"  {row['approach']:<22} per-row {row['per_row_ms']:.2f} ms "
+            f"(x{row['per_row_ratio_vs_first']:.2f} vs RF)"
+            for row in latency
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

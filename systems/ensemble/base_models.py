@@ -45,27 +45,42 @@ class BaseModels:
 
 
 def study_spec(cfg: EnsembleConfig, model: str) -> dict[str, Any]:
-    return {"model": model, "n_rows": cfg.n_rows, "seed": cfg.seed, "scenario": cfg.scenario,
-            "test_fraction": cfg.test_fraction, "tune_folds": cfg.tune_folds,
-            "n_estimators": cfg.n_estimators, "n_trials": cfg.model_trials}
+    return {
+        "model": model,
+        "n_rows": cfg.n_rows,
+        "seed": cfg.seed,
+        "scenario": cfg.scenario,
+        "test_fraction": cfg.test_fraction,
+        "tune_folds": cfg.tune_folds,
+        "n_estimators": cfg.n_estimators,
+        "n_trials": cfg.model_trials,
+    }
 
 
 def story_optimum_cv_auc(cfg: EnsembleConfig, ds: Dataset, model: str) -> float:
     """Mean tuning-fold AUC of the story's optimum, on the folds the study used."""
     fold = make_folds(ds.y_train, cfg.tune_folds, cfg.seed)
-    oof = oof_predictions(lambda: make_model(model, STORY_OPTIMA[model], seed=cfg.seed,
-                                             n_estimators=cfg.n_estimators),
-                          ds.X_train, ds.y_train, fold, name=model)
+    oof = oof_predictions(
+        lambda: make_model(model, STORY_OPTIMA[model], seed=cfg.seed, n_estimators=cfg.n_estimators),
+        ds.X_train,
+        ds.y_train,
+        fold,
+        name=model,
+    )
     return float(fold_aucs(ds.y_train, oof, fold).mean())
 
 
 def tune(cfg: EnsembleConfig, ds: Dataset, storage, model: str) -> tuple[dict[str, Any], float]:
     """Best parameters and CV AUC of ``model`` from its (resumed) study."""
     fold = make_folds(ds.y_train, cfg.tune_folds, cfg.seed)
-    study = open_study(storage, f"{cfg.study_prefix}-{model}", SPACES[model],
-                       study_spec(cfg, model), seed=cfg.seed)
-    top_up(study, model_objective(model, ds.X_train, ds.y_train, fold, seed=cfg.seed,
-                                  n_estimators=cfg.n_estimators), cfg.model_trials)
+    study = open_study(
+        storage, f"{cfg.study_prefix}-{model}", SPACES[model], study_spec(cfg, model), seed=cfg.seed
+    )
+    top_up(
+        study,
+        model_objective(model, ds.X_train, ds.y_train, fold, seed=cfg.seed, n_estimators=cfg.n_estimators),
+        cfg.model_trials,
+    )
     best = best_complete(study)
     return dict(best.params), float(best.value)
 
@@ -90,4 +105,3 @@ def train_base_models(cfg: EnsembleConfig, ds: Dataset, storage) -> BaseModels:
         out.fitted[name] = fit_model(factory, ds.X_train, ds.y_train, name, "all training rows")
         out.test[name] = predict(out.fitted[name], ds.X_test, name, "the test set")
     return out
-

@@ -28,18 +28,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with threadpool_limits(1):
         ds = load_dataset(args.n_rows, args.seed)
-        fitted = {m: make_model(m, STORY_OPTIMA.get(m, {}), seed=args.seed, n_estimators=200)
-                  .fit(ds.X_train, ds.y_train) for m in ("random_forest", *BLEND_MODELS)}
+        fitted = {
+            m: make_model(m, STORY_OPTIMA.get(m, {}), seed=args.seed, n_estimators=200).fit(
+                ds.X_train, ds.y_train
+            )
+            for m in ("random_forest", *BLEND_MODELS)
+        }
         rf = scorer([fitted["random_forest"]])
-        cands = {"blend3 (xgb+lgbm+lr)": scorer([fitted[m] for m in BLEND_MODELS]),
-                 "vote2 (xgb+lgbm)": scorer([fitted[m] for m in VOTE2])}
+        cands = {
+            "blend3 (xgb+lgbm+lr)": scorer([fitted[m] for m in BLEND_MODELS]),
+            "vote2 (xgb+lgbm)": scorer([fitted[m] for m in VOTE2]),
+        }
         for label, X in (("per row", ds.X_test.iloc[:1]), ("per 1000-row batch", ds.X_test.iloc[:1000])):
             for name, fn in cands.items():
                 ta, tb, ratio = compare(lambda fn=fn, X=X: fn(X), lambda X=X: rf(X), repeats=args.repeats)
                 key = "blend3" if name.startswith("blend3") else "vote2"
                 record(f"ensemble_{key}_over_rf_{'row' if label == 'per row' else 'batch1000'}", ratio)
-                print(f"{label:>20}: {name:<22} {ta.median_ms:8.2f} ms vs random_forest "
-                      f"{tb.median_ms:8.2f} ms  -> x{ratio:.2f} (story: blend x2.3, vote 18/12 = x1.5)")
+                print(
+                    f"{label:>20}: {name:<22} {ta.median_ms:8.2f} ms vs random_forest "
+                    f"{tb.median_ms:8.2f} ms  -> x{ratio:.2f} (story: blend x2.3, vote 18/12 = x1.5)"
+                )
     return 0
 
 

@@ -26,7 +26,7 @@ from sklearn.metrics import roc_auc_score
 
 from systems.ensemble.simplex import weights_from_uniforms
 
-PENALTY_AUC_WEIGHT = 0.9      # source: 004 story, follow-up 6 (0.9 * AUC - 0.1 * max(w))
+PENALTY_AUC_WEIGHT = 0.9  # source: 004 story, follow-up 6 (0.9 * AUC - 0.1 * max(w))
 PENALTY_CONCENTRATION = 0.1
 
 

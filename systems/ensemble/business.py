@@ -22,8 +22,7 @@ def top_fraction_view(y, scores, fraction: float = TOP_FRACTION) -> dict[str, fl
     """Precision, recall, F1 at the top ``fraction`` and the precision ceiling r / f."""
     y = np.asarray(y)
     p, r, f1 = at_top_fraction(y, scores, fraction)
-    return {"precision": p, "recall": r, "f1": f1,
-            "precision_ceiling": min(1.0, float(y.mean()) / fraction)}
+    return {"precision": p, "recall": r, "f1": f1, "precision_ceiling": min(1.0, float(y.mean()) / fraction)}
 
 
 def precision_from_recall(recall: float, base_rate: float, fraction: float = TOP_FRACTION) -> float:

@@ -20,20 +20,32 @@ class EnsembleConfig(RunConfig):
     n_estimators: int = field(default=120, metadata={"help": "trees per boosted/forest model"})
     nested_outer: int = field(default=3, metadata={"help": "outer folds of nested CV"})
     nested_inner: int = field(default=2, metadata={"help": "inner folds of nested CV"})
-    nested_trials: int = field(default=0, metadata={
-        "help": "Optuna trials per model inside each outer fold (0 = fixed story optima)"})
+    nested_trials: int = field(
+        default=0,
+        metadata={"help": "Optuna trials per model inside each outer fold (0 = fixed story optima)"},
+    )
     small_rows: int = field(default=3_000, metadata={"help": "rows of the small-data failure case"})
     latency_repeats: int = field(default=15, metadata={"help": "timed repeats per latency figure"})
-    storage: str = field(default="", metadata={
-        "help": "Optuna storage URL (default: sqlite:///OUT/.state/ensemble/optuna.db)"})
-    study: str = field(default="", metadata={
-        "help": "study name prefix (default: ensemble-s<seed>-<profile>-n<rows>)"})
+    storage: str = field(
+        default="", metadata={"help": "Optuna storage URL (default: sqlite:///OUT/.state/ensemble/optuna.db)"}
+    )
+    study: str = field(
+        default="", metadata={"help": "study name prefix (default: ensemble-s<seed>-<profile>-n<rows>)"}
+    )
 
     PROFILES: ClassVar = {
         "quick": {},
-        "full": {"n_rows": 100_000, "tune_folds": 5, "model_trials": 200, "blend_trials": 200,
-                 "n_estimators": 600, "nested_outer": 5, "nested_inner": 5, "nested_trials": 20,
-                 "latency_repeats": 50},
+        "full": {
+            "n_rows": 100_000,
+            "tune_folds": 5,
+            "model_trials": 200,
+            "blend_trials": 200,
+            "n_estimators": 600,
+            "nested_outer": 5,
+            "nested_inner": 5,
+            "nested_trials": 20,
+            "latency_repeats": 50,
+        },
     }
 
     def __post_init__(self) -> None:

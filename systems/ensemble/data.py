@@ -43,7 +43,7 @@ class Dataset:
     y_train: np.ndarray
     X_test: pd.DataFrame
     y_test: np.ndarray
-    segments: dict[str, np.ndarray]   # name -> boolean mask over test rows
+    segments: dict[str, np.ndarray]  # name -> boolean mask over test rows
     n_quarantined: int
     p_true_test: np.ndarray | None = None  # planted churn probability of each test row
 
@@ -52,8 +52,7 @@ class Dataset:
         return float(np.mean(np.r_[self.y_train, self.y_test]))
 
 
-def load_dataset(n_rows: int, seed: int, test_fraction: float = 0.25,
-                 scenario: str = "telecom") -> Dataset:
+def load_dataset(n_rows: int, seed: int, test_fraction: float = 0.25, scenario: str = "telecom") -> Dataset:
     """Generate, validate, split and featurise ``n_rows`` churn snapshots."""
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
@@ -62,8 +61,9 @@ def load_dataset(n_rows: int, seed: int, test_fraction: float = 0.25,
     clean = v.clean.reset_index(drop=True)
     p_clean = pd.Series(p_true, index=raw[ID]).loc[clean[ID]].to_numpy()
     y = clean[TARGET].to_numpy(dtype=int)
-    idx_train, idx_test = train_test_split(np.arange(len(clean)), test_size=test_fraction,
-                                           stratify=y, random_state=seed)
+    idx_train, idx_test = train_test_split(
+        np.arange(len(clean)), test_size=test_fraction, stratify=y, random_state=seed
+    )
     train, test = clean.iloc[idx_train], clean.iloc[idx_test]
     feats = ChurnFeatures().fit(train)
     X_train = feats.transform(train).reset_index(drop=True)
@@ -75,5 +75,4 @@ def load_dataset(n_rows: int, seed: int, test_fraction: float = 0.25,
         "recent_signup": (X_test["tenure_months"] < RECENT_DAYS / 30.44).to_numpy(),
         "low_engagement": (X_test["engagement_score"] <= eng_cut).to_numpy(),
     }
-    return Dataset(X_train, y[idx_train], X_test, y[idx_test], segments, len(v.quarantine),
-                   p_clean[idx_test])
+    return Dataset(X_train, y[idx_train], X_test, y[idx_test], segments, len(v.quarantine), p_clean[idx_test])

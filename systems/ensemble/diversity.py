@@ -78,7 +78,14 @@ def heatmap(ax, matrix: np.ndarray, labels: list[str], title: str) -> None:
     ax.set_yticks(range(len(labels)), labels)
     for i in range(len(labels)):
         for j in range(len(labels)):
-            ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center",
-                    color="white" if matrix[i, j] < 0.6 else "black", fontsize=8)
+            ax.text(
+                j,
+                i,
+                f"{matrix[i, j]:.2f}",
+                ha="center",
+                va="center",
+                color="white" if matrix[i, j] < 0.6 else "black",
+                fontsize=8,
+            )
     ax.set_title(title)
     ax.figure.colorbar(im, ax=ax, fraction=0.046)

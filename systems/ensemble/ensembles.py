@@ -32,14 +32,14 @@ from systems.ensemble.stacking import MetaLearner
 from systems.ensemble.tuning import best_complete, open_study, top_up
 
 STACK_BASES = ("xgboost", "lightgbm", "catboost")  # source: 004 story, "Stacking" approach
-BLEND_MODELS = ("xgboost", "lightgbm", "logreg")   # source: 004 story, follow-ups 5 and 15
-VOTE2 = ("xgboost", "lightgbm")                    # source: 004 story, follow-up 11
+BLEND_MODELS = ("xgboost", "lightgbm", "logreg")  # source: 004 story, follow-ups 5 and 15
+VOTE2 = ("xgboost", "lightgbm")  # source: 004 story, follow-up 11
 N_SHAP = 5
 
 
 @dataclass
 class Ensembles:
-    test: dict[str, np.ndarray] = field(default_factory=dict)   # approach -> test scores
+    test: dict[str, np.ndarray] = field(default_factory=dict)  # approach -> test scores
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     objective: dict[str, float] = field(default_factory=dict)  # best OOF objective per blend
     shap_top: list[str] = field(default_factory=list)
@@ -65,12 +65,17 @@ def top_shap_features(model, X, k: int, seed: int, n_sample: int = 1000) -> list
     return [str(X.columns[i]) for i in order]
 
 
-def search_blend(cfg: EnsembleConfig, storage, y, P, penalised: bool, tag: str
-                 ) -> tuple[np.ndarray, float]:
+def search_blend(cfg: EnsembleConfig, storage, y, P, penalised: bool, tag: str) -> tuple[np.ndarray, float]:
     """Optuna weight search on OOF scores ``P`` (n, K); returns (weights, best objective)."""
     k = P.shape[1]
-    spec = {"model": "blend", "tag": tag, "n_rows": cfg.n_rows, "seed": cfg.seed,
-            "penalised": penalised, "n_trials": cfg.blend_trials}
+    spec = {
+        "model": "blend",
+        "tag": tag,
+        "n_rows": cfg.n_rows,
+        "seed": cfg.seed,
+        "penalised": penalised,
+        "n_trials": cfg.blend_trials,
+    }
     study = open_study(storage, f"{cfg.study_prefix}-{tag}", blend_space(k), spec, seed=cfg.seed)
     top_up(study, make_blend_objective(y, P, penalised), cfg.blend_trials)
     best = best_complete(study)

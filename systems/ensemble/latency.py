@@ -41,8 +41,9 @@ def ratio(fn_a, fn_b, repeats: int, warmup: int = 2) -> Ratio:
     repeats = max(3, repeats)
     ta, tb, r = compare(fn_a, fn_b, repeats=repeats, warmup=warmup)
     iv = U.bootstrap_ci(_median_ratio, np.array(ta.samples), np.array(tb.samples), n_boot=500)
-    iv = Interval(iv.low, iv.high, f"bootstrap of the median ratio over {repeats} interleaved pairs",
-                  iv.level)
+    iv = Interval(
+        iv.low, iv.high, f"bootstrap of the median ratio over {repeats} interleaved pairs", iv.level
+    )
     return Ratio(ta.median_ms, tb.median_ms, r, iv)
 
 
@@ -80,8 +81,14 @@ def latency_table(scorers: dict[str, object], X, repeats: int, batch: int = 1000
     for name, fn in scorers.items():
         t_row = measure(lambda fn=fn: fn(one), repeats=repeats, warmup=2)
         t_batch = measure(lambda fn=fn: fn(many), repeats=max(3, repeats // 3), warmup=1)
-        rows.append({"approach": name, "per_row_ms": t_row.median_ms,
-                     "per_row_p95_ms": 1e3 * t_row.p95, f"batch_{len(many)}_ms": t_batch.median_ms})
+        rows.append(
+            {
+                "approach": name,
+                "per_row_ms": t_row.median_ms,
+                "per_row_p95_ms": 1e3 * t_row.p95,
+                f"batch_{len(many)}_ms": t_batch.median_ms,
+            }
+        )
     base = rows[0]["per_row_ms"]
     for r in rows:
         r["per_row_ratio_vs_first"] = r["per_row_ms"] / base

@@ -24,31 +24,62 @@ from xgboost import XGBClassifier
 from systems.ensemble.spaces import SPACES, check_params
 
 
-def make_model(name: str, params: dict[str, Any] | None = None, *, seed: int = 0,
-               n_estimators: int = 200):
+def make_model(name: str, params: dict[str, Any] | None = None, *, seed: int = 0, n_estimators: int = 200):
     """An unfitted scikit-learn-style classifier of family ``name`` with ``params``."""
     p = dict(params or {})
     check_params(name, p)
     if name == "random_forest":
-        return RandomForestClassifier(**({"n_estimators": n_estimators, "min_samples_leaf": 1,
-                                          "max_features": "sqrt", "n_jobs": 1,
-                                          "random_state": seed} | p))
+        return RandomForestClassifier(
+            **(
+                {
+                    "n_estimators": n_estimators,
+                    "min_samples_leaf": 1,
+                    "max_features": "sqrt",
+                    "n_jobs": 1,
+                    "random_state": seed,
+                }
+                | p
+            )
+        )
     if name == "xgboost":
-        return XGBClassifier(n_estimators=n_estimators, n_jobs=1, random_state=seed,
-                             tree_method="hist", verbosity=0, eval_metric="auc", **p)
+        return XGBClassifier(
+            n_estimators=n_estimators,
+            n_jobs=1,
+            random_state=seed,
+            tree_method="hist",
+            verbosity=0,
+            eval_metric="auc",
+            **p,
+        )
     if name == "lightgbm":
-        return LGBMClassifier(n_estimators=n_estimators, n_jobs=1, random_state=seed,
-                              verbose=-1, **p)
+        return LGBMClassifier(n_estimators=n_estimators, n_jobs=1, random_state=seed, verbose=-1, **p)
     if name == "catboost":
-        return CatBoostClassifier(iterations=n_estimators, thread_count=1, random_seed=seed,
-                                  verbose=0, allow_writing_files=False, **p)
+        return CatBoostClassifier(
+            iterations=n_estimators,
+            thread_count=1,
+            random_seed=seed,
+            verbose=0,
+            allow_writing_files=False,
+            **p,
+        )
     if name == "logreg":
         penalty = p.pop("penalty", "l2")
-        return make_pipeline(StandardScaler(), LogisticRegression(
-            l1_ratio=1.0 if penalty == "l1" else 0.0, max_iter=1000, tol=1e-3, random_state=seed, **p))
+        return make_pipeline(
+            StandardScaler(),
+            LogisticRegression(
+                l1_ratio=1.0 if penalty == "l1" else 0.0, max_iter=1000, tol=1e-3, random_state=seed, **p
+            ),
+        )
     if name == "mlp":
         width = int(p.pop("width", 64))
-        return make_pipeline(StandardScaler(), MLPClassifier(
-            hidden_layer_sizes=(width, width, width), early_stopping=True, max_iter=200,
-            random_state=seed, **p))
+        return make_pipeline(
+            StandardScaler(),
+            MLPClassifier(
+                hidden_layer_sizes=(width, width, width),
+                early_stopping=True,
+                max_iter=200,
+                random_state=seed,
+                **p,
+            ),
+        )
     raise ValueError(f"unknown model {name!r}; choose from {sorted(SPACES)}")

@@ -31,8 +31,18 @@ def _study(seed: int) -> optuna.Study:
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
 
 
-def nested_cv(X, y, models: tuple[str, ...], *, outer: int, inner: int, model_trials: int,
-              blend_trials: int, n_estimators: int, seed: int) -> dict:
+def nested_cv(
+    X,
+    y,
+    models: tuple[str, ...],
+    *,
+    outer: int,
+    inner: int,
+    model_trials: int,
+    blend_trials: int,
+    n_estimators: int,
+    seed: int,
+) -> dict:
     """Outer-fold AUCs of the tuned, blended recipe; see module docstring."""
     y = np.asarray(y)
     outer_fold = make_folds(y, outer, seed)
@@ -45,22 +55,35 @@ def nested_cv(X, y, models: tuple[str, ...], *, outer: int, inner: int, model_tr
         for m in models:
             if model_trials > 0:
                 study = _study(seed + k)
-                study.optimize(model_objective(m, X_tr, y_tr, inner_fold, seed=seed,
-                                               n_estimators=n_estimators), n_trials=model_trials)
+                study.optimize(
+                    model_objective(m, X_tr, y_tr, inner_fold, seed=seed, n_estimators=n_estimators),
+                    n_trials=model_trials,
+                )
                 params[m] = dict(best_complete(study).params)
             else:
                 params[m] = STORY_OPTIMA[m]
-        factories = {m: (lambda m=m, p=params[m]: make_model(m, p, seed=seed, n_estimators=n_estimators))
-                     for m in models}
-        P_in = np.column_stack([oof_predictions(f, X_tr, y_tr, inner_fold, name=m)
-                                for m, f in factories.items()])
+        factories = {
+            m: (lambda m=m, p=params[m]: make_model(m, p, seed=seed, n_estimators=n_estimators))
+            for m in models
+        }
+        P_in = np.column_stack(
+            [oof_predictions(f, X_tr, y_tr, inner_fold, name=m) for m, f in factories.items()]
+        )
         study = _study(seed + k)
         study.optimize(make_blend_objective(y_tr, P_in, penalised=True), n_trials=blend_trials)
         w = weights_of(best_complete(study), len(models))
-        P_te = np.column_stack([fit_predict(f, X_tr, y_tr, take_rows(X, te), name=m,
-                                            where=f"outer fold {k}") for m, f in factories.items()])
+        P_te = np.column_stack(
+            [
+                fit_predict(f, X_tr, y_tr, take_rows(X, te), name=m, where=f"outer fold {k}")
+                for m, f in factories.items()
+            ]
+        )
         aucs.append(float(roc_auc_score(y[te], P_te @ w)))
         weights.append(w)
     aucs = np.array(aucs)
-    return {"fold_aucs": aucs, "mean": float(aucs.mean()), "std": float(aucs.std(ddof=1)),
-            "weights": np.array(weights)}
+    return {
+        "fold_aucs": aucs,
+        "mean": float(aucs.mean()),
+        "std": float(aucs.std(ddof=1)),
+        "weights": np.array(weights),
+    }

@@ -20,8 +20,9 @@ from systems.ensemble.oof import fold_aucs, oof_predictions
 from systems.ensemble.spaces import SPACES, check_params, suggest
 
 
-def model_objective(name: str, X, y, fold: np.ndarray, *, seed: int = 0,
-                    n_estimators: int = 200) -> Callable[[optuna.Trial], float]:
+def model_objective(
+    name: str, X, y, fold: np.ndarray, *, seed: int = 0, n_estimators: int = 200
+) -> Callable[[optuna.Trial], float]:
     """Objective maximising the mean fold AUC of model family ``name``."""
     if name not in SPACES:
         raise ValueError(f"unknown model {name!r}; choose from {sorted(SPACES)}")
@@ -33,11 +34,11 @@ def model_objective(name: str, X, y, fold: np.ndarray, *, seed: int = 0,
             check_params(name, params)
         except ValueError as err:
             raise optuna.TrialPruned(str(err)) from err
-        oof = oof_predictions(lambda: make_model(name, params, seed=seed, n_estimators=n_estimators),
-                              X, y, fold, name=name)
+        oof = oof_predictions(
+            lambda: make_model(name, params, seed=seed, n_estimators=n_estimators), X, y, fold, name=name
+        )
         aucs = fold_aucs(y, oof, fold)
         trial.set_user_attr("fold_aucs", [float(a) for a in aucs])
         return float(aucs.mean())
 
     return objective
-

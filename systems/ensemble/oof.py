@@ -49,8 +49,9 @@ def fit_model(factory: Callable[[], object], X, y, name: str = "model", where: s
     try:
         return factory().fit(X, y)
     except Exception as err:
-        raise FoldFitError(f"{name} failed to train on {where or 'its data'}: "
-                           f"{type(err).__name__}: {err}") from err
+        raise FoldFitError(
+            f"{name} failed to train on {where or 'its data'}: {type(err).__name__}: {err}"
+        ) from err
 
 
 def predict(model, X, name: str = "model", where: str = "") -> np.ndarray:
@@ -58,21 +59,22 @@ def predict(model, X, name: str = "model", where: str = "") -> np.ndarray:
     try:
         p = np.asarray(model.predict_proba(X))[:, 1]
     except Exception as err:
-        raise FoldFitError(f"{name} failed to predict on {where or 'its data'}: "
-                           f"{type(err).__name__}: {err}") from err
+        raise FoldFitError(
+            f"{name} failed to predict on {where or 'its data'}: {type(err).__name__}: {err}"
+        ) from err
     if not np.isfinite(p).all():
         raise FoldFitError(f"{name} produced non-finite scores on {where or 'its data'}")
     return p
 
 
-def fit_predict(factory: Callable[[], object], X_fit, y_fit, X_pred, name: str = "model",
-                where: str = "") -> np.ndarray:
+def fit_predict(
+    factory: Callable[[], object], X_fit, y_fit, X_pred, name: str = "model", where: str = ""
+) -> np.ndarray:
     """Fit a fresh model and return P(y=1) on ``X_pred``; failures name model and place."""
     return predict(fit_model(factory, X_fit, y_fit, name, where), X_pred, name, where)
 
 
-def oof_predictions(factory: Callable[[], object], X, y, fold: np.ndarray,
-                    name: str = "model") -> np.ndarray:
+def oof_predictions(factory: Callable[[], object], X, y, fold: np.ndarray, name: str = "model") -> np.ndarray:
     """OOF P(y=1) of the model ``factory()`` for every row; shape (n_samples,).
 
     Parameters
@@ -90,8 +92,14 @@ def oof_predictions(factory: Callable[[], object], X, y, fold: np.ndarray,
     for k in np.unique(fold):
         out = fold == k
         inside = np.flatnonzero(~out)
-        oof[out] = fit_predict(factory, take_rows(X, inside), y[inside], take_rows(X, np.flatnonzero(out)),
-                               name=name, where=f"fold {k}")
+        oof[out] = fit_predict(
+            factory,
+            take_rows(X, inside),
+            y[inside],
+            take_rows(X, np.flatnonzero(out)),
+            name=name,
+            where=f"fold {k}",
+        )
     return oof
 
 

@@ -34,7 +34,7 @@ class Results:
     ds: Dataset
     base: BaseModels
     ens: Ensembles
-    auc: dict[str, float] = field(default_factory=dict)          # model/approach -> test AUC
+    auc: dict[str, float] = field(default_factory=dict)  # model/approach -> test AUC
     top10: dict[str, dict[str, float]] = field(default_factory=dict)
     pairs: list[dict] = field(default_factory=list)
     segments: list[dict] = field(default_factory=list)
@@ -73,8 +73,10 @@ def sampler_check(seed: int, k: int = 3, n: int = 20_000) -> dict[str, float]:
     from scipy import stats
 
     w = weights_from_uniforms(rng(seed, "simplex-check").uniform(size=(n, k)))
-    return {"max_abs_mean_error": float(np.abs(w.mean(axis=0) - 1 / k).max()),
-            "ks_pvalue": float(stats.kstest(w[:, 0], stats.beta(1, k - 1).cdf).pvalue)}
+    return {
+        "max_abs_mean_error": float(np.abs(w.mean(axis=0) - 1 / k).max()),
+        "ks_pvalue": float(stats.kstest(w[:, 0], stats.beta(1, k - 1).cdf).pvalue),
+    }
 
 
 def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
@@ -98,31 +100,55 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     w = ens.weights["blend_penalised"]
     train_in = np.column_stack([base.fitted[n].predict_proba(ds.X_train)[:, 1] for n in BLEND_MODELS])
     B_oof, B_test = stack(base.oof, base.test, BLEND_MODELS)
-    r.blend_split_auc = {"train": float(roc_auc_score(ds.y_train, train_in @ w)),
-                         "val": float(roc_auc_score(ds.y_train, B_oof @ w)),
-                         "test": float(roc_auc_score(y, B_test @ w))}
+    r.blend_split_auc = {
+        "train": float(roc_auc_score(ds.y_train, train_in @ w)),
+        "val": float(roc_auc_score(ds.y_train, B_oof @ w)),
+        "test": float(roc_auc_score(y, B_test @ w)),
+    }
     r.rows["blend_split"] = {"train": train_in @ w, "test": B_test @ w}
     r.oracle_gain = oracle_blend_gain(y, B_test)
     log(f"nested CV: {cfg.nested_outer} x {cfg.nested_inner}")
-    r.nested = nested_cv(ds.X_train, ds.y_train, BLEND_MODELS, outer=cfg.nested_outer,
-                         inner=cfg.nested_inner, model_trials=cfg.nested_trials,
-                         blend_trials=cfg.blend_trials, n_estimators=cfg.n_estimators, seed=cfg.seed)
+    r.nested = nested_cv(
+        ds.X_train,
+        ds.y_train,
+        BLEND_MODELS,
+        outer=cfg.nested_outer,
+        inner=cfg.nested_inner,
+        model_trials=cfg.nested_trials,
+        blend_trials=cfg.blend_trials,
+        n_estimators=cfg.n_estimators,
+        seed=cfg.seed,
+    )
     log("failure cases, robustness, model-specific features")
     r.rows.update({k: {} for k in ("rf_seeds", "small", "degraded", "degraded_heavy", "views")})
     r.rf_seeds = failure_cases.rf_seeds(ds, cfg.n_estimators, cfg.seed, r.rows["rf_seeds"])
-    small = load_dataset(cfg.small_rows, child_seed(cfg.seed, "small") % 10_000, cfg.test_fraction,
-                         cfg.scenario)
-    r.small = failure_cases.small_data(small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed,
-                                       r.rows["small"])
+    small = load_dataset(
+        cfg.small_rows, child_seed(cfg.seed, "small") % 10_000, cfg.test_fraction, cfg.scenario
+    )
+    r.small = failure_cases.small_data(
+        small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed, r.rows["small"]
+    )
     blends = {"blend_plain": ens.weights["blend_plain"], "blend_penalised": w}
-    r.degraded = robustness.degraded_blends(y, B_test, blends, column=BLEND_MODELS.index("xgboost"),
-                                            drop=0.04, rng=rng(cfg.seed, "degrade"),
-                                            scores=r.rows["degraded"])
+    r.degraded = robustness.degraded_blends(
+        y,
+        B_test,
+        blends,
+        column=BLEND_MODELS.index("xgboost"),
+        drop=0.04,
+        rng=rng(cfg.seed, "degrade"),
+        scores=r.rows["degraded"],
+    )
     # the same shock on the member the plain blend leans on most: where the penalty should pay
     heavy = int(np.argmax(ens.weights["blend_plain"]))
-    r.degraded_heavy = robustness.degraded_blends(y, B_test, blends, column=heavy, drop=0.04,
-                                                  rng=rng(cfg.seed, "degrade-heavy"),
-                                                  scores=r.rows["degraded_heavy"])
+    r.degraded_heavy = robustness.degraded_blends(
+        y,
+        B_test,
+        blends,
+        column=heavy,
+        drop=0.04,
+        rng=rng(cfg.seed, "degrade-heavy"),
+        scores=r.rows["degraded_heavy"],
+    )
     r.degraded_heavy["member"] = BLEND_MODELS[heavy]
     r.views = specific_features.compare_views(ds, cfg.n_estimators, cfg.seed, r.rows["views"])
     r.sampler_check = sampler_check(cfg.seed)

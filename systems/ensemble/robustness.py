@@ -36,16 +36,26 @@ def degrade(y, p, drop: float, rng: np.random.Generator, iters: int = 40) -> tup
     return 1 / (1 + np.exp(-z2)), hi
 
 
-def degraded_blends(y, P, weights: dict[str, np.ndarray], column: int, drop: float,
-                    rng: np.random.Generator, scores: dict | None = None) -> dict[str, float]:
+def degraded_blends(
+    y,
+    P,
+    weights: dict[str, np.ndarray],
+    column: int,
+    drop: float,
+    rng: np.random.Generator,
+    scores: dict | None = None,
+) -> dict[str, float]:
     """AUC of the degraded member and of each blend, before and after.
 
     ``scores``, if given, receives the test scores behind every figure (same names).
     """
     P2 = np.array(P, dtype=float, copy=True)
     P2[:, column], sigma = degrade(y, P[:, column], drop, rng)
-    out = {"member_before": float(roc_auc_score(y, P[:, column])),
-           "member_after": float(roc_auc_score(y, P2[:, column])), "sigma": sigma}
+    out = {
+        "member_before": float(roc_auc_score(y, P[:, column])),
+        "member_after": float(roc_auc_score(y, P2[:, column])),
+        "sigma": sigma,
+    }
     for name, w in weights.items():
         out[f"{name}_before"] = float(roc_auc_score(y, P @ w))
         out[f"{name}_after"] = float(roc_auc_score(y, P2 @ w))

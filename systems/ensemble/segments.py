@@ -17,16 +17,16 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 
-def segment_aucs(y, scores: dict[str, np.ndarray], segments: dict[str, np.ndarray]
-                 ) -> list[dict]:
+def segment_aucs(y, scores: dict[str, np.ndarray], segments: dict[str, np.ndarray]) -> list[dict]:
     """One row per segment: size, positive rate and the AUC of every model in ``scores``."""
     y = np.asarray(y)
     rows = []
     for seg, mask in segments.items():
         ys = y[mask]
         if ys.min() == ys.max():
-            raise ValueError(f"segment {seg!r} has {len(ys)} rows of one class: no AUC; "
-                             "use more rows (--n-rows)")
+            raise ValueError(
+                f"segment {seg!r} has {len(ys)} rows of one class: no AUC; use more rows (--n-rows)"
+            )
         row = {"segment": seg, "n": int(mask.sum()), "churn_rate": float(ys.mean())}
         row.update({m: float(roc_auc_score(ys, s[mask])) for m, s in scores.items()})
         rows.append(row)

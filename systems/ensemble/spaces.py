@@ -79,7 +79,7 @@ def check_params(name: str, params: dict[str, Any]) -> None:
 def toy_objective(trial: optuna.Trial) -> float:
     """-(x - 0.3)^2: maximum 0 at x = 0.3. Checks a storage/worker setup in a second."""
     x = trial.suggest_float("x", *SPACES["toy"]["x"][1:3])
-    return -(x - 0.3) ** 2
+    return -((x - 0.3) ** 2)
 
 
 # The story's tuned optima (EN-14), used where a stage runs with fixed hyperparameters
@@ -87,7 +87,6 @@ def toy_objective(trial: optuna.Trial) -> float:
 # source: 004 story, quick reference "Hyperparameters Tuned (per model)"
 STORY_OPTIMA: dict[str, dict[str, Any]] = {
     "xgboost": {"learning_rate": 0.05, "max_depth": 6, "subsample": 0.8, "colsample_bytree": 0.75},
-    "lightgbm": {"learning_rate": 0.08, "num_leaves": 64, "min_child_samples": 20,
-                 "feature_fraction": 0.85},
+    "lightgbm": {"learning_rate": 0.08, "num_leaves": 64, "min_child_samples": 20, "feature_fraction": 0.85},
     "logreg": {"C": 1.0, "penalty": "l2", "solver": "lbfgs"},
 }

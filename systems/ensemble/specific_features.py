@@ -23,8 +23,16 @@ from systems.ensemble.models import make_model
 from systems.ensemble.oof import fit_predict
 from systems.ensemble.spaces import STORY_OPTIMA
 
-RECENCY = ["last_login_days", "inactive_7d", "inactive_30d", "recency_x_decline",
-           "sessions_trend", "minutes_trend", "tickets_trend", "new_customer"]
+RECENCY = [
+    "last_login_days",
+    "inactive_7d",
+    "inactive_30d",
+    "recency_x_decline",
+    "sessions_trend",
+    "minutes_trend",
+    "tickets_trend",
+    "new_customer",
+]
 CROSSES = (("contract_type", "plan"), ("contract_type", "payment_method"))
 POLY = ["tenure_months", "monthly_charges", "engagement_score", "log_sessions_m1"]
 
@@ -64,14 +72,18 @@ def compare_views(ds: Dataset, n_estimators: int, seed: int, scores: dict | None
     """
     cols = [*POLY, "charges_to_tenure_ratio"]
     stats = {c: (float(ds.X_train[c].mean()), float(ds.X_train[c].std()) or 1.0) for c in cols}
-    views = {"xgboost": recency_view, "lightgbm": crosses_view,
-             "logreg": lambda X: poly_view(X, stats)}
+    views = {"xgboost": recency_view, "lightgbm": crosses_view, "logreg": lambda X: poly_view(X, stats)}
     out, without, with_ = {}, [], []
     for m, view in views.items():
         for arm, fn, keep in (("without", base_view, without), ("with", view, with_)):
-            p = fit_predict(lambda m=m: make_model(m, STORY_OPTIMA[m], seed=seed,
-                                                   n_estimators=n_estimators),
-                            fn(ds.X_train), ds.y_train, fn(ds.X_test), name=m, where=f"{arm} view")
+            p = fit_predict(
+                lambda m=m: make_model(m, STORY_OPTIMA[m], seed=seed, n_estimators=n_estimators),
+                fn(ds.X_train),
+                ds.y_train,
+                fn(ds.X_test),
+                name=m,
+                where=f"{arm} view",
+            )
             out[f"{m}_{arm}"] = float(roc_auc_score(ds.y_test, p))
             keep.append(p)
             if scores is not None:

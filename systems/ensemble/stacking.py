@@ -61,8 +61,14 @@ class MetaLearner:
         if self.kind == "logreg":
             self.model_ = LogisticRegression(C=1.0 / META_L2_ALPHA, max_iter=2000)
         elif self.kind == "xgboost":
-            self.model_ = XGBClassifier(n_estimators=300, max_depth=6, learning_rate=0.1,
-                                        n_jobs=1, random_state=self.seed, verbosity=0)
+            self.model_ = XGBClassifier(
+                n_estimators=300,
+                max_depth=6,
+                learning_rate=0.1,
+                n_jobs=1,
+                random_state=self.seed,
+                verbosity=0,
+            )
         else:
             raise ValueError(f"unknown meta-learner {self.kind!r}; use 'logreg' or 'xgboost'")
         self.has_extra_ = extra is not None
@@ -101,4 +107,3 @@ class StackedEnsemble:
 
     def predict_proba(self, X) -> np.ndarray:
         return self.meta_.predict_proba(self.base_scores(X))
-

@@ -49,7 +49,7 @@ def default_storage(out: Path) -> str:
     path = Path(out) / ".state" / "ensemble" / "optuna.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     legacy = Path(out) / "ensemble" / "optuna.db"
-    if legacy.exists() and not path.exists():   # studies of runs before the move keep resuming
+    if legacy.exists() and not path.exists():  # studies of runs before the move keep resuming
         os.replace(legacy, path)
     return f"sqlite:///{path}"
 
@@ -78,8 +78,7 @@ def _scrub(text: str, url: str) -> str:
     return text.replace(password, "***") if password else text
 
 
-_DRIVERS = {"postgresql": "psycopg2", "postgresql+psycopg2": "psycopg2",
-            "postgresql+psycopg": "psycopg"}
+_DRIVERS = {"postgresql": "psycopg2", "postgresql+psycopg2": "psycopg2", "postgresql+psycopg": "psycopg"}
 
 
 def with_driver(url: str) -> str:
@@ -98,7 +97,8 @@ def with_driver(url: str) -> str:
         raise StorageError(
             f"the PostgreSQL driver {module} is not installed in this Python ({sys.executable}); "
             f"install it with `pip install {pip}` (psycopg2-binary is pinned in pyproject.toml: "
-            "`make setup`). The server was not contacted")
+            "`make setup`). The server was not contacted"
+        )
     return "postgresql+psycopg2://" + url.split("://", 1)[1] if scheme == "postgresql" else url
 
 
@@ -125,7 +125,8 @@ def open_storage(url: str, **storage_kwargs: Any) -> RDBStorage:
         raise StorageError(
             f"cannot open Optuna storage {redact(url)!r}: {detail}. "
             "Check that the server is up and the URL is right (postgresql://user:pass@host:5432/db), "
-            "or use a local file: --storage sqlite:///reports/.state/ensemble/optuna.db") from None
+            "or use a local file: --storage sqlite:///reports/.state/ensemble/optuna.db"
+        ) from None
 
 
 def _normalise(space: dict[str, tuple]) -> Any:
@@ -133,9 +134,14 @@ def _normalise(space: dict[str, tuple]) -> Any:
     return json.loads(json.dumps(space))
 
 
-def open_study(storage: str | RDBStorage, name: str, space: dict[str, tuple],
-               spec: dict[str, Any] | None = None, seed: int | None = 0,
-               sampler: optuna.samplers.BaseSampler | None = None) -> optuna.Study:
+def open_study(
+    storage: str | RDBStorage,
+    name: str,
+    space: dict[str, tuple],
+    spec: dict[str, Any] | None = None,
+    seed: int | None = 0,
+    sampler: optuna.samplers.BaseSampler | None = None,
+) -> optuna.Study:
     """Create or resume the study ``name``, refusing one with another search space.
 
     ``seed`` seeds the TPE sampler from (seed, name) so each study draws its own stream;
@@ -145,9 +151,11 @@ def open_study(storage: str | RDBStorage, name: str, space: dict[str, tuple],
         storage = open_storage(storage)
     if sampler is None:
         sampler = optuna.samplers.TPESampler(
-            seed=None if seed is None else child_seed(seed, name), n_startup_trials=10)
-    study = optuna.create_study(storage=storage, study_name=name, direction="maximize",
-                                sampler=sampler, load_if_exists=True)
+            seed=None if seed is None else child_seed(seed, name), n_startup_trials=10
+        )
+    study = optuna.create_study(
+        storage=storage, study_name=name, direction="maximize", sampler=sampler, load_if_exists=True
+    )
     wanted = _normalise(space)
     stored = study.user_attrs.get("search_space")
     if stored is None:
@@ -158,14 +166,16 @@ def open_study(storage: str | RDBStorage, name: str, space: dict[str, tuple],
         raise SearchSpaceMismatch(
             f"study {name!r} already exists with search space {stored}, not {wanted}. "
             "Pick another --study name, or delete the old study "
-            f"(optuna delete-study --study-name {name} --storage URL)")
+            f"(optuna delete-study --study-name {name} --storage URL)"
+        )
     elif spec is not None:
         old = {k: v for k, v in study.user_attrs.get("spec", {}).items() if k != "n_trials"}
         new = {k: v for k, v in _normalise(spec).items() if k != "n_trials"}
         if old and old != new:
             raise SearchSpaceMismatch(
                 f"study {name!r} was created for {old}, not {new}: its trials score another "
-                "objective. Pick another --study name or delete the old study")
+                "objective. Pick another --study name or delete the old study"
+            )
     return study
 
 
@@ -184,8 +194,10 @@ def top_up(study: optuna.Study, objective, n_trials: int, progress: bool = False
     ran = 0
     while finished(study) < n_trials:
         if ran >= 3 * n_trials + 10:
-            raise RuntimeError(f"study {study.study_name!r}: {ran} trials ran but only "
-                               f"{finished(study)} completed; check the objective's search space")
+            raise RuntimeError(
+                f"study {study.study_name!r}: {ran} trials ran but only "
+                f"{finished(study)} completed; check the objective's search space"
+            )
         todo = n_trials - finished(study)
         study.optimize(objective, n_trials=todo, show_progress_bar=progress)
         ran += todo

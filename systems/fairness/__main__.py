@@ -48,11 +48,19 @@ def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
                 run.metric(k, v, scope=name)
     run.write_table(table_rows(result.test["baseline"].table), "groups_baseline.md")
     run.write_table(table_rows(result.test[result.chosen].table), "groups_chosen.md")
-    fig = plots.group_bars({"baseline": result.test["baseline"].table,
-                            result.chosen: result.test[result.chosen].table}, f"Rates by {sensitive} (test)")
+    fig = plots.group_bars(
+        {"baseline": result.test["baseline"].table, result.chosen: result.test[result.chosen].table},
+        f"Rates by {sensitive} (test)",
+    )
     run.save_figure(fig, "groups_age.png" if sensitive == "age_group" else "groups.png")
-    lines = ["# Release gate", "", f"Decision rule: {result.rule}.", "",
-             f"Mitigation: {result.chosen} ({result.choice_note}).", ""]
+    lines = [
+        "# Release gate",
+        "",
+        f"Decision rule: {result.rule}.",
+        "",
+        f"Mitigation: {result.chosen} ({result.choice_note}).",
+        "",
+    ]
     for name, g in result.gates.items():
         lines += [f"## {name}: {g.status.upper()}", "", *[f"- {r}" for r in g.reasons], ""]
         for row in g.checks:
@@ -71,16 +79,32 @@ def story(cfg: FairnessConfig) -> None:
         write_common(run, r.audit, "age_group")
         run.write_table(table_rows(r.by_cross), "groups_cross.md")
         run.write_table(table_rows(r.by_zip), "groups_zip.md")
-        run.save_figure(plots.group_bars({"baseline": r.by_cross},
-                                         "Baseline rates by age group x ZIP cluster"),
-                        "groups_cross.png")
+        run.save_figure(
+            plots.group_bars({"baseline": r.by_cross}, "Baseline rates by age group x ZIP cluster"),
+            "groups_cross.png",
+        )
         run.save_figure(plots.shap_segments(r.shap_importance), "shap_by_segment.png")
-        run.write_table([{"feature": f} | {k: float(v) for k, v in row.items()}
-                         for f, row in r.shap_importance.iterrows()], "shap_by_segment.md")
-        run.write_table([{"feature": f, "value": float(row["value"]), "weight": float(row["weight"])}
-                         for f, row in r.local.iterrows()], "local_explanation.md")
-        run.write_table([{"feature_set": k, "age_recoverability_R": v} | r.feature_corr[k]
-                         for k, v in r.age_corr.items()], "age_correlation.md")
+        run.write_table(
+            [
+                {"feature": f} | {k: float(v) for k, v in row.items()}
+                for f, row in r.shap_importance.iterrows()
+            ],
+            "shap_by_segment.md",
+        )
+        run.write_table(
+            [
+                {"feature": f, "value": float(row["value"]), "weight": float(row["weight"])}
+                for f, row in r.local.iterrows()
+            ],
+            "local_explanation.md",
+        )
+        run.write_table(
+            [
+                {"feature_set": k, "age_recoverability_R": v} | r.feature_corr[k]
+                for k, v in r.age_corr.items()
+            ],
+            "age_correlation.md",
+        )
         run.write_table(r.sweep, "tradeoff.md")
         run.save_figure(tradeoff.plot(r.sweep, r.audit.test, r.audit.chosen), "tradeoff.png")
         lines = ["# Weekly monitoring sample", ""]
@@ -96,12 +120,17 @@ def story(cfg: FairnessConfig) -> None:
             f"{sorted(c[1] for c in planted_cells())} often split bills (many small transfers).",
             "Rank customer-weeks for manual fraud review at a fixed alert rate. Not for automatic blocking "
             "without review; not validated on real transactions.",
-            list(r.data.inputs), "age_group", r.audit,
-            ["Synthetic data: the bias is planted, so the audit's success here says the method works, "
-             "not that a real model is fair.",
-             "Group metrics on a few hundred rows carry wide intervals (see the per-group tables).",
-             "Group-specific thresholds use age at decision time, which needs legal review.",
-             "Randomised mitigations give different decisions on re-scoring unless the seed is fixed."])
+            list(r.data.inputs),
+            "age_group",
+            r.audit,
+            [
+                "Synthetic data: the bias is planted, so the audit's success here says the method works, "
+                "not that a real model is fair.",
+                "Group metrics on a few hundred rows carry wide intervals (see the per-group tables).",
+                "Group-specific thresholds use age at decision time, which needs legal review.",
+                "Randomised mitigations give different decisions on re-scoring unless the seed is fixed.",
+            ],
+        )
         run.path("model_card.md").write_text(card)
         for c in all_claims(r, cfg):
             run.add(c)
@@ -109,16 +138,28 @@ def story(cfg: FairnessConfig) -> None:
 
 def csv_mode(cfg: FairnessConfig) -> None:
     df = csv_audit.load(cfg.data)
-    data = csv_audit.prepare(df, cfg.target, cfg.sensitive, cfg.positive, cfg.drop_sensitive, cfg.seed,
-                             cfg.max_groups, cfg.sensitive_bins)
+    data = csv_audit.prepare(
+        df,
+        cfg.target,
+        cfg.sensitive,
+        cfg.positive,
+        cfg.drop_sensitive,
+        cfg.seed,
+        cfg.max_groups,
+        cfg.sensitive_bins,
+    )
     with start_run("fairness_csv", cfg) as run:
         result = run_audit(data, cfg, cfg.seed)
         write_common(run, result, data.sensitive.name)
         card = model_card.render(
-            f"{cfg.data.name} -> {cfg.target}", f"{len(df)} rows of {cfg.data}.",
+            f"{cfg.data.name} -> {cfg.target}",
+            f"{len(df)} rows of {cfg.data}.",
             "As stated by the data owner; this card only reports what the audit measured.",
-            data.inputs, data.sensitive.name, result,
-            ["Metrics on the held-out 20% only; small groups carry wide intervals."])
+            data.inputs,
+            data.sensitive.name,
+            result,
+            ["Metrics on the held-out 20% only; small groups carry wide intervals."],
+        )
         run.path("model_card.md").write_text(card)
         print(f"decision rule: {result.rule}")
         print(f"mitigation: {result.chosen} ({result.choice_note})")
@@ -128,8 +169,12 @@ def csv_mode(cfg: FairnessConfig) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    cfg = parse_config(FairnessConfig, _argv(sys.argv[1:] if argv is None else argv),
-                       "python -m systems.fairness", DESCRIPTION)
+    cfg = parse_config(
+        FairnessConfig,
+        _argv(sys.argv[1:] if argv is None else argv),
+        "python -m systems.fairness",
+        DESCRIPTION,
+    )
     try:
         cfg.decision_rule()
     except ValueError as err:
@@ -143,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         csv_mode(cfg)
-    except ValueError as err:   # bad input: say what is wrong, no traceback
+    except ValueError as err:  # bad input: say what is wrong, no traceback
         print(f"fairness: {err}", file=sys.stderr)
         return 2
     return 0

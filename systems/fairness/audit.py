@@ -64,8 +64,8 @@ class AuditResult:
     chosen: str
     gates: dict[str, GateResult] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
-    rule: str = ""            # the decision rule, in words (printed in the report)
-    choice_note: str = ""     # why ``chosen`` was chosen, or why no mitigation could be
+    rule: str = ""  # the decision rule, in words (printed in the report)
+    choice_note: str = ""  # why ``chosen`` was chosen, or why no mitigation could be
 
 
 def degenerate_groups(y, sensitive: pd.Series) -> list[str]:
@@ -79,8 +79,9 @@ def degenerate_groups(y, sensitive: pd.Series) -> list[str]:
 
 
 def gate_thresholds(cfg) -> GateThresholds:
-    return GateThresholds(cfg.fpr_warn, cfg.fpr_critical, cfg.dpd_max, cfg.eod_max, cfg.eo_max,
-                          cfg.di_min, cfg.block_at)
+    return GateThresholds(
+        cfg.fpr_warn, cfg.fpr_critical, cfg.dpd_max, cfg.eod_max, cfg.eo_max, cfg.di_min, cfg.block_at
+    )
 
 
 def ineligible(e: Evaluation) -> str:
@@ -117,8 +118,10 @@ def decision_threshold(val_scores, cfg) -> tuple[float, str]:
 
 def calibration_line(p_val, y_val) -> str:
     """Mean predicted probability against the observed rate on validation rows."""
-    return (f"validation: mean predicted probability {float(np.mean(p_val)):.3f}, observed positive rate "
-            f"{float(np.mean(y_val)):.3f}")
+    return (
+        f"validation: mean predicted probability {float(np.mean(p_val)):.3f}, observed positive rate "
+        f"{float(np.mean(y_val)):.3f}"
+    )
 
 
 def fit_baseline(data: AuditData, cfg, seed: int):
@@ -129,8 +132,9 @@ def fit_baseline(data: AuditData, cfg, seed: int):
     return model, threshold
 
 
-def run_audit(data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | None = None,
-              baseline=None) -> AuditResult:
+def run_audit(
+    data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | None = None, baseline=None
+) -> AuditResult:
     """Steps 1-4 of the module docstring."""
     model, threshold = baseline if baseline is not None else fit_baseline(data, cfg, seed)
     cost = miss_cost(threshold)
@@ -141,22 +145,41 @@ def run_audit(data: AuditData, cfg, seed: int, extra: dict[str, Candidate] | Non
     rule = decision_threshold(p_va, cfg)[1] + "; " + calibration_line(p_va, y_va)
     cands = {"baseline": from_model("baseline", model, threshold, data.inputs, note=rule)}
     cands.update(extra or {})
-    eg_kw = dict(miss_cost=cost, n_estimators=cfg.mitigation_estimators, max_depth=cfg.max_depth,
-                 max_iter=cfg.eg_max_iter, eps=cfg.eg_eps, seed=seed)
+    eg_kw = dict(
+        miss_cost=cost,
+        n_estimators=cfg.mitigation_estimators,
+        max_depth=cfg.max_depth,
+        max_iter=cfg.eg_max_iter,
+        eps=cfg.eg_eps,
+        seed=seed,
+    )
     steps = [("eg_demographic_parity", "dp"), ("eg_equalized_odds", "eo")]
     for name, moment in tqdm(steps, desc="ExponentiatedGradient", leave=False):
-        cands[name] = exponentiated_gradient(name, moment, X_tr[data.inputs], y_tr, s_tr,
-                                             bound=cfg.eg_eps, **eg_kw)
+        cands[name] = exponentiated_gradient(
+            name, moment, X_tr[data.inputs], y_tr, s_tr, bound=cfg.eg_eps, **eg_kw
+        )
     skipped = degenerate_groups(y_va, s_va)
     if skipped:
-        skipped = [f"ThresholdOptimizer skipped: {m} in the validation rows, so no threshold can be fitted "
-                   "for it" for m in skipped]
+        skipped = [
+            f"ThresholdOptimizer skipped: {m} in the validation rows, so no threshold can be fitted for it"
+            for m in skipped
+        ]
     else:
         cands["threshold_fpr_parity"] = threshold_optimizer(
-            "threshold_fpr_parity", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None, seed=seed)
+            "threshold_fpr_parity", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None, seed=seed
+        )
         cands["threshold_equalized_odds"] = threshold_optimizer(
-            "threshold_equalized_odds", model, data.inputs, X_va, y_va, s_va, miss_cost=cost, tol=None,
-            seed=seed, constraints="equalized_odds")
+            "threshold_equalized_odds",
+            model,
+            data.inputs,
+            X_va,
+            y_va,
+            s_va,
+            miss_cost=cost,
+            tol=None,
+            seed=seed,
+            constraints="equalized_odds",
+        )
     val = {n: evaluate(c, X_va, y_va, s_va, cfg.min_group_size) for n, c in cands.items()}
     test = {n: evaluate(c, X_te, y_te, s_te, cfg.min_group_size) for n, c in cands.items()}
     thresholds = gate_thresholds(cfg)

@@ -26,9 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     m = claim.measured
     record("treeshap_ratio_2x_trees", m["ratio_2x_trees"])
     record("treeshap_ratio_depth_6_vs_4", m["ratio_depth_6_vs_4"])
-    print(f"side by side: 200 vs 100 trees x{m['ratio_2x_trees']:.2f} (O(T) predicts x2); depth 6 vs 4 "
-          f"x{m['ratio_depth_6_vs_4']:.2f} (O(L D^2) with the fitted leaf counts predicts "
-          f"x{leaves[6] * 36 / (leaves[4] * 16):.1f})")
+    print(
+        f"side by side: 200 vs 100 trees x{m['ratio_2x_trees']:.2f} (O(T) predicts x2); depth 6 vs 4 "
+        f"x{m['ratio_depth_6_vs_4']:.2f} (O(L D^2) with the fitted leaf counts predicts "
+        f"x{leaves[6] * 36 / (leaves[4] * 16):.1f})"
+    )
     print(f"FA-09: {verdict(claim).value} - {explain(claim)}")
     return 0
 

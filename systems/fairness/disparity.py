@@ -27,9 +27,14 @@ import pandas as pd
 
 from systems.fairness.group_metrics import group_table
 
-METRIC_NAMES = ("demographic_parity_difference", "demographic_parity_ratio",
-                "equal_opportunity_difference", "fpr_disparity", "equalized_odds_difference",
-                "equalized_odds_mean")
+METRIC_NAMES = (
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equal_opportunity_difference",
+    "fpr_disparity",
+    "equalized_odds_difference",
+    "equalized_odds_mean",
+)
 
 
 @dataclass
@@ -43,7 +48,7 @@ class Disparity:
     worst_fpr_group: str = ""
     best_fpr_group: str = ""
     excluded: list[str] = field(default_factory=list)
-    flagged_share: float = float("nan")   # share of all rows the decisions flag
+    flagged_share: float = float("nan")  # share of all rows the decisions flag
 
     @property
     def degenerate(self) -> str:
@@ -63,16 +68,19 @@ def _spread(values: pd.Series, rate: str, excluded: list[str]) -> tuple[float, f
     for g in values.index.difference(defined.index):
         excluded.append(f"group {g} left out of {rate} metrics: {rate} undefined")
     if len(defined) < 2:
-        raise ValueError(f"{rate} is defined for {len(defined)} group(s); a disparity needs at least "
-                         "two groups with that rate defined (check the sensitive column and the labels)")
+        raise ValueError(
+            f"{rate} is defined for {len(defined)} group(s); a disparity needs at least "
+            "two groups with that rate defined (check the sensitive column and the labels)"
+        )
     return float(defined.max()), float(defined.min())
 
 
 def from_table(table: pd.DataFrame) -> Disparity:
     """Disparity metrics of a ``group_table`` (see the module docstring)."""
     if len(table) < 2:
-        raise ValueError(f"the sensitive feature has {len(table)} group(s); fairness metrics compare "
-                         "at least two groups")
+        raise ValueError(
+            f"the sensitive feature has {len(table)} group(s); fairness metrics compare at least two groups"
+        )
     excluded: list[str] = []
     sel_hi, sel_lo = _spread(table["selection_rate"], "selection rate", excluded)
     tpr_hi, tpr_lo = _spread(table["tpr"], "TPR", excluded)

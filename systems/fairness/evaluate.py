@@ -1,11 +1,11 @@
 """Score one candidate on one set of rows: accuracy, AUC and the disparity metrics.
 
-    auc                AUC of P(flag | x) (the model's probability; for a randomised
-                       mitigation, the probability its draw flags the row)
-    auc_ranking        AUC of the continuous score underneath (mitigate.Candidate.ranking)
-    accuracy           mean(flag == y) at the candidate's decisions
-    balanced_accuracy  (TPR + TNR) / 2 at the decisions
-    disparity          systems.fairness.disparity over the sensitive groups
+auc                AUC of P(flag | x) (the model's probability; for a randomised
+                   mitigation, the probability its draw flags the row)
+auc_ranking        AUC of the continuous score underneath (mitigate.Candidate.ranking)
+accuracy           mean(flag == y) at the candidate's decisions
+balanced_accuracy  (TPR + TNR) / 2 at the decisions
+disparity          systems.fairness.disparity over the sensitive groups
 """
 
 from __future__ import annotations
@@ -38,13 +38,22 @@ class Evaluation:
 
     def row(self) -> dict:
         d = self.disparity
-        return {"model": self.name, "auc": self.auc, "auc_ranking": self.auc_ranking,
-                "accuracy": self.accuracy,
-                "balanced_accuracy": self.balanced_accuracy, "flag_rate": self.flag_rate,
-                "fpr": self.fpr, "tpr": self.tpr, "fpr_disparity": d.fpr_disparity,
-                "dpd": d.demographic_parity_difference, "di_ratio": d.demographic_parity_ratio,
-                "equal_opportunity": d.equal_opportunity_difference,
-                "equalized_odds": d.equalized_odds_difference, "equalized_odds_mean": d.equalized_odds_mean}
+        return {
+            "model": self.name,
+            "auc": self.auc,
+            "auc_ranking": self.auc_ranking,
+            "accuracy": self.accuracy,
+            "balanced_accuracy": self.balanced_accuracy,
+            "flag_rate": self.flag_rate,
+            "fpr": self.fpr,
+            "tpr": self.tpr,
+            "fpr_disparity": d.fpr_disparity,
+            "dpd": d.demographic_parity_difference,
+            "di_ratio": d.demographic_parity_ratio,
+            "equal_opportunity": d.equal_opportunity_difference,
+            "equalized_odds": d.equalized_odds_difference,
+            "equalized_odds_mean": d.equalized_odds_mean,
+        }
 
 
 def evaluate(c: Candidate, X: pd.DataFrame, y, sensitive: pd.Series, min_group_size: int = 100) -> Evaluation:
@@ -57,7 +66,16 @@ def evaluate(c: Candidate, X: pd.DataFrame, y, sensitive: pd.Series, min_group_s
     fpr = float(pred[neg].mean()) if neg.any() else float("nan")
     ranking = proba if c.ranking is None else np.asarray(c.ranking(X, sensitive), dtype=float)
     return Evaluation(
-        name=c.name, auc=roc_auc(y, proba), auc_ranking=roc_auc(y, ranking),
+        name=c.name,
+        auc=roc_auc(y, proba),
+        auc_ranking=roc_auc(y, ranking),
         accuracy=float((pred == y).mean()),
-        balanced_accuracy=(tpr + 1 - fpr) / 2, flag_rate=float(pred.mean()), tpr=tpr, fpr=fpr,
-        disparity=from_table(table), table=table, pred=pred, proba=proba)
+        balanced_accuracy=(tpr + 1 - fpr) / 2,
+        flag_rate=float(pred.mean()),
+        tpr=tpr,
+        fpr=fpr,
+        disparity=from_table(table),
+        table=table,
+        pred=pred,
+        proba=proba,
+    )

@@ -30,7 +30,7 @@ def shap_values(model, X: pd.DataFrame) -> np.ndarray:
         # shap notes on every call that its LightGBM output format changed in an old release
         warnings.filterwarnings("ignore", message="LightGBM binary classifier with TreeExplainer")
         values = np.asarray(shap.TreeExplainer(model).shap_values(X))
-    if values.ndim == 3:          # some model types return one slice per class
+    if values.ndim == 3:  # some model types return one slice per class
         values = values[..., -1]
     return values
 
@@ -41,8 +41,14 @@ def importance_by_segment(values: np.ndarray, columns, segment) -> pd.DataFrame:
     return frame.groupby(np.asarray(segment)).mean().T
 
 
-def local_explanation(model, X_train: pd.DataFrame, x0: pd.Series, rng: np.random.Generator,
-                      frozen: tuple[str, ...] = (), n_samples: int = 5000) -> pd.DataFrame:
+def local_explanation(
+    model,
+    X_train: pd.DataFrame,
+    x0: pd.Series,
+    rng: np.random.Generator,
+    frozen: tuple[str, ...] = (),
+    n_samples: int = 5000,
+) -> pd.DataFrame:
     """Local surrogate of the model's fraud probability around row ``x0``.
 
     Returns a DataFrame indexed by feature with ``value`` (the customer's), ``weight``
@@ -57,7 +63,8 @@ def local_explanation(model, X_train: pd.DataFrame, x0: pd.Series, rng: np.rando
 
     frozen_idx = tuple(columns.index(c) for c in frozen)
     sur = LocalSurrogate(n_samples=n_samples, frozen=frozen_idx).fit(
-        f, x0[columns].to_numpy(dtype=float), scale, rng)
+        f, x0[columns].to_numpy(dtype=float), scale, rng
+    )
     out = pd.DataFrame({"value": x0[columns].to_numpy(dtype=float), "weight": sur.coef_}, index=columns)
     out.attrs.update(score=sur.score_, prediction=sur.prediction_, intercept=sur.intercept_)
     return out

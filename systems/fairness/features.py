@@ -29,8 +29,15 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LinearRegression
 
-PEER_FEATURES = ("freq_vs_peers", "amount_vs_peers", "balance_pct_zip", "night_ratio",
-                 "weekend_ratio", "declined_count", "new_device")
+PEER_FEATURES = (
+    "freq_vs_peers",
+    "amount_vs_peers",
+    "balance_pct_zip",
+    "night_ratio",
+    "weekend_ratio",
+    "declined_count",
+    "new_device",
+)
 
 
 class PeerFeatures:
@@ -68,22 +75,27 @@ class PeerFeatures:
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         unseen = set(df["zip_cluster"].unique()) - set(self.zip_balances_)
         if unseen:
-            raise ValueError(f"unseen ZIP cluster(s) {sorted(unseen)}: balance percentiles are fitted "
-                             "per cluster seen in training")
+            raise ValueError(
+                f"unseen ZIP cluster(s) {sorted(unseen)}: balance percentiles are fitted "
+                "per cluster seen in training"
+            )
         pct = np.empty(len(df))
         for z, idx in df.groupby("zip_cluster").indices.items():
             ref = self.zip_balances_[z]
             pct[idx] = np.searchsorted(ref, df["balance"].to_numpy()[idx], side="right") / ref.size
         freq = df["transaction_frequency"].to_numpy()
-        return pd.DataFrame({
-            "freq_vs_peers": freq / self._peer_median(df, "transaction_frequency"),
-            "amount_vs_peers": df["avg_amount"].to_numpy() / self._peer_median(df, "avg_amount"),
-            "balance_pct_zip": pct,
-            "night_ratio": df["night_txn_count"].to_numpy() / freq,
-            "weekend_ratio": df["weekend_txn_count"].to_numpy() / freq,
-            "declined_count": df["declined_count"].to_numpy(),
-            "new_device": df["new_device"].to_numpy(),
-        }, index=df.index)
+        return pd.DataFrame(
+            {
+                "freq_vs_peers": freq / self._peer_median(df, "transaction_frequency"),
+                "amount_vs_peers": df["avg_amount"].to_numpy() / self._peer_median(df, "avg_amount"),
+                "balance_pct_zip": pct,
+                "night_ratio": df["night_txn_count"].to_numpy() / freq,
+                "weekend_ratio": df["weekend_txn_count"].to_numpy() / freq,
+                "declined_count": df["declined_count"].to_numpy(),
+                "new_device": df["new_device"].to_numpy(),
+            },
+            index=df.index,
+        )
 
 
 def age_recoverability(X_train, age_train, X_test, age_test) -> float:
@@ -94,5 +106,7 @@ def age_recoverability(X_train, age_train, X_test, age_test) -> float:
 
 def feature_age_correlations(X: pd.DataFrame, age) -> dict[str, float]:
     """Pearson correlation of each feature with age."""
-    return {c: float(np.corrcoef(X[c].to_numpy(dtype=float), np.asarray(age, dtype=float))[0, 1])
-            for c in X.columns}
+    return {
+        c: float(np.corrcoef(X[c].to_numpy(dtype=float), np.asarray(age, dtype=float))[0, 1])
+        for c in X.columns
+    }

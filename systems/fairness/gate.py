@@ -51,33 +51,68 @@ def evaluate(d: Disparity, t: GateThresholds) -> GateResult:
     checks, block, warn = [], [], []
 
     def check(name, value, limit, bad, severity):
-        checks.append({"metric": name, "value": round(value, 4), "limit": limit,
-                       "status": severity if bad else "ok"})
+        checks.append(
+            {"metric": name, "value": round(value, 4), "limit": limit, "status": severity if bad else "ok"}
+        )
         if bad:
             (block if severity == "block" else warn).append(f"{name} = {value:.3f} (limit {limit})")
 
-    diffs = {"demographic_parity_difference": d.demographic_parity_difference,
-             "equal_opportunity_difference": d.equal_opportunity_difference,
-             "fpr_disparity": d.fpr_disparity,
-             "equalized_odds_difference": d.equalized_odds_difference}
-    check("fpr_disparity", d.fpr_disparity, f"<= {t.fpr_critical} critical", d.fpr_disparity > t.fpr_critical,
-          "block")
+    diffs = {
+        "demographic_parity_difference": d.demographic_parity_difference,
+        "equal_opportunity_difference": d.equal_opportunity_difference,
+        "fpr_disparity": d.fpr_disparity,
+        "equalized_odds_difference": d.equalized_odds_difference,
+    }
+    check(
+        "fpr_disparity",
+        d.fpr_disparity,
+        f"<= {t.fpr_critical} critical",
+        d.fpr_disparity > t.fpr_critical,
+        "block",
+    )
     for name, value in diffs.items():
         check(name, value, f"<= {t.block_at} (block)", value > t.block_at, "block")
     check("fpr_disparity", d.fpr_disparity, f"<= {t.fpr_warn} (warn)", d.fpr_disparity > t.fpr_warn, "warn")
-    check("demographic_parity_difference", d.demographic_parity_difference, f"< {t.dpd_max}",
-          d.demographic_parity_difference >= t.dpd_max, "warn")
-    check("equal_opportunity_difference", d.equal_opportunity_difference, f"<= {t.eod_max}",
-          d.equal_opportunity_difference > t.eod_max, "warn")
-    check("equalized_odds_difference", d.equalized_odds_difference, f"<= {t.eo_max}",
-          d.equalized_odds_difference > t.eo_max, "warn")
-    check("demographic_parity_ratio", d.demographic_parity_ratio, f">= {t.di_min}",
-          d.demographic_parity_ratio < t.di_min, "warn")
+    check(
+        "demographic_parity_difference",
+        d.demographic_parity_difference,
+        f"< {t.dpd_max}",
+        d.demographic_parity_difference >= t.dpd_max,
+        "warn",
+    )
+    check(
+        "equal_opportunity_difference",
+        d.equal_opportunity_difference,
+        f"<= {t.eod_max}",
+        d.equal_opportunity_difference > t.eod_max,
+        "warn",
+    )
+    check(
+        "equalized_odds_difference",
+        d.equalized_odds_difference,
+        f"<= {t.eo_max}",
+        d.equalized_odds_difference > t.eo_max,
+        "warn",
+    )
+    check(
+        "demographic_parity_ratio",
+        d.demographic_parity_ratio,
+        f">= {t.di_min}",
+        d.demographic_parity_ratio < t.di_min,
+        "warn",
+    )
     warn += d.excluded
     if d.degenerate:
         block.insert(0, d.degenerate)
-        checks.insert(0, {"metric": "flagged_share", "value": round(d.flagged_share, 4),
-                          "limit": "strictly between 0 and 1", "status": "block"})
+        checks.insert(
+            0,
+            {
+                "metric": "flagged_share",
+                "value": round(d.flagged_share, 4),
+                "limit": "strictly between 0 and 1",
+                "status": "block",
+            },
+        )
     status = "block" if block else "warn" if warn else "pass"
     reasons = [f"blocks: {r}" for r in block] + [f"warns: {r}" for r in warn]
     return GateResult(status, reasons or ["every metric within its limit"], checks)

@@ -44,14 +44,20 @@ def wilson_interval(k, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
 
 def _counts(y_true, y_pred) -> dict[str, int]:
     y, p = np.asarray(y_true), np.asarray(y_pred)
-    return {"n": y.size, "n_pos": int((y == 1).sum()), "n_neg": int((y == 0).sum()),
-            "n_flagged": int((p == 1).sum()), "tp": int(((p == 1) & (y == 1)).sum()),
-            "fp": int(((p == 1) & (y == 0)).sum())}
+    return {
+        "n": y.size,
+        "n_pos": int((y == 1).sum()),
+        "n_neg": int((y == 0).sum()),
+        "n_flagged": int((p == 1).sum()),
+        "tp": int(((p == 1) & (y == 1)).sum()),
+        "fp": int(((p == 1) & (y == 0)).sum()),
+    }
 
 
 def _metric(key: str):
     def fn(y_true, y_pred):
         return _counts(y_true, y_pred)[key]
+
     fn.__name__ = key
     return fn
 
@@ -66,8 +72,10 @@ def sensitive_frame(sensitive) -> pd.DataFrame:
     for col in frame.columns:
         missing = int(frame[col].isna().sum())
         if missing:
-            raise ValueError(f"sensitive column {col!r} has {missing} missing values; fill them with an "
-                             "explicit category (e.g. 'unknown') or drop those rows before auditing")
+            raise ValueError(
+                f"sensitive column {col!r} has {missing} missing values; fill them with an "
+                "explicit category (e.g. 'unknown') or drop those rows before auditing"
+            )
     return frame.astype(str)
 
 
@@ -90,16 +98,21 @@ def group_table(y_true, y_pred, sensitive, min_group_size: int = 100) -> pd.Data
     y_true = np.asarray(y_true).astype(int)
     y_pred = np.asarray(y_pred).astype(int)
     keys = ("n", "n_pos", "n_neg", "n_flagged", "tp", "fp")
-    mf = MetricFrame(metrics={k: _metric(k) for k in keys}, y_true=y_true, y_pred=y_pred,
-                     sensitive_features=frame)
+    mf = MetricFrame(
+        metrics={k: _metric(k) for k in keys}, y_true=y_true, y_pred=y_pred, sensitive_features=frame
+    )
     t = mf.by_group.astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         t["selection_rate"] = t["n_flagged"] / t["n"]
         t["tpr"] = np.where(t["n_pos"] > 0, t["tp"] / t["n_pos"].clip(lower=1), np.nan)
         t["fpr"] = np.where(t["n_neg"] > 0, t["fp"] / t["n_neg"].clip(lower=1), np.nan)
         t["precision"] = np.where(t["n_flagged"] > 0, t["tp"] / t["n_flagged"].clip(lower=1), np.nan)
-    for rate, k, n in (("selection_rate", "n_flagged", "n"), ("tpr", "tp", "n_pos"),
-                       ("fpr", "fp", "n_neg"), ("precision", "tp", "n_flagged")):
+    for rate, k, n in (
+        ("selection_rate", "n_flagged", "n"),
+        ("tpr", "tp", "n_pos"),
+        ("fpr", "fp", "n_neg"),
+        ("precision", "tp", "n_flagged"),
+    ):
         t[f"{rate}_lo"], t[f"{rate}_hi"] = wilson_interval(t[k], t[n])
     t["small"] = t["n"] < min_group_size
     notes = []
@@ -135,8 +148,11 @@ def table_rows(table: pd.DataFrame) -> list[dict]:
         name = " x ".join(map(str, group)) if isinstance(group, tuple) else str(group)
         row = {"group": name, "n": int(r["n"]), "positives": int(r["n_pos"])}
         for rate in RATES:
-            row[rate] = ("undefined" if np.isnan(r[rate])
-                         else f"{r[rate]:.3f} [{r[rate + '_lo']:.3f}, {r[rate + '_hi']:.3f}]")
+            row[rate] = (
+                "undefined"
+                if np.isnan(r[rate])
+                else f"{r[rate]:.3f} [{r[rate + '_lo']:.3f}, {r[rate + '_hi']:.3f}]"
+            )
         row["notes"] = r["notes"]
         rows.append(row)
     return rows

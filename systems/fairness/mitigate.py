@@ -44,11 +44,11 @@ class Candidate:
     """A model as the audit sees it: a flag probability and a (reproducible) decision."""
 
     name: str
-    proba: Scorer          # P(flag | x, group), shape (n,)
-    decide: Scorer         # 0/1 decisions, shape (n,)
+    proba: Scorer  # P(flag | x, group), shape (n,)
+    decide: Scorer  # 0/1 decisions, shape (n,)
     randomised: bool
     note: str = ""
-    ranking: Scorer | None = None   # the continuous score underneath, if any (None: proba)
+    ranking: Scorer | None = None  # the continuous score underneath, if any (None: proba)
 
 
 def from_model(name: str, model, threshold: float, columns: list[str], note: str = "") -> Candidate:
@@ -61,16 +61,32 @@ def from_model(name: str, model, threshold: float, columns: list[str], note: str
     return Candidate(name, proba, decide, randomised=False, note=note)
 
 
-def exponentiated_gradient(name: str, constraint: str, X: pd.DataFrame, y, sensitive, *, bound: float,
-                           miss_cost: float, n_estimators: int, max_depth: int, max_iter: int,
-                           eps: float, seed: int) -> Candidate:
+def exponentiated_gradient(
+    name: str,
+    constraint: str,
+    X: pd.DataFrame,
+    y,
+    sensitive,
+    *,
+    bound: float,
+    miss_cost: float,
+    n_estimators: int,
+    max_depth: int,
+    max_iter: int,
+    eps: float,
+    seed: int,
+) -> Candidate:
     """Fit ExponentiatedGradient with DemographicParity ("dp") or EqualizedOdds ("eo")."""
     moments = {"dp": DemographicParity, "eo": EqualizedOdds}
     if constraint not in moments:
         raise ValueError(f"constraint must be one of {sorted(moments)}, got {constraint!r}")
     eg = ExponentiatedGradient(
-        booster(n_estimators, max_depth, seed), moments[constraint](difference_bound=bound),
-        objective=ErrorRate(costs={"fp": 1.0, "fn": miss_cost}), eps=eps, max_iter=max_iter)
+        booster(n_estimators, max_depth, seed),
+        moments[constraint](difference_bound=bound),
+        objective=ErrorRate(costs={"fp": 1.0, "fn": miss_cost}),
+        eps=eps,
+        max_iter=max_iter,
+    )
     eg.fit(X, np.asarray(y), sensitive_features=np.asarray(sensitive))
     columns = list(X.columns)
 
@@ -81,37 +97,65 @@ def exponentiated_gradient(name: str, constraint: str, X: pd.DataFrame, y, sensi
         return np.asarray(eg.predict(Xn[columns], random_state=seed)).astype(int)
 
     def ranking(Xn, s):
-        return sum(w * eg.predictors_[t].predict_proba(Xn[columns])[:, 1]
-                   for t, w in eg.weights_.items() if w > 0)
+        return sum(
+            w * eg.predictors_[t].predict_proba(Xn[columns])[:, 1] for t, w in eg.weights_.items() if w > 0
+        )
 
     used = int((eg.weights_ > 0).sum())
-    return Candidate(name, proba, decide, randomised=True,
-                     note=f"{used} of {len(eg.weights_)} classifiers carry weight; bound {bound:g}",
-                     ranking=ranking)
+    return Candidate(
+        name,
+        proba,
+        decide,
+        randomised=True,
+        note=f"{used} of {len(eg.weights_)} classifiers carry weight; bound {bound:g}",
+        ranking=ranking,
+    )
 
 
-def threshold_optimizer(name: str, model, columns: list[str], X_val: pd.DataFrame, y_val, s_val, *,
-                        miss_cost: float, tol: float | None, seed: int,
-                        constraints: str = "false_positive_rate_parity") -> Candidate:
+def threshold_optimizer(
+    name: str,
+    model,
+    columns: list[str],
+    X_val: pd.DataFrame,
+    y_val,
+    s_val,
+    *,
+    miss_cost: float,
+    tol: float | None,
+    seed: int,
+    constraints: str = "false_positive_rate_parity",
+) -> Candidate:
     """Group-specific thresholds on a fitted model's scores that equalise FPR (or, with
     ``constraints="equalized_odds"``, FPR and TPR together)."""
     y_val = np.asarray(y_val).astype(int)
     reps = np.where(y_val == 1, max(1, round(miss_cost)), 1)
     idx = np.repeat(np.arange(y_val.size), reps)
-    to = ThresholdOptimizer(estimator=model, constraints=constraints,
-                            objective="accuracy_score", prefit=True, predict_method="predict_proba",
-                            tol=tol)
+    to = ThresholdOptimizer(
+        estimator=model,
+        constraints=constraints,
+        objective="accuracy_score",
+        prefit=True,
+        predict_method="predict_proba",
+        tol=tol,
+    )
     to.fit(X_val[columns].iloc[idx], y_val[idx], sensitive_features=np.asarray(s_val)[idx])
 
     def proba(X, s):
         return to._pmf_predict(X[columns], sensitive_features=np.asarray(s))[:, 1]
 
     def decide(X, s):
-        return np.asarray(to.predict(X[columns], sensitive_features=np.asarray(s),
-                                     random_state=seed)).astype(int)
+        return np.asarray(to.predict(X[columns], sensitive_features=np.asarray(s), random_state=seed)).astype(
+            int
+        )
 
     def ranking(X, s):
         return model.predict_proba(X[columns])[:, 1]
 
-    return Candidate(name, proba, decide, randomised=True,
-                     note=constraints + (f" within {tol:g}" if tol else ""), ranking=ranking)
+    return Candidate(
+        name,
+        proba,
+        decide,
+        randomised=True,
+        note=constraints + (f" within {tol:g}" if tol else ""),
+        ranking=ranking,
+    )

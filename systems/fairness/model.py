@@ -1,14 +1,14 @@
 """The fraud model and its operating point.
 
-    model      LightGBM gradient boosting on the inputs (age never among them)
-    split      train 50% / validation 25% / test 25%, one shuffled permutation (large
-               held-out parts: group TPRs rest on few positives per group)
-    threshold  t = the (1 - alert_rate) quantile of validation scores: the fraud team
-               reviews a fixed share of weeks, so the cutoff is set by that budget,
-               not by the test set
-    cost       flagging at p >= t is the Bayes rule when a missed fraud costs
-               c = (1 - t) / t false alarms; mitigations optimise that same cost so
-               they are compared at a like operating point
+model      LightGBM gradient boosting on the inputs (age never among them)
+split      train 50% / validation 25% / test 25%, one shuffled permutation (large
+           held-out parts: group TPRs rest on few positives per group)
+threshold  t = the (1 - alert_rate) quantile of validation scores: the fraud team
+           reviews a fixed share of weeks, so the cutoff is set by that budget,
+           not by the test set
+cost       flagging at p >= t is the Bayes rule when a missed fraud costs
+           c = (1 - t) / t false alarms; mitigations optimise that same cost so
+           they are compared at a like operating point
 """
 
 from __future__ import annotations
@@ -22,9 +22,17 @@ from lightgbm import LGBMClassifier
 def booster(n_estimators: int, max_depth: int, seed: int) -> LGBMClassifier:
     """A small LightGBM classifier; one thread (deterministic, and faster than two on a busy
     2-core machine where ExponentiatedGradient refits it dozens of times)."""
-    return LGBMClassifier(n_estimators=n_estimators, max_depth=max_depth, num_leaves=2**max_depth - 1,
-                          learning_rate=0.05, min_child_samples=40, subsample=1.0,
-                          n_jobs=1, random_state=seed, verbose=-1)
+    return LGBMClassifier(
+        n_estimators=n_estimators,
+        max_depth=max_depth,
+        num_leaves=2**max_depth - 1,
+        learning_rate=0.05,
+        min_child_samples=40,
+        subsample=1.0,
+        n_jobs=1,
+        random_state=seed,
+        verbose=-1,
+    )
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,12 @@ def group_bars(tables: dict[str, pd.DataFrame], title: str):
             labels = [" x ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in t.index]
             x = np.arange(len(t)) + k * width
             val = t[rate].to_numpy(dtype=float)
-            err = np.vstack([val - t[rate + "_lo"].to_numpy(dtype=float),
-                             t[rate + "_hi"].to_numpy(dtype=float) - val])
-            ax.bar(x, np.nan_to_num(val), width, yerr=np.clip(np.nan_to_num(err), 0, None), capsize=2,
-                   label=name)
+            err = np.vstack(
+                [val - t[rate + "_lo"].to_numpy(dtype=float), t[rate + "_hi"].to_numpy(dtype=float) - val]
+            )
+            ax.bar(
+                x, np.nan_to_num(val), width, yerr=np.clip(np.nan_to_num(err), 0, None), capsize=2, label=name
+            )
             ax.set_xticks(np.arange(len(t)) + 0.4 - width / 2, labels, rotation=60, fontsize=7)
         ax.set_title(rate.replace("_", " ").upper() if rate != "selection_rate" else "selection rate")
         ax.grid(axis="y", alpha=0.3)

@@ -75,9 +75,16 @@ def _timing_one_thread(seed: int, rows: int, grid: str, one_story: float) -> tup
         leaves = float(np.mean([t["num_leaves"] for t in model.booster_.dump_model()["tree_info"]]))
         per_row = measure(lambda ex=ex: ex.shap_values(batch), repeats=5, warmup=1).median_ms / rows
         single = measure(lambda ex=ex: ex.shap_values(one), repeats=10, warmup=2).median_ms
-        table.append({"trees": trees, "depth": depth, "mean_leaves": leaves,
-                      "T_L_D2": trees * leaves * depth**2, "ms_per_row_batch": per_row,
-                      "ms_single_call": single})
+        table.append(
+            {
+                "trees": trees,
+                "depth": depth,
+                "mean_leaves": leaves,
+                "T_L_D2": trees * leaves * depth**2,
+                "ms_per_row_batch": per_row,
+                "ms_single_call": single,
+            }
+        )
 
     at4 = [r for r in table if r["depth"] == 4]
     slope_trees = loglog_slope([r["trees"] for r in at4], [r["ms_per_row_batch"] for r in at4])
@@ -88,18 +95,26 @@ def _timing_one_thread(seed: int, rows: int, grid: str, one_story: float) -> tup
 
     story_size = next(r for r in table if r["trees"] == 200 and r["depth"] == 4)
     claim = Claim(
-        "FA-09", "TreeSHAP takes about 50 ms per prediction and scales as O(T L D^2).",
+        "FA-09",
+        "TreeSHAP takes about 50 ms per prediction and scales as O(T L D^2).",
         # source: seed 004, Responsible-AI follow-up 9 (O(TLD^2), about 50 ms per prediction)
         claimed={"ms_single_call": 50.0},
-        measured={"ms_single_call": story_size["ms_single_call"],
-                  "ms_per_row_batch": story_size["ms_per_row_batch"], "slope_vs_trees": slope_trees,
-                  "slope_vs_TLD2": slope_cost, "ratio_2x_trees": r_trees, "ratio_depth_6_vs_4": r_depth,
-                  "ms_single_call_default_threads": one_story},
+        measured={
+            "ms_single_call": story_size["ms_single_call"],
+            "ms_per_row_batch": story_size["ms_per_row_batch"],
+            "slope_vs_trees": slope_trees,
+            "slope_vs_TLD2": slope_cost,
+            "ratio_2x_trees": r_trees,
+            "ratio_depth_6_vs_4": r_depth,
+            "ms_single_call_default_threads": one_story,
+        },
         tolerance=Tolerance(rel=0.5),
         relations=[("slope_vs_trees", ">", 0.7), ("slope_vs_trees", "<", 1.3), ("slope_vs_TLD2", ">", 0.5)],
-        unit="ms", timed=True,
+        unit="ms",
+        timed=True,
         note=f"200 trees of depth 4 on 8 features, {rows}-row batches, grid {grid}, one OpenMP thread "
-             f"(with the default threads one call took {one_story:.2f} ms: shap calls LightGBM's "
-             "pred_contrib, whose OpenMP hand-off dominates a one-row call on a loaded machine); "
-             "the story's model size is not stated, so the 50 ms figure has no fixed size to compare against")
+        f"(with the default threads one call took {one_story:.2f} ms: shap calls LightGBM's "
+        "pred_contrib, whose OpenMP hand-off dominates a one-row call on a loaded machine); "
+        "the story's model size is not stated, so the 50 ms figure has no fixed size to compare against",
+    )
     return table, claim

@@ -114,11 +114,22 @@ def run_story(cfg, seed: int) -> StoryResult:
     X_va, y_va, s_va = data.rows("val")
     peer_model = booster(cfg.n_estimators, cfg.max_depth, seed).fit(X_tr[peer_cols], y_tr)
     peer_thr, _ = decision_threshold(peer_model.predict_proba(X_va[peer_cols])[:, 1], cfg)
-    extra = {"peer_features": from_model("peer_features", peer_model, peer_thr, peer_cols,
-                                         note="peer-normalised inputs, same alert rate")}
+    extra = {
+        "peer_features": from_model(
+            "peer_features", peer_model, peer_thr, peer_cols, note="peer-normalised inputs, same alert rate"
+        )
+    }
     extra["peer_threshold_fpr_parity"] = threshold_optimizer(
-        "peer_threshold_fpr_parity", peer_model, peer_cols, X_va, y_va, s_va,
-        miss_cost=miss_cost(peer_thr), tol=None, seed=seed)
+        "peer_threshold_fpr_parity",
+        peer_model,
+        peer_cols,
+        X_va,
+        y_va,
+        s_va,
+        miss_cost=miss_cost(peer_thr),
+        tol=None,
+        seed=seed,
+    )
     audit = run_audit(data, cfg, seed, extra=extra, baseline=baseline)
 
     te = sp.test
@@ -145,8 +156,9 @@ def run_story(cfg, seed: int) -> StoryResult:
     cands = np.flatnonzero(young_fp)
     pick = int(cands[np.argsort(proba[cands], kind="stable")[(cands.size - 1) // 2]])
     local_row = df.iloc[te].iloc[pick]
-    local = explain.local_explanation(audit.model, X_tr[list(RAW_FEATURES)], local_row,
-                                      rng(seed, "local-surrogate"), frozen=("new_device",))
+    local = explain.local_explanation(
+        audit.model, X_tr[list(RAW_FEATURES)], local_row, rng(seed, "local-surrogate"), frozen=("new_device",)
+    )
 
     age_tr, age_te = df["age"].to_numpy()[sp.train], df["age"].to_numpy()[te]
     age_corr, feature_corr = {}, {}
@@ -165,9 +177,26 @@ def run_story(cfg, seed: int) -> StoryResult:
         week[name] = evaluate(audit.candidates[name], week_X, week_df["is_fraud"], week_s, cfg.min_group_size)
         week_gates[name] = gate(week[name].disparity, thresholds)
 
-    return StoryResult(df, data, audit, by_age, by_zip, by_cross, cells, seg_fpr,
-                       segment_fpr_low(y_te, pred, member), rest_fpr, importance,
-                       local, local_row, age_corr, feature_corr, sweep_rows, week, week_gates)
+    return StoryResult(
+        df,
+        data,
+        audit,
+        by_age,
+        by_zip,
+        by_cross,
+        cells,
+        seg_fpr,
+        segment_fpr_low(y_te, pred, member),
+        rest_fpr,
+        importance,
+        local,
+        local_row,
+        age_corr,
+        feature_corr,
+        sweep_rows,
+        week,
+        week_gates,
+    )
 
 
 def planted_cells() -> set[tuple[str, str]]:

@@ -29,18 +29,45 @@ def sweep(data, result, cfg, seed: int) -> list[dict]:
 
     def add(method, strength, c):
         e = evaluate(c, X_te, y_te, s_te, cfg.min_group_size)
-        rows.append({"method": method, "strength": strength} | {
-            k: v for k, v in e.row().items() if k != "model"})
+        rows.append(
+            {"method": method, "strength": strength} | {k: v for k, v in e.row().items() if k != "model"}
+        )
 
     for b in tqdm(cfg.sweep_eps, desc="trade-off: ExponentiatedGradient", leave=False):
-        add("eg_demographic_parity", b, exponentiated_gradient(
-            f"eg_dp_{b:g}", "dp", X_tr[data.inputs], y_tr, s_tr, bound=b, miss_cost=result.miss_cost,
-            n_estimators=cfg.mitigation_estimators, max_depth=cfg.max_depth, max_iter=cfg.eg_max_iter,
-            eps=cfg.eg_eps, seed=seed))
+        add(
+            "eg_demographic_parity",
+            b,
+            exponentiated_gradient(
+                f"eg_dp_{b:g}",
+                "dp",
+                X_tr[data.inputs],
+                y_tr,
+                s_tr,
+                bound=b,
+                miss_cost=result.miss_cost,
+                n_estimators=cfg.mitigation_estimators,
+                max_depth=cfg.max_depth,
+                max_iter=cfg.eg_max_iter,
+                eps=cfg.eg_eps,
+                seed=seed,
+            ),
+        )
     for tol in cfg.sweep_tol:
-        add("threshold_fpr_parity", tol, threshold_optimizer(
-            f"to_{tol:g}", result.model, data.inputs, X_va, y_va, s_va, miss_cost=result.miss_cost,
-            tol=tol if tol > 0 else None, seed=seed))
+        add(
+            "threshold_fpr_parity",
+            tol,
+            threshold_optimizer(
+                f"to_{tol:g}",
+                result.model,
+                data.inputs,
+                X_va,
+                y_va,
+                s_va,
+                miss_cost=result.miss_cost,
+                tol=tol if tol > 0 else None,
+                seed=seed,
+            ),
+        )
     return rows
 
 
@@ -49,16 +76,23 @@ def plot(rows: list[dict], test: dict[str, Evaluation], chosen: str):
     fig, axes = figure(11, 4.2, ncols=2)
     for ax, metric in zip(axes, ("auc", "accuracy"), strict=True):
         for method, style in (("eg_demographic_parity", "o-"), ("threshold_fpr_parity", "s-")):
-            pts = sorted((r["fpr_disparity"], r[metric], r["strength"])
-                         for r in rows if r["method"] == method)
+            pts = sorted(
+                (r["fpr_disparity"], r[metric], r["strength"]) for r in rows if r["method"] == method
+            )
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], style, alpha=0.6, label=f"sweep: {method}")
                 for x, y, s in pts:
                     ax.annotate(f"{s:g}", (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
         for name, e in test.items():
             val = e.auc if metric == "auc" else e.accuracy
-            ax.scatter([e.disparity.fpr_disparity], [val], marker="*" if name == chosen else "D", s=90,
-                       zorder=3, label=name + (" (chosen)" if name == chosen else ""))
+            ax.scatter(
+                [e.disparity.fpr_disparity],
+                [val],
+                marker="*" if name == chosen else "D",
+                s=90,
+                zorder=3,
+                label=name + (" (chosen)" if name == chosen else ""),
+            )
         ax.set_xlabel("FPR disparity between age groups (max - min)")
         ax.set_ylabel(metric.upper() if metric == "auc" else metric)
         ax.grid(alpha=0.3)

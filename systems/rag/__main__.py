@@ -1,8 +1,8 @@
 """``make rag``: hybrid retrieval (FAISS IVF + BM25 + RRF) rebuilt and measured, claims RAG-01..16.
 
-    python -m systems.rag                    # quick profile on the synthetic knowledge base
-    python -m systems.rag --profile full     # story scale (>= 20,000 chunks, 1M-vector IVF sweep)
-    python -m systems.rag --beir DIR         # any BEIR-format dataset, same tables, no claims
+python -m systems.rag                    # quick profile on the synthetic knowledge base
+python -m systems.rag --profile full     # story scale (>= 20,000 chunks, 1M-vector IVF sweep)
+python -m systems.rag --beir DIR         # any BEIR-format dataset, same tables, no claims
 """
 
 from __future__ import annotations

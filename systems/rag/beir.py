@@ -27,7 +27,7 @@ class BeirFormatError(ValueError):
 
 @dataclass
 class BeirData:
-    corpus: dict[str, tuple[str, str]]      # doc id -> (title, text)
+    corpus: dict[str, tuple[str, str]]  # doc id -> (title, text)
     queries: dict[str, str]
     qrels: dict[str, dict[str, int]]
     dropped_qrels: int
@@ -37,8 +37,9 @@ class BeirData:
 
 def _jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
     if not path.is_file():
-        raise BeirFormatError(f"{path} not found: a BEIR folder needs corpus.jsonl, queries.jsonl and "
-                              "qrels/test.tsv")
+        raise BeirFormatError(
+            f"{path} not found: a BEIR folder needs corpus.jsonl, queries.jsonl and qrels/test.tsv"
+        )
     rows = []
     with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, start=1):
@@ -63,12 +64,16 @@ def load_beir(folder: str | Path, split: str = "test") -> BeirData:
     root = Path(folder)
     if not root.is_dir():
         raise BeirFormatError(f"BEIR folder {root} does not exist")
-    every = {str(r["_id"]): (str(r.get("title") or ""), str(r.get("text") or ""))
-             for r in _jsonl(root / "corpus.jsonl", ("_id",))}
+    every = {
+        str(r["_id"]): (str(r.get("title") or ""), str(r.get("text") or ""))
+        for r in _jsonl(root / "corpus.jsonl", ("_id",))
+    }
     corpus = {d: tt for d, tt in every.items() if "".join(tt).strip()}
     if not corpus:
-        raise BeirFormatError(f"{root / 'corpus.jsonl'}: all {len(every)} documents have an empty title "
-                              "and text; there is nothing to index")
+        raise BeirFormatError(
+            f"{root / 'corpus.jsonl'}: all {len(every)} documents have an empty title "
+            "and text; there is nothing to index"
+        )
     asked = {str(r["_id"]): str(r["text"]) for r in _jsonl(root / "queries.jsonl", ("_id", "text"))}
     queries = {q: t for q, t in asked.items() if t.strip()}
     qpath = root / "qrels" / f"{split}.tsv"
@@ -96,7 +101,15 @@ def load_beir(folder: str | Path, split: str = "test") -> BeirData:
             qrels.setdefault(row[0], {})[row[1]] = grade
     qrels = {q: r for q, r in qrels.items() if any(g > 0 for g in r.values())}
     if not qrels:
-        raise BeirFormatError(f"{qpath}: no judged query names a known query and document "
-                              f"({dropped} rows dropped for unknown ids)")
-    return BeirData(corpus, {q: queries[q] for q in qrels}, qrels, dropped,
-                    empty_documents=len(every) - len(corpus), empty_queries=len(asked) - len(queries))
+        raise BeirFormatError(
+            f"{qpath}: no judged query names a known query and document "
+            f"({dropped} rows dropped for unknown ids)"
+        )
+    return BeirData(
+        corpus,
+        {q: queries[q] for q in qrels},
+        qrels,
+        dropped,
+        empty_documents=len(every) - len(corpus),
+        empty_queries=len(asked) - len(queries),
+    )

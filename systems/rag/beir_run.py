@@ -27,23 +27,29 @@ class _Q:
 
 def run_beir(cfg, run, model=None) -> list[dict]:
     data = load_beir(cfg.beir)
-    print(f"rag --beir: {len(data.corpus)} documents indexed ({data.empty_documents} empty dropped), "
-          f"{len(data.queries)} judged queries ({data.empty_queries} empty dropped), "
-          f"{data.dropped_qrels} qrels rows dropped (unknown or empty query or document)", flush=True)
+    print(
+        f"rag --beir: {len(data.corpus)} documents indexed ({data.empty_documents} empty dropped), "
+        f"{len(data.queries)} judged queries ({data.empty_queries} empty dropped), "
+        f"{data.dropped_qrels} qrels rows dropped (unknown or empty query or document)",
+        flush=True,
+    )
     model = model or load_model(kind=cfg.encoder)
     encoder = Encoder(model, tag=model_tag(cfg.encoder), cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
-    docs = data.corpus   # empty documents were dropped (and counted) by load_beir
+    docs = data.corpus  # empty documents were dropped (and counted) by load_beir
     corpus = chunk_corpus(docs, model.tokenizer, cfg.chunk_tokens, cfg.chunk_overlap)
     reranker, reason = reranker_or_reason(cfg.reranker_path)
-    retriever, _ = build_retriever(corpus, encoder, cfg.nprobe, cfg.bm25_k1, cfg.bm25_b, cfg.depth,
-                                   cfg.rrf_k, reranker, cfg.seed)
+    retriever, _ = build_retriever(
+        corpus, encoder, cfg.nprobe, cfg.bm25_k1, cfg.bm25_b, cfg.depth, cfg.rrf_k, reranker, cfg.seed
+    )
     questions = [_Q(q, data.queries[q], data.qrels[q]) for q in sorted(data.qrels)]
     retriever.encoder = PrecomputedQueries(encoder, [q.text for q in questions])
     modes = ["bm25", "dense", "hybrid"] + (["hybrid_rerank"] if reranker is not None else [])
     per_mode = X.evaluate_modes(retriever, questions, modes, answers=False)
     retriever.close()
-    rows = [{k: v for k, v in r.items() if not k.startswith("ndcg_") or k == "ndcg_at_10"}
-            for r in X.table_rows(per_mode, questions)]
+    rows = [
+        {k: v for k, v in r.items() if not k.startswith("ndcg_") or k == "ndcg_at_10"}
+        for r in X.table_rows(per_mode, questions)
+    ]
     run.write_table(rows, "config_table.md")
     for r in rows:
         for k, v in r.items():
@@ -57,7 +63,8 @@ def run_beir(cfg, run, model=None) -> list[dict]:
         for k, v in X.significance(per_mode, "hybrid", "dense").items():
             run.metric(k, v, scope="paired_hybrid_vs_dense")
     per_query = {m: {k: v.tolist() for k, v in s.items()} for m, s in per_mode.items()}
-    run.path("per_query.json").write_text(json.dumps({"qids": [q.qid for q in questions],
-                                                      "scores": per_query}, indent=1) + "\n")
+    run.path("per_query.json").write_text(
+        json.dumps({"qids": [q.qid for q in questions], "scores": per_query}, indent=1) + "\n"
+    )
     print(f"rag --beir: {reason}")
     return rows

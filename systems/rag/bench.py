@@ -39,32 +39,51 @@ def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
 
     real = load_real_vectors(cache_dir)
     if real is None:
-        print(f"  no MiniLM vectors under {cache_dir}: run `make rag` first (it caches them); "
-              "IVF calibration skipped", flush=True)
+        print(
+            f"  no MiniLM vectors under {cache_dir}: run `make rag` first (it caches them); "
+            "IVF calibration skipped",
+            flush=True,
+        )
         return []
     rng = np.random.default_rng(seed)
     real = real[rng.permutation(len(real))]
     nq = min(200, len(real) // 10)  # calibration and test queries, each
-    base = real[:-2 * nq]
+    base = real[: -2 * nq]
     cal = fit_generator(base, seed=seed)
-    print(f"  generator fitted on {len(base)} real vectors: between-topic share w = {cal.between_share}, "
-          f"{cal.per_topic} vectors per topic", flush=True)
-    print("  NN cosine quantiles (10/50/90% of the 1st, 10th, 100th neighbour)\n"
-          f"    real       {np.round(cal.profile_real, 3)}\n    calibrated {np.round(cal.profile_fit, 3)}")
+    print(
+        f"  generator fitted on {len(base)} real vectors: between-topic share w = {cal.between_share}, "
+        f"{cal.per_topic} vectors per topic",
+        flush=True,
+    )
+    print(
+        "  NN cosine quantiles (10/50/90% of the 1st, 10th, 100th neighbour)\n"
+        f"    real       {np.round(cal.profile_real, 3)}\n    calibrated {np.round(cal.profile_fit, 3)}"
+    )
 
     def split(x):
-        return x[:-2 * nq], x[-2 * nq:-nq], x[-nq:]
+        return x[: -2 * nq], x[-2 * nq : -nq], x[-nq:]
 
-    sets = {"real MiniLM (KB)": real,
-            "calibrated synthetic": calibrated_vectors(len(real), cal, np.random.default_rng(seed + 1)),
-            "old 1000-topic synthetic": clustered_vectors(len(real), real.shape[1], 1000, 1.0,
-                                                          np.random.default_rng(seed + 1))}
+    sets = {
+        "real MiniLM (KB)": real,
+        "calibrated synthetic": calibrated_vectors(len(real), cal, np.random.default_rng(seed + 1)),
+        "old 1000-topic synthetic": clustered_vectors(
+            len(real), real.shape[1], 1000, 1.0, np.random.default_rng(seed + 1)
+        ),
+    }
     rows = []
     for name, x in sets.items():
         r = ivf_rule_sweep(*split(x), seed=seed)
-        rows.append({"vectors": name, "n": r["n"], "nlist": r["nlist"], "nprobe_rule": r["nprobe"],
-                     "recall_at_nprobe_1": r["calibration_curve"][0][1], "recall_at_10": r["recall_at_10"],
-                     "speedup_vs_flat": r["speedup_vs_flat"]})
+        rows.append(
+            {
+                "vectors": name,
+                "n": r["n"],
+                "nlist": r["nlist"],
+                "nprobe_rule": r["nprobe"],
+                "recall_at_nprobe_1": r["calibration_curve"][0][1],
+                "recall_at_10": r["recall_at_10"],
+                "speedup_vs_flat": r["speedup_vs_flat"],
+            }
+        )
     key = dict(zip(sets, ("real", "calibrated", "old"), strict=True))
     for row in rows:
         record(f"ivf_{key[row['vectors']]}_equal_n_recall_at_nprobe1", row["recall_at_nprobe_1"])
@@ -72,10 +91,13 @@ def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
     print(f"  at equal n ({rows[0]['n']} vectors), same rule on each:", flush=True)
     print(markdown_table(rows), flush=True)
     big = calibrated_vectors(n + 2 * n_queries, cal, np.random.default_rng(seed + 2))
-    r = ivf_rule_sweep(big[:n], big[n:n + n_queries], big[n + n_queries:], seed=seed)
-    print(f"  calibrated synthetic, n = {n:,}: nlist {r['nlist']}, nprobe {r['nprobe']} (rule), "
-          f"recall@10 {r['recall_at_10']:.3f}, {r['speedup_vs_flat']:.1f}x faster than Flat; "
-          f"calibration curve {[(p, round(v, 3)) for p, v in r['calibration_curve']]}", flush=True)
+    r = ivf_rule_sweep(big[:n], big[n : n + n_queries], big[n + n_queries :], seed=seed)
+    print(
+        f"  calibrated synthetic, n = {n:,}: nlist {r['nlist']}, nprobe {r['nprobe']} (rule), "
+        f"recall@10 {r['recall_at_10']:.3f}, {r['speedup_vs_flat']:.1f}x faster than Flat; "
+        f"calibration curve {[(p, round(v, 3)) for p, v in r['calibration_curve']]}",
+        flush=True,
+    )
     record("ivf_recall_at_10", r["recall_at_10"])
     record("ivf_speedup_vs_flat", r["speedup_vs_flat"])
     record("ivf_nlist", r["nlist"])
@@ -94,12 +116,17 @@ def bench_encoding(seed: int) -> float:
     single = lambda: [model.encode([t], batch_size=1, show_progress_bar=False) for t in texts]  # noqa: E731
     tb, ts, ratio = compare(batched, single, repeats=3, warmup=1)
     record("batch_encode_speedup", 1 / ratio)
-    one = measure(lambda: model.encode(["what does my plan cover for hearing aids"], show_progress_bar=False),
-                  repeats=30, warmup=3)
+    one = measure(
+        lambda: model.encode(["what does my plan cover for hearing aids"], show_progress_bar=False),
+        repeats=30,
+        warmup=3,
+    )
     record("query_encode_p50_ms", one.median_ms)
     print(f"  one short query: p50 {one.median_ms:.1f} ms, p95 {1e3 * one.p95:.1f} ms")
-    print(f"  encoding 32 texts: batched {len(texts) / tb.median:.1f}/s, one at a time "
-          f"{len(texts) / ts.median:.1f}/s -> batching {1 / ratio:.2f}x faster")
+    print(
+        f"  encoding 32 texts: batched {len(texts) / tb.median:.1f}/s, one at a time "
+        f"{len(texts) / ts.median:.1f}/s -> batching {1 / ratio:.2f}x faster"
+    )
     return 1 / ratio
 
 
@@ -112,26 +139,39 @@ def bench_bm25(seed: int, n_docs: int = 20_000) -> float:
     docs = [" ".join(rng.choice(vocab, size=int(rng.integers(20, 120)))) for _ in range(n_docs)]
     queries = [" ".join(rng.choice(vocab, size=4)) for _ in range(50)]
     fast, ref = BM25Index(engine="bm25s").fit(docs), BM25Index(engine="rank_bm25").fit(docs)
-    tf, tr, ratio = compare(lambda: [fast.search(q, 20) for q in queries],
-                            lambda: [ref.search(q, 20) for q in queries], repeats=3, warmup=1)
+    tf, tr, ratio = compare(
+        lambda: [fast.search(q, 20) for q in queries],
+        lambda: [ref.search(q, 20) for q in queries],
+        repeats=3,
+        warmup=1,
+    )
     record("bm25s_speedup_vs_rank_bm25", 1 / ratio)
     # Same tokens and the same BM25 variant on both sides, so the top 10 should agree.
     overlap = np.mean([len(set(fast.search(q, 10)[0]) & set(ref.search(q, 10)[0])) / 10 for q in queries])
     record("bm25s_top10_overlap", overlap)
     print(f"  top-10 agreement bm25s vs rank-bm25: {overlap:.3f}")
-    print(f"  BM25 on {n_docs} docs: bm25s {len(queries) / tf.median:.0f} q/s, rank-bm25 "
-          f"{len(queries) / tr.median:.1f} q/s -> bm25s {1 / ratio:.0f}x faster")
+    print(
+        f"  BM25 on {n_docs} docs: bm25s {len(queries) / tf.median:.0f} q/s, rank-bm25 "
+        f"{len(queries) / tr.median:.1f} q/s -> bm25s {1 / ratio:.0f}x faster"
+    )
     return 1 / ratio
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m systems.rag.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m systems.rag.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vectors", type=int, default=1_000_000, help="vectors in the IVF sweep")
     parser.add_argument("--queries", type=int, default=500, help="calibration and test queries (each)")
-    parser.add_argument("--cache-dir", type=Path, default=Path(".cache/rag"),
-                        help="MiniLM vectors cached by `make rag` (the real side of the calibration)")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(".cache/rag"),
+        help="MiniLM vectors cached by `make rag` (the real side of the calibration)",
+    )
     args = parser.parse_args(argv)
     print("rag bench: IVF vs Flat (RAG-03)", flush=True)
     bench_ivf(args.vectors, args.queries, args.seed, args.cache_dir)

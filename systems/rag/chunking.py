@@ -27,7 +27,7 @@ class Chunk:
     doc_id: str
     index: int
     text: str
-    start: int   # character offsets into the document text
+    start: int  # character offsets into the document text
     end: int
     n_tokens: int
 
@@ -55,7 +55,7 @@ def fixed_chunks(doc_id: str, text: str, tokenizer, size: int = 512, overlap: in
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences and heading lines (whitespace-only spans dropped)."""
-    return [(m.start(), m.end()) for m in _SENT.finditer(text) if text[m.start():m.end()].strip()]
+    return [(m.start(), m.end()) for m in _SENT.finditer(text) if text[m.start() : m.end()].strip()]
 
 
 def sentence_chunks(doc_id: str, text: str, tokenizer, size: int = 254, overlap: int = 50) -> list[Chunk]:
@@ -67,8 +67,10 @@ def sentence_chunks(doc_id: str, text: str, tokenizer, size: int = 254, overlap:
     for a, b in sentences(text):
         n = sum(1 for s, e in offs if s >= a and e <= b)
         if n > size:  # one sentence too long for a chunk: cut it by tokens
-            spans += [(c.start + a, c.end + a, c.n_tokens)
-                      for c in fixed_chunks(doc_id, text[a:b], tokenizer, size, overlap)]
+            spans += [
+                (c.start + a, c.end + a, c.n_tokens)
+                for c in fixed_chunks(doc_id, text[a:b], tokenizer, size, overlap)
+            ]
         elif n:
             spans.append((a, b, n))
     out: list[Chunk] = []
@@ -83,7 +85,7 @@ def sentence_chunks(doc_id: str, text: str, tokenizer, size: int = 254, overlap:
         out.append(Chunk(doc_id, len(out), text[a:b].strip(), a, b, sum(s[2] for s in spans[i:j])))
         if j >= len(spans):
             break
-        back, carried = j, 0   # carry trailing sentences that fit in the overlap budget
+        back, carried = j, 0  # carry trailing sentences that fit in the overlap budget
         while back - 1 > i and carried + spans[back - 1][2] <= overlap:
             back -= 1
             carried += spans[back][2]
@@ -91,8 +93,9 @@ def sentence_chunks(doc_id: str, text: str, tokenizer, size: int = 254, overlap:
     return out
 
 
-def boundary_stats(docs: dict[str, str], spans: list[tuple[str, int, int]], tokenizer, size: int,
-                   overlaps: tuple[int, ...]) -> dict[int, dict[str, float]]:
+def boundary_stats(
+    docs: dict[str, str], spans: list[tuple[str, int, int]], tokenizer, size: int, overlaps: tuple[int, ...]
+) -> dict[int, dict[str, float]]:
     """Boundary-case share caught and index size per overlap for fixed windows of ``size``.
 
     Parameters
@@ -101,6 +104,7 @@ def boundary_stats(docs: dict[str, str], spans: list[tuple[str, int, int]], toke
     spans : list of (doc_id, char_start, char_end)
         Answer spans to protect.
     """
+
     def chunked(o: int) -> dict[str, list[Chunk]]:
         return {d: fixed_chunks(d, t, tokenizer, size, o) for d, t in docs.items()}
 
@@ -115,8 +119,12 @@ def boundary_stats(docs: dict[str, str], spans: list[tuple[str, int, int]], toke
         chs = chunked(o)
         n = sum(len(v) for v in chs.values())
         caught = sum(whole(chs, d, a, b) for d, a, b in cut) / len(cut) if cut else float("nan")
-        out[o] = {"chunks": float(n), "size_increase": n / n0 - 1, "caught": caught,
-                  "boundary_cases": float(len(cut))}
+        out[o] = {
+            "chunks": float(n),
+            "size_increase": n / n0 - 1,
+            "caught": caught,
+            "boundary_cases": float(len(cut)),
+        }
     return out
 
 

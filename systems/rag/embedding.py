@@ -60,8 +60,13 @@ def write_cache(vec_f: Path, key_f: Path, keys: list[str], vecs: np.ndarray) -> 
     old keys, which ``read_cache`` detects by the checksum.
     """
     _replace(vec_f, lambda fh: np.save(fh, vecs))
-    meta = {"format": 2, "shape": list(vecs.shape), "dtype": str(vecs.dtype),
-            "sha256": _checksum(vecs), "keys": keys}
+    meta = {
+        "format": 2,
+        "shape": list(vecs.shape),
+        "dtype": str(vecs.dtype),
+        "sha256": _checksum(vecs),
+        "keys": keys,
+    }
     _replace(key_f, lambda fh: fh.write(json.dumps(meta).encode()))
 
 
@@ -70,14 +75,15 @@ def read_cache(vec_f: Path, key_f: Path) -> dict[str, np.ndarray]:
     try:
         meta = json.loads(key_f.read_text())
         vecs = np.load(vec_f, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as err:   # truncated .npy, torn JSON
+    except (OSError, ValueError, EOFError) as err:  # truncated .npy, torn JSON
         raise CacheDamaged(f"{type(err).__name__}: {err}") from None
     if not isinstance(meta, dict) or meta.get("format") != 2:
         raise CacheDamaged("written by an older version, without a checksum")
     keys = meta.get("keys")
     if not isinstance(keys, list) or list(vecs.shape) != meta.get("shape") or len(keys) != len(vecs):
-        raise CacheDamaged(f"vectors of shape {vecs.shape} for {len(keys or [])} keys, "
-                           f"expected shape {meta.get('shape')}")
+        raise CacheDamaged(
+            f"vectors of shape {vecs.shape} for {len(keys or [])} keys, expected shape {meta.get('shape')}"
+        )
     if vecs.ndim != 2 or str(vecs.dtype) != meta.get("dtype") or _checksum(vecs) != meta.get("sha256"):
         raise CacheDamaged("the vectors do not match the checksum written with them")
     return dict(zip(keys, vecs, strict=True))
@@ -95,15 +101,21 @@ class Encoder:
     batch_size : int
     """
 
-    def __init__(self, model, tag: str = MODEL_TAG, cache_dir: str | Path | None = None,
-                 batch_size: int = 64, progress: bool = True):
+    def __init__(
+        self,
+        model,
+        tag: str = MODEL_TAG,
+        cache_dir: str | Path | None = None,
+        batch_size: int = 64,
+        progress: bool = True,
+    ):
         self.model = model
         self.tag = tag
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self.batch_size = batch_size
         self.progress = progress
         self._mem: dict[str, np.ndarray] = {}
-        self.encoded_ = 0       # texts actually sent to the model (cache misses)
+        self.encoded_ = 0  # texts actually sent to the model (cache misses)
         self._load()
 
     def _key(self, text: str) -> str:
@@ -134,12 +146,19 @@ class Encoder:
 
     def _raw(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = []
-        bar = tqdm(total=len(texts), desc="encoding", unit="text",
-                   disable=not self.progress or len(texts) < 2)
+        bar = tqdm(
+            total=len(texts), desc="encoding", unit="text", disable=not self.progress or len(texts) < 2
+        )
         for i in range(0, len(texts), batch_size):
-            out.append(np.asarray(self.model.encode(texts[i:i + batch_size], batch_size=batch_size,
-                                                    show_progress_bar=False), dtype=np.float32))
-            bar.update(len(texts[i:i + batch_size]))
+            out.append(
+                np.asarray(
+                    self.model.encode(
+                        texts[i : i + batch_size], batch_size=batch_size, show_progress_bar=False
+                    ),
+                    dtype=np.float32,
+                )
+            )
+            bar.update(len(texts[i : i + batch_size]))
         bar.close()
         v = np.concatenate(out)
         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)

@@ -64,12 +64,17 @@ def paired_test(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     """Paired t-test and Wilcoxon test of a - b (same queries, same order)."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.shape != b.shape or a.size < 2:
-        raise ValueError(f"paired test needs two equal-length score arrays (n >= 2), "
-                         f"got {a.shape}, {b.shape}")
+        raise ValueError(
+            f"paired test needs two equal-length score arrays (n >= 2), got {a.shape}, {b.shape}"
+        )
     d = a - b
     if np.allclose(d, 0):
         return {"mean_diff": 0.0, "t_p_value": 1.0, "wilcoxon_p_value": 1.0, "n": float(a.size)}
     t = stats.ttest_rel(a, b)
     w = stats.wilcoxon(d[d != 0]) if np.count_nonzero(d) >= 1 else None
-    return {"mean_diff": float(d.mean()), "t_p_value": float(t.pvalue),
-            "wilcoxon_p_value": float(w.pvalue) if w is not None else 1.0, "n": float(a.size)}
+    return {
+        "mean_diff": float(d.mean()),
+        "t_p_value": float(t.pvalue),
+        "wilcoxon_p_value": float(w.pvalue) if w is not None else 1.0,
+        "n": float(a.size),
+    }

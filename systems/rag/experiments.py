@@ -19,7 +19,7 @@ from systems.rag.evaluate import paired_test, per_query, per_query_composite, re
 from systems.rag.keyword import BM25Index
 from systems.rag.retriever import roll_up
 
-K1_GRID = (1.2, 1.5, 2.0)      # the story's grid (RAG-04)
+K1_GRID = (1.2, 1.5, 2.0)  # the story's grid (RAG-04)
 B_GRID = (0.65, 0.75, 0.85)
 
 
@@ -40,34 +40,42 @@ def gold_stats(kb, test_touches: int) -> dict[str, float]:
     for s in ("train", "validation", "test"):
         out[f"{s}_fraction"] = len(kb.split(s)) / n
     months = {s: [q.month for q in kb.split(s)] for s in ("train", "validation", "test")}
-    out["chronological"] = float(max(months["train"]) < min(months["validation"]) <= max(months["validation"])
-                                 < min(months["test"]))
+    out["chronological"] = float(
+        max(months["train"]) < min(months["validation"]) <= max(months["validation"]) < min(months["test"])
+    )
     return out
 
 
 def chunking_study(docs: dict[str, str], tokenizer, max_seq_length: int, main_chunks) -> dict[str, float]:
     """RAG-01: what 512-token windows lose to the encoder, and boundary cases per overlap."""
     fixed = [c for d, t in docs.items() for c in fixed_chunks(d, t, tokenizer, 512, 50)]
-    window = max_seq_length - 2   # CLS and SEP
+    window = max_seq_length - 2  # CLS and SEP
     unseen, total = 0, 0
-    for c in fixed:   # sentences that start beyond what the encoder reads of their chunk
-        offs = tokenizer(c.text, add_special_tokens=False, return_offsets_mapping=True,
-                         verbose=False)["offset_mapping"]
+    for c in fixed:  # sentences that start beyond what the encoder reads of their chunk
+        offs = tokenizer(c.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)[
+            "offset_mapping"
+        ]
         cut_char = offs[window][0] if len(offs) > window else len(c.text) + 1
         for a, _ in sentences(c.text):
             total += 1
             unseen += a >= cut_char
-    long_docs = {d: t for d, t in docs.items()
-                 if len(tokenizer(t, add_special_tokens=False, verbose=False)["input_ids"]) > 512}
+    long_docs = {
+        d: t
+        for d, t in docs.items()
+        if len(tokenizer(t, add_special_tokens=False, verbose=False)["input_ids"]) > 512
+    }
     spans = [(d, a, b) for d, t in long_docs.items() for a, b in sentences(t)]
     stats = boundary_stats(long_docs, spans, tokenizer, 512, (25, 50, 100))
-    out = {"max_seq_length": float(max_seq_length),
-           "chunk_512_token_loss": truncation_loss(fixed, max_seq_length),
-           "chunk_512_unseen_sentence_share": unseen / total if total else 0.0,
-           "chunks_512": float(len(fixed)), "long_docs": float(len(long_docs)),
-           "boundary_cases": stats[0]["boundary_cases"],
-           "main_chunk_token_loss": truncation_loss(main_chunks, max_seq_length),
-           "main_chunk_max_tokens": float(max(c.n_tokens for c in main_chunks))}
+    out = {
+        "max_seq_length": float(max_seq_length),
+        "chunk_512_token_loss": truncation_loss(fixed, max_seq_length),
+        "chunk_512_unseen_sentence_share": unseen / total if total else 0.0,
+        "chunks_512": float(len(fixed)),
+        "long_docs": float(len(long_docs)),
+        "boundary_cases": stats[0]["boundary_cases"],
+        "main_chunk_token_loss": truncation_loss(main_chunks, max_seq_length),
+        "main_chunk_max_tokens": float(max(c.n_tokens for c in main_chunks)),
+    }
     for o in (25, 50, 100):
         out[f"caught_{o}"] = stats[o]["caught"]
         out[f"size_increase_{o}"] = stats[o]["size_increase"]
@@ -96,8 +104,10 @@ def bm25_grid(texts, doc_of, questions, depth: int = 20) -> list[dict]:
 
 def best_of_grid(rows: list[dict], default: tuple[float, float] = (1.2, 0.75)) -> dict:
     """Highest validation recall@10; ties go to higher MRR, then to the default (no evidence to move)."""
-    return max(enumerate(rows), key=lambda ir: (ir[1]["recall_at_10"], ir[1]["mrr"],
-                                                (ir[1]["k1"], ir[1]["b"]) == default, -ir[0]))[1]
+    return max(
+        enumerate(rows),
+        key=lambda ir: (ir[1]["recall_at_10"], ir[1]["mrr"], (ir[1]["k1"], ir[1]["b"]) == default, -ir[0]),
+    )[1]
 
 
 def evaluate_modes(retriever, questions, modes, answers: bool = True) -> dict[str, dict]:
@@ -110,8 +120,9 @@ def evaluate_modes(retriever, questions, modes, answers: bool = True) -> dict[st
             res = retriever.search(q.text, mode, k=10)
             ranks[q.qid] = [d for d, _ in res.docs]
             if answers:
-                rouge.append(rouge_l(extract_answer(q.text, [retriever.texts[c] for c in res.chunks[:3]]),
-                                     q.answer))
+                rouge.append(
+                    rouge_l(extract_answer(q.text, [retriever.texts[c] for c in res.chunks[:3]]), q.answer)
+                )
         scores = per_query(ranks, qrels)
         if answers:
             scores["rouge_l"] = np.asarray(rouge)
@@ -126,9 +137,15 @@ def table_rows(per_mode: dict[str, dict], questions) -> list[dict]:
     rows = []
     for mode, s in per_mode.items():
         m = summary(s)
-        row = {"config": mode, "n": len(qids), "recall_at_5": m["recall_at_5"],
-               "recall_at_10": m["recall_at_10"],
-               "mrr": m["mrr"], "ndcg_at_10": m["ndcg_at_10"], "composite_retrieval": retrieval_composite(m)}
+        row = {
+            "config": mode,
+            "n": len(qids),
+            "recall_at_5": m["recall_at_5"],
+            "recall_at_10": m["recall_at_10"],
+            "mrr": m["mrr"],
+            "ndcg_at_10": m["ndcg_at_10"],
+            "composite_retrieval": retrieval_composite(m),
+        }
         if "rouge_l" in m:
             row["rouge_l_extractive"] = m["rouge_l"]
         for k in ("exact", "paraphrase", "mixed"):
@@ -156,8 +173,9 @@ class ClaimIntervals:
     bm25_minus_dense_composite: Interval
 
 
-def claim_intervals(per_mode: dict[str, dict], default_bm25: dict[str, np.ndarray], seed: int,
-                    n_boot: int = 2000) -> ClaimIntervals:
+def claim_intervals(
+    per_mode: dict[str, dict], default_bm25: dict[str, np.ndarray], seed: int, n_boot: int = 2000
+) -> ClaimIntervals:
     """Every interval resamples the same test questions (paired), seeded.
 
     The per-query composite c_q = sum_k w_k m_kq / sum_k w_k is linear in the metrics, so its
@@ -170,10 +188,12 @@ def claim_intervals(per_mode: dict[str, dict], default_bm25: dict[str, np.ndarra
         return U.bootstrap_ci(lambda x: float(x.mean()), a - c, n_boot=n_boot, seed=seed * 100 + salt)
 
     ch, cd, cb = (per_query_composite(x) for x in (h, d, b))
-    gain = U.bootstrap_ci(lambda x, y: float(x.mean() / y.mean() - 1), ch, cd, n_boot=n_boot,
-                          seed=seed * 100 + 5)
+    gain = U.bootstrap_ci(
+        lambda x, y: float(x.mean() / y.mean() - 1), ch, cd, n_boot=n_boot, seed=seed * 100 + 5
+    )
     return ClaimIntervals(
         bm25_lift=mean_diff(b["recall_at_10"], default_bm25["recall_at_10"], 1),
         hybrid_minus_dense={k: mean_diff(h[k], d[k], 2) for k in ("recall_at_5", "mrr", "ndcg_at_10")},
         hybrid_gain=gain,
-        bm25_minus_dense_composite=mean_diff(cb, cd, 4))
+        bm25_minus_dense_composite=mean_diff(cb, cd, 4),
+    )

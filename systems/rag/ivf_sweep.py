@@ -27,8 +27,7 @@ import numpy as np
 from systems.rag.dense import DenseIndex, recall_vs_exact
 
 
-def clustered_vectors(n: int, dim: int, n_topics: int, spread: float, rng: np.random.Generator
-                      ) -> np.ndarray:
+def clustered_vectors(n: int, dim: int, n_topics: int, spread: float, rng: np.random.Generator) -> np.ndarray:
     """Unit vectors, shape (n, dim), float32, around ``n_topics`` random directions."""
     centers = rng.standard_normal((n_topics, dim)).astype(np.float32)
     centers /= np.linalg.norm(centers, axis=1, keepdims=True)
@@ -47,28 +46,50 @@ def _per_query_seconds(index, q: np.ndarray, k: int, repeats: int = 3) -> float:
     return float(np.median(times)) / len(q)
 
 
-def sweep(n: int, n_queries: int, nlists=(128, 256, 512), nprobes=(1, 5, 10, 20), dim: int = 384,
-          n_topics: int = 1000, spread: float = 1.0, k: int = 10, seed: int = 0,
-          progress=None) -> list[dict]:
+def sweep(
+    n: int,
+    n_queries: int,
+    nlists=(128, 256, 512),
+    nprobes=(1, 5, 10, 20),
+    dim: int = 384,
+    n_topics: int = 1000,
+    spread: float = 1.0,
+    k: int = 10,
+    seed: int = 0,
+    progress=None,
+) -> list[dict]:
     """One row per (nlist, nprobe), plus the flat baseline row (nlist 0)."""
     rng = np.random.default_rng(seed)
     data = clustered_vectors(n + n_queries, dim, n_topics, spread, rng)
     base, queries = data[:n], data[n:]
     threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)   # a per-query latency, comparable between configurations
+    faiss.omp_set_num_threads(1)  # a per-query latency, comparable between configurations
     flat = DenseIndex("flat").fit(base)
     _, exact = flat.search(queries, k)
-    rows = [{"nlist": 0, "nprobe": 0, "recall_at_10": 1.0, "searched_fraction": 1.0,
-             "ms_per_query": 1e3 * _per_query_seconds(flat.index_, queries, k)}]
+    rows = [
+        {
+            "nlist": 0,
+            "nprobe": 0,
+            "recall_at_10": 1.0,
+            "searched_fraction": 1.0,
+            "ms_per_query": 1e3 * _per_query_seconds(flat.index_, queries, k),
+        }
+    ]
     for nlist in nlists:
         ivf = DenseIndex("ivf", nlist=nlist, seed=seed).fit(base)
         sizes = np.array([ivf.index_.invlists.list_size(i) for i in range(nlist)])
         for nprobe in nprobes:
             ivf.set_nprobe(nprobe)
             _, ids = ivf.search(queries, k)
-            rows.append({"nlist": nlist, "nprobe": nprobe, "recall_at_10": recall_vs_exact(ids, exact),
-                         "searched_fraction": _searched(ivf, queries, nprobe, sizes),
-                         "ms_per_query": 1e3 * _per_query_seconds(ivf.index_, queries, k)})
+            rows.append(
+                {
+                    "nlist": nlist,
+                    "nprobe": nprobe,
+                    "recall_at_10": recall_vs_exact(ids, exact),
+                    "searched_fraction": _searched(ivf, queries, nprobe, sizes),
+                    "ms_per_query": 1e3 * _per_query_seconds(ivf.index_, queries, k),
+                }
+            )
         if progress is not None:
             progress(nlist)
     faiss.omp_set_num_threads(threads)
@@ -102,13 +123,13 @@ NN_RANKS = (1, 10, 100)  # neighbourhood scales: the nearest, a top-10 answer, t
 
 @dataclass(frozen=True)
 class Calibration:
-    mean: np.ndarray          # (dim,)
-    basis: np.ndarray         # (dim, r) principal directions
-    scale: np.ndarray         # (r,) sqrt of the eigenvalues
-    between_share: float      # w
-    per_topic: int            # m
+    mean: np.ndarray  # (dim,)
+    basis: np.ndarray  # (dim, r) principal directions
+    scale: np.ndarray  # (r,) sqrt of the eigenvalues
+    between_share: float  # w
+    per_topic: int  # m
     profile_real: np.ndarray  # NN cosine quantiles of R (top-1 then top-10)
-    profile_fit: np.ndarray   # the same for the fitted generator at n = len(R)
+    profile_fit: np.ndarray  # the same for the fitted generator at n = len(R)
 
 
 def nn_profile(x: np.ndarray, ranks=NN_RANKS) -> np.ndarray:
@@ -119,8 +140,13 @@ def nn_profile(x: np.ndarray, ranks=NN_RANKS) -> np.ndarray:
     return np.concatenate([np.quantile(sims[:, r], NN_QUANTILES) for r in ranks])
 
 
-def calibrated_vectors(n: int, cal: Calibration, rng: np.random.Generator,
-                       between_share: float | None = None, per_topic: int | None = None) -> np.ndarray:
+def calibrated_vectors(
+    n: int,
+    cal: Calibration,
+    rng: np.random.Generator,
+    between_share: float | None = None,
+    per_topic: int | None = None,
+) -> np.ndarray:
     """n unit vectors, float32, from the calibrated generator (optionally other w, m)."""
     w = cal.between_share if between_share is None else between_share
     m = cal.per_topic if per_topic is None else per_topic
@@ -136,8 +162,9 @@ def calibrated_vectors(n: int, cal: Calibration, rng: np.random.Generator,
     return out
 
 
-def fit_generator(real: np.ndarray, seed: int = 0, shares=(0.5, 0.7, 0.85, 0.95),
-                  per_topic=(1, 10, 30, 100, 300)) -> Calibration:
+def fit_generator(
+    real: np.ndarray, seed: int = 0, shares=(0.5, 0.7, 0.85, 0.95), per_topic=(1, 10, 30, 100, 300)
+) -> Calibration:
     """PCA of the real vectors, then the (w, m) whose NN profile is closest (L2) to the real one."""
     real = np.ascontiguousarray(real, dtype=np.float32)
     mean = real.mean(axis=0)
@@ -165,8 +192,15 @@ def load_real_vectors(cache_dir: Path) -> np.ndarray | None:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def ivf_rule_sweep(base: np.ndarray, calib_q: np.ndarray, test_q: np.ndarray, k: int = 10,
-                   target: float = 0.95, seed: int = 0, nprobes=(1, 2, 4, 8, 16, 32, 64, 128)) -> dict:
+def ivf_rule_sweep(
+    base: np.ndarray,
+    calib_q: np.ndarray,
+    test_q: np.ndarray,
+    k: int = 10,
+    target: float = 0.95,
+    seed: int = 0,
+    nprobes=(1, 2, 4, 8, 16, 32, 64, 128),
+) -> dict:
     """The stated rule: nlist = 4 sqrt(n) rounded to a power of two; nprobe = the smallest in
     ``nprobes`` whose recall@10 on the calibration queries reaches ``target``; then recall and
     speed-up on the separate test queries. Faiss runs on one thread (per-query latency)."""
@@ -197,5 +231,11 @@ def ivf_rule_sweep(base: np.ndarray, calib_q: np.ndarray, test_q: np.ndarray, k:
         speedup = _per_query_seconds(flat, test_q, k) / _per_query_seconds(ivf, test_q, k)
     finally:
         faiss.omp_set_num_threads(threads)
-    return {"n": n, "nlist": nlist, "nprobe": chosen, "recall_at_10": recall,
-            "speedup_vs_flat": speedup, "calibration_curve": curve}
+    return {
+        "n": n,
+        "nlist": nlist,
+        "nprobe": chosen,
+        "recall_at_10": recall,
+        "speedup_vs_flat": speedup,
+        "calibration_curve": curve,
+    }

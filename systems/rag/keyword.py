@@ -22,13 +22,15 @@ import bm25s
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-STOP_WORDS = frozenset("""a about above after again against all am an and any are as at be because been before
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has have
 having he her here hers herself him himself his how i if in into is it its itself just me more most my myself
 no nor not now of off on once only or other our ours ourselves out over own same she should so some such than
 that the their theirs them themselves then there these they this those through to too under until up very
 was we were what when where which while who whom why will with would you your yours yourself yourselves
-""".split())
+""".split()
+)
 _TOKEN = re.compile(r"[$]?[\w]+(?:[-.][\w]+)*", re.UNICODE)
 
 
@@ -87,6 +89,6 @@ class BM25Index:
         s = self.scores(query)
         k = min(k, s.size)
         top = np.argpartition(-s, k - 1)[:k]
-        top = top[np.lexsort((top, -s[top]))]   # by score, ties by index: deterministic
+        top = top[np.lexsort((top, -s[top]))]  # by score, ties by index: deterministic
         keep = s[top] > 0
         return top[keep], s[top][keep]

@@ -32,9 +32,15 @@ class IndexSlots:
         ``smoke(index)`` raises if the new index is unusable (it is then not swapped in).
     """
 
-    def __init__(self, build: Callable[[dict[str, str]], Any], documents: dict[str, str],
-                 smoke: Callable[[Any], Any] | None = None, max_pending: int = 1000, max_age: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        build: Callable[[dict[str, str]], Any],
+        documents: dict[str, str],
+        smoke: Callable[[Any], Any] | None = None,
+        max_pending: int = 1000,
+        max_age: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.build, self.smoke = build, smoke
         self.max_pending, self.max_age, self.clock = max_pending, max_age, clock
         self.documents = dict(documents)
@@ -59,8 +65,9 @@ class IndexSlots:
 
     def due(self) -> bool:
         with self._lock:
-            return bool(self._pending) and (len(self._pending) >= self.max_pending
-                                            or self.clock() - self._first_pending >= self.max_age)
+            return bool(self._pending) and (
+                len(self._pending) >= self.max_pending or self.clock() - self._first_pending >= self.max_age
+            )
 
     def rebuild(self) -> bool:
         """Build the standby from documents + pending updates and swap it in; True if swapped."""
@@ -74,7 +81,7 @@ class IndexSlots:
                     self.smoke(standby)
             except Exception:
                 self.failed_builds += 1
-                with self._lock:      # keep the updates for the next attempt
+                with self._lock:  # keep the updates for the next attempt
                     self._pending = pending | self._pending
                     self._first_pending = self._first_pending or self.clock()
                 return False

@@ -23,11 +23,11 @@ from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normali
 
 def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[dict], dict[str, float]]:
     """Rows of p50/p95 ms per stage for sequential and concurrent hybrid search."""
-    retriever.search(queries[0], "hybrid")   # warm-up: thread pool, first FAISS call
+    retriever.search(queries[0], "hybrid")  # warm-up: thread pool, first FAISS call
     samples = {"sequential": {}, "concurrent": {}}
     paths = (("sequential", False), ("concurrent", True))
     for i, q in enumerate(queries):
-        for name, conc in paths if i % 2 == 0 else paths[::-1]:   # alternate which path goes first
+        for name, conc in paths if i % 2 == 0 else paths[::-1]:  # alternate which path goes first
             t = retriever.search(q, "hybrid", concurrent=conc).timings
             for stage, v in t.items():
                 samples[name].setdefault(stage, []).append(1e3 * v)
@@ -43,18 +43,26 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[
 def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> dict[str, float]:
     """Docs/s batched vs one at a time on the same texts (interleaved repeats), and query latency."""
     model = encoder.model
-    tb, ts, _ = compare(lambda: model.encode(texts, batch_size=len(texts), show_progress_bar=False),
-                        lambda: [model.encode([t], batch_size=1, show_progress_bar=False) for t in texts],
-                        repeats=3, warmup=1)
+    tb, ts, _ = compare(
+        lambda: model.encode(texts, batch_size=len(texts), show_progress_bar=False),
+        lambda: [model.encode([t], batch_size=1, show_progress_bar=False) for t in texts],
+        repeats=3,
+        warmup=1,
+    )
     batched, single = len(texts) / tb.median, len(texts) / ts.median
     lat = []
     for q in queries:
         t0 = time.perf_counter()
         model.encode([q], batch_size=1, show_progress_bar=False)
         lat.append(1e3 * (time.perf_counter() - t0))
-    return {"docs_per_s_batched": batched, "docs_per_s_single": single, "batch_speedup": batched / single,
-            "query_ms_p50": float(np.median(lat)), "query_ms_p95": float(np.percentile(lat, 95)),
-            "hours_for_2m_docs_batched_here": 2e6 / batched / 3600}
+    return {
+        "docs_per_s_batched": batched,
+        "docs_per_s_single": single,
+        "batch_speedup": batched / single,
+        "query_ms_p50": float(np.median(lat)),
+        "query_ms_p95": float(np.percentile(lat, 95)),
+        "hours_for_2m_docs_batched_here": 2e6 / batched / 3600,
+    }
 
 
 class _Broken:
@@ -64,6 +72,7 @@ class _Broken:
     def __getattr__(self, name):
         def fail(*args, **kwargs):
             raise RuntimeError(f"{self.what} is down (injected failure)")
+
         return fail
 
 
@@ -99,7 +108,7 @@ class _Snapshot:
     def __init__(self, docs: dict[str, str], delay: float):
         self.ready = False
         self.ids = list(docs)
-        time.sleep(delay)                     # widen the build window the readers race against
+        time.sleep(delay)  # widen the build window the readers race against
         self.bm25 = BM25Index().fit(list(docs.values()))
         self.ready = True
 
@@ -110,8 +119,9 @@ class _Snapshot:
         return [self.ids[i] for i in ids]
 
 
-def swap_drill(docs: dict[str, str], n_swaps: int = 5, n_readers: int = 3, delay: float = 0.02
-               ) -> dict[str, float]:
+def swap_drill(
+    docs: dict[str, str], n_swaps: int = 5, n_readers: int = 3, delay: float = 0.02
+) -> dict[str, float]:
     """Readers query during repeated blue-green swaps, then the same with an in-place rebuild."""
     slots = IndexSlots(lambda d: _Snapshot(d, delay), docs, max_pending=1)
     counts = {"queries": 0, "failed": 0}
@@ -138,9 +148,13 @@ def swap_drill(docs: dict[str, str], n_swaps: int = 5, n_readers: int = 3, delay
     for t in threads:
         t.join()
     visible = float(slots.current().search(f"zyxword{n_swaps - 1}")[:1] == [f"new-{n_swaps - 1}"])
-    out = {"blue_green_queries": float(counts["queries"]), "blue_green_failed": float(counts["failed"]),
-           "swaps": float(slots.swaps), "update_visible_after_swap": visible}
-    holder = {"index": _Snapshot(docs, 0.0)}     # control: rebuild in place, readers share it
+    out = {
+        "blue_green_queries": float(counts["queries"]),
+        "blue_green_failed": float(counts["failed"]),
+        "swaps": float(slots.swaps),
+        "update_visible_after_swap": visible,
+    }
+    holder = {"index": _Snapshot(docs, 0.0)}  # control: rebuild in place, readers share it
     counts.update(queries=0, failed=0)
     stop.clear()
 

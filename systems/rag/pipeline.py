@@ -20,13 +20,19 @@ from systems.rag.retriever import HybridRetriever
 
 @dataclass
 class Corpus:
-    texts: list[str]        # indexed text of each chunk
-    doc_of: list[str]       # document id of each chunk
+    texts: list[str]  # indexed text of each chunk
+    doc_of: list[str]  # document id of each chunk
     chunks: list[Chunk]
 
 
-def chunk_corpus(docs: dict[str, tuple[str, str]], tokenizer, size: int, overlap: int,
-                 strategy: str = "sentence", progress: bool = True) -> Corpus:
+def chunk_corpus(
+    docs: dict[str, tuple[str, str]],
+    tokenizer,
+    size: int,
+    overlap: int,
+    strategy: str = "sentence",
+    progress: bool = True,
+) -> Corpus:
     """Chunk every document; ``docs`` maps doc_id -> (title, text)."""
     if not docs:
         raise ValueError("the corpus is empty: give at least one document")
@@ -34,8 +40,9 @@ def chunk_corpus(docs: dict[str, tuple[str, str]], tokenizer, size: int, overlap
     if fn is None:
         raise ValueError(f"unknown chunking strategy {strategy!r}; use 'sentence' or 'fixed'")
     texts, doc_of, chunks = [], [], []
-    for doc_id, (title, text) in tqdm(docs.items(), desc=f"chunking ({strategy})", unit="doc",
-                                      disable=not progress):
+    for doc_id, (title, text) in tqdm(
+        docs.items(), desc=f"chunking ({strategy})", unit="doc", disable=not progress
+    ):
         for c in fn(doc_id, text, tokenizer, size, overlap):
             head = title.strip()
             texts.append(c.text if not head or c.text.lstrip("# ").startswith(head) else f"{head}\n{c.text}")
@@ -46,12 +53,31 @@ def chunk_corpus(docs: dict[str, tuple[str, str]], tokenizer, size: int, overlap
     return Corpus(texts, doc_of, chunks)
 
 
-def build_retriever(corpus: Corpus, encoder, nprobe: int = 10, k1: float = 1.5, b: float = 0.75,
-                    depth: int = 20, rrf_k: float = 60.0, reranker=None, seed: int = 0,
-                    kind: str = "ivf", embed_cache=None) -> tuple[HybridRetriever, np.ndarray]:
+def build_retriever(
+    corpus: Corpus,
+    encoder,
+    nprobe: int = 10,
+    k1: float = 1.5,
+    b: float = 0.75,
+    depth: int = 20,
+    rrf_k: float = 60.0,
+    reranker=None,
+    seed: int = 0,
+    kind: str = "ivf",
+    embed_cache=None,
+) -> tuple[HybridRetriever, np.ndarray]:
     """The retriever over ``corpus`` and the chunk vectors, shape (n_chunks, dim)."""
     vectors = encoder.encode(corpus.texts)
     dense = DenseIndex(kind=kind, nprobe=nprobe, seed=seed).fit(vectors)
     bm25 = BM25Index(k1=k1, b=b).fit(corpus.texts)
-    return HybridRetriever(corpus.texts, corpus.doc_of, encoder, dense, bm25, reranker=reranker,
-                           depth=depth, rrf_k=rrf_k, embed_cache=embed_cache), vectors
+    return HybridRetriever(
+        corpus.texts,
+        corpus.doc_of,
+        encoder,
+        dense,
+        bm25,
+        reranker=reranker,
+        depth=depth,
+        rrf_k=rrf_k,
+        embed_cache=embed_cache,
+    ), vectors

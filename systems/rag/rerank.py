@@ -22,8 +22,10 @@ class CrossEncoderReranker:
     def __init__(self, path: str | Path, batch_size: int = 32):
         p = Path(path)
         if not (p / "config.json").is_file():
-            raise FileNotFoundError(f"no cross-encoder at {p}: expected a model folder with config.json "
-                                    "(save one with CrossEncoder.save_pretrained or copy it there)")
+            raise FileNotFoundError(
+                f"no cross-encoder at {p}: expected a model folder with config.json "
+                "(save one with CrossEncoder.save_pretrained or copy it there)"
+            )
         from sentence_transformers import CrossEncoder
 
         self.path = p
@@ -34,14 +36,17 @@ class CrossEncoderReranker:
         if not texts:
             return np.zeros(0)
         pairs = [(query, t) for t in texts]
-        return np.asarray(self.model.predict(pairs, batch_size=self.batch_size, show_progress_bar=False),
-                          dtype=np.float64).reshape(len(texts), -1)[:, -1]
+        return np.asarray(
+            self.model.predict(pairs, batch_size=self.batch_size, show_progress_bar=False), dtype=np.float64
+        ).reshape(len(texts), -1)[:, -1]
 
 
 def reranker_or_reason(path: str | Path | None) -> tuple[CrossEncoderReranker | None, str]:
     """The reranker for ``path`` and a sentence for the ledger saying which model produced RAG-06."""
     if path is None:
-        return None, ("no cross-encoder is available offline (ms-marco-MiniLM-L-6-v2 is not packaged and "
-                      "nothing is downloaded); pass --reranker-path DIR with a local CrossEncoder to "
-                      "measure it")
+        return None, (
+            "no cross-encoder is available offline (ms-marco-MiniLM-L-6-v2 is not packaged and "
+            "nothing is downloaded); pass --reranker-path DIR with a local CrossEncoder to "
+            "measure it"
+        )
     return CrossEncoderReranker(path), f"reranker: CrossEncoder loaded from {Path(path).name}"

@@ -45,11 +45,11 @@ def normalise(query: str) -> str:
 
 @dataclass
 class Result:
-    docs: list[tuple[str, float]]          # (doc_id, score), best first
-    mode: str                              # bm25 | dense | hybrid | hybrid_rerank | *_fallback | popular
-    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage
-    chunks: list[int] = field(default_factory=list)           # chunk ids behind the ranking
-    warnings: list[str] = field(default_factory=list)         # handled input problems, reported
+    docs: list[tuple[str, float]]  # (doc_id, score), best first
+    mode: str  # bm25 | dense | hybrid | hybrid_rerank | *_fallback | popular
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    chunks: list[int] = field(default_factory=list)  # chunk ids behind the ranking
+    warnings: list[str] = field(default_factory=list)  # handled input problems, reported
 
 
 def roll_up(chunk_ids, scores, doc_of: list[str]) -> list[tuple[str, float]]:
@@ -77,9 +77,20 @@ class HybridRetriever:
     reranker : object or None      ``score(query, texts) -> ndarray`` (higher is better)
     """
 
-    def __init__(self, texts, doc_of, encoder, dense, bm25, reranker=None, depth: int = 20,
-                 rrf_k: float = 60.0, rerank_top: int = 50, popular: dict | None = None,
-                 embed_cache=None):
+    def __init__(
+        self,
+        texts,
+        doc_of,
+        encoder,
+        dense,
+        bm25,
+        reranker=None,
+        depth: int = 20,
+        rrf_k: float = 60.0,
+        rerank_top: int = 50,
+        popular: dict | None = None,
+        embed_cache=None,
+    ):
         if not texts:
             raise ValueError("the corpus is empty: nothing to retrieve from")
         self.texts, self.doc_of = list(texts), list(doc_of)
@@ -169,7 +180,8 @@ class HybridRetriever:
                 return Result(list(self.popular[key]), "popular", t)
             raise RetrievalUnavailable(
                 f"both retrievers failed (dense: {dense_ids!r}; bm25: {bm25_ids!r}) and no cached "
-                "answer exists for this query; retry later or check the index files")
+                "answer exists for this query; retry later or check the index files"
+            )
         if isinstance(dense_ids, Exception):
             return self._finish(bm25_ids, None, "bm25_fallback", t, start, k)
         if isinstance(bm25_ids, Exception):
@@ -180,13 +192,13 @@ class HybridRetriever:
         ids, scores = [c for c, _ in fused], [s for _, s in fused]
         if mode == "hybrid_rerank":
             t0 = time.perf_counter()
-            ids = ids[:self.rerank_top]
+            ids = ids[: self.rerank_top]
             scores = list(self.reranker.score(q, [self.texts[i] for i in ids]))
             t["rerank"] = time.perf_counter() - t0
         return self._finish(ids, scores, mode, t, start, k)
 
     def _finish(self, ids, scores, mode, t, start, k) -> Result:
-        if scores is None:   # a single list: its rank order is the score
+        if scores is None:  # a single list: its rank order is the score
             scores = [-r for r in range(len(ids))]
         docs = roll_up(ids, scores, self.doc_of)[:k]
         t["total"] = time.perf_counter() - start
@@ -196,8 +208,8 @@ class HybridRetriever:
         self._pool.shutdown(wait=False)
 
 
-def rankings(retriever: HybridRetriever, queries: dict[str, str], mode: str, k: int = 10
-             ) -> dict[str, list[str]]:
+def rankings(
+    retriever: HybridRetriever, queries: dict[str, str], mode: str, k: int = 10
+) -> dict[str, list[str]]:
     """Document rankings for every query id."""
     return {qid: [d for d, _ in retriever.search(q, mode, k).docs] for qid, q in queries.items()}
-

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 
-def rrf(rankings: Sequence[Sequence[Hashable]], k: float = 60.0, top_n: int | None = 20
-        ) -> list[tuple[Hashable, float]]:
+def rrf(
+    rankings: Sequence[Sequence[Hashable]], k: float = 60.0, top_n: int | None = 20
+) -> list[tuple[Hashable, float]]:
     """Fuse ranked lists; returns (item, score) best first, ties broken by first appearance.
 
     Parameters

@@ -41,8 +41,14 @@ class DocStore:
 class CachedRag:
     """Hybrid retrieval behind a response cache (see module docstring)."""
 
-    def __init__(self, retriever, store: DocStore, response_cache: TTLCache, invalidate: bool = True,
-                 mode: str = "hybrid"):
+    def __init__(
+        self,
+        retriever,
+        store: DocStore,
+        response_cache: TTLCache,
+        invalidate: bool = True,
+        mode: str = "hybrid",
+    ):
         self.retriever, self.store, self.cache = retriever, store, response_cache
         self.invalidate, self.mode = invalidate, mode
         self.stale_served = 0
@@ -57,8 +63,11 @@ class CachedRag:
         res = self.retriever.search(query, self.mode, k=10)
         texts = [self.retriever.texts[c] for c in res.chunks[:3]]
         docs = sorted({self.retriever.doc_of[c] for c in res.chunks[:3]})
-        out = {"answer": extract_answer(query, texts), "docs": [d for d, _ in res.docs],
-               "versions": {d: self.store.version[d] for d in docs}}
+        out = {
+            "answer": extract_answer(query, texts),
+            "docs": [d for d, _ in res.docs],
+            "versions": {d: self.store.version[d] for d in docs},
+        }
         self.cache.put(key, out, docs)
         return out | {"cached": False}
 
@@ -78,12 +87,19 @@ class ReplayResult:
     invalidated: int
 
 
-def replay_log(questions: list[str], cited_docs: list[list[str]], n: int, rng: np.random.Generator,
-               hours: float = 24.0, novel: float = 0.3, zipf_s: float = 1.1, update_every: int = 25
-               ) -> list[tuple[float, str, str | None]]:
+def replay_log(
+    questions: list[str],
+    cited_docs: list[list[str]],
+    n: int,
+    rng: np.random.Generator,
+    hours: float = 24.0,
+    novel: float = 0.3,
+    zipf_s: float = 1.1,
+    update_every: int = 25,
+) -> list[tuple[float, str, str | None]]:
     """A time-ordered log of (time in s, query text, doc to update after it or None)."""
     weights = 1.0 / np.arange(1, len(questions) + 1) ** zipf_s
-    order = rng.permutation(len(questions))          # which question is most popular
+    order = rng.permutation(len(questions))  # which question is most popular
     times = np.sort(rng.uniform(0, hours * 3600, size=n))
     log = []
     for i, t in enumerate(times):
@@ -115,5 +131,11 @@ def run_replay(make_service, log) -> ReplayResult:
         if upd is not None:
             service.update_doc(upd)
             updates += 1
-    return ReplayResult(len(log), service.cache.hit_rate, emb_cache.hit_rate, service.stale_served,
-                        updates, service.cache.invalidations)
+    return ReplayResult(
+        len(log),
+        service.cache.hit_rate,
+        emb_cache.hit_rate,
+        service.stale_served,
+        updates,
+        service.cache.invalidations,
+    )

@@ -18,8 +18,11 @@ from algorithms.mlp import numerical_gradient
 
 def _qkv(seed, n_q=4, n_k=5, d_k=3, d_v=2, batch=(2,)):
     rng = np.random.default_rng(seed)
-    return (rng.normal(size=batch + (n_q, d_k)), rng.normal(size=batch + (n_k, d_k)),
-            rng.normal(size=batch + (n_k, d_v)))
+    return (
+        rng.normal(size=batch + (n_q, d_k)),
+        rng.normal(size=batch + (n_k, d_k)),
+        rng.normal(size=batch + (n_k, d_v)),
+    )
 
 
 def test_rows_sum_to_one_and_masked_positions_get_zero_weight():
@@ -47,10 +50,12 @@ def test_forward_equals_torch_sdpa(causal, use_mask):
         tm, tcausal = tm & torch.tensor(causal_mask(5)), False
     else:
         tcausal = causal
-    ref = F.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=tm,
-                                         is_causal=tcausal).numpy()
-    assert_allclose(out, ref, rtol=1e-10, atol=1e-12,
-                    err_msg=f"ours {out.ravel()[:3]} vs torch {ref.ravel()[:3]}")
+    ref = F.scaled_dot_product_attention(
+        *(torch.tensor(a) for a in (q, k, v)), attn_mask=tm, is_causal=tcausal
+    ).numpy()
+    assert_allclose(
+        out, ref, rtol=1e-10, atol=1e-12, err_msg=f"ours {out.ravel()[:3]} vs torch {ref.ravel()[:3]}"
+    )
 
 
 @pytest.mark.parametrize("causal", [False, True])
@@ -67,10 +72,20 @@ def test_attention_gradients_match_fd_and_torch(causal):
     (F.scaled_dot_product_attention(tq, tk, tv, is_causal=causal) * torch.tensor(g)).sum().backward()
     for name, ours, p, t in zip("qkv", grads, (q, k, v), (tq, tk, tv), strict=True):
         num = numerical_gradient(loss, p)
-        assert_allclose(ours, num, rtol=1e-6, atol=1e-9,
-                        err_msg=f"d{name}: ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}")
-        assert_allclose(ours, t.grad.numpy(), rtol=1e-10, atol=1e-12,
-                        err_msg=f"d{name}: ours {ours.ravel()[:3]} vs torch {t.grad.numpy().ravel()[:3]}")
+        assert_allclose(
+            ours,
+            num,
+            rtol=1e-6,
+            atol=1e-9,
+            err_msg=f"d{name}: ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}",
+        )
+        assert_allclose(
+            ours,
+            t.grad.numpy(),
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"d{name}: ours {ours.ravel()[:3]} vs torch {t.grad.numpy().ravel()[:3]}",
+        )
 
 
 def _torch_mha(mha: MultiHeadSelfAttention) -> torch.nn.MultiheadAttention:
@@ -94,19 +109,24 @@ def test_multihead_equals_torch_multiheadattention(causal):
     grads, dx = mha.backward(g, cache)
     ref = _torch_mha(mha)
     tx = torch.tensor(x, requires_grad=True)
-    not_allowed = torch.tensor(~causal_mask(5)) if causal else None   # torch: True = blocked
+    not_allowed = torch.tensor(~causal_mask(5)) if causal else None  # torch: True = blocked
     ty, tA = ref(tx, tx, tx, attn_mask=not_allowed, need_weights=True, average_attn_weights=False)
     (ty * torch.tensor(g)).sum().backward()
-    assert_allclose(y, ty.detach().numpy(), rtol=1e-10, atol=1e-12,
-                    err_msg=f"y ours {y.ravel()[:3]} vs torch {ty.detach().numpy().ravel()[:3]}")
+    assert_allclose(
+        y,
+        ty.detach().numpy(),
+        rtol=1e-10,
+        atol=1e-12,
+        err_msg=f"y ours {y.ravel()[:3]} vs torch {ty.detach().numpy().ravel()[:3]}",
+    )
     assert_allclose(A, tA.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg="per-head weights differ")
     assert_allclose(dx, tx.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg="dx differs from torch")
     d = 8
     tw = ref.in_proj_weight.grad.numpy()
     tb = ref.in_proj_bias.grad.numpy()
     for i, c in enumerate("qkv"):
-        assert_allclose(grads[f"w_{c}"], tw[i * d:(i + 1) * d].T, rtol=1e-9, atol=1e-12, err_msg=f"dW_{c}")
-        assert_allclose(grads[f"b_{c}"], tb[i * d:(i + 1) * d], rtol=1e-9, atol=1e-12, err_msg=f"db_{c}")
+        assert_allclose(grads[f"w_{c}"], tw[i * d : (i + 1) * d].T, rtol=1e-9, atol=1e-12, err_msg=f"dW_{c}")
+        assert_allclose(grads[f"b_{c}"], tb[i * d : (i + 1) * d], rtol=1e-9, atol=1e-12, err_msg=f"db_{c}")
     assert_allclose(grads["w_o"], ref.out_proj.weight.grad.numpy().T, rtol=1e-9, atol=1e-12, err_msg="dW_o")
     assert_allclose(grads["b_o"], ref.out_proj.bias.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg="db_o")
 
@@ -124,8 +144,13 @@ def test_multihead_gradients_match_central_differences():
 
     for name in MultiHeadSelfAttention.NAMES:
         num = numerical_gradient(loss, mha.params_[name])
-        assert_allclose(grads[name], num, rtol=1e-6, atol=1e-9,
-                        err_msg=f"d{name}: ours {grads[name].ravel()[:3]} vs FD {num.ravel()[:3]}")
+        assert_allclose(
+            grads[name],
+            num,
+            rtol=1e-6,
+            atol=1e-9,
+            err_msg=f"d{name}: ours {grads[name].ravel()[:3]} vs FD {num.ravel()[:3]}",
+        )
     assert_allclose(dx, numerical_gradient(loss, x), rtol=1e-6, atol=1e-9, err_msg="dx vs FD")
 
 

@@ -39,19 +39,23 @@ def test_backward_matches_central_differences(shape, backward):
 
     for name, ours, p in (("x", dx, x), ("gamma", dgamma, gamma), ("beta", dbeta, beta)):
         num = numerical_gradient(loss, p)
-        assert_allclose(ours, num, rtol=1e-5, atol=1e-8,
-                        err_msg=f"d{name} ({backward.__name__}): ours {ours.ravel()[:3]} "
-                                f"vs FD {num.ravel()[:3]}")
+        assert_allclose(
+            ours,
+            num,
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=f"d{name} ({backward.__name__}): ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}",
+        )
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_expanded_and_compact_forms_agree(shape):
     x, gamma, beta, w = _setup(shape, seed=1)
     _, cache = batchnorm_forward(x, gamma, beta)
-    for a, b in zip(batchnorm_backward_expanded(w, cache), batchnorm_backward_compact(w, cache),
-                    strict=True):
-        assert_allclose(a, b, rtol=1e-10, atol=1e-13,
-                        err_msg=f"expanded {a.ravel()[:3]} vs compact {b.ravel()[:3]}")
+    for a, b in zip(batchnorm_backward_expanded(w, cache), batchnorm_backward_compact(w, cache), strict=True):
+        assert_allclose(
+            a, b, rtol=1e-10, atol=1e-13, err_msg=f"expanded {a.ravel()[:3]} vs compact {b.ravel()[:3]}"
+        )
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -63,10 +67,19 @@ def test_forward_and_backward_equal_torch(shape, backward):
     tx, tg, tb = (torch.tensor(v, requires_grad=True) for v in (x, gamma, beta))
     ty = F.batch_norm(tx, None, None, tg, tb, training=True, eps=1e-5)
     (ty * torch.tensor(w)).sum().backward()
-    for name, ours, ref in (("y", y, ty.detach()), ("dx", dx, tx.grad), ("dgamma", dgamma, tg.grad),
-                            ("dbeta", dbeta, tb.grad)):
-        assert_allclose(ours, ref.numpy(), rtol=1e-9, atol=1e-12,
-                        err_msg=f"{name}: ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+    for name, ours, ref in (
+        ("y", y, ty.detach()),
+        ("dx", dx, tx.grad),
+        ("dgamma", dgamma, tg.grad),
+        ("dbeta", dbeta, tb.grad),
+    ):
+        assert_allclose(
+            ours,
+            ref.numpy(),
+            rtol=1e-9,
+            atol=1e-12,
+            err_msg=f"{name}: ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}",
+        )
 
 
 def test_running_statistics_and_inference_equal_torch():
@@ -83,15 +96,24 @@ def test_running_statistics_and_inference_equal_torch():
         _, cache = batchnorm_forward(x, gamma, beta)
         rm, rv = update_running_stats(rm, rv, cache, momentum=0.1)
         layer.train()(torch.tensor(x))
-    assert_allclose(rm, layer.running_mean.numpy(), rtol=1e-12,
-                    err_msg=f"running mean ours {rm} vs torch {layer.running_mean.numpy()}")
-    assert_allclose(rv, layer.running_var.numpy(), rtol=1e-12,
-                    err_msg=f"running var ours {rv} vs torch {layer.running_var.numpy()}")
+    assert_allclose(
+        rm,
+        layer.running_mean.numpy(),
+        rtol=1e-12,
+        err_msg=f"running mean ours {rm} vs torch {layer.running_mean.numpy()}",
+    )
+    assert_allclose(
+        rv,
+        layer.running_var.numpy(),
+        rtol=1e-12,
+        err_msg=f"running var ours {rv} vs torch {layer.running_var.numpy()}",
+    )
     x_test = rng.normal(size=(5, C, 3, 3))
     ours = batchnorm_inference(x_test, gamma, beta, rm, rv)
     ref = layer.eval()(torch.tensor(x_test)).detach().numpy()
-    assert_allclose(ours, ref, rtol=1e-10, atol=1e-12,
-                    err_msg=f"eval ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}")
+    assert_allclose(
+        ours, ref, rtol=1e-10, atol=1e-12, err_msg=f"eval ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}"
+    )
 
 
 def test_inference_output_does_not_depend_on_the_batch():
@@ -133,8 +155,13 @@ def test_large_batch_equals_torch():
     (ty * torch.tensor(w)).sum().backward()
     refs = (ty.detach(), tx.grad, tg.grad, tb.grad)
     for ours, ref in zip((y,) + batchnorm_backward_expanded(w, cache), refs, strict=True):
-        assert_allclose(ours, ref.numpy(), rtol=1e-8, atol=1e-10,
-                        err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+        assert_allclose(
+            ours,
+            ref.numpy(),
+            rtol=1e-8,
+            atol=1e-10,
+            err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}",
+        )
 
 
 def test_running_stats_default_momentum_matches_torch():

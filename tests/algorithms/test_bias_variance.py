@@ -34,8 +34,14 @@ def test_decomposition_of_a_constant_model_matches_theory():
 
 @pytest.mark.parametrize("depth", [1, 4, 12])
 def test_terms_add_up_to_measured_mse(depth):
-    res = decompose(lambda: DecisionTreeRegressor(max_depth=depth, random_state=0), 300, 60,
-                    _test_points(), NOISE, np.random.default_rng(depth))
+    res = decompose(
+        lambda: DecisionTreeRegressor(max_depth=depth, random_state=0),
+        300,
+        60,
+        _test_points(),
+        NOISE,
+        np.random.default_rng(depth),
+    )
     assert abs(res["sum"] - res["mse"]) < 4 * res["mse_se"], res
 
 
@@ -73,7 +79,8 @@ def test_pruning_path_objective():
         # ... and R_alpha(T) = sum R(t) + alpha |T| is no larger than for the full tree
         full = DecisionTreeRegressor(random_state=0).fit(X, y)
         assert leaf_risk(pruned) + a * pruned.get_n_leaves() <= (
-            leaf_risk(full) + a * full.get_n_leaves() + 1e-12)
+            leaf_risk(full) + a * full.get_n_leaves() + 1e-12
+        )
 
 
 def test_cv_chooses_a_pruned_tree():

@@ -25,9 +25,17 @@ def _data(n=200, seed=0):
 
 
 def _xgb_tree(X, y, max_depth, reg_lambda, gamma, base_score, min_child_weight=1.0, rounds=1):
-    params = {"objective": "binary:logistic", "max_depth": max_depth, "eta": 1.0,
-              "reg_lambda": reg_lambda, "gamma": gamma, "base_score": base_score,
-              "tree_method": "exact", "min_child_weight": min_child_weight, "nthread": 1}
+    params = {
+        "objective": "binary:logistic",
+        "max_depth": max_depth,
+        "eta": 1.0,
+        "reg_lambda": reg_lambda,
+        "gamma": gamma,
+        "base_score": base_score,
+        "tree_method": "exact",
+        "min_child_weight": min_child_weight,
+        "nthread": 1,
+    }
     booster = xgb.train(params, xgb.DMatrix(X, label=y), num_boost_round=rounds)
     return booster, [json.loads(t) for t in booster.get_dump(with_stats=True, dump_format="json")]
 
@@ -39,8 +47,9 @@ def _compare(ours, ref, path="root"):
         assert_allclose(ours.H, ref["cover"], rtol=1e-5, err_msg=f"{path}: cover (sum of h)")
         return
     assert ours.feature == int(ref["split"][1:]), f"{path}: feature ours f{ours.feature} vs {ref['split']}"
-    assert_allclose(ours.threshold, ref["split_condition"], rtol=1e-6, atol=1e-6,
-                    err_msg=f"{path}: threshold")
+    assert_allclose(
+        ours.threshold, ref["split_condition"], rtol=1e-6, atol=1e-6, err_msg=f"{path}: threshold"
+    )
     assert_allclose(ours.gain, ref["gain"], rtol=1e-5, err_msg=f"{path}: gain (xgboost convention)")
     kids = {c["nodeid"]: c for c in ref["children"]}
     _compare(ours.left, kids[ref["yes"]], path + "/L")
@@ -70,8 +79,13 @@ def test_several_rounds_match_xgboost_predictions():
     X, y = _data(seed=2)
     booster, _ = _xgb_tree(X, y, 2, 1.0, 0.0, 0.5, rounds=4)
     ours = SecondOrderBooster(n_estimators=4, max_depth=2, learning_rate=1.0).fit(X, y)
-    assert_allclose(ours.predict_proba(X)[:, 1], booster.predict(xgb.DMatrix(X)), rtol=1e-4, atol=1e-5,
-                    err_msg="4 rounds: ours vs xgboost probabilities")
+    assert_allclose(
+        ours.predict_proba(X)[:, 1],
+        booster.predict(xgb.DMatrix(X)),
+        rtol=1e-4,
+        atol=1e-5,
+        err_msg="4 rounds: ours vs xgboost probabilities",
+    )
 
 
 def test_grad_hess_are_derivatives_of_logloss():
@@ -133,8 +147,13 @@ def test_predict_proba_both_columns_match_xgboost():
     booster, _ = _xgb_tree(X, y, 2, 1.0, 0.0, 0.5, rounds=3)
     ours = SecondOrderBooster(n_estimators=3, max_depth=2, learning_rate=1.0).fit(X.tolist(), y.tolist())
     p = booster.predict(xgb.DMatrix(X))
-    assert_allclose(ours.predict_proba(X.tolist()), np.c_[1 - p, p], rtol=1e-4, atol=1e-5,
-                    err_msg="[P(y=0), P(y=1)]: ours vs xgboost")
+    assert_allclose(
+        ours.predict_proba(X.tolist()),
+        np.c_[1 - p, p],
+        rtol=1e-4,
+        atol=1e-5,
+        err_msg="[P(y=0), P(y=1)]: ours vs xgboost",
+    )
 
 
 def test_hyperparameter_bounds_and_messages():

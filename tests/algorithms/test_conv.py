@@ -24,8 +24,7 @@ CASES = [(5, 5, 3, 1, 0), (6, 5, 3, 2, 1), (7, 6, 2, 3, 0), (5, 7, 3, 2, 2)]
 
 def _conv_setup(H, W, K, seed=0, c_in=2, c_out=3, n=2):
     rng = np.random.default_rng(seed)
-    return (rng.normal(size=(n, c_in, H, W)), rng.normal(size=(c_out, c_in, K, K)),
-            rng.normal(size=c_out))
+    return (rng.normal(size=(n, c_in, H, W)), rng.normal(size=(c_out, c_in, K, K)), rng.normal(size=c_out))
 
 
 def test_output_size_formula_equals_torch_over_a_grid():
@@ -48,8 +47,13 @@ def test_conv_forward_and_backward_equal_torch(H, W, K, S, P):
     (ty * torch.tensor(g)).sum().backward()
     pairs = (("y", y, ty.detach()), ("dx", dx, tx.grad), ("dw", dw, tw.grad), ("db", db, tb.grad))
     for name, ours, ref in pairs:
-        assert_allclose(ours, ref.numpy(), rtol=1e-10, atol=1e-12,
-                        err_msg=f"{name}: ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+        assert_allclose(
+            ours,
+            ref.numpy(),
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"{name}: ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}",
+        )
 
 
 @pytest.mark.parametrize("H,W,K,S,P", CASES[:2])
@@ -64,8 +68,13 @@ def test_conv_gradients_match_central_differences(H, W, K, S, P):
 
     for name, ours, p in (("x", dx, x), ("w", dw, w), ("b", db, b)):
         num = numerical_gradient(loss, p)
-        assert_allclose(ours, num, rtol=1e-6, atol=1e-8,
-                        err_msg=f"d{name}: ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}")
+        assert_allclose(
+            ours,
+            num,
+            rtol=1e-6,
+            atol=1e-8,
+            err_msg=f"d{name}: ours {ours.ravel()[:3]} vs FD {num.ravel()[:3]}",
+        )
 
 
 @pytest.mark.parametrize("H,W,K,S,P", CASES)
@@ -76,10 +85,12 @@ def test_input_gradient_is_torch_conv_transpose(H, W, K, S, P):
     ours = conv_transpose2d(g, w, S, P, (H, W))
     pad_out = (H - ((Ho - 1) * S - 2 * P + K), W - ((Wo - 1) * S - 2 * P + K))
     if max(pad_out) < S:  # torch requires output_padding < stride
-        ref = F.conv_transpose2d(torch.tensor(g), torch.tensor(w), stride=S, padding=P,
-                                 output_padding=pad_out).numpy()
-        assert_allclose(ours, ref, rtol=1e-10, atol=1e-12,
-                        err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}")
+        ref = F.conv_transpose2d(
+            torch.tensor(g), torch.tensor(w), stride=S, padding=P, output_padding=pad_out
+        ).numpy()
+        assert_allclose(
+            ours, ref, rtol=1e-10, atol=1e-12, err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}"
+        )
     # adjointness <conv(x), g> = <x, conv_T(g)>, whatever the output padding
     y0 = conv2d_forward(x, w, np.zeros(3), stride=S, padding=P)[0]
     assert_allclose(np.sum(y0 * g), np.sum(x * ours), rtol=1e-11)
@@ -95,8 +106,13 @@ def test_maxpool_forward_and_backward_equal_torch(K, S):
     ty = F.max_pool2d(tx, K, S)
     (ty * torch.tensor(g)).sum().backward()
     assert_allclose(y, ty.detach().numpy(), rtol=0, atol=0, err_msg="pooled values differ from torch")
-    assert_allclose(dx, tx.grad.numpy(), rtol=1e-12, atol=1e-14,
-                    err_msg=f"dx ours {dx.ravel()[:6]} vs torch {tx.grad.numpy().ravel()[:6]}")
+    assert_allclose(
+        dx,
+        tx.grad.numpy(),
+        rtol=1e-12,
+        atol=1e-14,
+        err_msg=f"dx ours {dx.ravel()[:6]} vs torch {tx.grad.numpy().ravel()[:6]}",
+    )
 
 
 def test_maxpool_gradient_goes_only_to_the_argmax_and_matches_fd():
@@ -137,8 +153,13 @@ def test_larger_convolutions_equal_torch(K, S, P):
     ty = F.conv2d(tx, tw, tb, stride=S, padding=P)
     (ty * torch.tensor(g)).sum().backward()
     for ours, ref in zip((y, dx, dw, db), (ty.detach(), tx.grad, tw.grad, tb.grad), strict=True):
-        assert_allclose(ours, ref.numpy(), rtol=1e-9, atol=1e-11,
-                        err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}")
+        assert_allclose(
+            ours,
+            ref.numpy(),
+            rtol=1e-9,
+            atol=1e-11,
+            err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.numpy().ravel()[:3]}",
+        )
 
 
 def test_maxpool_names_bad_input():

@@ -32,16 +32,23 @@ def test_loss_and_gradient_equal_torch(t_squared):
     T, alpha = 2.0, 0.5
     loss, grad, parts = distillation_loss(s, t, y, T, alpha, t_squared)
     ts = torch.tensor(s, requires_grad=True)
-    soft = F.kl_div(F.log_softmax(ts / T, dim=1), F.softmax(torch.tensor(t) / T, dim=1),
-                    reduction="batchmean")
+    soft = F.kl_div(
+        F.log_softmax(ts / T, dim=1), F.softmax(torch.tensor(t) / T, dim=1), reduction="batchmean"
+    )
     hard = F.cross_entropy(ts, torch.tensor(y))
     ref = alpha * (T * T if t_squared else 1.0) * soft + (1 - alpha) * hard
     ref.backward()
-    assert_allclose(parts["soft"], soft.item(), rtol=1e-12,
-                    err_msg=f"KL ours {parts['soft']} vs torch {soft.item()}")
+    assert_allclose(
+        parts["soft"], soft.item(), rtol=1e-12, err_msg=f"KL ours {parts['soft']} vs torch {soft.item()}"
+    )
     assert_allclose(loss, ref.item(), rtol=1e-12, err_msg=f"loss ours {loss} vs torch {ref.item()}")
-    assert_allclose(grad, ts.grad.numpy(), rtol=1e-10, atol=1e-14,
-                    err_msg=f"grad ours {grad[0]} vs torch {ts.grad.numpy()[0]}")
+    assert_allclose(
+        grad,
+        ts.grad.numpy(),
+        rtol=1e-10,
+        atol=1e-14,
+        err_msg=f"grad ours {grad[0]} vs torch {ts.grad.numpy()[0]}",
+    )
 
 
 def test_soft_gradient_shrinks_as_one_over_t_squared_without_the_factor():
@@ -87,7 +94,8 @@ def test_many_temperatures_equal_torch():
     for T in np.geomspace(0.1, 100, 25):
         _, grad, parts = distillation_loss(s, t, y, T, 0.3, True)
         ts = torch.tensor(s, requires_grad=True)
-        soft = F.kl_div(F.log_softmax(ts / T, dim=1), F.softmax(torch.tensor(t) / T, dim=1),
-                        reduction="batchmean")
+        soft = F.kl_div(
+            F.log_softmax(ts / T, dim=1), F.softmax(torch.tensor(t) / T, dim=1), reduction="batchmean"
+        )
         (0.3 * T * T * soft + 0.7 * F.cross_entropy(ts, torch.tensor(y))).backward()
         assert_allclose(grad, ts.grad.numpy(), rtol=1e-9, atol=1e-14, err_msg=f"T={T}")

@@ -14,10 +14,10 @@ from algorithms.forest_variance import (
 
 
 def test_formula_limits():
-    assert mean_variance(2.0, 0.3, 1) == pytest.approx(2.0)          # one estimator
-    assert mean_variance(2.0, 1.0, 50) == pytest.approx(2.0)         # perfectly correlated
-    assert mean_variance(2.0, 0.0, 50) == pytest.approx(2.0 / 50)    # independent
-    assert mean_variance(2.0, 0.3, 10**9) == pytest.approx(0.6)      # floor rho sigma^2
+    assert mean_variance(2.0, 0.3, 1) == pytest.approx(2.0)  # one estimator
+    assert mean_variance(2.0, 1.0, 50) == pytest.approx(2.0)  # perfectly correlated
+    assert mean_variance(2.0, 0.0, 50) == pytest.approx(2.0 / 50)  # independent
+    assert mean_variance(2.0, 0.3, 10**9) == pytest.approx(0.6)  # floor rho sigma^2
     with pytest.raises(ValueError):
         mean_variance(1.0, 0.5, 0)
 
@@ -48,7 +48,10 @@ def test_real_forest_correlation_is_between_0_and_1_and_averaging_helps():
     seeds = iter(range(1000))
     preds = tree_predictions(
         lambda X, y: RandomForestRegressor(8, max_features=1, random_state=next(seeds)).fit(X, y),
-        lambda: sample(150, 0.5, rng), X_test, n_forests=12)
+        lambda: sample(150, 0.5, rng),
+        X_test,
+        n_forests=12,
+    )
     assert preds.shape == (12, 8, 20)
     sigma2, rho = estimate_sigma2_rho(preds)
     assert 0 < rho.mean() < 1 and (sigma2 > 0).all()

@@ -9,7 +9,7 @@ from algorithms.gptq import gptq, hessian, output_error, rtn
 
 def _layer(seed, d_out=24, d_in=48, n=300):
     rng = np.random.default_rng(seed)
-    mix = rng.normal(size=(d_in, d_in))          # correlated inputs, as in real activations
+    mix = rng.normal(size=(d_in, d_in))  # correlated inputs, as in real activations
     x = mix @ rng.normal(size=(d_in, n)) * 0.3
     return rng.normal(0, 0.1, (d_out, d_in)), x
 

@@ -13,8 +13,12 @@ from algorithms.kernels import (
     sigmoid_counterexample,
 )
 
-PARAMS = {"linear": {}, "poly": {"gamma": 0.5, "degree": 3, "coef0": 1.0},
-          "rbf": {"gamma": 0.7}, "sigmoid": {"gamma": 0.3, "coef0": -0.5}}
+PARAMS = {
+    "linear": {},
+    "poly": {"gamma": 0.5, "degree": 3, "coef0": 1.0},
+    "rbf": {"gamma": 0.7},
+    "sigmoid": {"gamma": 0.3, "coef0": -0.5},
+}
 
 
 def _reference(kernel, X, Z, p):
@@ -34,8 +38,12 @@ def test_matches_sklearn(kernel, shape):
     X, Z = rng.normal(size=shape), rng.normal(size=(7, shape[1]))
     ours, ref = kernel_matrix(X, Z, kernel, **PARAMS[kernel]), _reference(kernel, X, Z, PARAMS[kernel])
     assert_allclose(ours, ref, rtol=1e-10, atol=1e-12, err_msg=f"{kernel}: ours vs sklearn")
-    assert_allclose(kernel_diagonal(X, kernel, **PARAMS[kernel]),
-                    np.diag(kernel_matrix(X, X, kernel, **PARAMS[kernel])), rtol=1e-12, atol=1e-12)
+    assert_allclose(
+        kernel_diagonal(X, kernel, **PARAMS[kernel]),
+        np.diag(kernel_matrix(X, X, kernel, **PARAMS[kernel])),
+        rtol=1e-12,
+        atol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("kernel", ["linear", "poly", "rbf"])
@@ -74,13 +82,16 @@ def test_min_eigenvalue_uses_the_symmetric_part():
     assert min_eigenvalue([[2, 1], [0, 2]]) == pytest.approx(1.5, abs=1e-12)
 
 
-@pytest.mark.parametrize(("diag", "expected"), [
-    ((1.0, -1.5e-9), True),     # within tol * max(1, max|K|) * n = 2e-9
-    ((1.0, -2e-9), True),       # on the boundary: >= is inclusive
-    ((1.0, -3e-9), False),      # beyond it
-    ((100.0, -1e-7), True),     # the tolerance scales with max|K| = 100: 2e-7
-    ((100.0, -3e-7), False),
-])
+@pytest.mark.parametrize(
+    ("diag", "expected"),
+    [
+        ((1.0, -1.5e-9), True),  # within tol * max(1, max|K|) * n = 2e-9
+        ((1.0, -2e-9), True),  # on the boundary: >= is inclusive
+        ((1.0, -3e-9), False),  # beyond it
+        ((100.0, -1e-7), True),  # the tolerance scales with max|K| = 100: 2e-7
+        ((100.0, -3e-7), False),
+    ],
+)
 def test_is_psd_tolerance_scales_with_size_and_magnitude(diag, expected):
     K = np.diag(diag)
     assert is_psd(K) is expected, f"eigenvalues {diag}, tol 1e-9 * max(1, {max(map(abs, diag))}) * 2"

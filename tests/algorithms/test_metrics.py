@@ -21,10 +21,20 @@ def _data(rng, n, ties):
 @pytest.mark.parametrize("ties", [False, True])
 def test_auc_and_average_precision_match_sklearn(n, ties):
     y, s = _data(np.random.default_rng(n + ties), n, ties)
-    assert_allclose(M.roc_auc(y, s), skm.roc_auc_score(y, s), rtol=0, atol=1e-12,
-                    err_msg=f"ours {M.roc_auc(y, s)} vs sklearn {skm.roc_auc_score(y, s)}")
-    assert_allclose(M.pr_auc(y, s), skm.average_precision_score(y, s), rtol=0, atol=1e-12,
-                    err_msg=f"ours {M.pr_auc(y, s)} vs sklearn {skm.average_precision_score(y, s)}")
+    assert_allclose(
+        M.roc_auc(y, s),
+        skm.roc_auc_score(y, s),
+        rtol=0,
+        atol=1e-12,
+        err_msg=f"ours {M.roc_auc(y, s)} vs sklearn {skm.roc_auc_score(y, s)}",
+    )
+    assert_allclose(
+        M.pr_auc(y, s),
+        skm.average_precision_score(y, s),
+        rtol=0,
+        atol=1e-12,
+        err_msg=f"ours {M.pr_auc(y, s)} vs sklearn {skm.average_precision_score(y, s)}",
+    )
 
 
 @pytest.mark.parametrize("threshold", [0.0, 0.3, 0.5, 1.01])
@@ -32,14 +42,17 @@ def test_precision_recall_f1_match_sklearn(threshold):
     y, s = _data(np.random.default_rng(1), 200, False)
     pred = (s >= threshold).astype(int)
     ours = M.at_threshold(y, s, threshold)
-    ref = (skm.precision_score(y, pred, zero_division=0), skm.recall_score(y, pred),
-           skm.f1_score(y, pred, zero_division=0))
+    ref = (
+        skm.precision_score(y, pred, zero_division=0),
+        skm.recall_score(y, pred),
+        skm.f1_score(y, pred, zero_division=0),
+    )
     assert_allclose(ours, ref, atol=1e-12, err_msg=f"ours {ours} vs sklearn {ref}")
 
 
 def test_top_fraction_flags_ceil_k_n_highest():
     y = np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 1])
-    s = np.array([.9, .8, .7, .1, .2, .3, .4, .5, .05, .01])
+    s = np.array([0.9, 0.8, 0.7, 0.1, 0.2, 0.3, 0.4, 0.5, 0.05, 0.01])
     # top 20% = 2 rows (scores .9 and .8): one hit of three positives
     assert_allclose(M.at_top_fraction(y, s, 0.2), (0.5, 1 / 3, 0.4))
     assert M.top_k_mask(s, 0.25).sum() == 3  # ceil(2.5)
@@ -90,15 +103,18 @@ def test_ndcg_is_one_for_the_ideal_order_and_zero_without_relevant():
     assert M.ndcg_at_k(["a"], {}, 3) == 0.0
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: M.roc_auc([1, 1, 1], [0.1, 0.2, 0.3]), "both classes"),
-    (lambda: M.roc_auc([0, 2], [0.1, 0.2]), "only 0 and 1"),
-    (lambda: M.roc_auc([0, 1], [0.1]), "shape"),
-    (lambda: M.roc_auc([0, 1], [0.1, np.nan]), "non-finite"),
-    (lambda: M.roc_auc([], []), "non-empty"),
-    (lambda: M.recall_at_k(["a"], set(), 10), "no relevant"),
-    (lambda: M.top_k_mask([0.1], 0), "fraction"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: M.roc_auc([1, 1, 1], [0.1, 0.2, 0.3]), "both classes"),
+        (lambda: M.roc_auc([0, 2], [0.1, 0.2]), "only 0 and 1"),
+        (lambda: M.roc_auc([0, 1], [0.1]), "shape"),
+        (lambda: M.roc_auc([0, 1], [0.1, np.nan]), "non-finite"),
+        (lambda: M.roc_auc([], []), "non-empty"),
+        (lambda: M.recall_at_k(["a"], set(), 10), "no relevant"),
+        (lambda: M.top_k_mask([0.1], 0), "fraction"),
+    ],
+)
 def test_bad_input_names_the_problem(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -179,15 +195,19 @@ def test_ndcg_exponential_gain_matches_sklearn_on_transformed_relevance():
     score = np.array([[len(ranked) - ranked.index(d) for d in docs]], float)
     for k in (3, 6):
         assert M.ndcg_at_k(ranked, relevance, k) == pytest.approx(
-            skm.ndcg_score(2.0**true - 1, score, k=k), rel=1e-12), "exponential gain 2^r - 1"
+            skm.ndcg_score(2.0**true - 1, score, k=k), rel=1e-12
+        ), "exponential gain 2^r - 1"
         assert M.ndcg_at_k(ranked, relevance, k, gain="linear") == pytest.approx(
-            skm.ndcg_score(true, score, k=k), rel=1e-12), "linear gain"
+            skm.ndcg_score(true, score, k=k), rel=1e-12
+        ), "linear gain"
 
 
 def test_precision_recall_f1_edges_match_sklearn():
-    cases = [([1, 1, 0, 0], [1, 0, 1, 0]),   # tp == fn and precision == recall
-             ([0, 0, 1], [1, 0, 0]),          # no true positive
-             ([0, 0, 0], [0, 1, 0])]          # no positives at all: recall 0 (zero_division=0)
+    cases = [
+        ([1, 1, 0, 0], [1, 0, 1, 0]),  # tp == fn and precision == recall
+        ([0, 0, 1], [1, 0, 0]),  # no true positive
+        ([0, 0, 0], [0, 1, 0]),
+    ]  # no positives at all: recall 0 (zero_division=0)
     for y, p in cases:
         ours = M.precision_recall_f1(y, p)
         ref = skm.precision_recall_fscore_support(y, p, average="binary", zero_division=0)[:3]

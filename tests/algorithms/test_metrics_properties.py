@@ -7,10 +7,13 @@ from numpy.testing import assert_allclose
 
 from algorithms import metrics as M
 
-labels_scores = st.integers(2, 40).flatmap(lambda n: st.tuples(
-    st.lists(st.integers(0, 1), min_size=n, max_size=n).filter(lambda y: 0 < sum(y) < len(y)),
-    # integer scores: many ties, and exp() keeps distinct values distinct in float64
-    st.lists(st.integers(-20, 20), min_size=n, max_size=n)))
+labels_scores = st.integers(2, 40).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 1), min_size=n, max_size=n).filter(lambda y: 0 < sum(y) < len(y)),
+        # integer scores: many ties, and exp() keeps distinct values distinct in float64
+        st.lists(st.integers(-20, 20), min_size=n, max_size=n),
+    )
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -18,8 +21,8 @@ labels_scores = st.integers(2, 40).flatmap(lambda n: st.tuples(
 def test_auc_is_invariant_to_monotone_maps_and_flips_with_labels(case):
     y, s = np.array(case[0]), np.array(case[1], dtype=float)
     auc = M.roc_auc(y, s)
-    assert_allclose(M.roc_auc(y, np.exp(s / 4)), auc, atol=1e-12)   # strictly increasing map
-    assert_allclose(M.roc_auc(1 - y, s), 1 - auc, atol=1e-12)   # swap the classes
+    assert_allclose(M.roc_auc(y, np.exp(s / 4)), auc, atol=1e-12)  # strictly increasing map
+    assert_allclose(M.roc_auc(1 - y, s), 1 - auc, atol=1e-12)  # swap the classes
     assert 0.0 <= auc <= 1.0
 
 

@@ -26,8 +26,13 @@ def test_backprop_matches_central_differences(activation, loss, output):
     for layer, ((W, b), (dW, db)) in enumerate(zip(net.params_, grads, strict=True)):
         for name, p, g in (("W", W, dW), ("b", b, db)):
             num = numerical_gradient(lambda: net.loss(X, y, loss), p)
-            assert_allclose(g, num, rtol=1e-6, atol=1e-9,
-                            err_msg=f"{name}{layer + 1}: backprop {g.ravel()[:4]} vs FD {num.ravel()[:4]}")
+            assert_allclose(
+                g,
+                num,
+                rtol=1e-6,
+                atol=1e-9,
+                err_msg=f"{name}{layer + 1}: backprop {g.ravel()[:4]} vs FD {num.ravel()[:4]}",
+            )
 
 
 def test_input_gradient_matches_central_differences():
@@ -43,8 +48,9 @@ def test_input_gradient_matches_central_differences():
 def test_gradients_equal_torch_autograd(loss):
     net, X, y = _problem(3, (6, 8, 8, 4), loss, n=11)
     J, grads = net.loss_and_gradients(X, y, loss)
-    tparams = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
-               for W, b in net.params_]
+    tparams = [
+        (torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)) for W, b in net.params_
+    ]
     a = torch.tensor(X)
     for i, (W, b) in enumerate(tparams):
         z = a @ W + b
@@ -56,10 +62,20 @@ def test_gradients_equal_torch_autograd(loss):
     tJ.backward()
     assert_allclose(J, tJ.item(), rtol=1e-12, err_msg=f"loss ours {J} vs torch {tJ.item()}")
     for layer, ((dW, db), (tW, tb)) in enumerate(zip(grads, tparams, strict=True)):
-        assert_allclose(dW, tW.grad.numpy(), rtol=1e-10, atol=1e-13,
-                        err_msg=f"dW{layer + 1} ours {dW.ravel()[:3]} vs torch {tW.grad.ravel()[:3]}")
-        assert_allclose(db, tb.grad.numpy(), rtol=1e-10, atol=1e-13,
-                        err_msg=f"db{layer + 1} ours {db[:3]} vs torch {tb.grad[:3]}")
+        assert_allclose(
+            dW,
+            tW.grad.numpy(),
+            rtol=1e-10,
+            atol=1e-13,
+            err_msg=f"dW{layer + 1} ours {dW.ravel()[:3]} vs torch {tW.grad.ravel()[:3]}",
+        )
+        assert_allclose(
+            db,
+            tb.grad.numpy(),
+            rtol=1e-10,
+            atol=1e-13,
+            err_msg=f"db{layer + 1} ours {db[:3]} vs torch {tb.grad[:3]}",
+        )
 
 
 def test_backward_without_reuse_gives_the_same_gradients_at_quadratic_cost():
@@ -74,7 +90,7 @@ def test_backward_without_reuse_gives_the_same_gradients_at_quadratic_cost():
         assert_allclose(a, c, rtol=1e-12, atol=1e-15)
         assert_allclose(b, d, rtol=1e-12, atol=1e-15)
     L, per_product = 5, 5 * 4 * 4
-    assert reuse_cost == (L + L - 1) * per_product            # L dW products, L - 1 deltas
+    assert reuse_cost == (L + L - 1) * per_product  # L dW products, L - 1 deltas
     assert net.madds_ == (L + L * (L - 1) // 2) * per_product  # deltas repeated per layer
 
 
@@ -123,8 +139,9 @@ def test_wide_deep_network_equals_torch(activation):
     net = MLP(sizes, activation=activation).initialize(rng)
     X, y = rng.normal(size=(256, 32)), rng.integers(0, 10, 256)
     _, grads = net.loss_and_gradients(X, y, "softmax")
-    tparams = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
-               for W, b in net.params_]
+    tparams = [
+        (torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)) for W, b in net.params_
+    ]
     a = torch.tensor(X)
     act = torch.tanh if activation == "tanh" else torch.relu
     for i, (W, b) in enumerate(tparams):

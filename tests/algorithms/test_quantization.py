@@ -10,11 +10,26 @@ from numpy.testing import assert_allclose, assert_array_equal
 from algorithms import quantization as Q
 
 # bitsandbytes' NF4 code book as printed in the QLoRA paper (Appendix E), float32 digits
-QLORA_NF4 = np.array([
-    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
-    -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
-    0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
-    0.7229568362236023, 1.0])
+QLORA_NF4 = np.array(
+    [
+        -1.0,
+        -0.6961928009986877,
+        -0.5250730514526367,
+        -0.39491748809814453,
+        -0.28444138169288635,
+        -0.18477343022823334,
+        -0.09105003625154495,
+        0.0,
+        0.07958029955625534,
+        0.16093020141124725,
+        0.24611230194568634,
+        0.33791524171829224,
+        0.44070982933044434,
+        0.5626170039176941,
+        0.7229568362236023,
+        1.0,
+    ]
+)
 
 
 def test_nf4_levels_equal_the_published_table():
@@ -27,7 +42,7 @@ def test_nf4_levels_equal_the_published_table():
 def test_nf4_levels_are_denser_near_zero_than_int4():
     gaps = np.diff(Q.nf4_levels())
     assert gaps[6] < gaps[0] and gaps[7] < gaps[-1]
-    assert gaps.min() < 2 / 14 < gaps.max()   # INT4 absmax has a uniform step 1/7
+    assert gaps.min() < 2 / 14 < gaps.max()  # INT4 absmax has a uniform step 1/7
 
 
 def test_nf4_maps_each_value_to_its_nearest_level():
@@ -55,12 +70,16 @@ def _torch_dynamic(w, b, per_channel=False):
     with torch.no_grad():
         lin.weight.copy_(torch.tensor(w, dtype=torch.float32))
         lin.bias.copy_(torch.tensor(b, dtype=torch.float32))
-    qconfig = (torch.ao.quantization.per_channel_dynamic_qconfig if per_channel
-               else torch.ao.quantization.default_dynamic_qconfig)
+    qconfig = (
+        torch.ao.quantization.per_channel_dynamic_qconfig
+        if per_channel
+        else torch.ao.quantization.default_dynamic_qconfig
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(lin), {torch.nn.Linear: qconfig},
-                                                      dtype=torch.qint8)
+        return torch.ao.quantization.quantize_dynamic(
+            torch.nn.Sequential(lin), {torch.nn.Linear: qconfig}, dtype=torch.qint8
+        )
 
 
 @pytest.mark.parametrize("per_channel", [False, True])

@@ -29,7 +29,7 @@ def _enumerate_return(theta, env, gamma):
         for t, a in enumerate(seq):
             p *= pi[s, a]
             s, r, done = env.step(s, a)
-            ret += gamma ** t * r
+            ret += gamma**t * r
             if done:
                 break
         # sequences that end early are counted once per unused tail: divide that out
@@ -47,8 +47,12 @@ def test_bandit_exact_gradient_is_pi_times_advantage():
     env, theta = Bandit(), np.array([[0.2, -0.1, 0.4, 0.0]])
     pi = softmax(theta)[0]
     analytic = pi * (np.array(env.means) - pi @ np.array(env.means))
-    assert_allclose(exact_gradient(theta, env)[0], analytic, atol=1e-9,
-                    err_msg=f"FD of exact J {exact_gradient(theta, env)[0]} vs pi*(mu - J) {analytic}")
+    assert_allclose(
+        exact_gradient(theta, env)[0],
+        analytic,
+        atol=1e-9,
+        err_msg=f"FD of exact J {exact_gradient(theta, env)[0]} vs pi*(mu - J) {analytic}",
+    )
 
 
 def _max_z(samples, exact):
@@ -73,13 +77,17 @@ def test_dropping_the_discount_weight_biases_the_estimate():
     gamma = 0.9
     exact = exact_gradient(THETA, ENV, gamma)
     V = values(THETA, ENV, gamma)
-    shortcut = gradient_samples(THETA, ENV, 2000, np.random.default_rng(3), gamma, baseline=V,
-                                discount_weight=False)
+    shortcut = gradient_samples(
+        THETA, ENV, 2000, np.random.default_rng(3), gamma, baseline=V, discount_weight=False
+    )
     assert _max_z(shortcut, exact) > 5
 
 
-@pytest.mark.parametrize("env,baseline", [(Bandit(), "none"), (Bandit(), "learned"), (ENV, "learned")],
-                         ids=["bandit-none", "bandit-learned", "corridor-learned"])
+@pytest.mark.parametrize(
+    "env,baseline",
+    [(Bandit(), "none"), (Bandit(), "learned"), (ENV, "learned")],
+    ids=["bandit-none", "bandit-learned", "corridor-learned"],
+)
 def test_policy_improves(env, baseline):
     agent = Reinforce(lr=0.1, baseline=baseline, n_episodes=200).fit(env, np.random.default_rng(4))
     start, end = agent.expected_returns_[0], agent.expected_returns_[-1]
@@ -90,8 +98,12 @@ def test_policy_improves(env, baseline):
 def test_corridor_without_baseline_improves_in_the_median_run():
     # all returns are negative, so without a baseline every sampled action is pushed down and
     # some runs collapse onto "always left"; the median run still learns
-    finals = [Reinforce(lr=0.1, baseline="none", n_episodes=200).fit(ENV, np.random.default_rng(s))
-              .expected_returns_[-1] for s in range(7)]
+    finals = [
+        Reinforce(lr=0.1, baseline="none", n_episodes=200)
+        .fit(ENV, np.random.default_rng(s))
+        .expected_returns_[-1]
+        for s in range(7)
+    ]
     assert np.median(finals) > -4.0, finals
 
 
@@ -112,7 +124,8 @@ def test_bad_input_is_named():
 def test_baseline_estimate_is_within_two_percent_of_the_exact_gradient():
     gamma = 0.9
     exact = exact_gradient(THETA, ENV, gamma)
-    based = gradient_samples(THETA, ENV, 20000, np.random.default_rng(12), gamma,
-                             baseline=values(THETA, ENV, gamma))
+    based = gradient_samples(
+        THETA, ENV, 20000, np.random.default_rng(12), gamma, baseline=values(THETA, ENV, gamma)
+    )
     rel = np.linalg.norm(based.mean(0) - exact) / np.linalg.norm(exact)
     assert rel < 0.02 and _max_z(based, exact) < 4, (rel, based.mean(0).ravel(), exact.ravel())

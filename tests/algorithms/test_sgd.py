@@ -28,10 +28,16 @@ def test_gradient_matches_central_differences(shape):
     rng = np.random.default_rng(1)
     X, y, w = rng.normal(size=shape), rng.normal(size=shape[0]), rng.normal(size=shape[1])
     h = 1e-6
-    numeric = np.array([(mse_loss(w + h * e, X, y) - mse_loss(w - h * e, X, y)) / (2 * h)
-                        for e in np.eye(shape[1])])
-    assert_allclose(mse_gradient(w, X, y), numeric, rtol=1e-7, atol=1e-9,
-                    err_msg="analytic (1/m) X^T (Xw - y) vs central differences")
+    numeric = np.array(
+        [(mse_loss(w + h * e, X, y) - mse_loss(w - h * e, X, y)) / (2 * h) for e in np.eye(shape[1])]
+    )
+    assert_allclose(
+        mse_gradient(w, X, y),
+        numeric,
+        rtol=1e-7,
+        atol=1e-9,
+        err_msg="analytic (1/m) X^T (Xw - y) vs central differences",
+    )
 
 
 @pytest.mark.parametrize("method", ["plain", "heavy_ball", "nesterov"])
@@ -39,20 +45,30 @@ def test_converges_to_least_squares(method):
     X, y = _regression()
     lstsq = np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]
     # full batch so the iterates converge exactly, not to a noise ball
-    model = MomentumSGDRegressor(learning_rate=0.1, momentum=0.5, method=method, batch_size=None,
-                                 max_epochs=2000, tol=1e-10, random_state=0).fit(X, y)
-    assert_allclose(np.r_[model.coef_, model.intercept_], lstsq, atol=1e-8,
-                    err_msg=f"{method}: ours vs numpy lstsq")
+    model = MomentumSGDRegressor(
+        learning_rate=0.1,
+        momentum=0.5,
+        method=method,
+        batch_size=None,
+        max_epochs=2000,
+        tol=1e-10,
+        random_state=0,
+    ).fit(X, y)
+    assert_allclose(
+        np.r_[model.coef_, model.intercept_], lstsq, atol=1e-8, err_msg=f"{method}: ours vs numpy lstsq"
+    )
     assert model.n_epochs_ < 2000
 
 
 def test_minibatch_sgd_lands_near_least_squares_and_sklearn():
     X, y = _regression(n=500)
     lstsq = np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]
-    ours = MomentumSGDRegressor(learning_rate=0.01, momentum=0.9, batch_size=32, max_epochs=60,
-                                random_state=0).fit(X, y)
-    ref = SGDRegressor(alpha=0.0, penalty=None, learning_rate="invscaling", eta0=0.01, max_iter=200,
-                       tol=None, random_state=0).fit(X, y)
+    ours = MomentumSGDRegressor(
+        learning_rate=0.01, momentum=0.9, batch_size=32, max_epochs=60, random_state=0
+    ).fit(X, y)
+    ref = SGDRegressor(
+        alpha=0.0, penalty=None, learning_rate="invscaling", eta0=0.01, max_iter=200, tol=None, random_state=0
+    ).fit(X, y)
     # mini-batch noise leaves a ball of radius ~ sqrt(lr) * noise around the optimum
     assert_allclose(np.r_[ours.coef_, ours.intercept_], lstsq, atol=0.02, err_msg="ours vs lstsq")
     assert_allclose(np.r_[ref.coef_, ref.intercept_], lstsq, atol=0.02, err_msg="sklearn vs lstsq")
@@ -73,8 +89,15 @@ def test_same_seed_same_result():
 
 
 def _epochs_to(method, momentum, X, y, target, batch_size, lr):
-    model = MomentumSGDRegressor(learning_rate=lr, momentum=momentum, method=method, batch_size=batch_size,
-                                 max_epochs=3000, fit_intercept=False, random_state=0).fit(X, y)
+    model = MomentumSGDRegressor(
+        learning_rate=lr,
+        momentum=momentum,
+        method=method,
+        batch_size=batch_size,
+        max_epochs=3000,
+        fit_intercept=False,
+        random_state=0,
+    ).fit(X, y)
     hist = np.array(model.loss_history_)
     return int(np.argmax(hist <= target)) if (hist <= target).any() else np.inf
 
@@ -128,7 +151,6 @@ def test_exact_gradient_rates_and_bounds():
     assert loglog_slope(ts, nag[ts]) == pytest.approx(-2.0, abs=0.3)
 
 
-
 def test_divergence_is_detected_not_looped():
     X, y = _regression()
     with pytest.raises(DivergenceError, match="Lower the learning rate"):
@@ -148,8 +170,12 @@ def test_rejects_bad_input():
         MomentumSGDRegressor().fit(X, np.r_[y[:-1], np.nan])
     with pytest.raises(ValueError, match="one value per row"):
         MomentumSGDRegressor().fit(X, y[:-2])
-    for kwargs, msg in [({"learning_rate": 0.0}, "learning_rate"), ({"momentum": 1.0}, "momentum"),
-                        ({"method": "adam"}, "unknown method"), ({"batch_size": 0}, "batch_size")]:
+    for kwargs, msg in [
+        ({"learning_rate": 0.0}, "learning_rate"),
+        ({"momentum": 1.0}, "momentum"),
+        ({"method": "adam"}, "unknown method"),
+        ({"batch_size": 0}, "batch_size"),
+    ]:
         with pytest.raises(ValueError, match=msg):
             MomentumSGDRegressor(**kwargs).fit(X, y)
 
@@ -202,10 +228,16 @@ def test_nesterov_matches_torch_under_the_change_of_variables(mu):
     w, v = w0.copy(), np.zeros_like(w0)
     for t in range(T):
         w, v = momentum_step(w, v, grad, lr, mu, "nesterov")
-        assert_allclose(v, buffers[t], rtol=1e-10, atol=1e-12,
-                        err_msg=f"step {t + 1}: our v vs torch momentum_buffer")
-        assert_allclose(w - lr * mu * v, params[t], rtol=1e-10, atol=1e-12,
-                        err_msg=f"step {t + 1}: our look-ahead w - lr*mu*v vs torch's parameter")
+        assert_allclose(
+            v, buffers[t], rtol=1e-10, atol=1e-12, err_msg=f"step {t + 1}: our v vs torch momentum_buffer"
+        )
+        assert_allclose(
+            w - lr * mu * v,
+            params[t],
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"step {t + 1}: our look-ahead w - lr*mu*v vs torch's parameter",
+        )
 
 
 def test_heavy_ball_matches_torch_sgd_momentum():
@@ -227,13 +259,20 @@ def test_full_batch_regressor_nesterov_matches_torch():
     X, y = _regression(n=60, d=3)
     Z = np.c_[X, np.ones(len(X))]
     lr, mu, epochs = 0.05, 0.9, 25
-    model = MomentumSGDRegressor(learning_rate=lr, momentum=mu, method="nesterov", batch_size=None,
-                                 max_epochs=epochs, random_state=0).fit(X, y)
-    params, buffers = _torch_sgd_trajectory(Z.T @ Z / len(y), Z.T @ y / len(y), np.zeros(4), lr, mu,
-                                            epochs, nesterov=True)
+    model = MomentumSGDRegressor(
+        learning_rate=lr, momentum=mu, method="nesterov", batch_size=None, max_epochs=epochs, random_state=0
+    ).fit(X, y)
+    params, buffers = _torch_sgd_trajectory(
+        Z.T @ Z / len(y), Z.T @ y / len(y), np.zeros(4), lr, mu, epochs, nesterov=True
+    )
     w = params[-1] + lr * mu * buffers[-1]  # undo the change of variables p = w - lr*mu*v
-    assert_allclose(np.r_[model.coef_, model.intercept_], w, rtol=1e-9, atol=1e-12,
-                    err_msg="ours (full batch, nesterov) vs torch SGD(nesterov=True)")
+    assert_allclose(
+        np.r_[model.coef_, model.intercept_],
+        w,
+        rtol=1e-9,
+        atol=1e-12,
+        err_msg="ours (full batch, nesterov) vs torch SGD(nesterov=True)",
+    )
     assert model.n_epochs_ == epochs and len(model.loss_history_) == epochs + 1
 
 
@@ -241,8 +280,9 @@ def test_predict_matches_sklearn_linear_regression():
     from sklearn.linear_model import LinearRegression
 
     X, y = _regression(n=100, d=3)
-    ours = MomentumSGDRegressor(learning_rate=0.1, momentum=0.5, batch_size=None, max_epochs=2000,
-                                tol=1e-10, random_state=0).fit(X, y)
+    ours = MomentumSGDRegressor(
+        learning_rate=0.1, momentum=0.5, batch_size=None, max_epochs=2000, tol=1e-10, random_state=0
+    ).fit(X, y)
     ref = LinearRegression().fit(X, y)
     X_new = np.random.default_rng(1).normal(size=(7, 3)).tolist()  # lists are accepted
     assert_allclose(ours.predict(X_new), ref.predict(np.array(X_new)), atol=1e-7, err_msg="ours vs sklearn")

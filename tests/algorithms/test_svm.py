@@ -44,13 +44,22 @@ def test_matches_libsvm(data, kernel, C):
     params = CASES[kernel]
     ours = SMOClassifier(C=C, tol=TOL, **params).fit(X, y)
     ref = SVC(C=C, tol=TOL, **params).fit(X, y)
-    assert_allclose(ours.decision_function(X), ref.decision_function(X), atol=1e-3,
-                    err_msg="decision function: ours vs libsvm")
+    assert_allclose(
+        ours.decision_function(X),
+        ref.decision_function(X),
+        atol=1e-3,
+        err_msg="decision function: ours vs libsvm",
+    )
     assert set(ours.support_) == set(ref.support_), (
         f"support sets differ: only ours {sorted(set(ours.support_) - set(ref.support_))}, "
-        f"only libsvm {sorted(set(ref.support_) - set(ours.support_))}")
-    assert_allclose(ours.dual_objective_, _ref_dual_objective(ref, params), rtol=1e-6,
-                    err_msg="dual objective: ours vs libsvm")
+        f"only libsvm {sorted(set(ref.support_) - set(ours.support_))}"
+    )
+    assert_allclose(
+        ours.dual_objective_,
+        _ref_dual_objective(ref, params),
+        rtol=1e-6,
+        err_msg="dual objective: ours vs libsvm",
+    )
     if kernel == "linear":
         assert_allclose(ours.coef_, ref.coef_[0], atol=1e-3, err_msg="w = sum alpha_i y_i x_i")
 
@@ -136,10 +145,13 @@ def test_matches_libsvm_larger(seed):
     assert set(ours.support_) == set(ref.support_)
 
 
-@pytest.mark.parametrize(("X", "params"), [
-    (np.array([[0.0, 0.0], [1.0, 0.5]]), {"kernel": "rbf", "gamma": 1.0}),
-    (np.array([[1.0, 1.0], [2.0, 0.0]]), {"kernel": "linear"}),
-])
+@pytest.mark.parametrize(
+    ("X", "params"),
+    [
+        (np.array([[0.0, 0.0], [1.0, 0.5]]), {"kernel": "rbf", "gamma": 1.0}),
+        (np.array([[1.0, 1.0], [2.0, 0.0]]), {"kernel": "linear"}),
+    ],
+)
 @pytest.mark.parametrize("C", [0.5, 10.0])
 def test_two_point_problem_is_solved_by_one_exact_step(X, params, C):
     """With one point per class the dual is the 2-variable subproblem itself. y^T alpha = 0 forces
@@ -153,8 +165,9 @@ def test_two_point_problem_is_solved_by_one_exact_step(X, params, C):
     ours = SMOClassifier(C=C, tol=1e-9, **params).fit(X, y)
     ref = SVC(C=C, tol=1e-9, **params).fit(X, y)
     assert_allclose(ours.alpha_, [expected, expected], rtol=1e-12, err_msg="ours vs analytic s*")
-    assert_allclose(np.sort(np.abs(ref.dual_coef_[0])), [expected, expected], rtol=1e-6,
-                    err_msg="libsvm vs analytic s*")
+    assert_allclose(
+        np.sort(np.abs(ref.dual_coef_[0])), [expected, expected], rtol=1e-6, err_msg="libsvm vs analytic s*"
+    )
     assert ours.n_iter_ == 1, f"the exact pair step solves the problem, took {ours.n_iter_} steps"
 
 
@@ -208,7 +221,8 @@ def test_each_smo_step_is_the_libsvm_wss2_step():
         decrease, expected = _reference_wss2_step(Q, prev, y, C, i)
         assert decrease[j] >= decrease.max() * (1 - 1e-9), (
             f"step {k}: ours chose j={j} (decrease {decrease[j]:.6g}), the WSS2 rule chooses "
-            f"{int(np.argmax(decrease))} (decrease {decrease.max():.6g})")
+            f"{int(np.argmax(decrease))} (decrease {decrease.max():.6g})"
+        )
         assert_allclose(svm.alpha_, expected, atol=1e-9, err_msg=f"step {k}: ours vs exact pair step")
         prev = svm.alpha_.copy()
 

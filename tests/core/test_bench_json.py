@@ -32,8 +32,9 @@ def test_bench_main_writes_the_recorded_figures(tmp_path, monkeypatch):
             return 0
 
     real = bench.importlib.import_module
-    monkeypatch.setattr(bench.importlib, "import_module",
-                        lambda name: Fake if name == "systems.churn.bench" else real(name))
+    monkeypatch.setattr(
+        bench.importlib, "import_module", lambda name: Fake if name == "systems.churn.bench" else real(name)
+    )
     assert bench.main(["--only", "churn", "--out", str(tmp_path)]) == 0
     payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
     assert payload == {"seed": 0, "only": "churn", "results": {"fake_speedup": 3.5}}

@@ -46,9 +46,11 @@ def test_help_lists_every_field_and_the_full_profile_value():
     assert "full profile: 50000" in text
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    (t, True) for t in ("1", "true", "yes", "on", " TRUE ", "Yes", "ON")
-] + [(t, False) for t in ("0", "false", "no", "off", "FALSE", "Off")])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [(t, True) for t in ("1", "true", "yes", "on", " TRUE ", "Yes", "ON")]
+    + [(t, False) for t in ("0", "false", "no", "off", "FALSE", "Off")],
+)
 def test_bool_spellings(text, value):
     from systems.core.config import _parse_bool
 

@@ -21,20 +21,32 @@ def claim(**kw) -> Claim:
 
 
 def test_reproduced_when_figures_within_tolerance_and_relations_hold():
-    c = claim(claimed={"auc": 0.92}, measured={"auc": 0.91, "auc_base": 0.85}, tolerance=TOL,
-              relations=[("auc", ">", "auc_base")])
+    c = claim(
+        claimed={"auc": 0.92},
+        measured={"auc": 0.91, "auc_base": 0.85},
+        tolerance=TOL,
+        relations=[("auc", ">", "auc_base")],
+    )
     assert verdict(c) is Verdict.REPRODUCED
 
 
 def test_direction_holds_when_ordering_right_but_size_off():
-    c = claim(claimed={"auc": 0.92}, measured={"auc": 0.86, "auc_base": 0.85}, tolerance=TOL,
-              relations=[("auc", ">", "auc_base")])
+    c = claim(
+        claimed={"auc": 0.92},
+        measured={"auc": 0.86, "auc_base": 0.85},
+        tolerance=TOL,
+        relations=[("auc", ">", "auc_base")],
+    )
     assert verdict(c) is Verdict.DIRECTION_HOLDS
 
 
 def test_not_reproduced_when_relation_fails_even_if_figure_matches():
-    c = claim(claimed={"auc": 0.92}, measured={"auc": 0.92, "auc_base": 0.95}, tolerance=TOL,
-              relations=[("auc", ">", "auc_base")])
+    c = claim(
+        claimed={"auc": 0.92},
+        measured={"auc": 0.92, "auc_base": 0.95},
+        tolerance=TOL,
+        relations=[("auc", ">", "auc_base")],
+    )
     assert verdict(c) is Verdict.NOT_REPRODUCED
 
 
@@ -52,9 +64,12 @@ def test_relation_against_a_constant():
 
 def test_inconsistent_claim_when_story_arithmetic_disagrees():
     # RAG-05: the story prints 1/62 as 0.0159; it is 0.016129...
-    c = claim(checks=[Recompute("rrf_c", stated=0.0159, recomputed=1 / 62,
-                                tolerance=Tolerance(abs=5e-5))],
-              claimed={"auc": 0.9}, measured={"auc": 0.9}, tolerance=TOL)
+    c = claim(
+        checks=[Recompute("rrf_c", stated=0.0159, recomputed=1 / 62, tolerance=Tolerance(abs=5e-5))],
+        claimed={"auc": 0.9},
+        measured={"auc": 0.9},
+        tolerance=TOL,
+    )
     assert verdict(c) is Verdict.INCONSISTENT
     assert "DISAGREES" in explain(c)
 
@@ -79,14 +94,17 @@ def test_relative_tolerance():
     assert verdict(c) is Verdict.NOT_REPRODUCED
 
 
-@pytest.mark.parametrize("bad", [
-    dict(claimed={"auc": 0.9}, measured={}, tolerance=TOL),                  # missing measurement
-    dict(claimed={"auc": 0.9}, measured={"auc": float("nan")}, tolerance=TOL),
-    dict(claimed={"auc": 0.9}, measured={"auc": 0.9}),                        # no tolerance
-    dict(measured={"a": 1.0}),                                                # nothing to judge
-    dict(measured={"a": 1.0}, relations=[("a", "~", 2)]),                     # unknown operator
-    dict(measured={"a": 1.0}, relations=[("a", ">", "b")]),                   # unmeasured name
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(claimed={"auc": 0.9}, measured={}, tolerance=TOL),  # missing measurement
+        dict(claimed={"auc": 0.9}, measured={"auc": float("nan")}, tolerance=TOL),
+        dict(claimed={"auc": 0.9}, measured={"auc": 0.9}),  # no tolerance
+        dict(measured={"a": 1.0}),  # nothing to judge
+        dict(measured={"a": 1.0}, relations=[("a", "~", 2)]),  # unknown operator
+        dict(measured={"a": 1.0}, relations=[("a", ">", "b")]),  # unmeasured name
+    ],
+)
 def test_malformed_claims_raise_instead_of_getting_a_verdict(bad):
     with pytest.raises((ValueError, KeyError)):
         verdict(claim(**bad))

@@ -197,15 +197,28 @@ def test_relations_appended_as_tuples_after_construction_still_work():
 
 
 def test_failing_check_is_not_excused_by_construction():
-    c = claim(claimed={"hit_rate": 0.35}, measured={"hit_rate": 0.35, "stale": 1.0}, tolerance=TOL,
-              relations=[("stale", "<=", 0)], by_construction="the replayed log sets the hit rate")
+    c = claim(
+        claimed={"hit_rate": 0.35},
+        measured={"hit_rate": 0.35, "stale": 1.0},
+        tolerance=TOL,
+        relations=[("stale", "<=", 0)],
+        by_construction="the replayed log sets the hit rate",
+    )
     assert verdict(c) is Verdict.NOT_REPRODUCED
-    ok = claim(claimed={"hit_rate": 0.35}, measured={"hit_rate": 0.35, "stale": 0.0}, tolerance=TOL,
-               relations=[("stale", "<=", 0)], by_construction="the replayed log sets the hit rate")
+    ok = claim(
+        claimed={"hit_rate": 0.35},
+        measured={"hit_rate": 0.35, "stale": 0.0},
+        tolerance=TOL,
+        relations=[("stale", "<=", 0)],
+        by_construction="the replayed log sets the hit rate",
+    )
     assert verdict(ok) is Verdict.BY_CONSTRUCTION
 
 
 def test_relation_results_say_holds_only_for_held_relations():
-    c = claim(measured={"a": 1.0, "b": 2.0}, relations=[("a", "<", "b"), ("a", ">", "b")],
-              intervals={"a": iv(0.5, 1.5)})
+    c = claim(
+        measured={"a": 1.0, "b": 2.0},
+        relations=[("a", "<", "b"), ("a", ">", "b")],
+        intervals={"a": iv(0.5, 1.5)},
+    )
     assert c.relation_results() == [("a < b", True), ("a > b", False)]

@@ -13,8 +13,10 @@ def _run(tmp_path, seed=0):
     with start_run("churn", cfg) as run:
         run.metric("roc_auc", 0.81, scope="xgboost")
         run.metric("f1", 0.5)
-        run.add(Claim("CH-02", "b", claimed={"x": 1.0}, measured={"x": 1.0}, tolerance=Tolerance(abs=0)),
-                Claim("CH-13", "a", scope_reason="business outcome"))
+        run.add(
+            Claim("CH-02", "b", claimed={"x": 1.0}, measured={"x": 1.0}, tolerance=Tolerance(abs=0)),
+            Claim("CH-13", "a", scope_reason="business outcome"),
+        )
     return tmp_path / "churn"
 
 

@@ -14,8 +14,12 @@ def test_purpose_streams_are_reproducible_and_independent():
 
 def test_compare_counts_calls_and_returns_a_ratio():
     calls = {"a": 0, "b": 0}
-    ta, tb, ratio = compare(lambda: calls.__setitem__("a", calls["a"] + 1),
-                            lambda: calls.__setitem__("b", calls["b"] + 1), repeats=5, warmup=1)
+    ta, tb, ratio = compare(
+        lambda: calls.__setitem__("a", calls["a"] + 1),
+        lambda: calls.__setitem__("b", calls["b"] + 1),
+        repeats=5,
+        warmup=1,
+    )
     assert calls == {"a": 6, "b": 6}
     assert len(ta.samples) == len(tb.samples) == 5 and ratio > 0
     assert measure(lambda: None, repeats=3).p95 >= 0
@@ -77,7 +81,9 @@ def test_seed_everything_seeds_each_global_stream():
 
     seed_everything(11)
     drawn = (random.random(), np.random.random(), float(torch.rand(1)))  # noqa: NPY002
-    expected = (random.Random(11).random(),
-                np.random.RandomState(child_seed(11, "numpy-global")).random_sample(),  # noqa: NPY002
-                float(torch.rand(1, generator=torch.Generator().manual_seed(11))))
+    expected = (
+        random.Random(11).random(),
+        np.random.RandomState(child_seed(11, "numpy-global")).random_sample(),  # noqa: NPY002
+        float(torch.rand(1, generator=torch.Generator().manual_seed(11))),
+    )
     assert drawn == expected

@@ -37,7 +37,12 @@ def test_planted_mechanism():
 
 def test_age_groups_and_bad_input():
     assert list(age_group_of(np.array([18, 29.9, 30, 49.9, 50]))) == [
-        "young", "young", "middle", "middle", "senior"]
+        "young",
+        "young",
+        "middle",
+        "middle",
+        "senior",
+    ]
     with pytest.raises(ValueError, match="n must be"):
         make_fraud(0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="fraud_rate"):

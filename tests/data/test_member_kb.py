@@ -25,7 +25,7 @@ def test_every_judged_document_exists_and_states_the_answer(kb):
     for q in kb.questions:
         assert set(q.relevance) <= set(docs) and 2 in q.relevance.values()
         best = docs[next(d for d, g in q.relevance.items() if g == 2)]
-        for money in re.findall(r"\$[\d,]+", q.answer):   # every price in the answer is in the document
+        for money in re.findall(r"\$[\d,]+", q.answer):  # every price in the answer is in the document
             assert money in best.text, (q.qid, money, best.doc_id)
         if q.kind == "mixed":
             assert "interaction" in best.doc_id or best.doc_id.startswith("ix-")
@@ -51,8 +51,9 @@ def test_kinds_and_chronological_split(kb):
 
 def test_paraphrases_avoid_the_documents_terms(kb):
     docs = {d.doc_id: d.text.lower() for d in kb.documents}
-    para = [q for q in kb.questions
-            if q.kind == "paraphrase" and any(d.startswith("topic") for d in q.relevance)]
+    para = [
+        q for q in kb.questions if q.kind == "paraphrase" and any(d.startswith("topic") for d in q.relevance)
+    ]
     assert para
     for q in para:
         doc = docs[next(iter(q.relevance))]

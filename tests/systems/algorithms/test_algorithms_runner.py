@@ -7,8 +7,18 @@ from systems.algorithms.__main__ import demo_names, main
 
 def test_every_demo_module_is_discovered():
     names = demo_names()
-    for expected in ("sgd", "svm", "trees", "regularization", "backprop", "layers",
-                     "attention", "reinforce", "distillation", "metrics"):
+    for expected in (
+        "sgd",
+        "svm",
+        "trees",
+        "regularization",
+        "backprop",
+        "layers",
+        "attention",
+        "reinforce",
+        "distillation",
+        "metrics",
+    ):
         assert expected in names, f"demo_{expected}.py not discovered; found {names}"
 
 

@@ -14,8 +14,15 @@ def _labels(n=2000, seed=0):
 
 
 def test_ch07_recomputes_f1_from_the_claimed_precision_and_recall():
-    f = {"precision": 0.86, "recall": 0.83, "f1": 0.845, "roc_auc": 0.92, "accuracy": 0.89,
-         "train_accuracy": 0.91, "ceiling_auc": 0.95}
+    f = {
+        "precision": 0.86,
+        "recall": 0.83,
+        "f1": 0.845,
+        "roc_auc": 0.92,
+        "accuracy": 0.89,
+        "train_accuracy": 0.91,
+        "ceiling_auc": 0.95,
+    }
     c = claims.ch07(f, [])
     assert c.checks[0].recomputed == 2 * 0.86 * 0.83 / (0.86 + 0.83)
     assert verdict(c) is Verdict.REPRODUCED
@@ -24,8 +31,13 @@ def test_ch07_recomputes_f1_from_the_claimed_precision_and_recall():
 
 
 def test_ch09_threshold_from_the_storys_costs_disagrees_with_its_045():
-    pr = {"threshold_val": 0.30, "threshold_test_argmax": 0.29, "profit_at_045": 10.0,
-          "profit_at_050": 5.0, "breakeven": 50 / 170}
+    pr = {
+        "threshold_val": 0.30,
+        "threshold_test_argmax": 0.29,
+        "profit_at_045": 10.0,
+        "profit_at_050": 5.0,
+        "breakeven": 50 / 170,
+    }
     c = claims.ch09(pr, 50.0, 500.0, 0.34, [])
     assert verdict(c) is Verdict.INCONSISTENT
     # with a win-back of 22% the story's 0.45 is what its own costs give
@@ -49,6 +61,7 @@ def test_ch04_relations_are_decided_on_paired_bootstraps():
     assert all(r.state is State.HOLDS for r in c.relation_states())
     assert verdict(c) in (Verdict.DIRECTION_HOLDS, Verdict.REPRODUCED)
     assert "paired bootstrap" in explain(c)
+
     # near-copies of one score (re-noised a little): every difference is inside the noise
     def jitter(k):
         return np.clip(strong + np.random.default_rng(k).normal(0, 0.02, len(y)), 0, 1)
@@ -65,13 +78,29 @@ def test_ch01_ch11_ch12_are_by_construction():
     c1 = claims.ch01(rates)
     assert verdict(c1) is Verdict.BY_CONSTRUCTION and "intercept" in c1.by_construction
     assert "Wilson" in explain(c1)
-    es = {"patience_observed": 20, "best_round": 100, "rounds_trained": 120, "max_rounds": 2000,
-          "val_loss_best": 0.3, "val_loss_last": 0.31}
+    es = {
+        "patience_observed": 20,
+        "best_round": 100,
+        "rounds_trained": 120,
+        "max_rounds": 2000,
+        "val_loss_best": 0.3,
+        "val_loss_last": 0.31,
+    }
     assert verdict(claims.ch11(es, [])) is Verdict.BY_CONSTRUCTION
-    split = {"n": 1000, "n_train": 700, "n_val": 150, "n_test": 150,
-             "pos_rate": {"train": 0.27, "val": 0.27, "test": 0.27}}
-    temporal = {"holdout_months": 3, "holdout_auc": 0.9, "n_holdout": 200, "holdout_start": "2024-01-01",
-                "holdout_end": "2024-03-31"}
+    split = {
+        "n": 1000,
+        "n_train": 700,
+        "n_val": 150,
+        "n_test": 150,
+        "pos_rate": {"train": 0.27, "val": 0.27, "test": 0.27},
+    }
+    temporal = {
+        "holdout_months": 3,
+        "holdout_auc": 0.9,
+        "n_holdout": 200,
+        "holdout_start": "2024-01-01",
+        "holdout_end": "2024-03-31",
+    }
     assert verdict(claims.ch12(split, temporal, [])) is Verdict.BY_CONSTRUCTION
 
 
@@ -80,10 +109,18 @@ def test_ch02_tiny_imputation_gain_is_inconclusive_and_a_large_one_holds():
     folds = [slice(0, 1000), slice(1000, 2000), slice(2000, 3000)]
     base = signal + rng.normal(0, 1.0, len(y))
     nudged = base + rng.normal(0, 0.05, len(y))  # re-noised: AUC moves by ~1e-3, inside the noise
-    s = {"raw_missing_share": 0.3, "validation": {"n_quarantined": 5, "timestamp_formats": {"iso": 1}},
-         "imputation": {}, "imputation_scores": {"y_folds": [y[f] for f in folds]}}
-    for name, p in (("cohort_lightgbm", nudged), ("global_lightgbm", base), ("cohort_logreg", base),
-                    ("global_logreg", base)):
+    s = {
+        "raw_missing_share": 0.3,
+        "validation": {"n_quarantined": 5, "timestamp_formats": {"iso": 1}},
+        "imputation": {},
+        "imputation_scores": {"y_folds": [y[f] for f in folds]},
+    }
+    for name, p in (
+        ("cohort_lightgbm", nudged),
+        ("global_lightgbm", base),
+        ("cohort_logreg", base),
+        ("global_logreg", base),
+    ):
         s["imputation_scores"][name] = [p[f] for f in folds]
         s["imputation"][name] = float(np.mean([claims.roc_auc(y[f], p[f]) for f in folds]))
     c = claims.ch02(s, [])

@@ -17,14 +17,16 @@ from systems.churn.validation import validate
 def _csv(path, n=500, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
-    df = pd.DataFrame({
-        "cust": [f"c{i}" for i in range(n)],
-        "month": pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
-        "usage": (10 + 3 * x).round(2).astype(object),
-        "contract": rng.choice(["monthly", "yearly"], n),
-        "blank": "",
-        "Churn": np.where(x + rng.normal(size=n) < -0.6, "Yes", "No"),
-    })
+    df = pd.DataFrame(
+        {
+            "cust": [f"c{i}" for i in range(n)],
+            "month": pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+            "usage": (10 + 3 * x).round(2).astype(object),
+            "contract": rng.choice(["monthly", "yearly"], n),
+            "blank": "",
+            "Churn": np.where(x + rng.normal(size=n) < -0.6, "Yes", "No"),
+        }
+    )
     df.loc[5, "usage"] = "??"
     df.to_csv(path, index=False)
     return df
@@ -32,8 +34,20 @@ def _csv(path, n=500, seed=0):
 
 def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
     _csv(tmp_path / "d.csv")
-    rc = main(["--data", str(tmp_path / "d.csv"), "--target", "Churn", "--id", "cust",
-               "--profile", "tiny", "--out", str(tmp_path / "r")])
+    rc = main(
+        [
+            "--data",
+            str(tmp_path / "d.csv"),
+            "--target",
+            "Churn",
+            "--id",
+            "cust",
+            "--profile",
+            "tiny",
+            "--out",
+            str(tmp_path / "r"),
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0, out
     assert "falling back to a stratified" in out and "'blank': 'all values missing'" in out
@@ -42,8 +56,17 @@ def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
     new = _csv(tmp_path / "new.csv", 20, 1)
     new.loc[0, "contract"] = "weekly"
     new.drop(columns=["Churn"]).to_csv(tmp_path / "new.csv", index=False)
-    rc = main(["predict", "--model", str(model), "--input", str(tmp_path / "new.csv"),
-               "--output", str(tmp_path / "p.csv")])
+    rc = main(
+        [
+            "predict",
+            "--model",
+            str(model),
+            "--input",
+            str(tmp_path / "new.csv"),
+            "--output",
+            str(tmp_path / "p.csv"),
+        ]
+    )
     summary = json.loads(capsys.readouterr().out)
     # row 5 holds "??" in a numeric column: rejected with its reason, never scored
     assert rc == 0 and summary["n_scored"] == 19 and summary["n_rejected"] == 1
@@ -55,16 +78,31 @@ def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
 
 def test_temporal_split_is_used_when_a_time_column_is_given(tmp_path, capsys):
     _csv(tmp_path / "d.csv")
-    rc = main(["--data", str(tmp_path / "d.csv"), "--target", "Churn", "--time", "month",
-               "--profile", "tiny", "--out", str(tmp_path / "r")])
+    rc = main(
+        [
+            "--data",
+            str(tmp_path / "d.csv"),
+            "--target",
+            "Churn",
+            "--time",
+            "month",
+            "--profile",
+            "tiny",
+            "--out",
+            str(tmp_path / "r"),
+        ]
+    )
     assert rc == 0 and "temporal split on 'month'" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--target", "nope"], "--target 'nope' is not a column"),
-    (["--target", "blank"], "one class only"),
-    ([], "needs --target"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target", "nope"], "--target 'nope' is not a column"),
+        (["--target", "blank"], "one class only"),
+        ([], "needs --target"),
+    ],
+)
 def test_data_flag_errors_exit_2_with_a_message(tmp_path, capsys, args, message):
     _csv(tmp_path / "d.csv", 60)
     rc = main(["--data", str(tmp_path / "d.csv"), "--out", str(tmp_path / "r"), *args])
@@ -80,8 +118,17 @@ def test_predict_rejects_invalid_rows_with_reasons(tmp_path, capsys):
     m = make_model("logreg", 0).fit(f.transform(v.clean)[cols].to_numpy(), v.clean[TARGET])
     save(ChurnModel("churn", f, cols, m, 0.3, "customer_id"), tmp_path / "m.skops")
     fresh = generate("telecom", 300, 7).drop(columns=[TARGET])
-    rc = main(["predict", "--model", str(tmp_path / "m.skops"), "--input", _write(fresh, tmp_path),
-               "--output", str(tmp_path / "p.csv")])
+    rc = main(
+        [
+            "predict",
+            "--model",
+            str(tmp_path / "m.skops"),
+            "--input",
+            _write(fresh, tmp_path),
+            "--output",
+            str(tmp_path / "p.csv"),
+        ]
+    )
     summary = json.loads(capsys.readouterr().out)
     assert rc == 0 and summary["n_rejected"] > 0
     assert summary["n_scored"] + summary["n_rejected"] == 300

@@ -11,8 +11,12 @@ from systems.churn.validation import validate
 
 
 def test_cohort_imputer_uses_cohort_median_and_falls_back_to_global():
-    X = pd.DataFrame({"g": ["a"] * 30 + ["b"] * 30 + ["c"] * 2,
-                      "x": [1.0] * 29 + [np.nan] + [10.0] * 29 + [np.nan] + [np.nan, 5.0]})
+    X = pd.DataFrame(
+        {
+            "g": ["a"] * 30 + ["b"] * 30 + ["c"] * 2,
+            "x": [1.0] * 29 + [np.nan] + [10.0] * 29 + [np.nan] + [np.nan, 5.0],
+        }
+    )
     out = CohortImputer(["x"], ["g"], min_count=20).fit(X).transform(X)
     assert out.loc[29, "x"] == 1.0 and out.loc[59, "x"] == 10.0
     # cohort c has 1 observed value < min_count: global median of observed x

@@ -28,8 +28,9 @@ def _data(n=600, seed=0):
 def test_smote_sees_only_training_folds_and_never_the_test_rows():
     X, y = _data()
     SpySMOTE.seen = []
-    pipe = imbalance.make_pipeline("smote", "logreg", 0, 1.0, sampler=SpySMOTE(sampling_strategy=0.8,
-                                                                                 random_state=0))
+    pipe = imbalance.make_pipeline(
+        "smote", "logreg", 0, 1.0, sampler=SpySMOTE(sampling_strategy=0.8, random_state=0)
+    )
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
     cross_val_score(pipe, X, y, cv=cv, scoring="f1")
     fold_train_sizes = sorted(len(tr) for tr, _ in cv.split(X, y))

@@ -24,12 +24,15 @@ def test_unreadable_files_name_the_problem(tmp_path):
         read_csv_checked(tmp_path / "head.csv")
 
 
-@pytest.mark.parametrize(("values", "positive", "message"), [
-    (["yes", "yes", "yes"], None, "one class only"),
-    (["a", "b", "c"], None, "must be binary"),
-    (["red", "blue"], None, "pass --positive"),
-    (["no", "yes"], "maybe", "is not a value"),
-])
+@pytest.mark.parametrize(
+    ("values", "positive", "message"),
+    [
+        (["yes", "yes", "yes"], None, "one class only"),
+        (["a", "b", "c"], None, "must be binary"),
+        (["red", "blue"], None, "pass --positive"),
+        (["no", "yes"], "maybe", "is not a value"),
+    ],
+)
 def test_target_errors(values, positive, message):
     with pytest.raises(ValueError, match=message):
         encode_target(pd.Series(values, name="t"), positive)
@@ -45,11 +48,17 @@ def test_target_inference_and_blank_targets_set_aside():
 def test_tabular_features_report_stray_strings_all_nan_and_unseen_categories():
     rng = np.random.default_rng(0)
     n = 200
-    df = pd.DataFrame({"charges": rng.normal(50, 10, n).round(2).astype(object),
-                       "empty": [np.nan] * n, "plan": rng.choice(["a", "b"], n), "const": 1,
-                       "note": [f"free text {i}" for i in range(n)]})
-    df.loc[3, "charges"] = " "          # blank
-    df.loc[4, "charges"] = "n/a"        # stray string
+    df = pd.DataFrame(
+        {
+            "charges": rng.normal(50, 10, n).round(2).astype(object),
+            "empty": [np.nan] * n,
+            "plan": rng.choice(["a", "b"], n),
+            "const": 1,
+            "note": [f"free text {i}" for i in range(n)],
+        }
+    )
+    df.loc[3, "charges"] = " "  # blank
+    df.loc[4, "charges"] = "n/a"  # stray string
     f = TabularFeatures().fit(df)
     rep = f.report()
     assert rep["numeric"] == ["charges"] and rep["stray_strings"] == {"charges": 1}

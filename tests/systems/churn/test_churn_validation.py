@@ -11,8 +11,18 @@ from systems.churn.validation import validate, write_quarantine
 
 
 def test_each_format_parses_to_the_same_day_and_impossible_dates_are_nat():
-    raw = pd.Series(["2023-04-30", "1682812800", "04/30/2023", "2023-04-30T00:00:00Z",
-                     "2023-02-30", "13/01/2023", "yesterday", None])
+    raw = pd.Series(
+        [
+            "2023-04-30",
+            "1682812800",
+            "04/30/2023",
+            "2023-04-30T00:00:00Z",
+            "2023-02-30",
+            "13/01/2023",
+            "yesterday",
+            None,
+        ]
+    )
     parsed, shape = parse_mixed(raw)
     assert (parsed[:4] == pd.Timestamp("2023-04-30")).all(), parsed[:4].tolist()
     assert parsed[4:].isna().all()
@@ -29,16 +39,19 @@ def _base():
     return _valid_rows().copy()
 
 
-@pytest.mark.parametrize(("column", "value", "reason"), [
-    ("monthly_charges", -5.0, "monthly_charges: failed greater_than_or_equal_to(0)"),
-    ("monthly_charges", "12,5", "monthly_charges: not a number"),
-    (TIME, "2023-02-30", f"{TIME}: impossible date"),
-    (TIME, "30.04.2023", f"{TIME}: unknown date format"),
-    ("signup_date", "2030-01-01", f"{TIME}: before signup_date"),
-    ("contract_type", "weekly", "contract_type: failed isin"),
-    ("churned", 3, "churned: failed isin"),
-    ("email_open_rate", 1.7, "email_open_rate: failed in_range"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("monthly_charges", -5.0, "monthly_charges: failed greater_than_or_equal_to(0)"),
+        ("monthly_charges", "12,5", "monthly_charges: not a number"),
+        (TIME, "2023-02-30", f"{TIME}: impossible date"),
+        (TIME, "30.04.2023", f"{TIME}: unknown date format"),
+        ("signup_date", "2030-01-01", f"{TIME}: before signup_date"),
+        ("contract_type", "weekly", "contract_type: failed isin"),
+        ("churned", 3, "churned: failed isin"),
+        ("email_open_rate", 1.7, "email_open_rate: failed in_range"),
+    ],
+)
 def test_each_invalid_kind_is_quarantined_with_its_reason(column, value, reason):
     df = _base().reset_index(drop=True).astype(object)
     df.loc[5, column] = value

@@ -217,8 +217,15 @@ def test_interrupt_stops_workers_and_server_with_one_line(pg, tmp_path, sig):
     env = {k: v for k, v in os.environ.items() if k != "MLSTORIES_OPTUNA_STORAGE"}
     # A shell's background job (CI, `make test &`) starts with SIGINT ignored and Python
     # keeps an inherited SIG_IGN; restore the default so the child sees the Ctrl-C sent.
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while not list(cache.glob("run-*/pgdata/postmaster.pid")):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()

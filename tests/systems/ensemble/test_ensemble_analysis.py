@@ -39,8 +39,9 @@ def test_blend_with_no_weight_on_degraded_member_is_untouched():
     y = rng.integers(0, 2, 1000)
     P = np.column_stack([y + rng.normal(0, 1, 1000) for _ in range(2)])
     P = 1 / (1 + np.exp(-P))
-    out = degraded_blends(y, P, {"other_only": np.array([0.0, 1.0])}, column=0, drop=0.05,
-                          rng=np.random.default_rng(5))
+    out = degraded_blends(
+        y, P, {"other_only": np.array([0.0, 1.0])}, column=0, drop=0.05, rng=np.random.default_rng(5)
+    )
     assert out["other_only_before"] == out["other_only_after"]
     assert out["member_before"] - out["member_after"] == pytest.approx(0.05, abs=2e-3)
 

@@ -14,8 +14,9 @@ def _run(n=1500, seed=0):
     y = (rng.random(n) < 0.3).astype(int)
     vote2 = y + rng.normal(0, 0.6, n)
     blend = vote2 + 0.3 * y + rng.normal(0, 0.2, n)
-    r = SimpleNamespace(ds=SimpleNamespace(y_test=y), ens=SimpleNamespace(test={"vote2": vote2,
-                                                                               "blend_penalised": blend}))
+    r = SimpleNamespace(
+        ds=SimpleNamespace(y_test=y), ens=SimpleNamespace(test={"vote2": vote2, "blend_penalised": blend})
+    )
     r.auc = {"vote2": claims.roc_auc(y, vote2), "blend_penalised": claims.roc_auc(y, blend)}
     return r
 
@@ -26,10 +27,16 @@ def _ratio(x):
 
 def test_en10_latency_ratio_is_central_and_the_contradicting_figure_is_shown():
     r = _run()
-    table = [{"approach": "random_forest", "per_row_ratio_vs_first": 1.0},
-             {"approach": "blend3", "per_row_ratio_vs_first": 0.98}]
-    off = {"blend3/row": _ratio(1.0), "vote2/row": _ratio(0.9), "blend3/batch": _ratio(1.2),
-           "vote2/batch": _ratio(0.8)}
+    table = [
+        {"approach": "random_forest", "per_row_ratio_vs_first": 1.0},
+        {"approach": "blend3", "per_row_ratio_vs_first": 0.98},
+    ]
+    off = {
+        "blend3/row": _ratio(1.0),
+        "vote2/row": _ratio(0.9),
+        "blend3/batch": _ratio(1.2),
+        "vote2/batch": _ratio(0.8),
+    }
     c = claims.en10(r, off, table)
     assert c.timed and c.measured["blend3_vs_rf_back_to_back"] == 0.98
     # the vote's AUC band is supporting: it cannot lift a claim whose ratios are off

@@ -6,8 +6,8 @@ from systems.ensemble.diversity import pair_stats, pairwise_table, recount_story
 def test_pair_stats_by_hand():
     # 10 rows, 3 positives; each model flags its top 3
     y = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
-    a = np.array([.9, .8, .1, .7, .0, .0, .0, .0, .0, .0])   # misses row 2, flags row 3
-    b = np.array([.9, .1, .8, .0, .7, .0, .0, .0, .0, .0])   # misses row 1, flags row 4
+    a = np.array([0.9, 0.8, 0.1, 0.7, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])  # misses row 2, flags row 3
+    b = np.array([0.9, 0.1, 0.8, 0.0, 0.7, 0.0, 0.0, 0.0, 0.0, 0.0])  # misses row 1, flags row 4
     s = pair_stats(y, a, b, q=0.3)
     # E_a = {2, 3}, E_b = {1, 4}: no shared error
     assert (s["a_only"], s["b_only"], s["error_overlap"]) == (2, 2, 0.0)

@@ -12,9 +12,28 @@ from systems.ensemble.data import Dataset
 from systems.ensemble.spaces import SPACES
 from systems.ensemble.tuning import default_storage, open_study
 
-TINY = ["--n-rows", "1500", "--model-trials", "1", "--blend-trials", "4", "--n-estimators", "10",
-        "--nested-outer", "2", "--nested-inner", "2", "--small-rows", "1000", "--latency-repeats", "1",
-        "--tune-folds", "2", "--n-folds", "3"]
+TINY = [
+    "--n-rows",
+    "1500",
+    "--model-trials",
+    "1",
+    "--blend-trials",
+    "4",
+    "--n-estimators",
+    "10",
+    "--nested-outer",
+    "2",
+    "--nested-inner",
+    "2",
+    "--small-rows",
+    "1000",
+    "--latency-repeats",
+    "1",
+    "--tune-folds",
+    "2",
+    "--n-folds",
+    "3",
+]
 
 
 @pytest.mark.slow

@@ -30,8 +30,9 @@ def test_naive_normalisation_is_detectably_biased():
     # same mean by symmetry, wrong distribution: too little mass near the vertices
     np.testing.assert_allclose(w.mean(axis=0), 1 / 3, atol=0.01)
     assert stats.kstest(w[:, 0], stats.beta(1, 2).cdf).pvalue < 1e-6
-    assert (w.max(axis=1) > 0.8).mean() < 0.5 * (sample_dirichlet1(
-        20_000, 3, np.random.default_rng(3)).max(axis=1) > 0.8).mean()
+    assert (w.max(axis=1) > 0.8).mean() < 0.5 * (
+        sample_dirichlet1(20_000, 3, np.random.default_rng(3)).max(axis=1) > 0.8
+    ).mean()
 
 
 def test_edge_uniforms_stay_on_simplex():

@@ -69,8 +69,12 @@ def test_two_worker_processes_share_one_sqlite_study(tmp_path):
     url = _url(tmp_path)
     open_study(url, "shared", SPACES["toy"], TOY_SPEC)
     cmd = [sys.executable, "-m", "systems.ensemble.worker", "--storage", url, "--study", "shared"]
-    procs = [subprocess.Popen(cmd + ["--n-trials", str(n)], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for n in (7, 5)]
+    procs = [
+        subprocess.Popen(
+            cmd + ["--n-trials", str(n)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for n in (7, 5)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err

@@ -31,8 +31,10 @@ def test_views_add_only_their_own_columns():
     extra = set(crosses.columns) - set(base.columns)
     assert "contract_type=month-to-month&plan=basic" in extra
     assert len(extra) == 2 * 2 + 2 * 1  # contract x plan, contract x payment
-    np.testing.assert_array_equal(crosses["contract_type=month-to-month&plan=basic"],
-                                  X["contract_type=month-to-month"] * X["plan=basic"])
+    np.testing.assert_array_equal(
+        crosses["contract_type=month-to-month&plan=basic"],
+        X["contract_type=month-to-month"] * X["plan=basic"],
+    )
     stats = {c: (0.0, 1.0) for c in [*POLY, "charges_to_tenure_ratio"]}
     poly = poly_view(X, stats)
     np.testing.assert_allclose(poly["tenure_months^2"], X["tenure_months"] ** 2)

@@ -10,9 +10,28 @@ from systems.fairness.__main__ import main
 from systems.fairness.claims import FA09_ROWS, fa09, fa11, group_disparity
 from systems.fairness.disparity import disparity
 
-TINY = ["--n-rows", "6000", "--eg-rows", "2000", "--eg-max-iter", "3", "--mitigation-estimators", "10",
-        "--n-estimators", "30", "--sweep-eps", "0.05", "--sweep-tol", "0", "--shap-rows", "300",
-        "--monitor-sample", "1000", "--min-group-size", "30"]
+TINY = [
+    "--n-rows",
+    "6000",
+    "--eg-rows",
+    "2000",
+    "--eg-max-iter",
+    "3",
+    "--mitigation-estimators",
+    "10",
+    "--n-estimators",
+    "30",
+    "--sweep-eps",
+    "0.05",
+    "--sweep-tol",
+    "0",
+    "--shap-rows",
+    "300",
+    "--monitor-sample",
+    "1000",
+    "--min-group-size",
+    "30",
+]
 
 
 def test_fa11_finds_the_stories_inconsistent_disparity():
@@ -31,9 +50,13 @@ def test_group_disparity_matches_the_pipelines_metrics():
     pred = (rng.random(n) < np.where(groups == "young", 0.2, 0.1)).astype(int)
     _, codes = np.unique(groups, return_inverse=True)
     d = disparity(y, pred, groups)
-    expect = {"dpd": d.demographic_parity_difference, "dpr": d.demographic_parity_ratio,
-              "eod": d.equal_opportunity_difference, "fprd": d.fpr_disparity,
-              "eo": d.equalized_odds_difference}
+    expect = {
+        "dpd": d.demographic_parity_difference,
+        "dpr": d.demographic_parity_ratio,
+        "eod": d.equal_opportunity_difference,
+        "fprd": d.fpr_disparity,
+        "eo": d.equalized_odds_difference,
+    }
     for metric, value in expect.items():
         assert group_disparity(y, pred, codes, metric) == pytest.approx(value, abs=1e-12), metric
 
@@ -72,8 +95,14 @@ def test_story_run_is_complete_and_deterministic(tmp_path):
         out = tmp_path / f"r{k}"
         assert main(["--seed", "3", "--out", str(out), *TINY]) == 0
         ledgers.append(json.loads((out / "fairness" / "ledger.json").read_text()))
-        for name in ("before_after.md", "groups_cross.png", "shap_by_segment.png", "tradeoff.png",
-                     "model_card.md", "gate.md"):
+        for name in (
+            "before_after.md",
+            "groups_cross.png",
+            "shap_by_segment.png",
+            "tradeoff.png",
+            "model_card.md",
+            "gate.md",
+        ):
             assert (out / "fairness" / name).exists(), name
     # same seed, same ledger, except what the timed FA-09 measured
     assert seed_determined(ledgers[0]["claims"]) == seed_determined(ledgers[1]["claims"])

@@ -7,8 +7,22 @@ import pytest
 from systems.fairness.__main__ import _argv, main
 from systems.fairness.csv_audit import binary_target, prepare
 
-FAST = ["--eg-max-iter", "3", "--eg-rows", "300", "--mitigation-estimators", "10", "--n-estimators", "20",
-        "--sweep-eps", "0.05", "--sweep-tol", "0", "--min-group-size", "20"]
+FAST = [
+    "--eg-max-iter",
+    "3",
+    "--eg-rows",
+    "300",
+    "--mitigation-estimators",
+    "10",
+    "--n-estimators",
+    "20",
+    "--sweep-eps",
+    "0.05",
+    "--sweep-tol",
+    "0",
+    "--min-group-size",
+    "20",
+]
 
 
 def _frame(n=1200, seed=0):
@@ -16,16 +30,38 @@ def _frame(n=1200, seed=0):
     sex = rng.choice(["f", "m"], size=n)
     region = rng.choice(["north", "south"], size=n)
     x1 = rng.normal(size=n) + 0.5 * (sex == "m")
-    y = (x1 + rng.normal(size=n) > 1.0)
-    return pd.DataFrame({"x1": x1, "x2": rng.normal(size=n), "city": rng.choice(["a", "b", "c"], size=n),
-                         "sex": sex, "region": region, "label": np.where(y, "bad", "good")})
+    y = x1 + rng.normal(size=n) > 1.0
+    return pd.DataFrame(
+        {
+            "x1": x1,
+            "x2": rng.normal(size=n),
+            "city": rng.choice(["a", "b", "c"], size=n),
+            "sex": sex,
+            "region": region,
+            "label": np.where(y, "bad", "good"),
+        }
+    )
 
 
 def test_csv_audit_end_to_end(tmp_path):
     path = tmp_path / "loans.csv"
     _frame(800).to_csv(path, index=False)
-    code = main(["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "sex,region",
-                 "--drop-sensitive", "--out", str(tmp_path / "reports"), *FAST])
+    code = main(
+        [
+            "--data",
+            str(path),
+            "--target",
+            "label",
+            "--positive",
+            "bad",
+            "--sensitive",
+            "sex,region",
+            "--drop-sensitive",
+            "--out",
+            str(tmp_path / "reports"),
+            *FAST,
+        ]
+    )
     assert code == 0
     out = tmp_path / "reports" / "fairness_csv"
     for name in ("ledger.json", "before_after.md", "gate.md", "model_card.md", "groups.png"):
@@ -48,14 +84,20 @@ def test_drop_sensitive_flag_and_encoding():
     assert set(kept.sensitive.unique()) == {"f", "m"}
 
 
-@pytest.mark.parametrize("mutate,args,message", [
-    (lambda d: d.assign(sex="f"), ["--sensitive", "sex", "--positive", "bad"], "single group"),
-    (lambda d: d.assign(sex=d["sex"].where(d.index % 50 != 0)), ["--sensitive", "sex", "--positive", "bad"],
-     "missing values"),
-    (lambda d: d.assign(label=np.arange(len(d)) % 3), ["--sensitive", "sex"], "must be binary"),
-    (lambda d: d, ["--sensitive", "age"], "not in the CSV"),
-    (lambda d: d, ["--sensitive", "sex", "--positive", "yes"], "is not a value"),
-])
+@pytest.mark.parametrize(
+    "mutate,args,message",
+    [
+        (lambda d: d.assign(sex="f"), ["--sensitive", "sex", "--positive", "bad"], "single group"),
+        (
+            lambda d: d.assign(sex=d["sex"].where(d.index % 50 != 0)),
+            ["--sensitive", "sex", "--positive", "bad"],
+            "missing values",
+        ),
+        (lambda d: d.assign(label=np.arange(len(d)) % 3), ["--sensitive", "sex"], "must be binary"),
+        (lambda d: d, ["--sensitive", "age"], "not in the CSV"),
+        (lambda d: d, ["--sensitive", "sex", "--positive", "yes"], "is not a value"),
+    ],
+)
 def test_bad_input_is_named(tmp_path, capsys, mutate, args, message):
     path = tmp_path / "bad.csv"
     mutate(_frame(300)).to_csv(path, index=False)
@@ -73,11 +115,24 @@ def test_target_without_positive_value_needs_one():
 
 def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
     df = _frame(900, seed=3)
-    df.loc[df["region"] == "south", "label"] = "good"     # no positives at all in one region
+    df.loc[df["region"] == "south", "label"] = "good"  # no positives at all in one region
     path = tmp_path / "skew.csv"
     df.to_csv(path, index=False)
-    code = main(["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "sex,region",
-                 "--out", str(tmp_path / "r"), *FAST])
+    code = main(
+        [
+            "--data",
+            str(path),
+            "--target",
+            "label",
+            "--positive",
+            "bad",
+            "--sensitive",
+            "sex,region",
+            "--out",
+            str(tmp_path / "r"),
+            *FAST,
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "TPR of group" in out and "undefined" in out
@@ -89,8 +144,11 @@ def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
 def test_continuous_sensitive_column_is_refused_or_binned_on_request(tmp_path, capsys):
     df = _frame(400)
     df["income"] = np.random.default_rng(1).lognormal(10, 1, size=len(df)).round(2)
-    with pytest.raises(ValueError, match=r"'income' has 400 distinct values, more than --max-groups 20.*"
-                                         r"--sensitive-bins 4"):
+    with pytest.raises(
+        ValueError,
+        match=r"'income' has 400 distinct values, more than --max-groups 20.*"
+        r"--sensitive-bins 4",
+    ):
         prepare(df, "label", ["income"], "bad", drop_sensitive=False, seed=0)
     binned = prepare(df, "label", ["income"], "bad", drop_sensitive=False, seed=0, bins=4)
     assert binned.sensitive.nunique() == 4 and binned.sensitive.value_counts().min() == 100
@@ -103,16 +161,42 @@ def test_continuous_sensitive_column_is_refused_or_binned_on_request(tmp_path, c
         prepare(df, "label", ["sex", "zip", "region"], "bad", drop_sensitive=False, seed=0)
     path = tmp_path / "d.csv"
     df.to_csv(path, index=False)
-    assert main(["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "income",
-                 "--out", str(tmp_path / "r")]) == 2
+    assert (
+        main(
+            [
+                "--data",
+                str(path),
+                "--target",
+                "label",
+                "--positive",
+                "bad",
+                "--sensitive",
+                "income",
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 2
+    )
     assert "--sensitive-bins" in capsys.readouterr().err
 
 
 def test_decision_rule_defaults_to_half_on_a_users_data_and_is_printed(tmp_path, capsys):
     path = tmp_path / "loans.csv"
     _frame(800).to_csv(path, index=False)
-    base = ["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "sex",
-            "--out", str(tmp_path / "reports"), *FAST]
+    base = [
+        "--data",
+        str(path),
+        "--target",
+        "label",
+        "--positive",
+        "bad",
+        "--sensitive",
+        "sex",
+        "--out",
+        str(tmp_path / "reports"),
+        *FAST,
+    ]
     assert main(base) == 0
     out = capsys.readouterr().out
     assert "decision rule: flag p >= 0.5 (threshold on predicted probabilities)" in out

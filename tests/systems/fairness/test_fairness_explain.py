@@ -21,8 +21,9 @@ def test_shap_values_add_up_to_the_raw_score():
     assert_allclose(base, base[0], atol=1e-6, err_msg="SHAP values do not add up to the raw score")
     imp = importance_by_segment(phi, RAW_FEATURES, np.where(np.arange(50) < 20, "a", "b"))
     assert_allclose(imp["a"].to_numpy(), np.abs(phi[:20]).mean(axis=0))
-    loc = local_explanation(model, X, X.iloc[0], np.random.default_rng(1), frozen=("new_device",),
-                            n_samples=500)
+    loc = local_explanation(
+        model, X, X.iloc[0], np.random.default_rng(1), frozen=("new_device",), n_samples=500
+    )
     assert loc.loc["new_device", "weight"] == 0.0
     assert 0 <= loc.attrs["prediction"] <= 1
 

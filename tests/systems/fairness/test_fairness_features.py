@@ -34,8 +34,9 @@ def test_age_recoverability_drops_without_account_age(scenario):
     raw = list(RAW_FEATURES)
     no_age_proxy = [c for c in raw if c not in ("account_age_days", "balance")]
     r_raw = age_recoverability(df.iloc[tr][raw], df["age"].iloc[tr], df.iloc[te][raw], df["age"].iloc[te])
-    r_less = age_recoverability(df.iloc[tr][no_age_proxy], df["age"].iloc[tr],
-                                df.iloc[te][no_age_proxy], df["age"].iloc[te])
+    r_less = age_recoverability(
+        df.iloc[tr][no_age_proxy], df["age"].iloc[tr], df.iloc[te][no_age_proxy], df["age"].iloc[te]
+    )
     assert r_raw > 0.6 and r_less < r_raw
 
 

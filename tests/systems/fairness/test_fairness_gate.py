@@ -17,13 +17,16 @@ def test_all_within_limits_passes():
     assert g.reasons == ["every metric within its limit"]
 
 
-@pytest.mark.parametrize("kw,status,word", [
-    ({"fpr": 0.13}, "block", "fpr_disparity"),
-    ({"dpd": 0.105}, "block", "demographic_parity_difference"),
-    ({"eod": 0.06}, "warn", "equal_opportunity_difference"),
-    ({"dpr": 0.7}, "warn", "demographic_parity_ratio"),
-    ({"eod": 0.11}, "block", "equal_opportunity_difference"),
-])
+@pytest.mark.parametrize(
+    "kw,status,word",
+    [
+        ({"fpr": 0.13}, "block", "fpr_disparity"),
+        ({"dpd": 0.105}, "block", "demographic_parity_difference"),
+        ({"eod": 0.06}, "warn", "equal_opportunity_difference"),
+        ({"dpr": 0.7}, "warn", "demographic_parity_ratio"),
+        ({"eod": 0.11}, "block", "equal_opportunity_difference"),
+    ],
+)
 def test_rules(kw, status, word):
     g = evaluate(_d(**kw), T)
     assert g.status == status, g.reasons

@@ -35,8 +35,9 @@ def test_disparity_matches_fairlearn(n, n_groups, seed):
         "equal_opportunity_difference": equal_opportunity_difference(y, p, sensitive_features=g),
         "equalized_odds_difference": equalized_odds_difference(y, p, sensitive_features=g, agg="worst_case"),
         "equalized_odds_mean": equalized_odds_difference(y, p, sensitive_features=g, agg="mean"),
-        "fpr_disparity": MetricFrame(metrics=false_positive_rate, y_true=y, y_pred=p,
-                                     sensitive_features=g).difference(),
+        "fpr_disparity": MetricFrame(
+            metrics=false_positive_rate, y_true=y, y_pred=p, sensitive_features=g
+        ).difference(),
     }
     for name, want in ref.items():
         assert_allclose(getattr(d, name), want, rtol=1e-12, err_msg=f"{name}: ours vs fairlearn")
@@ -48,8 +49,12 @@ def test_group_table_rates_and_cross_match_metricframe():
     other = pd.Series(np.where(np.arange(1500) % 2, "a", "b"), name="zip")
     sens = pd.concat([g, other], axis=1)
     t = group_table(y, p, sens, min_group_size=300)
-    mf = MetricFrame(metrics={"tpr": true_positive_rate, "fpr": false_positive_rate},
-                     y_true=y, y_pred=p, sensitive_features=sens)
+    mf = MetricFrame(
+        metrics={"tpr": true_positive_rate, "fpr": false_positive_rate},
+        y_true=y,
+        y_pred=p,
+        sensitive_features=sens,
+    )
     assert_allclose(t["tpr"].to_numpy(), mf.by_group["tpr"].to_numpy(), rtol=1e-12)
     assert_allclose(t["fpr"].to_numpy(), mf.by_group["fpr"].to_numpy(), rtol=1e-12)
     assert t["n"].sum() == 1500

@@ -53,19 +53,27 @@ def fake_encoder_class():
 
 
 DOCS = {
-    "sum-MB-1111": ("Gold Choice benefit summary",
-                    "# Gold Choice (MB-1111)\n\n## Mail order\n\nUnder plan MB-1111, a generic drug "
-                    "costs $20 "
-                    "for a 90-day mail order fill. A specialty drug costs $150."),
-    "sum-MB-2222": ("Silver Value benefit summary",
-                    "# Silver Value (MB-2222)\n\n## Retail\n\nUnder plan MB-2222, a generic drug costs $12 "
-                    "for a 30-day retail fill."),
-    "topic-00": ("Replacement identification card",
-                 "Members may request a replacement identification card through the portal. A new card is "
-                 "mailed within seven business days."),
-    "ix-metformin-lisinopril": ("Interaction note: metformin and lisinopril",
-                                "The interaction between metformin and lisinopril is classified as moderate. "
-                                "Use together only with closer monitoring."),
+    "sum-MB-1111": (
+        "Gold Choice benefit summary",
+        "# Gold Choice (MB-1111)\n\n## Mail order\n\nUnder plan MB-1111, a generic drug "
+        "costs $20 "
+        "for a 90-day mail order fill. A specialty drug costs $150.",
+    ),
+    "sum-MB-2222": (
+        "Silver Value benefit summary",
+        "# Silver Value (MB-2222)\n\n## Retail\n\nUnder plan MB-2222, a generic drug costs $12 "
+        "for a 30-day retail fill.",
+    ),
+    "topic-00": (
+        "Replacement identification card",
+        "Members may request a replacement identification card through the portal. A new card is "
+        "mailed within seven business days.",
+    ),
+    "ix-metformin-lisinopril": (
+        "Interaction note: metformin and lisinopril",
+        "The interaction between metformin and lisinopril is classified as moderate. "
+        "Use together only with closer monitoring.",
+    ),
 }
 
 

@@ -18,10 +18,14 @@ def test_lcs_and_rouge_l_by_hand():
 
 
 def test_extract_answer_picks_the_supporting_sentence():
-    chunks = ["# Plan\nThe deductible is $500. A generic drug costs $20 for a 90-day mail order fill.",
-              "Unrelated text about travel."]
-    assert extract_answer("generic mail order cost", chunks) == \
-        "A generic drug costs $20 for a 90-day mail order fill."
+    chunks = [
+        "# Plan\nThe deductible is $500. A generic drug costs $20 for a 90-day mail order fill.",
+        "Unrelated text about travel.",
+    ]
+    assert (
+        extract_answer("generic mail order cost", chunks)
+        == "A generic drug costs $20 for a 90-day mail order fill."
+    )
     assert extract_answer("zzz", chunks) == ""
 
 
@@ -52,7 +56,8 @@ def test_paired_test_matches_scipy():
 def test_story_composite_recomputed():
     base = {"recall_at_5": 0.72, "mrr": 0.64, "ndcg_at_10": 0.71, "rouge_l": 0.58, "faithfulness": 0.82}
     imp = {"recall_at_5": 0.89, "mrr": 0.81, "ndcg_at_10": 0.89, "rouge_l": 0.74, "faithfulness": 0.93}
-    assert story_composite(base) == pytest.approx(0.696)     # the story prints 0.62
-    assert story_composite(imp) == pytest.approx(0.8575)     # the story prints 0.855
+    assert story_composite(base) == pytest.approx(0.696)  # the story prints 0.62
+    assert story_composite(imp) == pytest.approx(0.8575)  # the story prints 0.855
     assert retrieval_composite(summary({k: np.array([v]) for k, v in base.items()})) == pytest.approx(
-        np.dot([0.3, 0.2, 0.2], [base["recall_at_5"], base["mrr"], base["ndcg_at_10"]]) / 0.7)
+        np.dot([0.3, 0.2, 0.2], [base["recall_at_5"], base["mrr"], base["ndcg_at_10"]]) / 0.7
+    )

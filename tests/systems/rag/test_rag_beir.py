@@ -17,12 +17,19 @@ CORPUS = [
     {"_id": "d3", "title": "Appeals", "text": "Appeals must be filed within 180 days of a denial."},
     {"_id": "d4", "title": "", "text": "Warfarin and ibuprofen together raise bleeding risk."},
 ]
-QUERIES = [{"_id": "q1", "text": "mail order generic cost"}, {"_id": "q2", "text": "appeal deadline denial"},
-           {"_id": "q3", "text": "warfarin ibuprofen"}]
+QUERIES = [
+    {"_id": "q1", "text": "mail order generic cost"},
+    {"_id": "q2", "text": "appeal deadline denial"},
+    {"_id": "q3", "text": "warfarin ibuprofen"},
+]
 
 
-def write(folder, corpus=CORPUS, queries=QUERIES, qrels="query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td3\t2\n"
-          "q3\td4\t1\nq3\tunknown-doc\t1\n"):
+def write(
+    folder,
+    corpus=CORPUS,
+    queries=QUERIES,
+    qrels="query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td3\t2\nq3\td4\t1\nq3\tunknown-doc\t1\n",
+):
     (folder / "qrels").mkdir(parents=True, exist_ok=True)
     (folder / "corpus.jsonl").write_text("\n".join(json.dumps(r) for r in corpus) + "\n")
     (folder / "queries.jsonl").write_text("\n".join(json.dumps(r) for r in queries) + "\n")
@@ -36,11 +43,14 @@ def test_load_and_report_unknown_ids(tmp_path):
     assert data.dropped_qrels == 1 and set(data.queries) == {"q1", "q2", "q3"}
 
 
-@pytest.mark.parametrize(("corpus_line", "message"), [
-    ('{"title": "no id"}', "missing field"),
-    ("{not json", "not valid JSON"),
-    ('["a", "list"]', "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("corpus_line", "message"),
+    [
+        ('{"title": "no id"}', "missing field"),
+        ("{not json", "not valid JSON"),
+        ('["a", "list"]', "expected a JSON object"),
+    ],
+)
 def test_malformed_corpus_names_file_and_line(tmp_path, corpus_line, message):
     write(tmp_path)
     (tmp_path / "corpus.jsonl").write_text(json.dumps(CORPUS[0]) + "\n" + corpus_line + "\n")
@@ -87,7 +97,7 @@ def test_run_beir_end_to_end(tmp_path, tokenizer, fake_encoder):
         rows = run_beir(cfg, run, model=FakeST(tokenizer, fake_encoder))
     assert [r["config"] for r in rows] == ["bm25", "dense", "hybrid"]
     by = {r["config"]: r for r in rows}
-    assert by["bm25"]["recall_at_10"] == 1.0   # every query shares its words with its document
+    assert by["bm25"]["recall_at_10"] == 1.0  # every query shares its words with its document
     out = tmp_path / "reports" / "rag_beir"
     assert (out / "config_table.md").exists()
     per_q = json.loads((out / "per_query.json").read_text())

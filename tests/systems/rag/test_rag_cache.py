@@ -17,8 +17,9 @@ class Clock:
 
 
 def test_keys_fold_case_space_and_trailing_punctuation():
-    assert cache_key("Copay for  MB-1234?") == cache_key("copay for mb-1234") != cache_key("copay for "
-                                                                                           "mb-1235")
+    assert (
+        cache_key("Copay for  MB-1234?") == cache_key("copay for mb-1234") != cache_key("copay for mb-1235")
+    )
 
 
 def test_ttl_expiry():

@@ -4,8 +4,9 @@ import pytest
 
 from systems.rag.chunking import boundary_stats, fixed_chunks, sentence_chunks, sentences, truncation_loss
 
-TEXT = " ".join(f"Sentence number {i} says the copay for tier {i % 4} is {10 + i} dollars."
-                for i in range(60))
+TEXT = " ".join(
+    f"Sentence number {i} says the copay for tier {i % 4} is {10 + i} dollars." for i in range(60)
+)
 
 
 def _ids(tok, text):
@@ -22,7 +23,7 @@ def test_fixed_windows_sizes_and_overlap(tokenizer, size, overlap):
     assert len(chunks) == max(1, -(-(n - overlap) // step))
     for a, b in zip(chunks, chunks[1:], strict=False):
         # neighbours share exactly `overlap` tokens of source text
-        shared = TEXT[b.start:a.end]
+        shared = TEXT[b.start : a.end]
         assert len(_ids(tokenizer, shared)) == overlap if overlap else b.start >= a.end
 
 

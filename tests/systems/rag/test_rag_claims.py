@@ -15,9 +15,11 @@ def test_rrf_example_is_inconsistent_because_of_c():
 
 
 def test_composite_baseline_is_inconsistent():
-    m = {f"{p}_{k}": v for p in ("dense", "hybrid") for k, v in
-         (("recall_at_5", 0.8), ("mrr", 0.8), ("ndcg_at_10", 0.8))} | {"dense_composite": 0.8,
-                                                                        "hybrid_composite": 0.8}
+    m = {
+        f"{p}_{k}": v
+        for p in ("dense", "hybrid")
+        for k, v in (("recall_at_5", 0.8), ("mrr", 0.8), ("ndcg_at_10", 0.8))
+    } | {"dense_composite": 0.8, "hybrid_composite": 0.8}
     iv = {k: Interval(0.01, 0.05, "test") for k in ("recall_at_5", "mrr", "ndcg_at_10")}
     claim = C.rag07(m, iv, [])
     assert [c.agrees() for c in claim.checks] == [False, True]
@@ -32,17 +34,29 @@ def test_reranker_claim_scope():
 
 
 def test_cache_claim_fails_on_a_stale_answer():
-    m = {"response_hit_rate": 0.35, "embedding_hit_rate": 0.6, "stale_answers": 1.0,
-         "stale_without_invalidation": 3.0}
+    m = {
+        "response_hit_rate": 0.35,
+        "embedding_hit_rate": 0.6,
+        "stale_answers": 1.0,
+        "stale_without_invalidation": 3.0,
+    }
     assert verdict(C.rag10(m)) is Verdict.NOT_REPRODUCED
     # the hit rates come from the replayed log we generate: shown, never "reproduced"
     assert verdict(C.rag10(m | {"stale_answers": 0.0})) is Verdict.BY_CONSTRUCTION
 
 
 def _chunk_m(window: float) -> dict:
-    return {"max_seq_length": window, "caught_50": 0.94, "size_increase_50": 0.10, "caught_25": 0.5,
-            "caught_100": 0.99, "chunk_512_token_loss": 0.1, "chunk_512_unseen_sentence_share": 0.2,
-            "main_chunk_max_tokens": 200.0, "boundary_cases": 40.0}
+    return {
+        "max_seq_length": window,
+        "caught_50": 0.94,
+        "size_increase_50": 0.10,
+        "caught_25": 0.5,
+        "caught_100": 0.99,
+        "chunk_512_token_loss": 0.1,
+        "chunk_512_unseen_sentence_share": 0.2,
+        "main_chunk_max_tokens": 200.0,
+        "boundary_cases": 40.0,
+    }
 
 
 def test_rag01_is_judged_on_the_window_not_the_overlap_study():
@@ -52,8 +66,15 @@ def test_rag01_is_judged_on_the_window_not_the_overlap_study():
 
 
 def _bm25_m(tuned: float, default: float, same: bool) -> dict:
-    return {"best_k1": 1.5, "best_b": 0.75, "recall_default": 0.68, "recall_best": 0.72,
-            "test_recall_default": default, "test_recall_tuned": tuned, "best_is_default": float(same)}
+    return {
+        "best_k1": 1.5,
+        "best_b": 0.75,
+        "recall_default": 0.68,
+        "recall_best": 0.72,
+        "test_recall_default": default,
+        "test_recall_tuned": tuned,
+        "best_is_default": float(same),
+    }
 
 
 def test_rag04_grid_keeping_the_default_is_not_a_lift():
@@ -69,8 +90,10 @@ def test_claim_intervals_are_paired_and_seeded():
     from systems.rag.experiments import claim_intervals
 
     rng = np.random.default_rng(0)
-    mk = lambda shift: {k: np.clip(rng.random(60) + shift, 0, 1)  # noqa: E731
-                        for k in ("recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")}
+    mk = lambda shift: {
+        k: np.clip(rng.random(60) + shift, 0, 1)  # noqa: E731
+        for k in ("recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
+    }
     per_mode = {"hybrid": mk(0.2), "dense": mk(0.0), "bm25": mk(0.1)}
     a = claim_intervals(per_mode, per_mode["bm25"], seed=3, n_boot=300)
     b = claim_intervals(per_mode, per_mode["bm25"], seed=3, n_boot=300)

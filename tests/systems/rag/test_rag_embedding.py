@@ -81,7 +81,7 @@ def test_damaged_cache_is_rebuilt_with_one_line(tmp_path, caplog, damage):
         vec_f.write_bytes(raw[: len(raw) - 7])
     elif damage == "flipped byte":
         vec_f.write_bytes(raw[:-1] + bytes([raw[-1] ^ 0xFF]))
-    else:   # new vectors were renamed in, the process died before the keys file followed
+    else:  # new vectors were renamed in, the process died before the keys file followed
         np.save(vec_f, np.ones((3, 3), dtype=np.float32))
     seen, out, warnings = _reload_counts(tmp_path, caplog)
     assert seen == ["a", "b"], "nothing from a damaged cache is trusted"

@@ -49,7 +49,8 @@ def test_table_rows_and_significance(setup):
         assert row["n"] == len(qs)
     sig = X.significance(per_mode, "hybrid", "bm25")
     assert sig["ndcg_at_10_mean_diff"] == pytest.approx(
-        per_mode["hybrid"]["ndcg_at_10"].mean() - per_mode["bm25"]["ndcg_at_10"].mean())
+        per_mode["hybrid"]["ndcg_at_10"].mean() - per_mode["bm25"]["ndcg_at_10"].mean()
+    )
 
 
 def test_chunking_study_on_long_documents(setup, tokenizer):
@@ -64,8 +65,12 @@ def test_chunking_study_on_long_documents(setup, tokenizer):
 def test_fallback_drill_and_latency_table(setup):
     kb, _, r = setup
     out = O.fallback_drill(r, kb.questions[0].text, "hearing aids and mail order while abroad")
-    assert out == {"dense_down_served_by_bm25": 1.0, "both_down_served_popular": 1.0,
-                   "both_down_novel_clear_error": 1.0, "bm25_down_served_by_dense": 1.0}
+    assert out == {
+        "dense_down_served_by_bm25": 1.0,
+        "both_down_served_popular": 1.0,
+        "both_down_novel_clear_error": 1.0,
+        "bm25_down_served_by_dense": 1.0,
+    }
     assert r.search("copay").mode == "hybrid", "the drill restores the live retriever"
     rows, flat = O.latency_table(r, [q.text for q in kb.questions[:3]])
     assert {row["path"] for row in rows} == {"sequential", "concurrent"}

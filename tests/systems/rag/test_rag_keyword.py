@@ -17,8 +17,13 @@ CORPUS = [
     "travel abroad emergency receipt reimbursed vacation override",
     "generic generic generic copay retail thirty day",
 ]
-QUERIES = ["generic copay", "warfarin bleeding", "identification card mailed", "MB-1111 mail order",
-           "lab renewal months criteria"]
+QUERIES = [
+    "generic copay",
+    "warfarin bleeding",
+    "identification card mailed",
+    "MB-1111 mail order",
+    "lab renewal months criteria",
+]
 
 
 @pytest.mark.parametrize(("k1", "b"), [(1.2, 0.75), (1.5, 0.65), (2.0, 0.85)])
@@ -28,15 +33,21 @@ def test_bm25s_matches_rank_bm25(k1, b):
     for q in QUERIES:
         ours, theirs = fast.scores(q), ref.scores(q)
         # bm25s stores float32 scores: rtol 1e-5
-        assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6, err_msg=f"query {q!r}: bm25s {ours} vs "
-                                                                    f"rank-bm25 {theirs}")
+        assert_allclose(
+            ours, theirs, rtol=1e-5, atol=1e-6, err_msg=f"query {q!r}: bm25s {ours} vs rank-bm25 {theirs}"
+        )
         assert list(fast.search(q, 3)[0]) == list(ref.search(q, 3)[0])
 
 
 def test_tokenizer_keeps_codes_and_drops_stop_words():
     assert tokenize("What is the copay for MB-4821 at $45?") == ["copay", "mb-4821", "$45"]
-    assert tokenize("Ist Metformin mit Lisinopril sicher?") == ["ist", "metformin", "mit", "lisinopril",
-                                                                "sicher"]
+    assert tokenize("Ist Metformin mit Lisinopril sicher?") == [
+        "ist",
+        "metformin",
+        "mit",
+        "lisinopril",
+        "sicher",
+    ]
     assert tokenize("糖尿病 の 薬") == ["糖尿病", "の", "薬"]
 
 

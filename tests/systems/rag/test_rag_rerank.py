@@ -12,8 +12,15 @@ def tiny_cross_encoder(tmp_path_factory, tokenizer):
     from transformers import BertConfig, BertForSequenceClassification
 
     torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=16, num_hidden_layers=1,
-                     num_attention_heads=2, intermediate_size=32, max_position_embeddings=128, num_labels=1)
+    cfg = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=128,
+        num_labels=1,
+    )
     path = tmp_path_factory.mktemp("tiny-ce")
     BertForSequenceClassification(cfg).save_pretrained(path)
     tokenizer.save_pretrained(path)

@@ -48,7 +48,7 @@ def test_long_non_english_and_stop_word_queries(retriever):
     assert len(check_query(long_q)) == MAX_QUERY_CHARS
     res = retriever.search(long_q)
     assert res.docs and res.warnings == [f"query cut to its first {MAX_QUERY_CHARS} characters"]
-    assert retriever.search("¿Cuánto cuesta metformina con lisinopril?").docs   # dense still answers
+    assert retriever.search("¿Cuánto cuesta metformina con lisinopril?").docs  # dense still answers
     stop = retriever.search("what is the of and", "bm25")
     assert stop.docs == [], "a stop-word-only query matches nothing by keyword"
     assert "no query word is in the keyword index" in stop.warnings[0]
@@ -75,6 +75,7 @@ class Boom:
     def __getattr__(self, name):
         def fail(*a, **k):
             raise RuntimeError("injected")
+
         return fail
 
 
