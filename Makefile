@@ -31,6 +31,7 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check systems algorithms data tests
+	$(PY) -m ruff format --check systems algorithms data tests
 
 # A system that is not built yet has no __main__.py: say so and fail, never fake a run.
 $(SYSTEMS): $(STAMP)

@@ -90,10 +90,13 @@ def test_claim_intervals_are_paired_and_seeded():
     from systems.rag.experiments import claim_intervals
 
     rng = np.random.default_rng(0)
-    mk = lambda shift: {
-        k: np.clip(rng.random(60) + shift, 0, 1)  # noqa: E731
-        for k in ("recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
-    }
+
+    def mk(shift):
+        return {
+            k: np.clip(rng.random(60) + shift, 0, 1)
+            for k in ("recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
+        }
+
     per_mode = {"hybrid": mk(0.2), "dense": mk(0.0), "bm25": mk(0.1)}
     a = claim_intervals(per_mode, per_mode["bm25"], seed=3, n_boot=300)
     b = claim_intervals(per_mode, per_mode["bm25"], seed=3, n_boot=300)
