@@ -10,7 +10,8 @@ is resolved in this order (later wins):
 
 so ``--profile full --n-users 2000`` is the full profile with a smaller data set.
 Field help comes from ``field(metadata={"help": ...})``. Every command gets ``--seed``,
-``--profile``, ``--out`` and ``--help``.
+``--profile``, ``--out`` and ``--help``, and the console options of ``systems.core.cli``
+(``-q``, ``-v``, ``--progress/--no-progress``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import types
 import typing
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
+
+from systems.core.cli import add_output_args, pop_output_args
 
 C = TypeVar("C", bound="RunConfig")
 
@@ -93,12 +96,14 @@ def build_parser(cls: type[C], prog: str, description: str) -> argparse.Argument
             default=argparse.SUPPRESS,
             help=f"{help_text} (default: {default})",
         )
+    add_output_args(parser)
     return parser
 
 
 def parse_config(cls: type[C], argv: list[str] | None, prog: str, description: str) -> C:
     """Parse ``argv`` into ``cls``, applying the chosen profile under explicit flags."""
     given = vars(build_parser(cls, prog, description).parse_args(argv))
+    pop_output_args(given)  # -q / -v / --progress configure the console, not the run
     profile = given.get("profile", "quick")
     values = dict(cls.PROFILES.get(profile, {}))
     values.update(given)

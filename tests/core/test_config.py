@@ -64,3 +64,19 @@ def test_bool_rejects_other_words():
 
     with pytest.raises(argparse.ArgumentTypeError, match=r"^expected true/false, got 'maybe'$"):
         _parse_bool("maybe")
+
+
+def test_console_options_configure_output_not_the_run():
+    import logging
+
+    from systems.core import cli
+
+    cfg = parse_config(DemoConfig, ["-q", "--no-progress", "--seed", "2"], "demo", "")
+    assert cfg.seed == 2 and not hasattr(cfg, "quiet")
+    assert logging.getLogger().level == logging.WARNING and not cli.progress_enabled()
+    assert list(cli.progress(range(3), desc="x")) == [0, 1, 2]
+    parse_config(DemoConfig, ["-v", "--progress"], "demo", "")
+    assert logging.getLogger().level == logging.DEBUG and cli.progress_enabled()
+    parse_config(DemoConfig, [], "demo", "")
+    assert logging.getLogger().level == logging.INFO
+    assert cli.progress_enabled() is False  # pytest's stderr is not a terminal
