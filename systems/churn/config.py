@@ -18,7 +18,6 @@ class ChurnConfig(RunConfig):
     offer_cost: float = field(default=50.0, metadata={"help": "cost of one retention offer ($)"})
     clv: float = field(default=500.0, metadata={"help": "customer lifetime value kept by a win-back ($)"})
     win_back: float = field(default=0.34, metadata={"help": "share of contacted churners won back"})
-    progress: bool = field(default=True, metadata={"help": "show progress bars"})
     data: str = field(default="", metadata={"help": "run on this CSV instead of synthetic data"})
     target: str = field(default="", metadata={"help": "with --data: the binary target column"})
     id: str = field(default="", metadata={"help": "with --data: an id column (not a feature)"})
@@ -34,6 +33,5 @@ class ChurnConfig(RunConfig):
             "n_trials": 2,
             "cv_folds": 2,
             "shap_sample": 100,
-            "progress": False,
         },
     }

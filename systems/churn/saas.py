@@ -21,6 +21,7 @@ from systems.churn.models import make_model
 from systems.churn.splits import temporal_holdout, time_ordered_folds
 from systems.churn.tuning import tune
 from systems.churn.validation import validate, write_quarantine
+from systems.core.cli import progress_enabled
 
 
 def imputation_auc(
@@ -68,7 +69,9 @@ def run_saas(cfg, run) -> dict:
     feats = ChurnFeatures().fit(dev_clean)
     Xdev = feats.transform(dev_clean)
     R["n_candidates"] = Xdev.shape[1]
-    tuned = tune("lightgbm", Xdev.to_numpy(), ydev, folds, cfg.n_trials, cfg.seed, progress=cfg.progress)
+    tuned = tune(
+        "lightgbm", Xdev.to_numpy(), ydev, folds, cfg.n_trials, cfg.seed, progress=progress_enabled()
+    )
     final = make_model(
         "lightgbm",
         cfg.seed,

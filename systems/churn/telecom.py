@@ -28,6 +28,7 @@ from systems.churn.selection import select_features
 from systems.churn.splits import stratified_70_15_15, temporal_holdout, time_ordered_folds
 from systems.churn.tuning import tune
 from systems.churn.validation import validate, write_quarantine
+from systems.core.cli import progress_enabled
 from systems.core.timing import measure
 
 THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)
@@ -87,7 +88,7 @@ def run_telecom(cfg, run) -> dict:
         models[name] = m
         curves[name] = (yte, m.predict_proba(Xte)[:, 1])
     folds = time_ordered_folds(dates.iloc[tr], cfg.cv_folds)
-    tuned = tune("xgboost", Xtr, ytr, folds, cfg.n_trials, cfg.seed, progress=cfg.progress)
+    tuned = tune("xgboost", Xtr, ytr, folds, cfg.n_trials, cfg.seed, progress=progress_enabled())
     models["xgboost_tuned"] = fit_model(
         make_model("xgboost", cfg.seed, **tuned.best_params), "xgboost", Xtr, ytr, Xva, yva
     )
