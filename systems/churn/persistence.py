@@ -119,13 +119,16 @@ def _strip_resamplers(obj):
 def schema_of(bundle: ChurnModel) -> FeatureSchema:
     """The input schema of a bundle: the synthetic churn table, or what TabularFeatures saw."""
     if bundle.kind == "churn":
-        cols = [Column(c, "numeric") for c in NUMERIC]
+        # the post-outcome column is an input only of CH-10's deliberately leaky model; a new
+        # customer's row does not have it, so it is optional (ignored) for every other model
+        leaky = bool(getattr(bundle.features, "include_leaky", False))
+        cols = [Column(c, "numeric") for c in NUMERIC if c != LEAKY or leaky]
         cols += [
             Column(c, "categorical", tuple(CATEGORIES[c]), unknown="reject", nullable=False)
             for c in CATEGORICAL
         ]
         cols += [Column(c, "datetime", nullable=False) for c in DATE_COLUMNS]
-        return FeatureSchema(tuple(cols), ID, TARGET, "1")
+        return FeatureSchema(tuple(cols), ID, TARGET, "1", () if leaky else (LEAKY,))
     f = bundle.features
     cols = [Column(c, "numeric") for c in f.numeric_]
     cols += [Column(c, "categorical", tuple(v), unknown="zeros") for c, v in f.categorical_.items()]
