@@ -29,16 +29,6 @@ from systems.fairness.story import planted_cells, run_story
 DESCRIPTION = __doc__
 
 
-def _argv(argv: list[str]) -> list[str]:
-    """Let ``--drop-sensitive`` stand alone as a flag (the config parser wants a value)."""
-    out = []
-    for i, a in enumerate(argv):
-        out.append(a)
-        if a == "--drop-sensitive" and (i + 1 == len(argv) or argv[i + 1].startswith("--")):
-            out.append("true")
-    return out
-
-
 def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
     """Tables, charts and the gate report every audit writes."""
     run.write_table([e.row() for e in result.test.values()], "before_after.md")
@@ -171,7 +161,7 @@ def csv_mode(cfg: FairnessConfig) -> None:
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_config(
         FairnessConfig,
-        _argv(sys.argv[1:] if argv is None else argv),
+        argv,
         "python -m systems.fairness",
         DESCRIPTION,
     )

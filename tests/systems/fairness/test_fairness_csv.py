@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from systems.fairness.__main__ import _argv, main
+from systems.core.config import parse_config
+from systems.fairness.__main__ import main
+from systems.fairness.config import FairnessConfig
 from systems.fairness.csv_audit import binary_target, prepare
 
 FAST = [
@@ -71,10 +73,15 @@ def test_csv_audit_end_to_end(tmp_path):
     assert json.loads((out / "ledger.json").read_text())["claims"] == []
 
 
+def _config(argv: list[str]) -> FairnessConfig:
+    return parse_config(FairnessConfig, argv, "fairness", "")
+
+
 def test_drop_sensitive_flag_and_encoding():
-    assert _argv(["--drop-sensitive", "--seed", "1"]) == ["--drop-sensitive", "true", "--seed", "1"]
-    assert _argv(["--drop-sensitive"]) == ["--drop-sensitive", "true"]
-    assert _argv(["--drop-sensitive", "false"]) == ["--drop-sensitive", "false"]
+    assert _config(["--drop-sensitive", "--seed", "1"]).drop_sensitive is True
+    assert _config(["--drop-sensitive"]).drop_sensitive is True
+    assert _config(["--no-drop-sensitive"]).drop_sensitive is False
+    assert _config([]).drop_sensitive is False
     df = _frame(200)
     kept = prepare(df, "label", ["sex"], "bad", drop_sensitive=False, seed=0)
     dropped = prepare(df, "label", ["sex"], "bad", drop_sensitive=True, seed=0)
