@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from algorithms.metrics import at_threshold
 from data.credit import CATEGORICAL, NUMERIC, CreditYear
+from systems.core.cli import progress
 from systems.drift.config import DriftConfig
 from systems.drift.loop import challenger_wins, validation_suite
 from systems.drift.model import CreditModel, data_hash, train
@@ -219,7 +219,7 @@ def run_year(cfg: DriftConfig, year: CreditYear, root: Path, frozen: CreditModel
     champ_f1: dict[int, float] = {}
     champ_pred: dict[int, tuple[CreditModel, np.ndarray]] = {}
     reports, rows = [], []
-    for t, batch in enumerate(tqdm(year.weeks, desc="drift: weeks", leave=False)):
+    for t, batch in enumerate(progress(year.weeks, desc="drift: weeks")):
         rep = fixed.score(batch).assign(week=t)
         reports.append(rep)
         p_frozen = frozen.predict_proba(batch)

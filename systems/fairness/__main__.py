@@ -11,6 +11,7 @@ writes reports/fairness_csv/ (same audit, no story claims).
 
 from __future__ import annotations
 
+import logging
 import sys
 import warnings
 
@@ -27,6 +28,7 @@ from systems.fairness.group_metrics import table_rows, undefined_rates
 from systems.fairness.story import planted_cells, run_story
 
 DESCRIPTION = __doc__
+log = logging.getLogger(__name__)
 
 
 def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
@@ -59,7 +61,7 @@ def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
     undefined = undefined_rates(result.test["baseline"].table) + result.skipped
     if undefined:
         lines += ["## Undefined rates", "", *[f"- {u}" for u in undefined], ""]
-        print("note: " + "; ".join(undefined), flush=True)
+        log.info("note: %s", "; ".join(undefined))
     run.path("gate.md").write_text("\n".join(lines))
 
 
@@ -151,11 +153,11 @@ def csv_mode(cfg: FairnessConfig) -> None:
             ["Metrics on the held-out 20% only; small groups carry wide intervals."],
         )
         run.path("model_card.md").write_text(card)
-        print(f"decision rule: {result.rule}")
-        print(f"mitigation: {result.chosen} ({result.choice_note})")
-        print(pd.DataFrame([e.row() for e in result.test.values()]).round(3).to_string(index=False))
+        log.info("decision rule: %s", result.rule)
+        log.info("mitigation: %s (%s)", result.chosen, result.choice_note)
+        log.info(pd.DataFrame([e.row() for e in result.test.values()]).round(3).to_string(index=False))
         for name, g in result.gates.items():
-            print(f"gate {name}: {g.status} - " + "; ".join(g.reasons))
+            log.info("gate %s: %s - %s", name, g.status, "; ".join(g.reasons))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg.decision_rule()
     except ValueError as err:
-        print(f"fairness: {err}", file=sys.stderr)
+        log.error("fairness: %s", err)
         return 2
     seed_everything(cfg.seed)
     # fairlearn 0.15 trips pandas deprecation warnings on every iteration; they are not ours to fix
@@ -179,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         csv_mode(cfg)
     except ValueError as err:  # bad input: say what is wrong, no traceback
-        print(f"fairness: {err}", file=sys.stderr)
+        log.error("fairness: %s", err)
         return 2
     return 0
 

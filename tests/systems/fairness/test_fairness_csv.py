@@ -141,7 +141,7 @@ def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
         ]
     )
     assert code == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "TPR of group" in out and "undefined" in out
     gate = (tmp_path / "r" / "fairness_csv" / "gate.md").read_text()
     assert "TPR undefined" in gate
@@ -205,14 +205,14 @@ def test_decision_rule_defaults_to_half_on_a_users_data_and_is_printed(tmp_path,
         *FAST,
     ]
     assert main(base) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "decision rule: flag p >= 0.5 (threshold on predicted probabilities)" in out
     report = tmp_path / "reports" / "fairness_csv"
     assert "Decision rule: flag p >= 0.5" in (report / "gate.md").read_text()
     assert "Decision rule: flag p >= 0.5" in (report / "model_card.md").read_text()
     assert "observed positive rate" in out, "the report shows whether 0.5 means what it should"
     assert main([*base, "--alert-rate", "0.1"]) == 0
-    assert "decision rule: alert rate 0.1 of validation rows" in capsys.readouterr().out
+    assert "decision rule: alert rate 0.1 of validation rows" in capsys.readouterr().err
     assert main([*base, "--alert-rate", "0.1", "--threshold", "0.3"]) == 2
     assert "not both" in capsys.readouterr().err
     assert main([*base, "--threshold", "1.5"]) == 2
