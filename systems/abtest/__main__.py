@@ -9,11 +9,10 @@ and gives ``--data`` is an analysis.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from systems.abtest.config import AbtestConfig
-from systems.core.cli import Command, dispatch
+from systems.core.cli import Command, dispatch, gives
 from systems.core.config import parse_config
 
 
@@ -40,9 +39,7 @@ def analyse_main(argv: list[str]) -> int:
 
 def _default(argv: list[str]) -> str:
     """``analyse`` when the line names a data file, else the story ``run``."""
-    data = argparse.ArgumentParser(add_help=False)
-    data.add_argument("--data")
-    return "analyse" if data.parse_known_args(argv)[0].data else "run"
+    return "analyse" if gives(argv, "--data") else "run"
 
 
 COMMANDS = {

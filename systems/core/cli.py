@@ -124,3 +124,15 @@ def dispatch(
         argv = [default(argv), *argv]
     name = parser.parse_args(argv[:1]).command
     return commands[name].main(argv[1:])
+
+
+def gives(argv: list[str], *options: str) -> bool:
+    """Whether ``argv`` gives any of ``options`` (``--x V`` or ``--x=V``), for a ``default``."""
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    for option in options:
+        parser.add_argument(option)
+    try:
+        known, _ = parser.parse_known_args(argv)
+    except argparse.ArgumentError:  # named without its value: the command will say so
+        return True
+    return any(value is not None for value in vars(known).values())

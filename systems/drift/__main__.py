@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
-from systems.core.cli import Command, dispatch
+from systems.core.cli import Command, dispatch, gives
 from systems.core.config import parse_config
 from systems.drift.config import DriftConfig
 
@@ -51,11 +50,7 @@ def compare_main(argv: list[str]) -> int:
 
 def _default(argv: list[str]) -> str:
     """``compare`` when the line names a table to compare, else the story ``run``."""
-    tables = argparse.ArgumentParser(add_help=False)
-    tables.add_argument("--reference")
-    tables.add_argument("--current")
-    given, _ = tables.parse_known_args(argv)
-    return "compare" if given.reference or given.current else "run"
+    return "compare" if gives(argv, "--reference", "--current") else "run"
 
 
 COMMANDS = {

@@ -18,3 +18,13 @@ def test_dispatch_runs_the_named_command_or_the_default(capsys):
         dispatch(["--help"], "p", "", commands, lambda _: "run")
     out = capsys.readouterr().out
     assert exit_.value.code == 0 and "serve a model" in out and "the story run" in out
+
+
+def test_gives_reads_both_option_spellings_and_a_missing_value():
+    from systems.core.cli import gives
+
+    assert gives(["--seed", "1", "--data", "x.csv"], "--data")
+    assert gives(["--data=x.csv"], "--data")
+    assert gives(["--data"], "--data")  # routed to the command, whose parser names the problem
+    assert not gives(["--seed", "1", "--database", "y"], "--data")
+    assert not gives([], "--reference", "--current")
