@@ -223,3 +223,10 @@ def test_story_keeps_its_alert_rate():
 
     assert FairnessConfig().decision_rule() == ("alert_rate", 0.08)
     assert FairnessConfig(data="x.csv").decision_rule() == ("threshold", 0.5)
+
+
+def test_audit_is_a_subcommand_and_each_command_refuses_the_others_input(tmp_path, capsys):
+    assert main(["audit", "--out", str(tmp_path)]) == 2
+    assert "--data PATH.csv is required" in capsys.readouterr().err
+    assert main(["run", "--data", "x.csv", "--out", str(tmp_path)]) == 2
+    assert "belongs to the audit command" in capsys.readouterr().err
