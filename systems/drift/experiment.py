@@ -2,7 +2,8 @@
 
 Order: data -> training-time model -> the year (monitor + loop) -> detections per
 method -> incident costs -> ROC (DR-10) -> isolated studies (sample size, concept-only
-stream, injected prediction faults, gate demo) -> claims.
+stream, injected prediction faults, gate demo) -> claims. Each stage function returns the
+frozen dataclass of its figures (``results.py``); each claim reads one by attribute.
 
 Event weeks come from the generator's plan (``year.events``), never from copies here,
 and every narrative figure is read off what the run did: when an expected step did not
@@ -85,7 +86,7 @@ def run_all(cfg: DriftConfig, run) -> list[Claim]:
 
     quiet = quiet_weeks(events, len(year.weeks))
     psi = _psi_levels(cfg, year, rep, quiet)
-    rules = _test_rules(events, found, len(year.weeks))
+    rules = _significance_rules(events, found, len(year.weeks))
     size, ss_png = _sample_size(cfg, run)
     concept, rel_png = _concept_study(cfg, year, frozen, run)
     faults = _prediction_faults(cfg, year, frozen, weekly, quiet)
@@ -155,7 +156,7 @@ def _cell_psi(cfg, reference, current, feature: str, purpose: str) -> tuple[floa
     )
 
 
-def _test_rules(events, found: analysis.Detections, n_weeks: int) -> SignificanceRules:
+def _significance_rules(events, found: analysis.Detections, n_weeks: int) -> SignificanceRules:
     """DR-02: false-alarm weeks of the warning and critical rules, events the critical rule caught."""
     input_events = [e.name for e in events if e.features]
     label_only = [e.name for e in events if not e.features]
