@@ -2,6 +2,16 @@
 
 import os
 
+import pytest
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _console():
+    """Every test starts with the console a command sets up: INFO lines on stderr (captured)."""
+    from systems.core.cli import setup_output
+
+    setup_output()

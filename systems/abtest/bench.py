@@ -16,6 +16,7 @@ on identical data); the goal is a ratio of at least 50x.
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 
 import numpy as np
@@ -24,8 +25,11 @@ from scipy import stats
 from data.experiments import daily_counts
 from systems.abtest.sequential import Cumulative, Procedures
 from systems.core.bench import record
+from systems.core.cli import add_output_args, pop_output_args
 from systems.core.seeding import rng
 from systems.core.timing import compare
+
+log = logging.getLogger(__name__)
 
 NAMES = ("naive_peeking", "bayes_prob", "msprt")
 
@@ -82,23 +86,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sims", type=int, default=1000)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--repeats", type=int, default=3)
+    add_output_args(parser)
     args = parser.parse_args(argv)
+    pop_output_args(vars(args))
     c = Cumulative.of(daily_counts(args.sims, args.days, 850, 0.05, 0.0, rng(args.seed, "bench")))
     p = Procedures()
     a, b = loop_rates(c, p), vector_rates(c, p)
     same = a == b
-    print(
+    log.info(
         f"abtest bench: {args.sims:,} A/A experiments x {args.days} daily looks; false-positive rates "
-        f"loop {a} vs vectorised {b}: identical: {same}",
-        flush=True,
+        f"loop {a} vs vectorised {b}: identical: {same}"
     )
     t_loop, t_vec, _ = compare(
         lambda: loop_rates(c, p), lambda: vector_rates(c, p), repeats=args.repeats, warmup=0
     )
-    print(f"  per-experiment scipy loop {t_loop.median:8.3f} s")
+    log.info(f"  per-experiment scipy loop {t_loop.median:8.3f} s")
     ratio_speedup = t_loop.median / t_vec.median
-    print(f"  vectorised numpy          {t_vec.median:8.3f} s   x{ratio_speedup:,.0f} (goal >= 50x)")
-    print(f"  (medians of {args.repeats} interleaved repeats in this run)")
+    log.info(f"  vectorised numpy          {t_vec.median:8.3f} s   x{ratio_speedup:,.0f} (goal >= 50x)")
+    log.info(f"  (medians of {args.repeats} interleaved repeats in this run)")
     record("abtest_vectorised_over_loop", ratio_speedup)
     for name, rate in b.items():
         record(f"abtest_fpr_{name}", rate)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,6 +41,9 @@ from scipy import stats as st
 
 from systems.abtest.assignment import srm_test, stratum_balance
 from systems.abtest.stats import adjust, cuped_adjust, cuped_theta, estimate_from_samples, mann_whitney_p
+from systems.core.cli import add_output_args, pop_output_args
+
+log = logging.getLogger(__name__)
 
 
 class DataError(ValueError):
@@ -288,15 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path("reports"), help="reports root; writes OUT/abtest/data/"
     )
+    add_output_args(parser)
     args = parser.parse_args(argv)
+    pop_output_args(vars(args))
     try:
         df = read_csv(args.data)
         res = analyse(df, args)
     except DataError as err:
-        print(f"abtest --data: {err}")
+        log.error("abtest --data: %s", err)
         return 2
     except ValueError as err:  # e.g. --expected-shares that do not sum to 1
-        print(f"abtest --data: {err}")
+        log.error("abtest --data: %s", err)
         return 2
     metrics = [m for m in args.metrics.split(",") if m.strip()]
     final = args.out / "abtest" / "data"
@@ -309,5 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     if final.exists():
         shutil.rmtree(final)
     tmp.rename(final)
-    print(text + f"\nwritten: {final / 'metrics.json'}, {final / 'report.md'}, {final / 'effects.png'}")
+    log.info(
+        "%s\nwritten: %s, %s, %s", text, final / "metrics.json", final / "report.md", final / "effects.png"
+    )
     return 0

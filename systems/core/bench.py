@@ -22,8 +22,9 @@ import sys
 from pathlib import Path
 
 from systems.core.claims_report import SYSTEMS
+from systems.core.cli import add_output_args, pop_output_args
 
-log = logging.getLogger("bench")
+log = logging.getLogger(__name__)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESULTS: dict[str, float] = {}
 
@@ -57,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=SYSTEMS, help="run one system's benchmarks")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("reports"), help="reports root (bench/bench.json)")
+    add_output_args(parser)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    pop_output_args(vars(args))
     names = [args.only] if args.only else list(SYSTEMS)
     ran, status = 0, 0
     # Run as `python -m systems.core.bench`, this file is `__main__`, a second copy of the

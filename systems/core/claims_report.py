@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
 from systems.core import stability
+from systems.core.cli import add_output_args, pop_output_args
 from systems.core.publish import atomic_write_text
 from systems.core.report import count_verdicts, format_counts, markdown_table
+
+log = logging.getLogger(__name__)
 
 SYSTEMS = ("churn", "ensemble", "rag", "drift", "fairness", "algorithms", "serving", "abtest", "compression")
 
@@ -132,18 +136,20 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("reports"),
         help="folder holding <system>/ledger.json (default: reports)",
     )
+    add_output_args(parser)
     args = parser.parse_args(argv)
+    pop_output_args(vars(args))
     ledgers, missing = gather(args.root)
     args.root.mkdir(parents=True, exist_ok=True)
     if not ledgers:
         atomic_write_text(args.root / "CLAIMS.md", "# Claims ledger\n\nNo system has been run yet.\n")
-        print(f"no ledgers under {args.root}/ yet: run a system first (e.g. `make churn`)")
+        log.info("no ledgers under %s/ yet: run a system first (e.g. `make churn`)", args.root)
         return 0
     atomic_write_text(args.root / "CLAIMS.md", render(ledgers, missing, args.root))
     total = count_verdicts(c["verdict"] for led in ledgers for c in led["claims"])
-    print(f"{args.root / 'CLAIMS.md'}: {len(ledgers)} systems, {format_counts(total)}")
+    log.info("%s: %d systems, %s", args.root / "CLAIMS.md", len(ledgers), format_counts(total))
     if missing:
-        print(f"not run yet: {', '.join(missing)}")
+        log.info("not run yet: %s", ", ".join(missing))
     return 0
 
 

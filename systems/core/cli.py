@@ -14,6 +14,9 @@ progress bar. Every command takes the same three options:
 
 ``setup_output`` applies them once at start-up; ``progress(iterable, desc=...)`` is the one
 place a loop asks for a bar, and it honours that switch.
+
+A system with several actions routes with ``dispatch``: ``python -m systems.serving serve ...``
+runs the ``serve`` command, a line naming no command runs the system's default one.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
 from tqdm import tqdm
@@ -86,3 +90,49 @@ def progress(iterable: Iterable[T], desc: str, total: int | None = None, **kwarg
     if not progress_enabled():
         return iter(iterable)
     return iter(tqdm(iterable, desc=desc, total=total, leave=False, file=sys.stderr, **kwargs))
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: a line of help and the function that parses the rest of the line."""
+
+    help: str
+    main: Callable[[list[str]], int]
+
+
+def dispatch(
+    argv: list[str] | None,
+    prog: str,
+    description: str,
+    commands: dict[str, Command],
+    default: Callable[[list[str]], str],
+) -> int:
+    """Run ``prog COMMAND [ARGS...]``; a line that names no command runs ``default(argv)``.
+
+    Each command parses its own arguments (and has its own ``--help``), so this parser only
+    routes: ``prog --help`` lists the commands. ``default`` keeps the short forms working
+    (``make drift`` is ``drift run``); it returns the name of a command.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in commands.items():
+        sub.add_parser(name, help=command.help, add_help=False)
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
+        argv = [default(argv), *argv]
+    name = parser.parse_args(argv[:1]).command
+    return commands[name].main(argv[1:])
+
+
+def gives(argv: list[str], *options: str) -> bool:
+    """Whether ``argv`` gives any of ``options`` (``--x V`` or ``--x=V``), for a ``default``."""
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    for option in options:
+        parser.add_argument(option)
+    try:
+        known, _ = parser.parse_known_args(argv)
+    except argparse.ArgumentError:  # named without its value: the command will say so
+        return True
+    return any(value is not None for value in vars(known).values())

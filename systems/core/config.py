@@ -9,7 +9,8 @@ is resolved in this order (later wins):
     dataclass default  ->  PROFILES[profile]  ->  explicit --flag on the command line
 
 so ``--profile full --n-users 2000`` is the full profile with a smaller data set.
-Field help comes from ``field(metadata={"help": ...})``. Every command gets ``--seed``,
+Field help comes from ``field(metadata={"help": ...})``; a ``bool`` field is a
+``--flag`` / ``--no-flag`` pair. Every command gets ``--seed``,
 ``--profile``, ``--out`` and ``--help``, and the console options of ``systems.core.cli``
 (``-q``, ``-v``, ``--progress/--no-progress``).
 """
@@ -47,15 +48,6 @@ class RunConfig:
             raise ValueError(f"unknown profile {self.profile!r}; choose from {sorted(self.PROFILES)}")
 
 
-def _parse_bool(text: str) -> bool:
-    t = text.strip().lower()
-    if t in {"1", "true", "yes", "on"}:
-        return True
-    if t in {"0", "false", "no", "off"}:
-        return False
-    raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")
-
-
 def _converter(tp: Any):
     origin = typing.get_origin(tp)
     if origin is typing.Literal:
@@ -64,8 +56,6 @@ def _converter(tp: Any):
     if origin in (typing.Union, types.UnionType):  # Optional[int] / int | None
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _converter(args[0])
-    if tp is bool:
-        return _parse_bool, None
     if tp in (int, float, str, Path):
         return tp, None
     if origin in (list, tuple):
@@ -80,21 +70,22 @@ def build_parser(cls: type[C], prog: str, description: str) -> argparse.Argument
     )
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
-        conv, choices = _converter(hints[f.name])
-        if f.name == "profile":
-            choices = sorted(cls.PROFILES)
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
         full = cls.PROFILES.get("full", {}).get(f.name)
         help_text = f.metadata.get("help", "")
         if full is not None:
             help_text += f" [full profile: {full}]"
+        if hints[f.name] is bool:  # --flag / --no-flag, no value
+            kind: dict[str, Any] = {"action": argparse.BooleanOptionalAction}
+        else:
+            conv, choices = _converter(hints[f.name])
+            kind = {"type": conv, "choices": sorted(cls.PROFILES) if f.name == "profile" else choices}
         parser.add_argument(
             "--" + f.name.replace("_", "-"),
             dest=f.name,
-            type=conv,
-            choices=choices,
             default=argparse.SUPPRESS,
             help=f"{help_text} (default: {default})",
+            **kind,
         )
     add_output_args(parser)
     return parser

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from systems.core.cli import add_output_args, pop_output_args
 from systems.core.ledger import seed_determined
 
-log = logging.getLogger("ledger_diff")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("before", type=Path, help="report root of the earlier run")
     parser.add_argument("after", type=Path, help="report root of the later run")
     parser.add_argument("--systems", default="", help="comma-separated systems (default: all in BEFORE)")
+    add_output_args(parser)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    pop_output_args(vars(args))
     names = [s for s in args.systems.split(",") if s] or sorted(
         p.parent.name for p in args.before.glob("*/ledger.json")
     )

@@ -28,6 +28,7 @@ the same system into the same OUT refuses (exit 75) while the first is alive.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import platform
 import re
@@ -46,6 +47,8 @@ from typing import Any
 from systems.core.config import RunConfig
 from systems.core.ledger import Claim, Verdict, to_record, verdict
 from systems.core.publish import Publication, RunLocked, publication
+
+log = logging.getLogger(__name__)
 
 METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PACKAGES = (
@@ -187,14 +190,17 @@ def start_run(system: str, config: RunConfig) -> Iterator[Run]:
     try:
         run.publication.acquire()
     except RunLocked as err:
-        print(f"{system}: {err}", file=sys.stderr, flush=True)
+        log.error("%s: %s", system, err)
         raise SystemExit(75) from None  # EX_TEMPFAIL: try again once the other run ends
     try:
         h = run.header()
-        print(
-            f"== mlstories {system} | profile={h['profile']} seed={h['seed']} "
-            f"python={h['python']} | out={run.dest}",
-            flush=True,
+        log.info(
+            "== mlstories %s | profile=%s seed=%s python=%s | out=%s",
+            system,
+            h["profile"],
+            h["seed"],
+            h["python"],
+            run.dest,
         )
         yield run
         run.finish()
@@ -206,7 +212,7 @@ def start_run(system: str, config: RunConfig) -> Iterator[Run]:
             if run.published
             else f"nothing published, {run.dest}/ unchanged"
         )
-        print(f"\n{system}: interrupted (Ctrl-C); {state}", file=sys.stderr, flush=True)
+        log.error("\n%s: interrupted (Ctrl-C); %s", system, state)
         raise SystemExit(130) from None
     except BaseException:
         run.publication.abandon()
@@ -215,10 +221,13 @@ def start_run(system: str, config: RunConfig) -> Iterator[Run]:
         run.publication.release()
     counts = count_verdicts(to_record(c)["verdict"] for c in run.claims)
     wall = time.perf_counter() - run.started
-    print(
-        f"== {system}: {len(run.claims)} claims ({format_counts(counts)}) in {wall:.1f} s; "
-        f"ledger: {run.dest / 'ledger.md'}",
-        flush=True,
+    log.info(
+        "== %s: %d claims (%s) in %.1f s; ledger: %s",
+        system,
+        len(run.claims),
+        format_counts(counts),
+        wall,
+        run.dest / "ledger.md",
     )
 
 

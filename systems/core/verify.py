@@ -20,9 +20,10 @@ import time
 from pathlib import Path
 
 from systems.core.claims_report import SYSTEMS
+from systems.core.cli import add_output_args, pop_output_args
 from systems.core.stability import aggregate, markdown
 
-log = logging.getLogger("verify")
+log = logging.getLogger(__name__)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -78,8 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         help="read ledgers an earlier verify left under OUT/verify/runs instead of "
         "running those (system, seed) pairs again",
     )
+    add_output_args(parser)
     args, extra = parser.parse_known_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    pop_output_args(vars(args))
     names = [s for s in args.systems.replace(",", " ").split() if s]
     unknown = [s for s in names if s not in SYSTEMS]
     if unknown:

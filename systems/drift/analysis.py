@@ -19,26 +19,105 @@ than 10% below its own baseline F1.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_curve
 
 from algorithms.metrics import roc_auc
 from data.credit import CATEGORICAL, NUMERIC, Event, sample_week
+from systems.core.ledger import Interval
 from systems.core.seeding import rng as make_rng
 from systems.drift.config import DriftConfig
 from systems.drift.intervals import f1_loss_ci
 from systems.drift.model import train
 from systems.drift.numeric import NumericDrift
 from systems.drift.rules import consecutive, f1_alerts
+from systems.drift.simulate import Opportunity
 
 GRACE = 2
 FEATURE_METHODS = ("psi_investigate", "psi_retrain", "p_warning", "p_critical_3wk", "pipeline_fault")
 MODEL_METHODS = ("prediction_mean", "f1_rule", "challenge_auc")
 
 
+@dataclass(frozen=True)
+class IncidentCost:
+    """Relative F1 loss of the frozen model caused by one planted event alone."""
+
+    loss: float  # mean over the event's first, middle and last week
+    interval: Interval  # paired bootstrap (``intervals.f1_loss_ci``)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """When one method first alerted for one planted event (None: missed)."""
+
+    event: str
+    start: int
+    incident_cost: float
+    method: str
+    week: int | None
+
+    @property
+    def caught(self) -> bool:
+        return self.week is not None
+
+    def row(self, false_alarm_weeks: int) -> dict:
+        """A row of detections.md."""
+        return {
+            "event": self.event,
+            "start": self.start,
+            "incident_cost": self.incident_cost,
+            "method": self.method,
+            "detected_week": "missed" if self.week is None else self.week,
+            "delay_weeks": "-" if self.week is None else self.week - self.start,
+            "false_alarm_weeks_of_method": false_alarm_weeks,
+        }
+
+
+@dataclass(frozen=True)
+class Detections:
+    """Every (event, method) detection, and each method's unexplained alert weeks."""
+
+    found: tuple[Detection, ...]
+    false_alarm_weeks: dict[str, int]  # by method
+
+    def caught(self, event: str, method: str) -> bool:
+        return any(d.caught for d in self.found if d.event == event and d.method == method)
+
+    def rows(self) -> list[dict]:
+        return [d.row(self.false_alarm_weeks[d.method]) for d in self.found]
+
+
+@dataclass(frozen=True)
+class Roc:
+    """ROC of a weekly drift score against degraded weeks, and its Youden-optimal threshold."""
+
+    defined: bool  # False when every week, or none, was degraded: no ROC exists
+    fpr: np.ndarray
+    tpr: np.ndarray
+    auc: float
+    threshold: float
+    best_tpr: float
+    best_fpr: float
+    tpr_at: dict[float, float]  # by PSI mark
+    fpr_at: dict[float, float]
+
+
+@dataclass(frozen=True)
+class ApprovalGain:
+    old_approval: float
+    new_approval: float
+    default_rate: float
+    gain: float  # relative: new / old approvals - 1
+
+
 def feature_alerts(reports: pd.DataFrame, cfg: DriftConfig) -> dict[str, pd.DataFrame]:
-    """Per method, a boolean (week x feature) table of alerts."""
+    """Per method, a boolean (week x feature) table of alerts.
+
+    Keyed by method name: callers iterate the methods, so they are data, not fields.
+    """
     psi = reports.pivot(index="week", columns="feature", values="psi")
     p = reports.pivot(index="week", columns="feature", values="p_value").fillna(1.0)
     crit = (p < cfg.p_critical).apply(lambda col: pd.Series(consecutive(col, cfg.consecutive), col.index))
@@ -88,43 +167,32 @@ def explained(events: tuple[Event, ...], week: int, feature: str | None) -> bool
 
 
 def detections(
-    feat: dict, model: dict, incidents: dict[str, float], events: tuple[Event, ...]
-) -> tuple[list[dict], dict[str, int]]:
-    """Rows (event x method): detected week and delay; and false-alarm weeks per method."""
+    feat: dict, model: dict, incidents: dict[str, IncidentCost], events: tuple[Event, ...]
+) -> Detections:
+    """Per (event, method): the first alert week; and false-alarm weeks per method."""
     rows, false = [], {}
     for method, table in feat.items():
         weeks = [(int(w), f) for w, row in table.iterrows() for f in row.index[row.to_numpy(bool)]]
         false[method] = len({w for w, f in weeks if not explained(events, w, f)})
         for e in events:
             hit = [w for w, f in weeks if f in e.features and e.start <= w <= e.end + GRACE]
-            rows.append(_row(e, method, min(hit) if hit else None, incidents))
+            rows.append(_found(e, method, min(hit) if hit else None, incidents))
     for method, flags in model.items():
         weeks = [int(w) for w in np.flatnonzero(flags)]
         false[method] = len([w for w in weeks if not explained(events, w, None)])
         for e in events:
             hit = [w for w in weeks if e.start <= w <= e.end + GRACE]
-            rows.append(_row(e, method, min(hit) if hit else None, incidents))
-    return rows, false
+            rows.append(_found(e, method, min(hit) if hit else None, incidents))
+    return Detections(tuple(rows), false)
 
 
-def _row(e, method, week, incidents) -> dict:
-    return {
-        "event": e.name,
-        "start": e.start,
-        "incident_cost": round(incidents[e.name], 3),
-        "method": method,
-        "detected_week": "missed" if week is None else week,
-        "delay_weeks": "-" if week is None else week - e.start,
-    }
+def _found(e: Event, method: str, week: int | None, incidents: dict[str, IncidentCost]) -> Detection:
+    return Detection(e.name, e.start, round(incidents[e.name].loss, 3), method, week)
 
 
-def incident_costs(frozen, cfg: DriftConfig, events: tuple[Event, ...]) -> tuple[dict, dict]:
-    """Relative F1 loss of the frozen model caused by each event of the plan alone.
-
-    Returns ``(costs, intervals)``: per event name the mean loss over its first, middle and
-    last week, and its paired-bootstrap interval (``intervals.f1_loss_ci``).
-    """
-    costs, cis = {}, {}
+def incident_costs(frozen, cfg: DriftConfig, events: tuple[Event, ...]) -> dict[str, IncidentCost]:
+    """Per event name of the plan, the relative F1 loss of the frozen model it causes alone."""
+    costs = {}
     for e in events:
         weeks = sorted({e.start, (e.start + e.end) // 2, e.end})
         losses, pairs = [], []
@@ -140,16 +208,18 @@ def incident_costs(frozen, cfg: DriftConfig, events: tuple[Event, ...]) -> tuple
                     for a in (f["default"].to_numpy(), frozen.predict_proba(f) >= frozen.threshold)
                 )
             )
-        costs[e.name] = float(np.mean(losses))
-        cis[e.name] = f1_loss_ci(pairs, int(make_rng(cfg.seed, f"cost-ci-{e.name}").integers(2**31)))
-    return costs, cis
+        costs[e.name] = IncidentCost(
+            float(np.mean(losses)),
+            f1_loss_ci(pairs, int(make_rng(cfg.seed, f"cost-ci-{e.name}").integers(2**31))),
+        )
+    return costs
 
 
 def degradation_truth(models: dict[str, list], cfg: DriftConfig) -> dict[str, np.ndarray]:
     """Relative F1 loss per week, 1 - F1(model of week w on a fresh sample) / its baseline F1.
 
     ``models`` maps a view name to the model serving each week; every view is scored on
-    the same fresh sample of each week (``n_eval`` rows).
+    the same fresh sample of each week (``n_eval`` rows), and the result has the same keys.
     """
     n_weeks = len(next(iter(models.values())))
     loss = {k: np.empty(n_weeks) for k in models}
@@ -161,35 +231,27 @@ def degradation_truth(models: dict[str, list], cfg: DriftConfig) -> dict[str, np
     return loss
 
 
-def roc_of_score(score: np.ndarray, degraded: np.ndarray, marks=(0.2, 0.25, 0.3)) -> dict:
+def roc_of_score(score: np.ndarray, degraded: np.ndarray, marks=(0.2, 0.25, 0.3)) -> Roc:
     """ROC of a weekly drift score against degraded weeks; Youden-optimal threshold."""
     if degraded.all() or not degraded.any():
         # one class only: no ROC exists on this draw; say so instead of inventing one
-        return {
-            "defined": False,
-            "fpr": np.array([0.0, 1.0]),
-            "tpr": np.array([0.0, 1.0]),
-            "auc": 0.5,
-            "threshold": 0.0,
-            "best_tpr": 0.0,
-            "best_fpr": 0.0,
-            "tpr_at": {m: 0.0 for m in marks},
-            "fpr_at": {m: 0.0 for m in marks},
-        }
+        zero = {m: 0.0 for m in marks}
+        chance = np.array([0.0, 1.0])
+        return Roc(False, chance, chance, 0.5, 0.0, 0.0, 0.0, zero, dict(zero))
     fpr, tpr, thr = roc_curve(degraded.astype(int), score)
     best = int(np.argmax(tpr - fpr))
     at = {m: (float(np.mean(score[degraded] > m)), float(np.mean(score[~degraded] > m))) for m in marks}
-    return {
-        "defined": True,
-        "fpr": fpr,
-        "tpr": tpr,
-        "auc": roc_auc(degraded.astype(int), score),
-        "threshold": float(thr[best]),
-        "tpr_at": {m: a[0] for m, a in at.items()},
-        "fpr_at": {m: a[1] for m, a in at.items()},
-        "best_tpr": float(tpr[best]),
-        "best_fpr": float(fpr[best]),
-    }
+    return Roc(
+        defined=True,
+        fpr=fpr,
+        tpr=tpr,
+        auc=roc_auc(degraded.astype(int), score),
+        threshold=float(thr[best]),
+        best_tpr=float(tpr[best]),
+        best_fpr=float(fpr[best]),
+        tpr_at={m: a[0] for m, a in at.items()},
+        fpr_at={m: a[1] for m, a in at.items()},
+    )
 
 
 def sample_size_study(cfg: DriftConfig) -> pd.DataFrame:
@@ -224,7 +286,7 @@ def sample_size_study(cfg: DriftConfig) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def approval_gain(y, p_old, p_new, approve_share: float = 0.8) -> dict:
+def approval_gain(y, p_old, p_new, approve_share: float = 0.8) -> ApprovalGain:
     """Approvals of ``new`` at the default rate ``old`` achieves when approving its safest 80%.
 
     The old model approves applicants below its 80th risk percentile; new approves the
@@ -238,29 +300,29 @@ def approval_gain(y, p_old, p_new, approve_share: float = 0.8) -> dict:
     running = np.cumsum(y[order]) / np.arange(1, len(y) + 1)
     ok = np.flatnonzero(running <= target)
     k = int(ok.max()) + 1 if ok.size else 0
-    return {
-        "old_approval": float(approved.mean()),
-        "new_approval": k / len(y),
-        "default_rate": float(target),
-        "gain": (k / len(y)) / approved.mean() - 1,
-    }
+    return ApprovalGain(
+        old_approval=float(approved.mean()),
+        new_approval=k / len(y),
+        default_rate=float(target),
+        gain=(k / len(y)) / approved.mean() - 1,
+    )
 
 
-def skip_counterfactual(schedule: list[dict], year, cfg: DriftConfig) -> pd.DataFrame:
+def skip_counterfactual(schedule: list[Opportunity], year, cfg: DriftConfig) -> pd.DataFrame:
     """For each scheduled opportunity: F1 gain a retrain would have brought on the next 2 weeks."""
     rows = []
     for s in schedule:
-        nxt = [w for w in (s["week"] + 1, s["week"] + 2) if w < len(year.weeks)]
-        if not nxt or len(s["weeks"]) < 2:
+        nxt = [w for w in (s.week + 1, s.week + 2) if w < len(year.weeks)]
+        if not nxt or len(s.weeks) < 2:
             continue
-        model = train(pd.concat([year.weeks[w] for w in s["weeks"]]), NUMERIC, CATEGORICAL, seed=cfg.seed)
+        model = train(pd.concat([year.weeks[w] for w in s.weeks]), NUMERIC, CATEGORICAL, seed=cfg.seed)
         frame = pd.concat([year.weeks[w] for w in nxt])
-        f_old, f_new = s["champion"].f1(frame), model.f1(frame)
+        f_old, f_new = s.champion.f1(frame), model.f1(frame)
         rows.append(
             {
-                "week": s["week"],
-                "max_tvd": round(s["max_tvd"], 4),
-                "skipped": s["skipped"],
+                "week": s.week,
+                "max_tvd": round(s.max_tvd, 4),
+                "skipped": s.skipped,
                 "champion_f1": round(f_old, 4),
                 "retrained_f1": round(f_new, 4),
                 "gain": round(f_new / f_old - 1, 4),

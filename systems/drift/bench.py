@@ -21,14 +21,18 @@ sides (0.1-0.5 s per feature in the far tail), which is why the limit p-value ex
 from __future__ import annotations
 
 import argparse
+import logging
 
 import numpy as np
 
+from systems.core.cli import add_output_args, pop_output_args
 from systems.core.seeding import rng
 from systems.core.timing import compare
 from systems.drift.naive import naive_drift
 from systems.drift.numeric import NumericDrift
 from systems.drift.profile import ReferenceProfile
+
+log = logging.getLogger(__name__)
 
 
 def ours(ref: np.ndarray, cur: np.ndarray, pvalue: str):
@@ -48,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--check-rows", type=int, default=20000)
+    add_output_args(parser)
     args = parser.parse_args(argv)
+    pop_output_args(vars(args))
     r = rng(args.seed, "bench")
     shape = (args.rows, args.features)
     ref = r.normal(0, 1, shape)
@@ -69,10 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         and np.allclose(prof["ks_d"], d_b, rtol=0, atol=1e-15)
         and np.allclose(prof["ks_p"], p_b, rtol=1e-10, atol=1e-300)
     )
-    print(
+    log.info(
         f"drift bench: {args.rows:,} rows x {args.features} features vs a reference of the same size; "
-        f"identical to the per-feature version on {k:,} rows: {same}",
-        flush=True,
+        f"identical to the per-feature version on {k:,} rows: {same}"
     )
     fitted = NumericDrift().fit(ref)
     profile = ReferenceProfile().fit(ref)
@@ -98,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         ("ours, score only", t_score),
         ("profile, score only", t_profile),
     ):
-        print(
+        log.info(
             f"  {name:20s} {t.median:8.3f} s  {args.rows / t.median:14,.0f} rows/s  "
             f"x{t_naive.median / t.median:5.1f} vs per-feature"
         )
-    print(f"  (medians of {args.repeats} interleaved repeats in this run)")
+    log.info(f"  (medians of {args.repeats} interleaved repeats in this run)")
     from systems.core.bench import record
 
     if (args.rows, args.features) == (1_000_000, 20):

@@ -1,12 +1,13 @@
 """One function per claim id: the story's figures (with their source) and our measurement.
 
-Every measured value arrives in ``m`` and the intervals of the noisy ones in ``iv`` (both
-filled by ``experiment.py``); nothing here is a result. Notes that describe an outcome
+Each claim takes the typed result of the stage that measured it (``results.py``, filled by
+``experiment.py``): its figures are the claim's measured values and its ``intervals`` the
+intervals of the noisy ones; nothing here is a result. Notes that describe an outcome
 are written from the measured values, so they say what happened on this draw.
 Sources: 004 = seeds/004_ac56de8954b4f73a.txt, 000 = seeds/000_df41c2894197819b.txt.
 
 Ledger v2 rules applied here: a relation between a sampled figure and a line is decided on
-the figure's interval (``iv``); counts of what the loop did in this run (triggers, retrains,
+the figure's interval; counts of what the loop did in this run (triggers, retrains,
 caught events) are exact for the run and decided on their point values; side facts are
 ``central=False``; figures the generator plants are ``by_construction``.
 """
@@ -14,27 +15,31 @@ caught events) are exact for the run and decided on their point values; side fac
 from __future__ import annotations
 
 from systems.core.ledger import Claim, Relation, Tolerance
+from systems.drift.results import (
+    ConceptStudy,
+    DtiStory,
+    GateDemo,
+    Incidents,
+    LoopCounts,
+    PredictionFaults,
+    PsiLevels,
+    RocStudy,
+    SampleSize,
+    SignificanceRules,
+    Skips,
+)
 
 
-def _pick(m: dict, keys) -> dict:
-    return {k: m[k] for k in keys}
-
-
-def _ivs(iv: dict, keys) -> dict:
-    return {k: iv[k] for k in keys if k in iv}
-
-
-def dr01(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr01(r: PsiLevels, ev: list[str]) -> Claim:
     # 004 pipeline story, follow-up 2 (PSI over 10 deciles; 0.2 investigate, 0.3 retrain);
     # the same story's glossary line says 0.25
-    keys = ("psi_max_quiet", "psi_dti_policy_onset", "psi_max_gradual", "weeks_over_0_25", "weeks_over_0_3")
-    same = m["weeks_over_0_25"] == m["weeks_over_0_3"]
+    same = r.weeks_over_0_25 == r.weeks_over_0_3
     return Claim(
         "DR-01",
         "PSI over 10 reference-decile bins: > 0.2 investigate, > 0.3 retrain; the thresholds "
         "separate planted drift from weekly sampling noise",
-        measured=_pick(m, keys + ("quiet_weeks",)),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         relations=[("psi_max_quiet", "<", 0.2), ("psi_dti_policy_onset", ">", 0.3)],
         unit="PSI",
         note="psi_max_quiet is the worst (week, feature) cell over the quiet weeks, its interval that "
@@ -46,54 +51,36 @@ def dr01(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr02(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr02(r: SignificanceRules, ev: list[str]) -> Claim:
     # 000 Q9 (MONITOR_Q2): KS for numeric, chi-square for categorical; p < 0.05 warning,
     # p < 0.01 for 3 consecutive weeks critical
-    keys = (
-        "warning_false_alarm_weeks",
-        "critical_false_alarm_weeks",
-        "warning_false_alarm_share",
-        "critical_false_alarm_share",
-        "critical_input_events_detected",
-        "input_events",
-        "critical_concept_detected",
-    )
-    caught, n_in = int(m["critical_input_events_detected"]), int(m["input_events"])
+    caught, n_in = int(r.critical_input_events_detected), int(r.input_events)
     return Claim(
         "DR-02",
         "KS (numeric) and chi-square (categorical) weekly; warning at p < 0.05, critical at "
         "p < 0.01 for 3 consecutive weeks",
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         relations=[
             Relation("critical_false_alarm_share", "<", "warning_false_alarm_share"),
             ("critical_input_events_detected", ">=", "input_events"),
         ],
         unit="weeks / share of weeks",
         note=f"the critical rule caught {caught} of {n_in} events that move an input (benign ones count) "
-        f"and {int(m['critical_concept_detected'])} of the label-only events, which no input test can see; "
+        f"and {int(r.critical_concept_detected)} of the label-only events, which no input test can see; "
         "false-alarm shares are unexplained alert weeks over the year's weeks (Wilson intervals)",
         evidence=ev,
     )
 
 
-def dr03(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr03(r: SampleSize, ev: list[str]) -> Claim:
     # 000 Q9: 10,000 recent predictions sampled daily
-    keys = (
-        "ks_p_median_at_10000",
-        "psi_median_at_10000",
-        "ks_p_median_at_max_n",
-        "psi_median_at_max_n",
-        "max_n",
-        "n_story",
-        "shift_sd",
-    )
     return Claim(
         "DR-03",
         "with 10,000 sampled rows a negligible shift stays below the critical KS level; the "
         "p-value alone flags it once n is large, PSI does not",
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         relations=[
             ("ks_p_median_at_10000", ">", 0.01),
             ("ks_p_median_at_max_n", "<", 0.01),
@@ -107,22 +94,12 @@ def dr03(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr04(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr04(r: ConceptStudy, ev: list[str]) -> Claim:
     # 004 drift-detection story (F1 > 5% below baseline for 3 consecutive days);
     # 000 Q9 (reliability diagrams; monthly challenge set, alert if AUC < 0.75)
-    keys = (
-        "f1_rule_detected",
-        "f1_rule_delay_weeks",
-        "f1_rule_false_alarms",
-        "psi_max_concept",
-        "ece_before",
-        "ece_after",
-        "challenge_auc_after",
-        "challenge_auc_alert",
-    )
-    fired = m["f1_rule_detected"] >= 1
+    fired = r.f1_rule_detected >= 1
     when = (
-        f"the F1 rule fired {int(m['f1_rule_delay_weeks'])} weeks after the change (label delay included)"
+        f"the F1 rule fired {int(r.f1_rule_delay_weeks)} weeks after the change (label delay included)"
         if fired
         else "the F1 rule did not fire after the change on this draw"
     )
@@ -130,8 +107,8 @@ def dr04(m: dict, iv: dict, ev: list[str]) -> Claim:
         "DR-04",
         "concept drift (inputs stable) is caught from delayed labels: F1 > 5% below baseline for 3 "
         "consecutive windows; calibration drifts; challenge-set AUC < 0.75",
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         relations=[
             ("f1_rule_detected", ">=", 1),
             ("psi_max_concept", "<", 0.2),
@@ -145,21 +122,14 @@ def dr04(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr05(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr05(r: PredictionFaults, ev: list[str]) -> Claim:
     # 004 pipeline story, follow-up 16 (95% of predictions in a narrow range = collapse);
     # 004 drift-detection story (prediction drift); mean shift > 5%
-    keys = (
-        "mean_alert_clean",
-        "mean_alert_injected",
-        "collapse_alert_clean",
-        "collapse_alert_injected",
-        "mean_alert_quiet_weeks",
-    )
     return Claim(
         "DR-05",
         "prediction drift alert (mean prediction moves > 5%) and collapse alert (95% of predictions "
         "in a narrow range) fire on injected cases and not on a clean batch",
-        measured=_pick(m, keys),
+        measured=r.figures(),
         relations=[
             ("mean_alert_injected", ">", "mean_alert_clean"),
             ("collapse_alert_injected", ">", "collapse_alert_clean"),
@@ -168,37 +138,26 @@ def dr05(m: dict, iv: dict, ev: list[str]) -> Claim:
         unit="alert (0/1)",
         note="alerts are exact 0/1 outcomes of the rule on the batches named (point); the injected faults "
         f"are the planted unit bug and a batch filled with training medians; the mean-shift alert fired on "
-        f"{int(m['mean_alert_quiet_weeks'])} quiet weeks of the year",
+        f"{int(r.mean_alert_quiet_weeks)} quiet weeks of the year",
         evidence=ev,
     )
 
 
-def dr06(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr06(r: DtiStory, ev: list[str]) -> Claim:
     # 000 Q9: month-6 DTI drift after a policy change; retraining on recent data raised
     # approval rate 8% at the same default rate
-    keys = (
-        "approval_gain",
-        "dti_detected",
-        "dti_detect_delay",
-        "retrained_on_policy_data",
-        "retrain_week",
-        "promoted_week",
-        "old_approval",
-        "new_approval",
-        "default_rate",
-    )
-    if m["retrained_on_policy_data"] < 1:
+    if r.retrained_on_policy_data < 1:
         story = (
             "no retrain followed the policy change on this draw (no retrain learned from post-policy weeks)"
         )
         relations = [("retrained_on_policy_data", ">=", 1), ("dti_detect_delay", "<=", 1)]
     else:
         promoted = (
-            f"promoted at week {int(m['promoted_week'])}"
-            if m["promoted_week"] >= 0
+            f"promoted at week {int(r.promoted_week)}"
+            if r.promoted_week >= 0
             else "not promoted (it lacked the champion/challenger margin)"
         )
-        story = f"the loop retrained on post-policy weeks at week {int(m['retrain_week'])}, {promoted}"
+        story = f"the loop retrained on post-policy weeks at week {int(r.retrain_week)}, {promoted}"
         relations = [
             ("retrained_on_policy_data", ">=", 1),
             ("dti_detect_delay", "<=", 1),
@@ -209,8 +168,8 @@ def dr06(m: dict, iv: dict, ev: list[str]) -> Claim:
         "the month-6 DTI policy shift is detected; retraining on recent data raises approvals at the "
         "same default rate by 8%",
         claimed={"approval_gain": 0.08},
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         tolerance=Tolerance(abs=0.04),
         relations=relations,
         by_construction="the gain's size follows from the policy the generator plants (reported DTI "
@@ -222,27 +181,27 @@ def dr06(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr07(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr07(gates: GateDemo, loop: LoopCounts, ev: list[str]) -> Claim:
     # 004 pipeline story, follow-ups 3, 5, 6: trigger file with drifted features and PSI;
     # F1 >= baseline - 2%, predictions in [0, 1], not degenerate, p95 < 100 ms; promote if F1 > champion + 1%
-    keys = (
-        "gate_f1_failed",
-        "gate_range_failed",
-        "gate_spread_failed",
-        "gate_latency_failed",
-        "cc_not_promoted",
-        "crash_registry_intact",
-        "crash_trigger_kept",
-        "psi_triggers_with_features",
-        "promotions",
-        "rollback_ok",
-    )
+    shown = {
+        "gate_f1_failed": gates.gate_f1_failed,
+        "gate_range_failed": gates.gate_range_failed,
+        "gate_spread_failed": gates.gate_spread_failed,
+        "gate_latency_failed": gates.gate_latency_failed,
+        "cc_not_promoted": loop.cc_not_promoted,
+        "crash_registry_intact": gates.crash_registry_intact,
+        "crash_trigger_kept": gates.crash_trigger_kept,
+        "psi_triggers_with_features": loop.psi_triggers_with_features,
+        "promotions": loop.promotions,
+        "rollback_ok": gates.rollback_ok,
+    }
     return Claim(
         "DR-07",
         "PSI > 0.3 writes a trigger; retrain; validation suite; challenger promoted only if F1 > "
         "champion + 1%; each gate shown failing once",
-        measured=_pick(m, keys + ("p95_latency_under_100ms",)),
-        relations=[(k, ">=", 1) for k in keys]
+        measured=shown | {"p95_latency_under_100ms": gates.p95_latency_under_100ms},
+        relations=[(k, ">=", 1) for k in shown]
         + [Relation("p95_latency_under_100ms", ">=", 1, central=False)],
         unit="count (1 = yes)",
         timed=True,
@@ -254,17 +213,9 @@ def dr07(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr08(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr08(r: Skips, ev: list[str]) -> Claim:
     # 004 pipeline story, follow-up 25 (and cost answer): data drift < 5% keeps the cached model
-    keys = (
-        "skipped",
-        "opportunities",
-        "mean_gain_skipped",
-        "mean_gain_not_skipped",
-        "mean_gain_skipped_no_incident",
-        "skipped_during_incident",
-    )
-    during = int(m["skipped_during_incident"])
+    during = int(r.skipped_during_incident)
     why = (
         f"{during} skip(s) fell during an incident: input drift cannot see a concept change, so a skip rule "
         "on input drift alone also skips retrains the incident needed (the F1 rule covers those)"
@@ -274,8 +225,8 @@ def dr08(m: dict, iv: dict, ev: list[str]) -> Claim:
     return Claim(
         "DR-08",
         "retraining is skipped when drift is below 5% (max feature TVD) and nothing is lost",
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         relations=[
             ("skipped", ">=", 1),
             ("mean_gain_skipped", "<", 0.01),
@@ -289,23 +240,15 @@ def dr08(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr09(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr09(r: Incidents, ev: list[str]) -> Claim:
     # 000 Q9: prevented 3 major incidents that would have cost 10%+ performance
-    keys = (
-        "incidents_caught",
-        "incidents_planted",
-        "incidents_caught_over_10pct",
-        "incidents_over_10pct",
-        "min_incident_cost",
-        "monitor_false_alarm_weeks",
-    )
-    over, planted = int(m["incidents_over_10pct"]), int(m["incidents_planted"])
+    over, planted = int(r.incidents_over_10pct), int(r.incidents_planted)
     return Claim(
         "DR-09",
         "a year with 3 planted incidents (> 10% F1 loss each if undetected): all caught",
         claimed={"incidents_caught": 3},
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured=r.figures(),
+        intervals=r.intervals,
         tolerance=Tolerance(abs=0),
         relations=[
             ("incidents_caught", ">=", "incidents_planted"),
@@ -321,12 +264,11 @@ def dr09(m: dict, iv: dict, ev: list[str]) -> Claim:
     )
 
 
-def dr10(m: dict, iv: dict, ev: list[str]) -> Claim:
+def dr10(r: RocStudy, ev: list[str]) -> Claim:
     # 004 drift-detection story: thresholds from ROC analysis of drift vs real degradation over 12 months
-    keys = ("psi_threshold", "roc_auc", "tpr_at_0_3", "fpr_at_0_3", "degraded_weeks", "roc_defined")
     none = (
         ""
-        if m["roc_defined"] >= 1
+        if r.roc_defined >= 1
         else "; no ROC exists on this draw (every week or none was degraded), so no threshold was chosen"
     )
     return Claim(
@@ -334,14 +276,14 @@ def dr10(m: dict, iv: dict, ev: list[str]) -> Claim:
         "a PSI threshold chosen by ROC of weekly max PSI against real (> 10% F1) degradation lands "
         "near the story's 0.3",
         claimed={"psi_threshold": 0.3},
-        measured=_pick(m, keys),
-        intervals=_ivs(iv, keys),
+        measured={k: v for k, v in r.figures().items() if k != "roc_auc_fixed_view"},  # contrast only
+        intervals=r.intervals,
         tolerance=Tolerance(abs=0.1),
         relations=[("roc_defined", ">=", 1), ("roc_auc", ">", 0.5)],
         unit="PSI",
         note="52 weekly points in the loop's view (PSI against the serving champion's training window, "
         "loss of that champion); the Youden threshold sits wherever the planted sizes leave a gap "
         "between harmless and harmful drift, so its value says more about our generator than about 0.3; "
-        f"{int(m['degraded_weeks'])} weeks were degraded" + none,
+        f"{int(r.degraded_weeks)} weeks were degraded" + none,
         evidence=ev,
     )

@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.calibration import calibration_curve
 
 from systems.core.plotting import figure
+from systems.drift.analysis import Roc
 
 COLORS = {
     "gradual": "tab:olive",
@@ -123,17 +124,17 @@ def sample_size(study: pd.DataFrame, cfg):
     return fig
 
 
-def roc(curves: dict[str, dict]):
+def roc(curves: dict[str, Roc]):
     """ROC curves of weekly drift scores; thresholds marked on the first curve."""
     fig, ax = figure(6, 5.5)
     ax.plot([0, 1], [0, 1], color="grey", lw=1)
     for i, (name, res) in enumerate(curves.items()):
-        ax.plot(res["fpr"], res["tpr"], marker=".", label=f"{name} (AUC {res['auc']:.2f})")
+        ax.plot(res.fpr, res.tpr, marker=".", label=f"{name} (AUC {res.auc:.2f})")
         if i == 0:
-            for m, shape in zip(res["tpr_at"], "s^Dv", strict=False):
+            for m, shape in zip(res.tpr_at, "s^Dv", strict=False):
                 ax.scatter(
-                    res["fpr_at"][m],
-                    res["tpr_at"][m],
+                    res.fpr_at[m],
+                    res.tpr_at[m],
                     marker=shape,
                     facecolors="none",
                     edgecolors="k",
@@ -142,12 +143,12 @@ def roc(curves: dict[str, dict]):
                     zorder=5,
                 )
             ax.scatter(
-                res["best_fpr"],
-                res["best_tpr"],
+                res.best_fpr,
+                res.best_tpr,
                 marker="*",
                 s=140,
                 zorder=6,
-                label=f"Youden threshold {res['threshold']:.3g}",
+                label=f"Youden threshold {res.threshold:.3g}",
             )
     ax.set_xlabel("false-positive rate (weeks without real loss)")
     ax.set_ylabel("true-positive rate (weeks with > 10% F1 loss)")

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import uuid
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,27 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
     os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of history.jsonl: a promotion or a rollback of the champion pointer."""
+
+    event: str  # "promote" or "rollback"
+    version: str
+    previous: str | None
+    week: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A retrain request, as its JSON file holds it."""
+
+    id: str  # w<week>-<reason>
+    week: int  # for psi and f1 triggers: the first week retraining may learn from
+    reason: str  # "psi", "f1" or "schedule"
+    features: dict[str, float]  # drifted features and their PSI (psi triggers)
 
 
 class Registry:
@@ -76,33 +98,29 @@ class Registry:
         p = self.root / "champion.json"
         return json.loads(p.read_text())["version"] if p.exists() else None
 
-    def _log(self, event: dict[str, Any]) -> None:
+    def _log(self, change: Change) -> None:
         with open(self.root / "history.jsonl", "a") as f:
-            f.write(json.dumps(event, sort_keys=True) + "\n")
+            f.write(json.dumps(asdict(change), sort_keys=True) + "\n")
 
     def promote(self, version: str, week: int, reason: str) -> None:
         if version not in self.versions():
             raise KeyError(f"cannot promote unknown version {version!r}; versions: {self.versions()}")
         previous = self.champion()
         atomic_write_json(self.root / "champion.json", {"version": version})
-        self._log(
-            {"event": "promote", "version": version, "previous": previous, "week": week, "reason": reason}
-        )
+        self._log(Change("promote", version, previous, week, reason))
 
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[Change]:
         p = self.root / "history.jsonl"
-        return [json.loads(line) for line in p.read_text().splitlines()] if p.exists() else []
+        return [Change(**json.loads(line)) for line in p.read_text().splitlines()] if p.exists() else []
 
     def rollback(self, week: int) -> str:
         """Make the champion before the current one champion again; returns its version."""
-        promos = [h for h in self.history() if h["event"] in ("promote", "rollback")]
-        if not promos or promos[-1]["previous"] is None:
+        promos = [h for h in self.history() if h.event in ("promote", "rollback")]
+        if not promos or promos[-1].previous is None:
             raise RuntimeError("nothing to roll back to: the champion has no predecessor")
-        target, current = promos[-1]["previous"], self.champion()
+        target, current = promos[-1].previous, self.champion()
         atomic_write_json(self.root / "champion.json", {"version": target})
-        self._log(
-            {"event": "rollback", "version": target, "previous": current, "week": week, "reason": "rollback"}
-        )
+        self._log(Change("rollback", target, current, week, "rollback"))
         return target
 
 
@@ -118,14 +136,11 @@ class TriggerQueue:
     def write(self, week: int, reason: str, features: dict[str, float]) -> str:
         """Write a trigger (features that drifted and their PSI); returns its id."""
         tid = f"w{week:03d}-{reason}"
-        atomic_write_json(
-            self.pending_dir / f"{tid}.json",
-            {"id": tid, "week": week, "reason": reason, "features": features},
-        )
+        atomic_write_json(self.pending_dir / f"{tid}.json", asdict(Trigger(tid, week, reason, features)))
         return tid
 
-    def pending(self) -> list[dict[str, Any]]:
-        return [json.loads(p.read_text()) for p in sorted(self.pending_dir.glob("*.json"))]
+    def pending(self) -> list[Trigger]:
+        return [Trigger(**json.loads(p.read_text())) for p in sorted(self.pending_dir.glob("*.json"))]
 
     def done(self, tid: str, outcome: dict[str, Any]) -> None:
         src = self.pending_dir / f"{tid}.json"

@@ -27,26 +27,57 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from algorithms.metrics import at_threshold
 from data.credit import CATEGORICAL, NUMERIC, CreditYear
+from systems.core.cli import progress
 from systems.drift.config import DriftConfig
 from systems.drift.loop import challenger_wins, validation_suite
 from systems.drift.model import CreditModel, data_hash, train
 from systems.drift.monitor import DriftMonitor
-from systems.drift.registry import Registry, TriggerQueue
+from systems.drift.registry import Registry, Trigger, TriggerQueue
 from systems.drift.rules import collapse_alert, f1_alerts, mean_shift_alert, pipeline_faults
 
 
-@dataclass
+@dataclass(frozen=True)
+class Opportunity:
+    """A scheduled retraining opportunity, taken or skipped (DR-08's counterfactual reads these)."""
+
+    week: int
+    max_tvd: float  # largest total variation distance of a clean feature that week
+    skipped: bool  # drift below the skip threshold: the cached model was kept
+    weeks: list[int]  # the labelled weeks a retrain would have used
+    champion: CreditModel  # the model serving at the time
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A valid challenger shadowing the champion until its labels decide."""
+
+    version: str
+    model: CreditModel
+    frame: pd.DataFrame  # its training data (the loop's monitor refits on it if promoted)
+    since: int
+    shadow: list[int]  # weeks it shadows
+    decide_at: int  # week the shadow weeks' labels are all in
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one week of the loop reports to the year's weekly table."""
+
+    faults: list[str]  # features that looked like a pipeline bug
+    max_psi_loop: float  # worst PSI against the champion's own training window
+
+
+@dataclass(frozen=True)
 class YearResult:
     reports: pd.DataFrame  # fixed view: one row per (week, feature)
     weekly: pd.DataFrame  # one row per week: predictions, F1, alerts, champion
-    log: list[dict] = field(default_factory=list)
+    log: list[dict] = field(default_factory=list)  # the loop's event log (one dict per event kind)
     frozen: CreditModel | None = None
     challengers: dict[str, CreditModel] = field(default_factory=dict)
-    schedule: list[dict] = field(default_factory=list)
+    schedule: list[Opportunity] = field(default_factory=list)
 
 
 def make_monitor(cfg: DriftConfig) -> DriftMonitor:
@@ -61,7 +92,7 @@ class Loop:
         self.registry, self.queue = Registry(root), TriggerQueue(root)
         self.log: list[dict] = []
         self.challengers: dict[str, CreditModel] = {}
-        self.schedule: list[dict] = []
+        self.schedule: list[Opportunity] = []
         v = self.registry.register(
             frozen,
             {
@@ -73,7 +104,7 @@ class Loop:
         )
         self.registry.promote(v, -1, "initial model")
         self._install(frozen, year.reference, since=0)
-        self.staged: dict | None = None
+        self.staged: Staged | None = None
         self.cooldown_until = -1
         self.cooled: set[str] = set()  # features of the last handled trigger, quiet during cooldown
         self.faulty_weeks: set[int] = set()
@@ -89,7 +120,7 @@ class Loop:
     def labelled_weeks(self, now: int) -> list[int]:
         return [w for w in range(0, now - self.cfg.label_delay + 1) if w not in self.faulty_weeks]
 
-    def step(self, t: int, batch: pd.DataFrame, champ_f1: dict[int, float]) -> dict:
+    def step(self, t: int, batch: pd.DataFrame, champ_f1: dict[int, float]) -> Step:
         cfg = self.cfg
         report = self.monitor.score(batch)
         faults = pipeline_faults(report)
@@ -115,9 +146,9 @@ class Loop:
             self._scheduled(t, clean)
         for trig in self.queue.pending():
             self._serve(t, trig)
-        if self.staged is not None and self.staged["decide_at"] <= t:
+        if self.staged is not None and self.staged.decide_at <= t:
             self._decide(t)
-        return {"faults": faults, "max_psi_loop": float(report["psi"].max())}
+        return Step(faults, float(report["psi"].max()))
 
     def _train_frame(self, weeks: list[int]) -> pd.DataFrame:
         return pd.concat([self.year.weeks[w] for w in weeks], ignore_index=True)
@@ -126,9 +157,7 @@ class Loop:
         drift = float(clean["tvd"].max())
         labelled = self.labelled_weeks(t)[-self.cfg.retrain_weeks :]
         small = drift < self.cfg.skip_drift
-        self.schedule.append(
-            {"week": t, "max_tvd": drift, "skipped": small, "weeks": labelled, "champion": self.champion}
-        )
+        self.schedule.append(Opportunity(t, drift, small, labelled, self.champion))
         if small:
             self.event(t, "scheduled_skip", max_tvd=round(drift, 4), reason="drift below skip threshold")
         elif not self.queue.pending() and self.staged is None:
@@ -140,8 +169,8 @@ class Loop:
                 max_tvd=round(drift, 4),
             )
 
-    def _serve(self, t: int, trig: dict) -> None:
-        since = trig["week"] if trig["reason"] in ("psi", "f1") else -(10**6)
+    def _serve(self, t: int, trig: Trigger) -> None:
+        since = trig.week if trig.reason in ("psi", "f1") else -(10**6)
         usable = [w for w in self.labelled_weeks(t) if w >= since]
         if len(usable) < self.cfg.min_post_weeks:
             return  # not enough labelled data after the trigger yet: the file stays pending
@@ -153,7 +182,7 @@ class Loop:
             {
                 "trained_on": weeks[:-1],
                 "data_hash": data_hash(train_frame),
-                "trigger": trig["id"],
+                "trigger": trig.id,
                 "baseline_f1": model.baseline_f1,
             },
         )
@@ -172,43 +201,43 @@ class Loop:
         self.event(
             t,
             "retrain",
-            trigger=trig["id"],
+            trigger=trig.id,
             version=version,
             train_weeks=weeks[:-1],
             holdout_week=weeks[-1],
             gates="; ".join(g.describe() for g in gates),
             valid=ok,
         )
-        self.queue.done(trig["id"], {"version": version, "valid": ok, "week": t})
-        self.cooled = set(trig["features"])
+        self.queue.done(trig.id, {"version": version, "valid": ok, "week": t})
+        self.cooled = set(trig.features)
         if ok:
-            self.staged = {
-                "version": version,
-                "model": model,
-                "frame": train_frame,
-                "since": weeks[0],
-                "shadow": list(range(t + 1, t + 1 + self.cfg.cc_weeks)),
-                "decide_at": t + self.cfg.cc_weeks + self.cfg.label_delay,
-            }
+            self.staged = Staged(
+                version=version,
+                model=model,
+                frame=train_frame,
+                since=weeks[0],
+                shadow=list(range(t + 1, t + 1 + self.cfg.cc_weeks)),
+                decide_at=t + self.cfg.cc_weeks + self.cfg.label_delay,
+            )
         else:
             self.cooldown_until = t + self.cfg.cooldown
 
     def _decide(self, t: int) -> None:
         s, self.staged = self.staged, None
-        frame = self._train_frame([w for w in s["shadow"] if w < len(self.year.weeks)])
-        f_champ, f_chal = self.champion.f1(frame), s["model"].f1(frame)
+        frame = self._train_frame([w for w in s.shadow if w < len(self.year.weeks)])
+        f_champ, f_chal = self.champion.f1(frame), s.model.f1(frame)
         win = challenger_wins(f_champ, f_chal, self.cfg.promote_margin)
         self.event(
             t,
             "champion_challenger",
-            version=s["version"],
+            version=s.version,
             champion_f1=round(f_champ, 4),
             challenger_f1=round(f_chal, 4),
             promoted=win,
         )
         if win:
-            self.registry.promote(s["version"], t, "challenger beat champion")
-            self._install(s["model"], s["frame"], since=t + 1)
+            self.registry.promote(s.version, t, "challenger beat champion")
+            self._install(s.model, s.frame, since=t + 1)
         self.cooldown_until = t + self.cfg.cooldown
 
 
@@ -219,7 +248,7 @@ def run_year(cfg: DriftConfig, year: CreditYear, root: Path, frozen: CreditModel
     champ_f1: dict[int, float] = {}
     champ_pred: dict[int, tuple[CreditModel, np.ndarray]] = {}
     reports, rows = [], []
-    for t, batch in enumerate(tqdm(year.weeks, desc="drift: weeks", leave=False)):
+    for t, batch in enumerate(progress(year.weeks, desc="drift: weeks")):
         rep = fixed.score(batch).assign(week=t)
         reports.append(rep)
         p_frozen = frozen.predict_proba(batch)
@@ -244,8 +273,8 @@ def run_year(cfg: DriftConfig, year: CreditYear, root: Path, frozen: CreditModel
                 "collapse_alert": collapse_alert(p_frozen, cfg.collapse_width),
                 "f1_frozen": at_threshold(y, p_frozen, frozen.threshold)[2],
                 "f1_champion": at_threshold(y, p_champ, loop.champion.threshold)[2],
-                "faults": ",".join(info["faults"]),
-                "max_psi_loop": info["max_psi_loop"],
+                "faults": ",".join(info.faults),
+                "max_psi_loop": info.max_psi_loop,
             }
         )
     weekly = pd.DataFrame(rows)

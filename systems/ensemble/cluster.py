@@ -362,7 +362,7 @@ def to_markdown(r: ClusterResult) -> str:
 
     rows = [{"field": k, "value": v} for k, v in to_json(r).items() if k not in ("per_worker", "best_params")]
     speed = (
-        "one worker was not timed (--baseline false)"
+        "one worker was not timed (--no-baseline)"
         if r.speedup_vs_one_worker is None
         else f"{r.one_worker_trials} trials with one worker took {r.one_worker_wall_seconds} s; "
         f"{r.trials} with {r.workers} took {r.wall_seconds} s: speedup (per completed trial) "

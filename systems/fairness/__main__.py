@@ -1,8 +1,10 @@
 """``make fairness``: detect, explain, mitigate and gate a fraud model's age bias; or audit a CSV.
 
-    python -m systems.fairness [--seed 0] [--profile quick|full]
-    python -m systems.fairness --data PATH.csv --target COLUMN --sensitive COLUMN[,COLUMN]
+    python -m systems.fairness [run] [--seed 0] [--profile quick|full]
+    python -m systems.fairness [audit] --data PATH.csv --target COLUMN --sensitive COLUMN[,COLUMN]
                                [--positive VALUE] [--drop-sensitive]
+
+A line that names no command and gives ``--data`` is an audit.
 
 The story run writes reports/fairness/ (ledger with every FA claim, before/after table,
 group charts, SHAP by segment, trade-off curve, gate report, model card). The CSV run
@@ -11,11 +13,13 @@ writes reports/fairness_csv/ (same audit, no story claims).
 
 from __future__ import annotations
 
+import logging
 import sys
 import warnings
 
 import pandas as pd
 
+from systems.core.cli import Command, dispatch, gives
 from systems.core.config import parse_config
 from systems.core.report import Run, start_run
 from systems.core.seeding import seed_everything
@@ -27,16 +31,7 @@ from systems.fairness.group_metrics import table_rows, undefined_rates
 from systems.fairness.story import planted_cells, run_story
 
 DESCRIPTION = __doc__
-
-
-def _argv(argv: list[str]) -> list[str]:
-    """Let ``--drop-sensitive`` stand alone as a flag (the config parser wants a value)."""
-    out = []
-    for i, a in enumerate(argv):
-        out.append(a)
-        if a == "--drop-sensitive" and (i + 1 == len(argv) or argv[i + 1].startswith("--")):
-            out.append("true")
-    return out
+log = logging.getLogger(__name__)
 
 
 def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
@@ -69,7 +64,7 @@ def write_common(run: Run, result: AuditResult, sensitive: str) -> None:
     undefined = undefined_rates(result.test["baseline"].table) + result.skipped
     if undefined:
         lines += ["## Undefined rates", "", *[f"- {u}" for u in undefined], ""]
-        print("note: " + "; ".join(undefined), flush=True)
+        log.info("note: %s", "; ".join(undefined))
     run.path("gate.md").write_text("\n".join(lines))
 
 
@@ -161,37 +156,67 @@ def csv_mode(cfg: FairnessConfig) -> None:
             ["Metrics on the held-out 20% only; small groups carry wide intervals."],
         )
         run.path("model_card.md").write_text(card)
-        print(f"decision rule: {result.rule}")
-        print(f"mitigation: {result.chosen} ({result.choice_note})")
-        print(pd.DataFrame([e.row() for e in result.test.values()]).round(3).to_string(index=False))
+        log.info("decision rule: %s", result.rule)
+        log.info("mitigation: %s (%s)", result.chosen, result.choice_note)
+        log.info(pd.DataFrame([e.row() for e in result.test.values()]).round(3).to_string(index=False))
         for name, g in result.gates.items():
-            print(f"gate {name}: {g.status} - " + "; ".join(g.reasons))
+            log.info("gate %s: %s - %s", name, g.status, "; ".join(g.reasons))
 
 
-def main(argv: list[str] | None = None) -> int:
-    cfg = parse_config(
-        FairnessConfig,
-        _argv(sys.argv[1:] if argv is None else argv),
-        "python -m systems.fairness",
-        DESCRIPTION,
-    )
+def _configured(argv: list[str], prog: str) -> FairnessConfig | None:
+    """The run's configuration, or None (after one line on stderr) when its decision rule is invalid."""
+    cfg = parse_config(FairnessConfig, argv, prog, DESCRIPTION)
     try:
         cfg.decision_rule()
     except ValueError as err:
-        print(f"fairness: {err}", file=sys.stderr)
-        return 2
+        log.error("fairness: %s", err)
+        return None
     seed_everything(cfg.seed)
     # fairlearn 0.15 trips pandas deprecation warnings on every iteration; they are not ours to fix
     warnings.filterwarnings("ignore", module=r"fairlearn\..*")
+    return cfg
+
+
+def run_main(argv: list[str]) -> int:
+    cfg = _configured(argv, "python -m systems.fairness run")
+    if cfg is None:
+        return 2
+    if cfg.data is not None:
+        log.error("fairness run: --data belongs to the audit command (python -m systems.fairness audit)")
+        return 2
+    story(cfg)
+    return 0
+
+
+def audit_main(argv: list[str]) -> int:
+    cfg = _configured(argv, "python -m systems.fairness audit")
+    if cfg is None:
+        return 2
     if cfg.data is None:
-        story(cfg)
-        return 0
+        log.error("fairness audit: --data PATH.csv is required")
+        return 2
     try:
         csv_mode(cfg)
     except ValueError as err:  # bad input: say what is wrong, no traceback
-        print(f"fairness: {err}", file=sys.stderr)
+        log.error("fairness: %s", err)
         return 2
     return 0
+
+
+COMMANDS = {
+    "run": Command("the fraud story: detect, explain, mitigate, gate (make fairness)", run_main),
+    "audit": Command("the same audit on any CSV (--data, --target, --sensitive)", audit_main),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    return dispatch(
+        argv,
+        "python -m systems.fairness",
+        DESCRIPTION,
+        COMMANDS,
+        lambda a: "audit" if gives(a, "--data") else "run",
+    )
 
 
 if __name__ == "__main__":

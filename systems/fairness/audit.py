@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
+from systems.core.cli import progress
 from systems.fairness.evaluate import Evaluation, evaluate
 from systems.fairness.gate import GateResult, GateThresholds
 from systems.fairness.gate import evaluate as gate
@@ -154,7 +154,7 @@ def run_audit(
         seed=seed,
     )
     steps = [("eg_demographic_parity", "dp"), ("eg_equalized_odds", "eo")]
-    for name, moment in tqdm(steps, desc="ExponentiatedGradient", leave=False):
+    for name, moment in progress(steps, desc="ExponentiatedGradient"):
         cands[name] = exponentiated_gradient(
             name, moment, X_tr[data.inputs], y_tr, s_tr, bound=cfg.eg_eps, **eg_kw
         )

@@ -13,8 +13,7 @@ unmitigated model and every named mitigation marked.
 
 from __future__ import annotations
 
-from tqdm import tqdm
-
+from systems.core.cli import progress
 from systems.core.plotting import figure
 from systems.fairness.evaluate import Evaluation, evaluate
 from systems.fairness.mitigate import exponentiated_gradient, threshold_optimizer
@@ -33,7 +32,7 @@ def sweep(data, result, cfg, seed: int) -> list[dict]:
             {"method": method, "strength": strength} | {k: v for k, v in e.row().items() if k != "model"}
         )
 
-    for b in tqdm(cfg.sweep_eps, desc="trade-off: ExponentiatedGradient", leave=False):
+    for b in progress(cfg.sweep_eps, desc="trade-off: ExponentiatedGradient"):
         add(
             "eg_demographic_parity",
             b,

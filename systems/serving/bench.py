@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from systems.core.bench import record
+from systems.core.cli import add_output_args, pop_output_args
 from systems.serving import loadtest, model, story
 from systems.serving.server import Server
 
-log = logging.getLogger("systems.serving.bench")
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--requests", type=int, default=300)
     p.add_argument("--seconds", type=float, default=5.0)
+    add_output_args(p)
     a = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    pop_output_args(vars(a))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="serving-bench-") as tmp:
         path = model.train(Path(tmp) / "m.skops", 5000, a.seed).path

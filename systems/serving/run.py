@@ -21,7 +21,7 @@ from systems.serving import alerts, canary, claims, model, plots, selfcheck, sto
 from systems.serving.loadtest import LoadResult
 from systems.serving.server import Server
 
-log = logging.getLogger("systems.serving")
+log = logging.getLogger(__name__)
 
 
 def _rows_for(path: Path, seed: int, synthetic: bool) -> tuple[list[dict], str]:

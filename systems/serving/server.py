@@ -13,7 +13,6 @@ process it started (SIGTERM, then SIGKILL after a grace period) on exit.
 from __future__ import annotations
 
 import ipaddress
-import logging
 import os
 import signal
 import socket
@@ -47,7 +46,6 @@ def serve(model: Path, host: str, port: int, workers: int, max_batch: int) -> No
 
     os.environ["MLSTORIES_SERVING_MODEL"] = str(model)
     os.environ["MLSTORIES_SERVING_MAX_BATCH"] = str(max_batch)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     uvicorn.run(
         "systems.serving.app:app_from_env",
         factory=True,

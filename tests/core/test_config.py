@@ -22,7 +22,7 @@ def test_defaults_are_the_quick_profile():
 
 def test_profile_then_explicit_flag_wins():
     assert parse_config(DemoConfig, ["--profile", "full"], "demo", "").n_rows == 50_000
-    cfg = parse_config(DemoConfig, ["--profile", "full", "--n-rows", "7", "--use-smote", "no"], "demo", "")
+    cfg = parse_config(DemoConfig, ["--profile", "full", "--n-rows", "7", "--no-use-smote"], "demo", "")
     assert cfg.n_rows == 7 and cfg.use_smote is False
 
 
@@ -46,24 +46,13 @@ def test_help_lists_every_field_and_the_full_profile_value():
     assert "full profile: 50000" in text
 
 
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [(t, True) for t in ("1", "true", "yes", "on", " TRUE ", "Yes", "ON")]
-    + [(t, False) for t in ("0", "false", "no", "off", "FALSE", "Off")],
-)
-def test_bool_spellings(text, value):
-    from systems.core.config import _parse_bool
-
-    assert _parse_bool(text) is value
-
-
-def test_bool_rejects_other_words():
-    import argparse
-
-    from systems.core.config import _parse_bool
-
-    with pytest.raises(argparse.ArgumentTypeError, match=r"^expected true/false, got 'maybe'$"):
-        _parse_bool("maybe")
+def test_bool_fields_are_flag_pairs(capsys):
+    assert parse_config(DemoConfig, ["--no-use-smote"], "demo", "").use_smote is False
+    assert parse_config(DemoConfig, ["--use-smote"], "demo", "").use_smote is True
+    with pytest.raises(SystemExit):  # a flag takes no value
+        parse_config(DemoConfig, ["--use-smote", "no"], "demo", "")
+    assert "unrecognized arguments: no" in capsys.readouterr().err
+    assert "--use-smote, --no-use-smote" in build_parser(DemoConfig, "demo", "").format_help()
 
 
 def test_console_options_configure_output_not_the_run():

@@ -56,7 +56,7 @@ def test_metric_names_must_be_snake_case_and_finite(tmp_path):
 
 def test_claims_report_gathers_present_ledgers(tmp_path, capsys):
     assert claims_main(["--root", str(tmp_path)]) == 0
-    assert "no ledgers" in capsys.readouterr().out
+    assert "no ledgers" in capsys.readouterr().err
     assert "No system has been run yet" in (tmp_path / "CLAIMS.md").read_text()
     _run(tmp_path)
     assert claims_main(["--root", str(tmp_path)]) == 0

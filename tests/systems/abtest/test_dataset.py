@@ -82,7 +82,7 @@ def test_analysis_writes_the_documented_layout(tmp_path):
 def test_bad_columns_give_one_line_errors(tmp_path, capsys, change, message):
     path, _ = _csv(tmp_path, **change)
     assert main(_args(path, tmp_path / "o")) == 2
-    out = capsys.readouterr().out.strip()
+    out = capsys.readouterr().err.strip()
     assert message in out and len(out.splitlines()) == 1
 
 
@@ -105,13 +105,13 @@ def test_bad_inputs_each_named(tmp_path, capsys):
         for i in range(0, len(extra), 2):
             args[args.index(extra[i]) + 1] = extra[i + 1]
         assert main(args) == 2, message
-        out = capsys.readouterr().out.strip()
+        out = capsys.readouterr().err.strip()
         assert message in out and len(out.splitlines()) == 1, out
     (tmp_path / "empty.csv").write_text("")
     assert main(_args(tmp_path / "empty.csv", tmp_path / "o")) == 2
-    assert "is empty" in capsys.readouterr().out
+    assert "is empty" in capsys.readouterr().err
     assert main(_args(tmp_path / "absent.csv", tmp_path / "o")) == 2
-    assert "does not exist" in capsys.readouterr().out
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_a_failed_run_keeps_the_previous_report(tmp_path):

@@ -50,4 +50,16 @@ def test_small_run_writes_every_claim_and_is_deterministic(tmp_path):
 
 def test_bench_loop_and_vectorised_agree_on_a_small_case(capsys):
     assert bench_main(["--sims", "40", "--days", "10", "--repeats", "1"]) == 0
-    assert "identical: True" in capsys.readouterr().out
+    assert "identical: True" in capsys.readouterr().err
+
+
+def test_analyse_is_a_subcommand_and_the_default_when_data_is_named(monkeypatch):
+    from systems.abtest import __main__ as abtest_main
+
+    seen = []
+    monkeypatch.setitem(
+        abtest_main.COMMANDS, "analyse", abtest_main.Command("", lambda a: seen.append(a) or 0)
+    )
+    assert main(["analyse", "--data", "x.csv"]) == 0
+    assert main(["--data=x.csv", "--unit", "u"]) == 0
+    assert seen == [["--data", "x.csv"], ["--data=x.csv", "--unit", "u"]]

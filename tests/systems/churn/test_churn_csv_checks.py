@@ -43,7 +43,8 @@ def _cli(tmp_path, df, *extra):
 
 
 def _one_line_error(capsys, needle):
-    err = capsys.readouterr().err.strip().splitlines()
+    # stderr: the run's "== ..." header (a log line), then the one error line
+    err = [line for line in capsys.readouterr().err.splitlines() if line and not line.startswith("== ")]
     assert len(err) == 1 and needle in err[0] and "Traceback" not in err[0], err
     return err[0]
 

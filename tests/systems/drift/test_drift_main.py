@@ -45,3 +45,24 @@ def test_help_lists_the_compare_mode(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "--reference A.csv --current B.csv" in capsys.readouterr().out
+
+
+def test_compare_is_a_subcommand_and_the_default_when_tables_are_named(tmp_path, monkeypatch):
+    from systems.drift import __main__ as drift_main
+
+    seen = []
+    monkeypatch.setitem(drift_main.COMMANDS, "compare", drift_main.Command("", lambda a: seen.append(a) or 0))
+    tables = ["--reference", "a.csv", "--current", "b.csv"]
+    assert main(["compare", *tables]) == 0
+    assert main(tables) == 0
+    assert main(["--current=b.csv", "--reference=a.csv"]) == 0
+    assert seen == [tables, tables, ["--current=b.csv", "--reference=a.csv"]]
+
+
+def test_unknown_flags_are_usage_errors_on_stderr(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--no-such-flag"])
+    assert exit_.value.code == 2 and "--no-such-flag" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--profile", "huge"])
+    assert exit_.value.code == 2 and "invalid choice: 'huge'" in capsys.readouterr().err

@@ -15,7 +15,8 @@ def test_register_promote_rollback(tmp_path):
     reg.promote(v2, 5, "better")
     assert reg.champion() == v2
     assert reg.rollback(6) == v1 and reg.champion() == v1
-    assert [h["event"] for h in reg.history()] == ["promote", "promote", "rollback"]
+    assert [h.event for h in reg.history()] == ["promote", "promote", "rollback"]
+    assert (reg.history()[-1].version, reg.history()[-1].previous) == (v1, v2)
 
 
 def test_rollback_without_predecessor_is_refused(tmp_path):
@@ -39,7 +40,7 @@ def test_crash_mid_retrain_keeps_registry_champion_and_trigger(tmp_path):
         reg.register({"w": 2}, {"trigger": tid}, crash_after_model=True)
     assert reg.versions() == [v1] and reg.champion() == v1
     assert not [p for p in reg.versions_dir.iterdir() if p.name.startswith(".staging")]
-    assert [t["id"] for t in queue.pending()] == [tid]
+    assert [t.id for t in queue.pending()] == [tid]
     # the retry succeeds and only then is the trigger consumed
     v2 = reg.register({"w": 2}, {"trigger": tid})
     queue.done(tid, {"version": v2})
@@ -52,7 +53,7 @@ def test_trigger_carries_features_and_psi(tmp_path):
     q = TriggerQueue(tmp_path)
     q.write(10, "psi", {"utilization": 0.41, "dti": 0.33})
     (t,) = q.pending()
-    assert t["features"] == {"utilization": 0.41, "dti": 0.33} and t["week"] == 10
+    assert t.features == {"utilization": 0.41, "dti": 0.33} and t.week == 10 and t.id == "w010-psi"
 
 
 def test_atomic_write_leaves_no_temp_files(tmp_path):

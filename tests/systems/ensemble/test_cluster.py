@@ -69,8 +69,7 @@ def test_two_workers_share_a_tiny_ensemble_study_on_postgres(pg, tmp_path):
         pg.url,
         "--out",
         str(tmp_path),
-        "--baseline",
-        "false",
+        "--no-baseline",
     ]
     assert cluster.main(args + TINY) == 0
     report = _json(tmp_path)
@@ -161,7 +160,7 @@ def _spy_server(monkeypatch) -> list:
 
 def test_without_storage_a_throwaway_server_is_started_and_stopped(pg, tmp_path, monkeypatch):
     servers = _spy_server(monkeypatch)
-    args = ["--workers", "2", "--trials", "4", "--model", "toy", "--out", str(tmp_path), "--baseline", "true"]
+    args = ["--workers", "2", "--trials", "4", "--model", "toy", "--out", str(tmp_path), "--baseline"]
     assert cluster.main(args) == 0
     (server,) = servers
     assert not _alive(server.pid) and not server.data_dir.exists()

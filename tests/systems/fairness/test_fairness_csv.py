@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from systems.fairness.__main__ import _argv, main
+from systems.core.config import parse_config
+from systems.fairness.__main__ import main
+from systems.fairness.config import FairnessConfig
 from systems.fairness.csv_audit import binary_target, prepare
 
 FAST = [
@@ -71,10 +73,15 @@ def test_csv_audit_end_to_end(tmp_path):
     assert json.loads((out / "ledger.json").read_text())["claims"] == []
 
 
+def _config(argv: list[str]) -> FairnessConfig:
+    return parse_config(FairnessConfig, argv, "fairness", "")
+
+
 def test_drop_sensitive_flag_and_encoding():
-    assert _argv(["--drop-sensitive", "--seed", "1"]) == ["--drop-sensitive", "true", "--seed", "1"]
-    assert _argv(["--drop-sensitive"]) == ["--drop-sensitive", "true"]
-    assert _argv(["--drop-sensitive", "false"]) == ["--drop-sensitive", "false"]
+    assert _config(["--drop-sensitive", "--seed", "1"]).drop_sensitive is True
+    assert _config(["--drop-sensitive"]).drop_sensitive is True
+    assert _config(["--no-drop-sensitive"]).drop_sensitive is False
+    assert _config([]).drop_sensitive is False
     df = _frame(200)
     kept = prepare(df, "label", ["sex"], "bad", drop_sensitive=False, seed=0)
     dropped = prepare(df, "label", ["sex"], "bad", drop_sensitive=True, seed=0)
@@ -134,7 +141,7 @@ def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
         ]
     )
     assert code == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "TPR of group" in out and "undefined" in out
     gate = (tmp_path / "r" / "fairness_csv" / "gate.md").read_text()
     assert "TPR undefined" in gate
@@ -198,14 +205,14 @@ def test_decision_rule_defaults_to_half_on_a_users_data_and_is_printed(tmp_path,
         *FAST,
     ]
     assert main(base) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "decision rule: flag p >= 0.5 (threshold on predicted probabilities)" in out
     report = tmp_path / "reports" / "fairness_csv"
     assert "Decision rule: flag p >= 0.5" in (report / "gate.md").read_text()
     assert "Decision rule: flag p >= 0.5" in (report / "model_card.md").read_text()
     assert "observed positive rate" in out, "the report shows whether 0.5 means what it should"
     assert main([*base, "--alert-rate", "0.1"]) == 0
-    assert "decision rule: alert rate 0.1 of validation rows" in capsys.readouterr().out
+    assert "decision rule: alert rate 0.1 of validation rows" in capsys.readouterr().err
     assert main([*base, "--alert-rate", "0.1", "--threshold", "0.3"]) == 2
     assert "not both" in capsys.readouterr().err
     assert main([*base, "--threshold", "1.5"]) == 2
@@ -216,3 +223,10 @@ def test_story_keeps_its_alert_rate():
 
     assert FairnessConfig().decision_rule() == ("alert_rate", 0.08)
     assert FairnessConfig(data="x.csv").decision_rule() == ("threshold", 0.5)
+
+
+def test_audit_is_a_subcommand_and_each_command_refuses_the_others_input(tmp_path, capsys):
+    assert main(["audit", "--out", str(tmp_path)]) == 2
+    assert "--data PATH.csv is required" in capsys.readouterr().err
+    assert main(["run", "--data", "x.csv", "--out", str(tmp_path)]) == 2
+    assert "belongs to the audit command" in capsys.readouterr().err
