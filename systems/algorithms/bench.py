@@ -25,6 +25,7 @@ from sklearn.svm import SVC
 from algorithms.svm import SMOClassifier
 from algorithms.svm_fast import FastSMOClassifier
 from systems.core.bench import record
+from systems.core.cli import setup_output
 from systems.core.report import markdown_table
 from systems.core.seeding import child_seed
 from systems.core.timing import compare
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per side (median reported)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="training-set sizes")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    setup_output()
     rows = [_bench_one(n, args.seed, args.repeats) for n in args.sizes]
     log.info("SMO (ours) vs libsvm, RBF kernel, C=1, tol=1e-3; median of %d interleaved runs", args.repeats)
     log.info("%s", markdown_table(rows))

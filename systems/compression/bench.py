@@ -16,6 +16,7 @@ import torch
 
 from systems.compression.task import build_task, embed
 from systems.core.bench import record
+from systems.core.cli import setup_output
 from systems.core.encoder import load_model, quantize_dynamic_int8
 from systems.core.timing import compare
 
@@ -56,5 +57,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    setup_output()
     raise SystemExit(main())

@@ -33,6 +33,7 @@ from tqdm import tqdm
 T = TypeVar("T")
 
 _SHOW_PROGRESS: bool | None = None  # None: decide by whether stderr is a terminal
+_FORMAT = "%(message)s"
 
 
 def add_output_args(parser: argparse.ArgumentParser) -> None:
@@ -66,9 +67,18 @@ def setup_output(quiet: bool = False, verbose: bool = False, show_progress: bool
     root.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
     if not any(isinstance(h, _StderrHandler) for h in root.handlers):
         handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.setFormatter(logging.Formatter(_FORMAT))
         root.addHandler(handler)
     _SHOW_PROGRESS = show_progress
+
+
+def set_prefix(prefix: str) -> None:
+    """Start every console line with ``prefix`` (e.g. ``"tune-cluster: "``), now and after."""
+    global _FORMAT
+    _FORMAT = prefix.replace("%", "%%") + "%(message)s"
+    for h in logging.getLogger().handlers:
+        if isinstance(h, _StderrHandler):
+            h.setFormatter(logging.Formatter(_FORMAT))
 
 
 def pop_output_args(values: dict) -> None:

@@ -52,6 +52,7 @@ import optuna
 from optuna.storages import fail_stale_trials
 from optuna.trial import TrialState
 
+from systems.core.cli import set_prefix, setup_output
 from systems.core.config import RunConfig, parse_config
 from systems.core.seeding import child_seed
 from systems.ensemble.pgserver import PostgresUnavailable, throwaway_postgres
@@ -439,7 +440,8 @@ def _interrupt(signum, _frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="tune-cluster: %(message)s", stream=sys.stderr)
+    setup_output()
+    set_prefix("tune-cluster: ")
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     try:
         cfg = parse_config(ClusterConfig, argv, "python -m systems.ensemble.cluster", __doc__)

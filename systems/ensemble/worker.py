@@ -47,6 +47,7 @@ import optuna
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.trial import TrialState
 
+from systems.core.cli import set_prefix, setup_output
 from systems.ensemble.spaces import SPACES, toy_objective
 from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
 
@@ -304,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-failures", type=int, default=3, help="failed trials before giving up")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="tune-worker: %(message)s", stream=sys.stderr)
+    setup_output()
+    set_prefix("tune-worker: ")
     if not args.storage:
         parser.error(f"give --storage URL or set {STORAGE_ENV}")
     optuna.logging.set_verbosity(optuna.logging.ERROR)
