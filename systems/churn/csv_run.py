@@ -16,6 +16,9 @@ Writes OUT/churn_csv/ (never the synthetic run's OUT/churn/).
 
 from __future__ import annotations
 
+import logging
+from dataclasses import asdict
+
 import numpy as np
 import pandas as pd
 
@@ -29,7 +32,10 @@ from systems.churn.profit import best_threshold
 from systems.churn.splits import stratified_70_15_15
 from systems.churn.tabular import TabularFeatures, check_magnitude, encode_target, read_csv_checked
 from systems.churn.telecom import THRESHOLDS, accuracy
+from systems.core.cli import progress
 from systems.core.report import start_run
+
+log = logging.getLogger(__name__)
 
 
 def split_rows(y: np.ndarray, times: pd.Series | None, time_col: str, seed: int, cv_folds: int):
@@ -72,30 +78,35 @@ def run_csv(cfg) -> None:
     df, y = df.iloc[checked.keep].reset_index(drop=True), y_all[checked.keep]
     tr, va, te, how = split_rows(y, checked.times, cfg.time, cfg.seed, cfg.cv_folds)
     with start_run("churn_csv", cfg) as run:
-        print(
-            f"  {len(df)} labelled rows ({int((~labelled).sum())} with a blank target set aside); "
-            f"positive class {positive!r}, rate {y.mean():.3f}",
-            flush=True,
+        log.info(
+            "  %d labelled rows (%d with a blank target set aside); positive class %r, rate %.3f",
+            len(df),
+            int((~labelled).sum()),
+            positive,
+            y.mean(),
         )
         if checked.describe():
-            print(f"  {checked.describe()}", flush=True)
+            log.info("  %s", checked.describe())
         run.metric("rows_bad_date", checked.bad_dates, scope="input")
         run.metric("rows_duplicate_id_dropped", checked.duplicate_rows_dropped, scope="input")
-        print(f"  {how}", flush=True)
+        log.info("  %s", how)
         not_features = tuple(c for c in (cfg.target, cfg.id, cfg.time) if c)
         feats = TabularFeatures(exclude=not_features).fit(df.iloc[tr])
         for c in feats.numeric_:  # fit saw the training rows; validation and test rows count too
             check_magnitude(c, pd.to_numeric(df[c], errors="coerce"))
         rep = feats.report()
-        print(
-            f"  features: {len(feats.feature_names_)} from {len(rep['numeric'])} numeric and "
-            f"{len(rep['categorical'])} categorical columns; dropped {rep['dropped'] or 'none'}; "
-            f"stray strings in numeric columns {rep['stray_strings'] or 'none'}",
-            flush=True,
+        log.info(
+            "  features: %d from %d numeric and %d categorical columns; dropped %s; "
+            "stray strings in numeric columns %s",
+            len(feats.feature_names_),
+            len(rep["numeric"]),
+            len(rep["categorical"]),
+            rep["dropped"] or "none",
+            rep["stray_strings"] or "none",
         )
         X = {k: feats.transform(df.iloc[i]).to_numpy() for k, i in (("tr", tr), ("va", va), ("te", te))}
         rows, curves, fitted = [], {}, {}
-        for name in MODEL_NAMES:
+        for name in progress(MODEL_NAMES, desc="models"):
             m = fit_model(make_model(name, cfg.seed), name, X["tr"], y[tr], X["va"], y[va])
             p = m.predict_proba(X["te"])[:, 1]
             fitted[name], curves[name] = m, (y[te], p)
@@ -117,14 +128,14 @@ def run_csv(cfg) -> None:
                     run.metric(k, v, scope=name)
         run.write_table(rows, "models.md")
         imb = imbalance.compare(X["tr"], y[tr], X["te"], y[te], "xgboost", cfg.seed, cfg.cv_folds)
-        run.write_table([{"strategy": k} | v for k, v in imb.items()], "imbalance.md")
+        run.write_table([{"strategy": k} | r.figures() for k, r in imb.by_strategy().items()], "imbalance.md")
         best = max(rows, key=lambda r: r["val_auc"])["model"]
         cal = platt(fitted[best], X["va"], y[va])
         p_raw, p_cal = fitted[best].predict_proba(X["te"])[:, 1], cal.predict_proba(X["te"])[:, 1]
         cr = calibration_report(y[te], p_raw, p_cal)
         costs = {"offer_cost": cfg.offer_cost, "clv": cfg.clv, "win_back": cfg.win_back}
         t_val, _ = best_threshold(y[va], cal.predict_proba(X["va"])[:, 1], THRESHOLDS, **costs)
-        for k, v in cr.items():
+        for k, v in asdict(cr).items():
             run.metric(k, v, scope="calibration")
         run.metric("threshold", t_val, scope="profit")
         run.save_figure(plots.roc_pr(curves, "test split"), "roc_pr.png")
@@ -150,8 +161,9 @@ def run_csv(cfg) -> None:
             ),
             run.path("model.skops"),
         )
-        print(
-            f"  best model by validation AUC: {best}; calibrated; profit-optimal threshold {t_val:.2f}; "
-            f"saved {run.published_path('model.skops')}",
-            flush=True,
+        log.info(
+            "  best model by validation AUC: %s; calibrated; profit-optimal threshold %.2f; saved %s",
+            best,
+            t_val,
+            run.published_path("model.skops"),
         )
