@@ -4,7 +4,8 @@ python -m systems.churn [run] [--profile quick|full|tiny] [--seed N]      synthe
 python -m systems.churn [run] --data F.csv --target COL [--id COL] [--time COL] [--positive V]
 python -m systems.churn predict --model reports/churn/model.skops --input new.csv
 
-``run`` is the default command, so ``make churn ARGS="--seed 1"`` needs no subcommand.
+``run`` is the default command, so ``make churn ARGS="--seed 1"`` needs no subcommand;
+``python -m systems.churn run --help`` lists its options.
 Narration goes to stderr through ``logging`` (-q / -v); ``predict`` writes its summary
 (JSON) to stdout.
 """
