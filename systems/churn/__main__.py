@@ -1,32 +1,91 @@
 """``make churn`` / ``python -m systems.churn``: the churn stories, end to end, with a ledger.
 
-python -m systems.churn [--profile quick|full|tiny] [--seed N]        synthetic stories
-python -m systems.churn --data F.csv --target COL [--id COL] [--time COL] [--positive V]
+python -m systems.churn [run] [--profile quick|full|tiny] [--seed N]      synthetic stories
+python -m systems.churn [run] --data F.csv --target COL [--id COL] [--time COL] [--positive V]
 python -m systems.churn predict --model reports/churn/model.skops --input new.csv
+
+``run`` is the default command, so ``make churn ARGS="--seed 1"`` needs no subcommand;
+``python -m systems.churn run --help`` lists its options.
+Narration goes to stderr through ``logging`` (-q / -v); ``predict`` writes its summary
+(JSON) to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from dataclasses import asdict
 
-from data.churn import SCENARIOS, TARGET, generate
 from systems.churn import claims
 from systems.churn.config import ChurnConfig
-from systems.core.config import parse_config
-from systems.core.report import start_run
+from systems.churn.intake import scenario_rates
+from systems.core.cli import add_output_args, pop_output_args
+from systems.core.config import build_parser, parse_config
+from systems.core.report import Run, start_run
 from systems.core.seeding import seed_everything
 
+log = logging.getLogger(__name__)
 
-def scenario_rates(seed: int) -> dict[str, float]:
-    """Realised churn rate and size of each scenario at story scale (CH-01)."""
-    out = {}
-    for name in ("saas", "telecom"):
-        df = generate(name, SCENARIOS[name].n_customers, seed)
-        out[f"{name}_churn_rate"] = float(df[TARGET].mean())
-        out[f"{name}_n"] = float(len(df))
-    return out
+PROG = "python -m systems.churn"
+COMMANDS = ("run", "predict")
+
+
+def add_claims(run: Run, cfg: ChurnConfig, s, t) -> None:
+    """Every CH claim, from the SaaS result ``s`` and the telecom result ``t``."""
+    ev, m, final = t.evidence, t.matrices, t.final
+    run.add(
+        claims.ch01(scenario_rates(cfg.seed)),
+        claims.ch02(s.raw_missing_share, s.intake.quarantined, s.imputation, ["quarantine_saas.csv"]),
+        claims.ch03(t.selection, [ev.selection]),
+        claims.ch04(t.imbalance, [ev.imbalance, ev.imbalance_table]),
+        claims.ch05(t.models, [ev.models, ev.roc_pr]),
+        claims.ch06(s.tuning, [s.roc_pr_figure]),
+        claims.ch07(
+            final.scores,
+            [ev.roc_pr, ev.importance, ev.shap],
+            y_test=m.y_test,
+            p_cal=final.p_cal,
+            y_train=m.y_train,
+            p_train=final.p_train,
+        ),
+        claims.ch08(
+            final.calibration, [ev.calibration], y_test=m.y_test, p_raw=final.p_raw, p_cal=final.p_cal
+        ),
+        claims.ch09(
+            t.profit, cfg.offer_cost, cfg.clv, cfg.win_back, [ev.profit], y_test=m.y_test, p_cal=final.p_cal
+        ),
+        claims.ch10(t.leakage, [ev.leakage]),
+        claims.ch11(final.early_stopping, [ev.early_stopping]),
+        claims.ch12(t.data.split, t.temporal, []),
+        claims.ch13(),
+    )
+
+
+def add_metrics(run: Run, s, t) -> None:
+    """metrics.json: every model's figures, the final model's, imbalance, tuning, calibration."""
+    for name, score in t.models.scores.items():
+        for k, v in score.figures().items():
+            run.metric(k, v, scope=f"telecom_{name}")
+    for k, v in asdict(t.final.scores).items():
+        run.metric(k, v, scope="telecom_final")
+    for strat, result in t.imbalance.by_strategy().items():
+        for k, v in result.figures().items():
+            run.metric(k, v, scope=f"imbalance_{strat}")
+    run.metric("cv_auc", s.tuning.cv_auc, scope="saas_lightgbm")
+    run.metric("holdout_auc", s.tuning.holdout_auc, scope="saas_lightgbm")
+    for k, v in asdict(t.final.calibration).items():
+        run.metric(k, v, scope="calibration")
+    for tag, q in (("saas", s.intake.quarantined), ("telecom", t.data.intake.quarantined)):
+        run.metric("n_quarantined", q.n_quarantined, scope=f"validation_{tag}")
+        log.info(
+            "  validation %s: %d of %d rows quarantined: %s",
+            tag,
+            q.n_quarantined,
+            q.n_rows,
+            json.dumps(q.by_reason),
+        )
 
 
 def run_synthetic(cfg: ChurnConfig) -> None:
@@ -35,71 +94,68 @@ def run_synthetic(cfg: ChurnConfig) -> None:
 
     seed_everything(cfg.seed)
     with start_run("churn", cfg) as run:
-        print("[1/3] saas scenario: validation, imputation, LightGBM + Optuna (time-ordered CV)", flush=True)
+        log.info("[1/3] saas scenario: validation, imputation, LightGBM + Optuna (time-ordered CV)")
         s = run_saas(cfg, run)
-        print(
-            "[2/3] telecom scenario: selection, models, imbalance, tuning, calibration, profit, leakage",
-            flush=True,
-        )
+        log.info("[2/3] telecom scenario: selection, models, imbalance, tuning, calibration, profit, leakage")
         t = run_telecom(cfg, run)
-        print("[3/3] claims", flush=True)
-        ev, sc = t["evidence"], t["scores"]
-        yte = sc["y_test"]
-        run.add(
-            claims.ch01(scenario_rates(cfg.seed)),
-            claims.ch02(s, ["quarantine_saas.csv"]),
-            claims.ch03(t["selection"], [ev["selection"]]),
-            claims.ch04(
-                t["imbalance"], [ev["imbalance"], ev["imbalance_table"]], y_test=yte, scores=sc["imbalance"]
-            ),
-            claims.ch05(t["models"], [ev["models"], ev["roc_pr"]], y_test=yte, scores=sc["models"]),
-            claims.ch06(s["tuning"], [s["evidence"]["roc_pr"]], holdout=s["holdout_scores"]),
-            claims.ch07(t["final"], [ev["roc_pr"], ev["importance"], ev["shap"]], scores=sc),
-            claims.ch08(
-                t["calibration"], [ev["calibration"]], y_test=yte, p_raw=sc["p_raw"], p_cal=sc["p_cal"]
-            ),
-            claims.ch09(
-                t["profit"],
-                cfg.offer_cost,
-                cfg.clv,
-                cfg.win_back,
-                [ev["profit"]],
-                y_test=yte,
-                p_cal=sc["p_cal"],
-            ),
-            claims.ch10(t["leakage"], [ev["leakage"]], scores=sc["leakage"]),
-            claims.ch11(t["early_stopping"], [ev["early_stopping"]]),
-            claims.ch12(t["split"], t["temporal"], []),
-            claims.ch13(),
-        )
-        for name, row in t["models"].items():
-            for k, v in row.items():
-                if k != "model":
-                    run.metric(k, v, scope=f"telecom_{name}")
-        for k, v in t["final"].items():
-            run.metric(k, v, scope="telecom_final")
-        for strat, row in t["imbalance"].items():
-            for k, v in row.items():
-                run.metric(k, v, scope=f"imbalance_{strat}")
-        run.metric("cv_auc", s["tuning"]["cv_auc"], scope="saas_lightgbm")
-        run.metric("holdout_auc", s["tuning"]["holdout_auc"], scope="saas_lightgbm")
-        for k, v in t["calibration"].items():
-            run.metric(k, v, scope="calibration")
-        for tag, val in (("saas", s["validation"]), ("telecom", t["validation"])):
-            run.metric("n_quarantined", val["n_quarantined"], scope=f"validation_{tag}")
-            print(
-                f"  validation {tag}: {val['n_quarantined']} of {val['n_rows']} rows quarantined: "
-                f"{json.dumps(val['by_reason'])}",
-                flush=True,
-            )
-        print(f"  saved pipeline: {run.published_path('model.skops')}", flush=True)
+        log.info("[3/3] claims")
+        add_claims(run, cfg, s, t)
+        add_metrics(run, s, t)
+        log.info("  saved pipeline: %s", run.published_path("model.skops"))
 
 
-def predict_main(argv: list[str]) -> int:
+def run_command(cfg: ChurnConfig) -> int:
+    """The synthetic stories, or with ``--data`` the same pipeline on a CSV."""
+    if not cfg.data:
+        run_synthetic(cfg)
+        return 0
+    from systems.churn.csv_run import run_csv
+
+    try:
+        run_csv(cfg)
+    except ValueError as err:
+        log.error("churn --data: error: %s", err)
+        return 2
+    return 0
+
+
+def predict_command(args: argparse.Namespace) -> int:
     from systems.churn.persistence import score_csv
 
-    p = argparse.ArgumentParser(
-        prog="python -m systems.churn predict",
+    try:
+        summary = score_csv(args.model, args.input, args.output, args.rejects)
+    except ValueError as err:
+        log.error("predict: error: %s", err)
+        return 2
+    sys.stdout.write(json.dumps(summary, indent=2) + "\n")  # the command's result, for scripts
+    log.info(
+        "predict: scored %d of %d rows, rejected %d -> %s, rejects -> %s",
+        summary["n_scored"],
+        summary["n_input"],
+        summary["n_rejected"],
+        summary["output"],
+        summary["rejects"],
+    )
+    return 0
+
+
+def build_cli() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", metavar="{run,predict}")
+    # run's options are ChurnConfig's fields (and the console options), built by systems.core.config
+    commands.add_parser(
+        "run",
+        parents=[build_parser(ChurnConfig, f"{PROG} run", __doc__)],
+        add_help=False,
+        help="the synthetic stories, or --data F.csv (default)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p = commands.add_parser(
+        "predict",
+        help="score a CSV of new customers with a saved pipeline",
         description="Score a CSV of new customers with a saved pipeline. The model file is verified "
         "(manifest, sha256, allow-listed types) before anything in it is loaded; rows that "
         "fail the saved schema go to a rejects file with a reason each.",
@@ -112,37 +168,25 @@ def predict_main(argv: list[str]) -> int:
     p.add_argument(
         "--rejects", default=None, help="rejected rows go here (default: <output stem>.rejects.csv)"
     )
-    a = p.parse_args(argv)
-    try:
-        summary = score_csv(a.model, a.input, a.output, a.rejects)
-    except ValueError as err:
-        print(f"predict: error: {err}", file=sys.stderr)
-        return 2
-    print(json.dumps(summary, indent=2))
-    print(
-        f"predict: scored {summary['n_scored']} of {summary['n_input']} rows, rejected "
-        f"{summary['n_rejected']} -> {summary['output']}, rejects -> {summary['rejects']}",
-        file=sys.stderr,
-    )
-    return 0
+    add_output_args(p)
+    return parser
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """``run`` when argv names no command (``--seed 1`` means ``run --seed 1``); top-level help stays."""
+    if argv[:1] and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
+        return argv
+    return ["run", *argv]
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["predict"]:
-        return predict_main(argv[1:])
-    cfg = parse_config(ChurnConfig, argv, "python -m systems.churn", __doc__)
-    if cfg.data:
-        from systems.churn.csv_run import run_csv
-
-        try:
-            run_csv(cfg)
-        except ValueError as err:
-            print(f"churn --data: error: {err}", file=sys.stderr)
-            return 2
-        return 0
-    run_synthetic(cfg)
-    return 0
+    argv = with_default_command(list(sys.argv[1:] if argv is None else argv))
+    args = build_cli().parse_args(argv)  # usage errors exit 2 with the message on stderr
+    if args.command == "predict":
+        pop_output_args(vars(args))
+        return predict_command(args)
+    # the same options again, through parse_config: the profile's values under explicit flags
+    return run_command(parse_config(ChurnConfig, argv[1:], f"{PROG} run", __doc__))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ busy machine. Size is the joblib file written to a temporary folder.
 from __future__ import annotations
 
 import argparse
+import logging
 import tempfile
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from systems.churn.models import MODEL_NAMES, fit_model, make_model
 from systems.churn.splits import stratified_70_15_15
 from systems.churn.validation import validate
 from systems.core.bench import record
+from systems.core.cli import add_output_args, pop_output_args
 from systems.core.report import markdown_table
 from systems.core.timing import compare
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--n", type=int, default=8000, help="telecom rows to train on")
     ap.add_argument("--repeats", type=int, default=20)
+    add_output_args(ap)
     a = ap.parse_args(argv)
+    pop_output_args(vars(a))
     clean = validate(generate("telecom", a.n, a.seed)).clean
     y = clean[TARGET].to_numpy()
     tr, va, te = stratified_70_15_15(y, a.seed)
@@ -65,19 +71,22 @@ def main(argv: list[str] | None = None) -> int:
     xgb_mb = next(r["size_mb"] for r in rows if r["model"] == "xgboost")
     for r in rows:
         r["size_vs_xgboost"] = r["size_mb"] / xgb_mb
-    print(
-        f"churn bench: {len(y[tr])} training rows, {X['tr'].shape[1]} features; "
-        "ratios are model / xgboost, timed interleaved"
+    log.info(
+        "churn bench: %d training rows, %d features; ratios are model / xgboost, timed interleaved",
+        len(y[tr]),
+        X["tr"].shape[1],
     )
-    print(markdown_table(rows))
+    log.info("%s", markdown_table(rows))
     rf = next(r for r in rows if r["model"] == "random_forest")
     record("churn_rf_over_xgb_row", rf["row_vs_xgboost"])
     record("churn_rf_over_xgb_batch1000", rf["batch_vs_xgboost"])
     record("churn_rf_over_xgb_size", rf["size_vs_xgboost"])
-    print(
-        f"story: XGBoost 25 ms vs RF 60 ms (RF/XGB 2.4x), 25 MB vs 45 MB (1.8x); measured RF/XGB "
-        f"{rf['row_vs_xgboost']:.1f}x per row, {rf['batch_vs_xgboost']:.1f}x per 1,000 rows, "
-        f"{rf['size_vs_xgboost']:.1f}x on disk"
+    log.info(
+        "story: XGBoost 25 ms vs RF 60 ms (RF/XGB 2.4x), 25 MB vs 45 MB (1.8x); measured RF/XGB "
+        "%.1fx per row, %.1fx per 1,000 rows, %.1fx on disk",
+        rf["row_vs_xgboost"],
+        rf["batch_vs_xgboost"],
+        rf["size_vs_xgboost"],
     )
     return 0
 

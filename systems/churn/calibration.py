@@ -11,6 +11,8 @@ pulls them back. Judged by Brier = mean((p - y)^2) and ECE over 10 equal-width b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV, calibration_curve
 from sklearn.frozen import FrozenEstimator
@@ -23,14 +25,24 @@ def platt(model, X_cal, y_cal) -> CalibratedClassifierCV:
     return CalibratedClassifierCV(FrozenEstimator(model), method="sigmoid").fit(X_cal, y_cal)
 
 
-def calibration_report(y, p_raw, p_cal, n_bins: int = 10) -> dict[str, float]:
+@dataclass(frozen=True)
+class CalibrationReport:
+    """Brier score and ECE of the raw and the calibrated scores on the same rows."""
+
+    brier_before: float
+    brier_after: float
+    ece_before: float
+    ece_after: float
+
+
+def calibration_report(y, p_raw, p_cal, n_bins: int = 10) -> CalibrationReport:
     y = np.asarray(y)
-    return {
-        "brier_before": brier_score(y, p_raw),
-        "brier_after": brier_score(y, p_cal),
-        "ece_before": expected_calibration_error(y, p_raw, n_bins),
-        "ece_after": expected_calibration_error(y, p_cal, n_bins),
-    }
+    return CalibrationReport(
+        brier_before=brier_score(y, p_raw),
+        brier_after=brier_score(y, p_cal),
+        ece_before=expected_calibration_error(y, p_raw, n_bins),
+        ece_after=expected_calibration_error(y, p_cal, n_bins),
+    )
 
 
 def reliability_points(y, p, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray]:

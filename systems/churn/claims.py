@@ -15,19 +15,31 @@ Side relations that do not state the claim are ``central=False``.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 
 from algorithms.metrics import at_threshold, brier_score, expected_calibration_error, roc_auc
-from data.churn import generate_with_truth
-from systems.churn.calibration import calibration_report
+from systems.churn.calibration import CalibrationReport, calibration_report
+from systems.churn.imbalance import ImbalanceComparison
 from systems.churn.imbalance import compare as imbalance_compare
-from systems.churn.leakage import leakage_experiment
+from systems.churn.intake import Quarantined, ScenarioRates, scenario_rates
+from systems.churn.leakage import LeakageResult, leakage_experiment
 from systems.churn.models import EARLY_STOPPING_ROUNDS, rounds_used
 from systems.churn.profit import profit_curve
-from systems.churn.saas import imputation_auc
-from systems.churn.selection import select_features
+from systems.churn.saas import ImputationCheck, SaasTuning, imputation_auc
+from systems.churn.selection import Selection, select_features
 from systems.churn.splits import stratified_70_15_15
-from systems.churn.telecom import run_telecom
+from systems.churn.telecom import (
+    EarlyStopping,
+    FinalScores,
+    ModelComparison,
+    ProfitChoice,
+    SplitSummary,
+    TemporalCheck,
+    compare_models,
+    fit_final,
+)
 from systems.churn.tuning import tune
 from systems.core import uncertainty as U
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
@@ -90,50 +102,53 @@ SYNTHETIC = (
 )
 
 
-def ch01(rates: dict) -> Claim:
+def ch01(rates: ScenarioRates) -> Claim:
     # S000 Q1: 50,000+ users, ~5% churn within 30 days; S003 Q1: 100K customers, 27% churn
     intervals = {
-        f"{k}_churn_rate": U.proportion_ci(
-            round(rates[f"{k}_churn_rate"] * rates[f"{k}_n"]), int(rates[f"{k}_n"])
-        )
-        for k in ("saas", "telecom")
+        "saas_churn_rate": U.proportion_ci(round(rates.saas_churn_rate * rates.saas_n), int(rates.saas_n)),
+        "telecom_churn_rate": U.proportion_ci(
+            round(rates.telecom_churn_rate * rates.telecom_n), int(rates.telecom_n)
+        ),
     }
     return Claim(
         "CH-01",
         "Scenarios: saas 50,000 users with ~5% 30-day churn; telecom 100,000 customers "
         "with 27% churn (both measured on full-size generated tables)",
         claimed={"saas_churn_rate": 0.05, "telecom_churn_rate": 0.27, "saas_n": 50_000, "telecom_n": 100_000},
-        measured=rates,
+        measured=asdict(rates),
         tolerance=Tolerance(rel=0.1),
         unit="fraction / rows",
         intervals=intervals,
         by_construction="data/churn.py SCENARIOS sets these sizes and solves each scenario's intercept "
         "for these churn rates, so the realised figures echo the generator's inputs",
-        source=generate_with_truth,
+        source=scenario_rates,
         note="shown to confirm the generator does what it is told, not as evidence for the story",
     )
 
 
-def ch02(s: dict, evidence: list[str]) -> Claim:
+def ch02(
+    raw_missing_share: float, quarantined: Quarantined, imp: ImputationCheck, evidence: list[str]
+) -> Claim:
     # S000 Q1: missing values in 30% of records, inconsistent timestamps, pandera + cohort imputation
-    imp, sc = s["imputation"], s["imputation_scores"]
-    gap = fold_mean_auc_diff(sc["y_folds"], sc["cohort_lightgbm"], sc["global_lightgbm"])
-    gap_lr = fold_mean_auc_diff(sc["y_folds"], sc["cohort_logreg"], sc["global_logreg"])
+    gap = fold_mean_auc_diff(imp.y_folds, imp.cohort_lightgbm.scores, imp.global_lightgbm.scores)
+    gap_lr = fold_mean_auc_diff(imp.y_folds, imp.cohort_logreg.scores, imp.global_logreg.scores)
+    lgbm_gap = imp.cohort_lightgbm.mean_auc - imp.global_lightgbm.mean_auc
+    logreg_gap = imp.cohort_logreg.mean_auc - imp.global_logreg.mean_auc
     return Claim(
         "CH-02",
         "saas: ~30% of records have a missing value and timestamps come in mixed formats; "
         "schema validation plus cohort-based imputation handles it (AUC: cohort vs global median)",
         claimed={"raw_missing_share": 0.30},
         measured={
-            "raw_missing_share": s["raw_missing_share"],
-            "n_quarantined": s["validation"]["n_quarantined"],
+            "raw_missing_share": raw_missing_share,
+            "n_quarantined": quarantined.n_quarantined,
             "n_timestamp_formats": sum(
-                1 for k in s["validation"]["timestamp_formats"] if k not in ("missing", "unknown_format")
+                1 for k in quarantined.timestamp_formats if k not in ("missing", "unknown_format")
             ),
-            "auc_cohort_lightgbm": imp["cohort_lightgbm"],
-            "auc_global_lightgbm": imp["global_lightgbm"],
-            "auc_cohort_logreg": imp["cohort_logreg"],
-            "auc_global_logreg": imp["global_logreg"],
+            "auc_cohort_lightgbm": imp.cohort_lightgbm.mean_auc,
+            "auc_global_lightgbm": imp.global_lightgbm.mean_auc,
+            "auc_cohort_logreg": imp.cohort_logreg.mean_auc,
+            "auc_global_logreg": imp.global_logreg.mean_auc,
         },
         tolerance=Tolerance(abs=0.05),
         supporting=("raw_missing_share",),
@@ -148,14 +163,14 @@ def ch02(s: dict, evidence: list[str]) -> Claim:
         f"(_plant_missing, _format_dates), so they are supporting; the claim is that cohort "
         f"imputation helps, judged on LightGBM (the story's model), logistic regression shown. "
         f"AUC is the mean over time-ordered folds, imputer fitted inside each fold; the gap "
-        f"cohort - global is {imp['cohort_lightgbm'] - imp['global_lightgbm']:+.4f} for LightGBM and "
-        f"{imp['cohort_logreg'] - imp['global_logreg']:+.4f} for logistic regression: trees split "
+        f"cohort - global is {lgbm_gap:+.4f} for LightGBM and "
+        f"{logreg_gap:+.4f} for logistic regression: trees split "
         "around a filled value, so where the missingness is explained by columns the model already "
         "sees (plan, signup year) the imputation choice moves AUC little",
     )
 
 
-def ch03(sel: dict, evidence: list[str]) -> Claim:
+def ch03(sel: Selection, evidence: list[str]) -> Claim:
     # S000 Q1: 80+ features; S003 Q1/Q6: tenure bins, charges-to-tenure, support calls/month;
     # 25 kept, pairs with corr > 0.9 and features < 1% importance dropped
     return Claim(
@@ -164,7 +179,7 @@ def ch03(sel: dict, evidence: list[str]) -> Claim:
         "charges-to-tenure ratio, support calls per month), |corr| > 0.9 and < 1% importance "
         "dropped, about 25 kept",
         claimed={"n_selected": 25},
-        measured={k: float(v) for k, v in sel.items()},
+        measured={k: float(v) for k, v in sel.counts().items()},
         tolerance=Tolerance(rel=0.2),
         relations=[
             Relation("n_candidates", ">=", 80, central=False),
@@ -179,11 +194,16 @@ def ch03(sel: dict, evidence: list[str]) -> Claim:
     )
 
 
-def ch04(imb: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
+def ch04(imb: ImbalanceComparison, evidence: list[str]) -> Claim:
     # S003 Q5: class weights F1 0.80 recall 0.76; SMOTE(0.8) F1 0.845 recall 0.83; undersampling F1 0.78
-    m = {f"{k}_{metric}": v[metric] for k, v in imb.items() for metric in ("f1", "recall", "precision")}
-    sm, cw, us = scores["smote"], scores["class_weights"], scores["undersampling"]
-    m["n_test_scored"] = imb["smote"]["n_test_scored"]
+    m = {
+        f"{k}_{metric}": getattr(v, metric)
+        for k, v in imb.by_strategy().items()
+        for metric in ("f1", "recall", "precision")
+    }
+    sm, cw, us = imb.smote.p_test, imb.class_weights.p_test, imb.undersampling.p_test
+    y_test = imb.y_test
+    m["n_test_scored"] = imb.smote.n_test_scored
     return Claim(
         "CH-04",
         "telecom: imbalance handled three ways on one split (XGBoost, test set never "
@@ -213,11 +233,11 @@ def ch04(imb: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
     )
 
 
-def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
+def ch05(models: ModelComparison, evidence: list[str]) -> Claim:
     # S003 Q3: LogReg 76%, RF 84%, XGBoost 87% (89% tuned), recall 0.83 vs 0.79,
     # 25 ms vs 60 ms inference, 25 MB vs 45 MB
-    lr, rf, xg, xt = (models[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned"))
-    p = {k: scores[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned")}
+    lr, rf, xg, xt = (models.scores[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned"))
+    y_test = models.y_test
     return Claim(
         "CH-05",
         "telecom: accuracy LogReg 0.76 < RF 0.84 < XGBoost 0.87 (0.89 tuned); XGBoost recall "
@@ -235,16 +255,16 @@ def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
             "rf_size_mb": 45.0,
         },
         measured={
-            "logreg_accuracy": lr["accuracy"],
-            "rf_accuracy": rf["accuracy"],
-            "xgb_accuracy": xg["accuracy"],
-            "xgb_tuned_accuracy": xt["accuracy"],
-            "xgb_recall": xg["recall"],
-            "rf_recall": rf["recall"],
-            "xgb_latency_ms": xg["latency_row_ms"],
-            "rf_latency_ms": rf["latency_row_ms"],
-            "xgb_size_mb": xg["size_mb"],
-            "rf_size_mb": rf["size_mb"],
+            "logreg_accuracy": lr.accuracy,
+            "rf_accuracy": rf.accuracy,
+            "xgb_accuracy": xg.accuracy,
+            "xgb_tuned_accuracy": xt.accuracy,
+            "xgb_recall": xg.recall,
+            "rf_recall": rf.recall,
+            "xgb_latency_ms": xg.latency_row_ms,
+            "rf_latency_ms": rf.latency_row_ms,
+            "xgb_size_mb": xg.size_mb,
+            "rf_size_mb": rf.size_mb,
         },
         tolerance=Tolerance(rel=0.05),
         relations=[
@@ -252,25 +272,25 @@ def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
                 "xgb_accuracy",
                 ">",
                 "rf_accuracy",
-                interval=paired(accuracy_at, y_test, p["xgboost"], p["random_forest"]),
+                interval=paired(accuracy_at, y_test, xg.p_test, rf.p_test),
             ),
             Relation(
                 "rf_accuracy",
                 ">",
                 "logreg_accuracy",
-                interval=paired(accuracy_at, y_test, p["random_forest"], p["logreg"]),
+                interval=paired(accuracy_at, y_test, rf.p_test, lr.p_test),
             ),
             Relation(
                 "xgb_tuned_accuracy",
                 ">=",
                 "xgb_accuracy",
-                interval=paired(accuracy_at, y_test, p["xgboost_tuned"], p["xgboost"]),
+                interval=paired(accuracy_at, y_test, xt.p_test, xg.p_test),
             ),
             Relation(
                 "xgb_recall",
                 ">",
                 "rf_recall",
-                interval=paired(recall_at, y_test, p["xgboost"], p["random_forest"]),
+                interval=paired(recall_at, y_test, xg.p_test, rf.p_test),
             ),
             ("xgb_latency_ms", "<", "rf_latency_ms"),
             ("xgb_size_mb", "<", "rf_size_mb"),
@@ -278,7 +298,7 @@ def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
         unit="accuracy / recall / ms per row / MB",
         evidence=evidence,
         timed=True,
-        source=run_telecom,
+        source=compare_models,
         note="accuracy and recall orderings are decided on paired bootstraps over the test rows; "
         "latency (wall clock, timed) and size (bytes of one fitted model) on their point values; "
         "latency is one in-process predict_proba call on one row (the story's 25/60 ms include an "
@@ -287,37 +307,44 @@ def ch05(models: dict, evidence: list[str], *, y_test, scores: dict) -> Claim:
     )
 
 
-def ch06(t: dict, evidence: list[str], *, holdout: tuple) -> Claim:
+def ch06(t: SaasTuning, evidence: list[str]) -> Claim:
     # S000 Q1: LightGBM, time-series CV, Optuna, 0.78 AUC
-    intervals = {"holdout_auc": U.auc_ci(*holdout, n_boot=N_BOOT)}
-    if len(t["fold_aucs"]) >= 2:
-        intervals["cv_auc"] = U.mean_ci(np.asarray(t["fold_aucs"]))
+    intervals = {"holdout_auc": U.auc_ci(t.y_holdout, t.p_holdout, n_boot=N_BOOT)}
+    if len(t.fold_aucs) >= 2:
+        intervals["cv_auc"] = U.mean_ci(np.asarray(t.fold_aucs))
     return Claim(
         "CH-06",
         "saas: LightGBM tuned with Optuna under time-ordered cross-validation reaches 0.78 AUC",
         claimed={"cv_auc": 0.78},
-        measured={"cv_auc": t["cv_auc"], "holdout_auc": t["holdout_auc"], "n_trials": t["n_trials"]},
+        measured={"cv_auc": t.cv_auc, "holdout_auc": t.holdout_auc, "n_trials": t.n_trials},
         tolerance=Tolerance(abs=0.03),
         unit="ROC-AUC",
         evidence=evidence,
         intervals=intervals,
         source=tune,
-        note=f"best of {t['n_trials']} trials; the CV AUC picks the trial and scores it on the same folds, "
-        f"so it is optimistic; the last 3 months, never seen by tuning, give {t['holdout_auc']:.3f} "
+        note=f"best of {t.n_trials} trials; the CV AUC picks the trial and scores it on the same folds, "
+        f"so it is optimistic; the last 3 months, never seen by tuning, give {t.holdout_auc:.3f} "
         "(planted drift makes later months differ); " + SYNTHETIC,
     )
 
 
-def ch07(f: dict, evidence: list[str], *, scores: dict | None = None) -> Claim:
+def ch07(
+    f: FinalScores,
+    evidence: list[str],
+    *,
+    y_test: np.ndarray | None = None,
+    p_cal: np.ndarray | None = None,
+    y_train: np.ndarray | None = None,
+    p_train: np.ndarray | None = None,
+) -> Claim:
     # S003 Q6/Q7: precision 0.86, recall 0.83, F1 0.845, ROC-AUC 0.92, accuracy 0.89, train 0.91
     p, r = 0.86, 0.83
     intervals, gap = {}, None
-    if scores is not None:  # the run passes the rows; unit tests of the arithmetic need not
-        y, pc = scores["y_test"], scores["p_cal"]
+    if y_test is not None:  # the run passes the rows; unit tests of the arithmetic need not
         intervals = {
-            "accuracy": rate_ci(y, pc),
-            "roc_auc": U.auc_ci(y, pc, n_boot=N_BOOT),
-            "train_accuracy": rate_ci(scores["y_train"], scores["p_train"]),
+            "accuracy": rate_ci(y_test, p_cal),
+            "roc_auc": U.auc_ci(y_test, p_cal, n_boot=N_BOOT),
+            "train_accuracy": rate_ci(y_train, p_train),
         }
         gap = conservative(intervals["train_accuracy"], intervals["accuracy"])
     return Claim(
@@ -332,7 +359,7 @@ def ch07(f: dict, evidence: list[str], *, scores: dict | None = None) -> Claim:
             "accuracy": 0.89,
             "train_accuracy": 0.91,
         },
-        measured=f | {"train_test_accuracy_gap": f["train_accuracy"] - f["accuracy"]},
+        measured=asdict(f) | {"train_test_accuracy_gap": f.train_accuracy - f.accuracy},
         tolerance=Tolerance(abs=0.03),
         intervals=intervals,
         relations=[
@@ -355,20 +382,20 @@ def ch07(f: dict, evidence: list[str], *, scores: dict | None = None) -> Claim:
         ],
         unit="metric on the test split",
         evidence=evidence,
-        source=run_telecom,
+        source=fit_final,
         note=f"the train-test gap (story: 0.91 vs 0.89) is a side check, not the claim; "
         f"ceiling_auc is the AUC of the generator's true probabilities on the same rows "
-        f"({f['ceiling_auc']:.3f}): no model can beat it; " + SYNTHETIC,
+        f"({f.ceiling_auc:.3f}): no model can beat it; " + SYNTHETIC,
     )
 
 
-def ch08(c: dict, evidence: list[str], *, y_test, p_raw, p_cal) -> Claim:
+def ch08(c: CalibrationReport, evidence: list[str], *, y_test, p_raw, p_cal) -> Claim:
     # S003 Q7: Platt scaling so predicted probabilities match churn rates
     return Claim(
         "CH-08",
         "telecom: Platt scaling makes predicted probabilities match observed churn rates "
         "(Brier and ECE fall on the test set)",
-        measured=c,
+        measured=asdict(c),
         relations=[
             Relation(
                 "brier_after",
@@ -389,13 +416,20 @@ def ch08(c: dict, evidence: list[str], *, y_test, p_raw, p_cal) -> Claim:
         evidence=evidence,
         source=calibration_report,
         note="the model trains on SMOTE-resampled data (positives inflated to 0.8 of negatives), which "
-        f"can make raw scores overstate churn; here raw ECE is {c['ece_before']:.3f}, and a "
+        f"can make raw scores overstate churn; here raw ECE is {c.ece_before:.3f}, and a "
         "two-parameter sigmoid fitted on the validation split only helps scores off by a sigmoid",
     )
 
 
 def ch09(
-    pr: dict, offer: float, clv: float, win_back: float, evidence: list[str], *, y_test=None, p_cal=None
+    pr: ProfitChoice,
+    offer: float,
+    clv: float,
+    win_back: float,
+    evidence: list[str],
+    *,
+    y_test=None,
+    p_cal=None,
 ) -> Claim:
     # S003 Q7: offer $50, lifetime value $500, threshold 0.45 instead of 0.5, 34% win-back in a 10K pilot
     interval = None
@@ -412,11 +446,11 @@ def ch09(
         "a 0.45 threshold maximises profit and beats 0.5",
         claimed={"profit_optimal_threshold": 0.45},
         measured={
-            "profit_optimal_threshold": pr["threshold_val"],
-            "test_argmax_threshold": pr["threshold_test_argmax"],
-            "profit_at_045": pr["profit_at_045"],
-            "profit_at_050": pr["profit_at_050"],
-            "breakeven_threshold": pr["breakeven"],
+            "profit_optimal_threshold": pr.threshold_val,
+            "test_argmax_threshold": pr.threshold_test_argmax,
+            "profit_at_045": pr.profit_at_045,
+            "profit_at_050": pr.profit_at_050,
+            "breakeven_threshold": pr.breakeven,
         },
         tolerance=Tolerance(abs=0.05),
         relations=[Relation("profit_at_045", ">", "profit_at_050", interval=interval)],
@@ -439,13 +473,13 @@ def ch09(
     )
 
 
-def ch10(lk: dict, evidence: list[str], *, scores: dict) -> Claim:
+def ch10(lk: LeakageResult, evidence: list[str]) -> Claim:
     # S003 Q10: leaky random split 92% offline, 68% in production; temporal split without it 89%
-    y_off, y_later = scores["y_offline"], scores["y_later"]
+    scores = lk.scores
     intervals = {
-        "leaky_offline_accuracy": rate_ci(y_off, scores["leaky_offline"]),
-        "leaky_production_accuracy": rate_ci(y_later, scores["leaky_production"]),
-        "temporal_production_accuracy": rate_ci(y_later, scores["temporal_production"]),
+        "leaky_offline_accuracy": rate_ci(scores.y_offline, scores.leaky_offline),
+        "leaky_production_accuracy": rate_ci(scores.y_later, scores.leaky_production),
+        "temporal_production_accuracy": rate_ci(scores.y_later, scores.temporal_production),
     }
     return Claim(
         "CH-10",
@@ -456,7 +490,7 @@ def ch10(lk: dict, evidence: list[str], *, scores: dict) -> Claim:
             "leaky_production_accuracy": 0.68,
             "temporal_production_accuracy": 0.89,
         },
-        measured=lk,
+        measured=lk.figures(),
         tolerance=Tolerance(abs=0.03),
         intervals=intervals,
         relations=[
@@ -465,7 +499,7 @@ def ch10(lk: dict, evidence: list[str], *, scores: dict) -> Claim:
                 ">",
                 "leaky_production_accuracy",
                 interval=paired(
-                    accuracy_at, y_later, scores["temporal_production"], scores["leaky_production"]
+                    accuracy_at, scores.y_later, scores.temporal_production, scores.leaky_production
                 ),
             ),
             # different rows (offline test vs later window): the two Wilson intervals, combined
@@ -480,7 +514,7 @@ def ch10(lk: dict, evidence: list[str], *, scores: dict) -> Claim:
     )
 
 
-def ch11(es: dict, evidence: list[str]) -> Claim:
+def ch11(es: EarlyStopping, evidence: list[str]) -> Claim:
     # S003 Q6: early stopping after 20 rounds without improvement; max_depth, min_child_weight, gamma
     return Claim(
         "CH-11",
@@ -488,12 +522,12 @@ def ch11(es: dict, evidence: list[str]) -> Claim:
         "and gamma regularise the trees",
         claimed={"patience_rounds": 20},
         measured={
-            "patience_rounds": es["patience_observed"],
-            "best_round": es["best_round"],
-            "rounds_trained": es["rounds_trained"],
-            "max_rounds": es["max_rounds"],
-            "val_loss_best": es["val_loss_best"],
-            "val_loss_last": es["val_loss_last"],
+            "patience_rounds": es.patience_observed,
+            "best_round": es.best_round,
+            "rounds_trained": es.rounds_trained,
+            "max_rounds": es.max_rounds,
+            "val_loss_best": es.val_loss_best,
+            "val_loss_last": es.val_loss_last,
         },
         tolerance=Tolerance(abs=0),
         relations=[
@@ -511,22 +545,22 @@ def ch11(es: dict, evidence: list[str]) -> Claim:
     )
 
 
-def ch12(split: dict, temporal: dict, evidence: list[str]) -> Claim:
+def ch12(split: SplitSummary, temporal: TemporalCheck, evidence: list[str]) -> Claim:
     # S003 Q6: 70/15/15 stratified split; temporal holdout of the last 3 months
-    n = split["n"]
-    rates = split["pos_rate"].values()
+    n = split.n
+    rates = split.pos_rate.values()
     return Claim(
         "CH-12",
         "telecom: a stratified 70/15/15 split and a temporal holdout of the last 3 months",
         claimed={"train_fraction": 0.70, "val_fraction": 0.15, "test_fraction": 0.15, "holdout_months": 3},
         measured={
-            "train_fraction": split["n_train"] / n,
-            "val_fraction": split["n_val"] / n,
-            "test_fraction": split["n_test"] / n,
-            "holdout_months": temporal["holdout_months"],
+            "train_fraction": split.n_train / n,
+            "val_fraction": split.n_val / n,
+            "test_fraction": split.n_test / n,
+            "holdout_months": temporal.holdout_months,
             "max_pos_rate_gap": max(rates) - min(rates),
-            "holdout_auc": temporal["holdout_auc"],
-            "n_holdout": temporal["n_holdout"],
+            "holdout_auc": temporal.holdout_auc,
+            "n_holdout": temporal.n_holdout,
         },
         tolerance=Tolerance(abs=0.005),
         relations=[Relation("max_pos_rate_gap", "<", 0.01, central=False)],
@@ -535,7 +569,7 @@ def ch12(split: dict, temporal: dict, evidence: list[str]) -> Claim:
         unit="fraction of rows / months",
         evidence=evidence,
         source=stratified_70_15_15,
-        note=f"holdout {temporal['holdout_start']} to {temporal['holdout_end']}; later months churn a little "
+        note=f"holdout {temporal.holdout_start} to {temporal.holdout_end}; later months churn a little "
         "more (planted drift), which a random split hides and the temporal holdout shows",
     )
 

@@ -16,20 +16,26 @@ Writes OUT/churn_csv/ (never the synthetic run's OUT/churn/).
 
 from __future__ import annotations
 
+import logging
+from dataclasses import asdict, dataclass, field, fields
+
 import numpy as np
 import pandas as pd
 
 from algorithms.metrics import at_threshold, pr_auc, roc_auc
 from systems.churn import imbalance, plots
-from systems.churn.calibration import calibration_report, platt, reliability_points
-from systems.churn.csv_checks import check_minority, check_rows
+from systems.churn.calibration import CalibrationReport, calibration_report, platt, reliability_points
+from systems.churn.csv_checks import CheckedRows, check_minority, check_rows
 from systems.churn.models import MODEL_NAMES, fit_model, make_model
 from systems.churn.persistence import ChurnModel, save
 from systems.churn.profit import best_threshold
 from systems.churn.splits import stratified_70_15_15
 from systems.churn.tabular import TabularFeatures, check_magnitude, encode_target, read_csv_checked
-from systems.churn.telecom import THRESHOLDS, accuracy
+from systems.churn.telecom import THRESHOLDS, accuracy, costs
+from systems.core.cli import progress
 from systems.core.report import start_run
+
+log = logging.getLogger(__name__)
 
 
 def split_rows(y: np.ndarray, times: pd.Series | None, time_col: str, seed: int, cv_folds: int):
@@ -59,7 +65,53 @@ def split_rows(y: np.ndarray, times: pd.Series | None, time_col: str, seed: int,
     return tr, va, te, how
 
 
-def run_csv(cfg) -> None:
+@dataclass(frozen=True)
+class LabelledTable:
+    """The CSV's labelled, checked rows and their split (built before the run starts)."""
+
+    df: pd.DataFrame
+    y: np.ndarray
+    n_blank_target: int
+    positive: object  # the target value that means churn
+    checked: CheckedRows
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    how: str  # which split was used, in a sentence
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    """One model: validation AUC (picks the best) and test figures at threshold 0.5."""
+
+    val_auc: float
+    roc_auc: float
+    pr_auc: float
+    accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    p_test: np.ndarray = field(repr=False)
+
+    def figures(self) -> dict[str, float]:
+        """Every figure above except the per-row test scores."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "p_test"}
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """The best model by validation AUC, Platt-scaled, with its profit-optimal threshold."""
+
+    name: str
+    model: object  # the calibrated wrapper that is saved
+    report: CalibrationReport
+    threshold: float
+    p_raw: np.ndarray  # test scores before and after Platt scaling
+    p_cal: np.ndarray
+
+
+def read_labelled(cfg) -> LabelledTable:
+    """Read, encode the target, check rows and split; every refusal is a ValueError."""
     if not cfg.target:
         raise ValueError("--data needs --target COLUMN")
     df = read_csv_checked(cfg.data)
@@ -71,87 +123,117 @@ def run_csv(cfg) -> None:
     checked = check_rows(df, cfg.id, cfg.time)
     df, y = df.iloc[checked.keep].reset_index(drop=True), y_all[checked.keep]
     tr, va, te, how = split_rows(y, checked.times, cfg.time, cfg.seed, cfg.cv_folds)
+    return LabelledTable(df, y, int((~labelled).sum()), positive, checked, tr, va, te, how)
+
+
+def fit_features(t: LabelledTable, cfg) -> TabularFeatures:
+    """TabularFeatures fitted on the training rows; every row's numbers checked for magnitude."""
+    not_features = tuple(c for c in (cfg.target, cfg.id, cfg.time) if c)
+    feats = TabularFeatures(exclude=not_features).fit(t.df.iloc[t.train])
+    for c in feats.numeric_:  # fit saw the training rows; validation and test rows count too
+        check_magnitude(c, pd.to_numeric(t.df[c], errors="coerce"))
+    rep = feats.report()
+    log.info(
+        "  features: %d from %d numeric and %d categorical columns; dropped %s; "
+        "stray strings in numeric columns %s",
+        len(feats.feature_names_),
+        len(rep["numeric"]),
+        len(rep["categorical"]),
+        rep["dropped"] or "none",
+        rep["stray_strings"] or "none",
+    )
+    return feats
+
+
+def compare_models(
+    X: dict[str, np.ndarray], t: LabelledTable, seed: int
+) -> tuple[dict, dict[str, ModelScore]]:
+    """Every model family fitted on train (boosters early-stop on val): (fitted, scores) by name."""
+    y_tr, y_va, y_te = t.y[t.train], t.y[t.val], t.y[t.test]
+    fitted, scores = {}, {}
+    for name in progress(MODEL_NAMES, desc="models"):
+        m = fit_model(make_model(name, seed), name, X["tr"], y_tr, X["va"], y_va)
+        p = m.predict_proba(X["te"])[:, 1]
+        prec, rec, f1 = at_threshold(y_te, p, 0.5)
+        fitted[name] = m
+        scores[name] = ModelScore(
+            val_auc=roc_auc(y_va, m.predict_proba(X["va"])[:, 1]),
+            roc_auc=roc_auc(y_te, p),
+            pr_auc=pr_auc(y_te, p),
+            accuracy=accuracy(y_te, p),
+            precision=prec,
+            recall=rec,
+            f1=f1,
+            p_test=p,
+        )
+    return fitted, scores
+
+
+def calibrate_best(fitted: dict, scores: dict[str, ModelScore], X, t: LabelledTable, cfg) -> Calibrated:
+    """Platt scaling of the best model on validation; the threshold maximises validation profit."""
+    best = max(scores, key=lambda name: scores[name].val_auc)
+    y_va, y_te = t.y[t.val], t.y[t.test]
+    cal = platt(fitted[best], X["va"], y_va)
+    p_raw, p_cal = fitted[best].predict_proba(X["te"])[:, 1], cal.predict_proba(X["te"])[:, 1]
+    report = calibration_report(y_te, p_raw, p_cal)
+    t_val, _ = best_threshold(y_va, cal.predict_proba(X["va"])[:, 1], THRESHOLDS, **costs(cfg))
+    return Calibrated(best, cal, report, t_val, p_raw, p_cal)
+
+
+def run_csv(cfg) -> None:
+    t = read_labelled(cfg)
+    y, tr, te = t.y, t.train, t.test
     with start_run("churn_csv", cfg) as run:
-        print(
-            f"  {len(df)} labelled rows ({int((~labelled).sum())} with a blank target set aside); "
-            f"positive class {positive!r}, rate {y.mean():.3f}",
-            flush=True,
+        log.info(
+            "  %d labelled rows (%d with a blank target set aside); positive class %r, rate %.3f",
+            len(t.df),
+            t.n_blank_target,
+            t.positive,
+            y.mean(),
         )
-        if checked.describe():
-            print(f"  {checked.describe()}", flush=True)
-        run.metric("rows_bad_date", checked.bad_dates, scope="input")
-        run.metric("rows_duplicate_id_dropped", checked.duplicate_rows_dropped, scope="input")
-        print(f"  {how}", flush=True)
-        not_features = tuple(c for c in (cfg.target, cfg.id, cfg.time) if c)
-        feats = TabularFeatures(exclude=not_features).fit(df.iloc[tr])
-        for c in feats.numeric_:  # fit saw the training rows; validation and test rows count too
-            check_magnitude(c, pd.to_numeric(df[c], errors="coerce"))
-        rep = feats.report()
-        print(
-            f"  features: {len(feats.feature_names_)} from {len(rep['numeric'])} numeric and "
-            f"{len(rep['categorical'])} categorical columns; dropped {rep['dropped'] or 'none'}; "
-            f"stray strings in numeric columns {rep['stray_strings'] or 'none'}",
-            flush=True,
-        )
-        X = {k: feats.transform(df.iloc[i]).to_numpy() for k, i in (("tr", tr), ("va", va), ("te", te))}
-        rows, curves, fitted = [], {}, {}
-        for name in MODEL_NAMES:
-            m = fit_model(make_model(name, cfg.seed), name, X["tr"], y[tr], X["va"], y[va])
-            p = m.predict_proba(X["te"])[:, 1]
-            fitted[name], curves[name] = m, (y[te], p)
-            prec, rec, f1 = at_threshold(y[te], p, 0.5)
-            rows.append(
-                {
-                    "model": name,
-                    "val_auc": roc_auc(y[va], m.predict_proba(X["va"])[:, 1]),
-                    "roc_auc": roc_auc(y[te], p),
-                    "pr_auc": pr_auc(y[te], p),
-                    "accuracy": accuracy(y[te], p),
-                    "precision": prec,
-                    "recall": rec,
-                    "f1": f1,
-                }
-            )
-            for k, v in rows[-1].items():
-                if k != "model":
-                    run.metric(k, v, scope=name)
-        run.write_table(rows, "models.md")
+        if t.checked.describe():
+            log.info("  %s", t.checked.describe())
+        run.metric("rows_bad_date", t.checked.bad_dates, scope="input")
+        run.metric("rows_duplicate_id_dropped", t.checked.duplicate_rows_dropped, scope="input")
+        log.info("  %s", t.how)
+        feats = fit_features(t, cfg)
+        X = {k: feats.transform(t.df.iloc[i]).to_numpy() for k, i in (("tr", tr), ("va", t.val), ("te", te))}
+        fitted, scores = compare_models(X, t, cfg.seed)
+        for name, score in scores.items():
+            for k, v in score.figures().items():
+                run.metric(k, v, scope=name)
+        run.write_table([{"model": name} | score.figures() for name, score in scores.items()], "models.md")
         imb = imbalance.compare(X["tr"], y[tr], X["te"], y[te], "xgboost", cfg.seed, cfg.cv_folds)
-        run.write_table([{"strategy": k} | v for k, v in imb.items()], "imbalance.md")
-        best = max(rows, key=lambda r: r["val_auc"])["model"]
-        cal = platt(fitted[best], X["va"], y[va])
-        p_raw, p_cal = fitted[best].predict_proba(X["te"])[:, 1], cal.predict_proba(X["te"])[:, 1]
-        cr = calibration_report(y[te], p_raw, p_cal)
-        costs = {"offer_cost": cfg.offer_cost, "clv": cfg.clv, "win_back": cfg.win_back}
-        t_val, _ = best_threshold(y[va], cal.predict_proba(X["va"])[:, 1], THRESHOLDS, **costs)
-        for k, v in cr.items():
+        run.write_table([{"strategy": k} | r.figures() for k, r in imb.by_strategy().items()], "imbalance.md")
+        c = calibrate_best(fitted, scores, X, t, cfg)
+        for k, v in asdict(c.report).items():
             run.metric(k, v, scope="calibration")
-        run.metric("threshold", t_val, scope="profit")
+        run.metric("threshold", c.threshold, scope="profit")
+        curves = {name: (y[te], score.p_test) for name, score in scores.items()}
         run.save_figure(plots.roc_pr(curves, "test split"), "roc_pr.png")
-        fig = plots.calibration(reliability_points(y[te], p_raw), reliability_points(y[te], p_cal), cr)
+        fig = plots.calibration(
+            reliability_points(y[te], c.p_raw), reliability_points(y[te], c.p_cal), c.report
+        )
         run.save_figure(fig, "calibration.png")
-        save(
-            ChurnModel(
-                "tabular",
-                feats,
-                feats.feature_names_,
-                cal,
-                t_val,
-                cfg.id or None,
-                {
-                    "data": str(cfg.data),
-                    "target": cfg.target,
-                    "positive": positive,
-                    "model": best,
-                    "split": how,
-                    "features": rep,
-                }
-                | costs,
-            ),
-            run.path("model.skops"),
+        save_pipeline(run, feats, c, t, cfg)
+        log.info(
+            "  best model by validation AUC: %s; calibrated; profit-optimal threshold %.2f; saved %s",
+            c.name,
+            c.threshold,
+            run.published_path("model.skops"),
         )
-        print(
-            f"  best model by validation AUC: {best}; calibrated; profit-optimal threshold {t_val:.2f}; "
-            f"saved {run.published_path('model.skops')}",
-            flush=True,
-        )
+
+
+def save_pipeline(run, feats: TabularFeatures, c: Calibrated, t: LabelledTable, cfg) -> None:
+    meta = {
+        "data": str(cfg.data),
+        "target": cfg.target,
+        "positive": t.positive,
+        "model": c.name,
+        "split": t.how,
+        "features": feats.report(),
+    }
+    bundle = ChurnModel(
+        "tabular", feats, feats.feature_names_, c.model, c.threshold, cfg.id or None, meta | costs(cfg)
+    )
+    save(bundle, run.path("model.skops"))

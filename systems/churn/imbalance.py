@@ -12,6 +12,8 @@ folds and never the validation fold, and the test set is scored as it is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
+
 import numpy as np
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
@@ -41,22 +43,41 @@ def make_pipeline(strategy: str, model_name: str, seed: int, pos_ratio: float, s
     return Pipeline([("resample", sampler), ("model", make_model(model_name, seed, early_stopping=False))])
 
 
-def compare(
-    X_train,
-    y_train,
-    X_test,
-    y_test,
-    model_name: str,
-    seed: int,
-    cv_folds: int = 3,
-    scores: dict | None = None,
-) -> dict[str, dict[str, float]]:
-    """Fit each strategy on the training rows, score the untouched test rows at 0.5.
+@dataclass(frozen=True)
+class StrategyResult:
+    """One strategy scored on the untouched test rows at threshold 0.5."""
 
-    Returns {strategy: {precision, recall, f1, roc_auc, cv_f1, n_test_scored, test_pos_rate}}.
-    ``scores``, if given, receives {strategy: test scores of shape (n_test,)} (for the
-    paired bootstraps of the ledger).
-    """
+    precision: float
+    recall: float
+    f1: float
+    roc_auc: float
+    cv_f1: float  # mean F1 over stratified CV folds of the training rows (nan without CV)
+    n_test_scored: float
+    test_pos_rate: float
+    p_test: np.ndarray = field(repr=False)  # test scores, for the ledger's paired bootstraps
+
+    def figures(self) -> dict[str, float]:
+        """Every figure above except the per-row scores."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "p_test"}
+
+
+@dataclass(frozen=True)
+class ImbalanceComparison:
+    """The three strategies of ``STRATEGIES`` on one split; ``y_test`` are the rows they scored."""
+
+    class_weights: StrategyResult
+    smote: StrategyResult
+    undersampling: StrategyResult
+    y_test: np.ndarray = field(repr=False)
+
+    def by_strategy(self) -> dict[str, StrategyResult]:
+        return {s: getattr(self, s) for s in STRATEGIES}
+
+
+def compare(
+    X_train, y_train, X_test, y_test, model_name: str, seed: int, cv_folds: int = 3
+) -> ImbalanceComparison:
+    """Fit each strategy on the training rows, score the untouched test rows at 0.5."""
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
     pos_ratio = float((y_train == 0).sum() / max((y_train == 1).sum(), 1))
     out = {}
@@ -68,16 +89,15 @@ def compare(
             cv_f1 = cross_val_score(pipe, X_train, y_train, cv=cv, scoring="f1")
         pipe.fit(X_train, y_train)
         p = pipe.predict_proba(X_test)[:, 1]
-        if scores is not None:
-            scores[s] = p
         prec, rec, f1 = at_threshold(y_test, p, 0.5)
-        out[s] = {
-            "precision": prec,
-            "recall": rec,
-            "f1": f1,
-            "roc_auc": roc_auc(y_test, p),
-            "cv_f1": float(np.mean(cv_f1)),
-            "n_test_scored": float(len(p)),
-            "test_pos_rate": float(y_test.mean()),
-        }
-    return out
+        out[s] = StrategyResult(
+            precision=prec,
+            recall=rec,
+            f1=f1,
+            roc_auc=roc_auc(y_test, p),
+            cv_f1=float(np.mean(cv_f1)),
+            n_test_scored=float(len(p)),
+            test_pos_rate=float(y_test.mean()),
+            p_test=p,
+        )
+    return ImbalanceComparison(**out, y_test=y_test)

@@ -13,6 +13,8 @@ not happened yet, so the feed reports the month that just ended).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
+
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
@@ -28,18 +30,40 @@ def _accuracy(y, p) -> float:
     return float(np.mean((np.asarray(p) >= 0.5) == np.asarray(y)))
 
 
-def leakage_experiment(
-    clean: pd.DataFrame,
-    seed: int,
-    model_name: str = "xgboost",
-    holdout_months: int = 3,
-    scores: dict | None = None,
-) -> dict[str, float]:
-    """Accuracy (threshold 0.5) and AUC of both set-ups; see the module docstring.
+@dataclass(frozen=True)
+class LeakageScores:
+    """Labels and scores behind each figure, for the ledger's intervals."""
 
-    ``scores``, if given, receives the labels and scores behind each figure (offline test
-    rows; later-window rows, shared by both set-ups) for the ledger's bootstraps.
-    """
+    y_offline: np.ndarray  # the leaky set-up's own random test rows
+    leaky_offline: np.ndarray
+    y_later: np.ndarray  # the later window, shared by both set-ups
+    leaky_production: np.ndarray
+    temporal_production: np.ndarray
+
+
+@dataclass(frozen=True)
+class LeakageResult:
+    """Accuracy (threshold 0.5) and AUC of both set-ups; see the module docstring."""
+
+    leaky_offline_accuracy: float
+    leaky_production_accuracy: float
+    temporal_production_accuracy: float
+    leaky_offline_auc: float
+    leaky_production_auc: float
+    temporal_production_auc: float
+    majority_class_accuracy: float
+    n_later_window: float
+    scores: LeakageScores = field(repr=False)
+
+    def figures(self) -> dict[str, float]:
+        """Every figure above except the per-row scores."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "scores"}
+
+
+def leakage_experiment(
+    clean: pd.DataFrame, seed: int, model_name: str = "xgboost", holdout_months: int = 3
+) -> LeakageResult:
+    """Fit and score both set-ups of the module docstring."""
     y = clean[TARGET].to_numpy()
     dev, later = temporal_holdout(clean[TIME], holdout_months)
     tr, te = train_test_split(dev, test_size=0.2, stratify=y[dev], random_state=seed)
@@ -56,21 +80,14 @@ def leakage_experiment(
     p_prod_temp = m_temp.predict_proba(clean_f.transform(prod))[:, 1]
 
     y_later = y[later]
-    if scores is not None:
-        scores.update(
-            y_offline=y[te],
-            leaky_offline=p_off,
-            y_later=y_later,
-            leaky_production=p_prod_leaky,
-            temporal_production=p_prod_temp,
-        )
-    return {
-        "leaky_offline_accuracy": _accuracy(y[te], p_off),
-        "leaky_production_accuracy": _accuracy(y_later, p_prod_leaky),
-        "temporal_production_accuracy": _accuracy(y_later, p_prod_temp),
-        "leaky_offline_auc": roc_auc(y[te], p_off),
-        "leaky_production_auc": roc_auc(y_later, p_prod_leaky),
-        "temporal_production_auc": roc_auc(y_later, p_prod_temp),
-        "majority_class_accuracy": float(max(y_later.mean(), 1 - y_later.mean())),
-        "n_later_window": float(len(later)),
-    }
+    return LeakageResult(
+        leaky_offline_accuracy=_accuracy(y[te], p_off),
+        leaky_production_accuracy=_accuracy(y_later, p_prod_leaky),
+        temporal_production_accuracy=_accuracy(y_later, p_prod_temp),
+        leaky_offline_auc=roc_auc(y[te], p_off),
+        leaky_production_auc=roc_auc(y_later, p_prod_leaky),
+        temporal_production_auc=roc_auc(y_later, p_prod_temp),
+        majority_class_accuracy=float(max(y_later.mean(), 1 - y_later.mean())),
+        n_later_window=float(len(later)),
+        scores=LeakageScores(y[te], p_off, y_later, p_prod_leaky, p_prod_temp),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+from systems.churn.calibration import CalibrationReport
 from systems.core.plotting import figure
 
 
@@ -25,12 +26,11 @@ def roc_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str):
     return fig
 
 
-def calibration(points_raw, points_cal, scores: dict[str, float]):
+def calibration(points_raw, points_cal, s: CalibrationReport):
     fig, ax = figure(5, 5)
     ax.plot([0, 1], [0, 1], "k:", lw=1, label="perfect")
-    s = scores
-    ax.plot(*points_raw, "o-", label=f"raw (Brier {s['brier_before']:.3f}, ECE {s['ece_before']:.3f})")
-    ax.plot(*points_cal, "s-", label=f"Platt (Brier {s['brier_after']:.3f}, ECE {s['ece_after']:.3f})")
+    ax.plot(*points_raw, "o-", label=f"raw (Brier {s.brier_before:.3f}, ECE {s.ece_before:.3f})")
+    ax.plot(*points_cal, "s-", label=f"Platt (Brier {s.brier_after:.3f}, ECE {s.ece_after:.3f})")
     ax.set(xlabel="mean predicted probability", ylabel="observed churn rate", title="reliability (test set)")
     ax.legend(fontsize=8)
     return fig

@@ -10,90 +10,143 @@ Optuna under time-ordered CV.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 
 from algorithms.metrics import roc_auc
-from data.churn import TARGET, TIME, generate
+from data.churn import TIME, generate
 from systems.churn import plots
 from systems.churn.features import ChurnFeatures
 from systems.churn.imputation import missing_share
+from systems.churn.intake import Intake, take_in
 from systems.churn.models import make_model
 from systems.churn.splits import temporal_holdout, time_ordered_folds
 from systems.churn.tuning import tune
-from systems.churn.validation import validate, write_quarantine
 from systems.core.cli import progress_enabled
 
 
-def imputation_auc(
-    clean, y, folds, imputation: str, seed: int, model: str, scores: list | None = None
-) -> float:
-    """Mean AUC over time-ordered folds, the imputer fitted on each fold's training rows.
+@dataclass(frozen=True)
+class FoldScores:
+    """Mean AUC over time-ordered folds, and each fold's validation scores."""
 
-    ``scores``, if given, receives each fold's validation scores (same rows for every
-    imputation, so two imputations can be compared by a paired bootstrap).
+    mean_auc: float
+    scores: list[np.ndarray]
+
+
+@dataclass(frozen=True)
+class ImputationCheck:
+    """Cohort vs global-median imputation, each under LightGBM and logistic regression (CH-02).
+
+    Every arm scores the same validation rows (``y_folds``), so two arms can be compared
+    by a paired bootstrap.
     """
-    aucs = []
+
+    y_folds: list[np.ndarray]
+    cohort_lightgbm: FoldScores
+    cohort_logreg: FoldScores
+    global_lightgbm: FoldScores
+    global_logreg: FoldScores
+
+
+@dataclass(frozen=True)
+class SaasTuning:
+    """LightGBM tuned on the development months, refitted, scored on the holdout (CH-06)."""
+
+    cv_auc: float
+    fold_aucs: list[float]
+    n_trials: int
+    best_rounds: int
+    holdout_auc: float
+    n_dev: int
+    n_holdout: int
+    params: dict
+    y_holdout: np.ndarray
+    p_holdout: np.ndarray
+
+
+@dataclass(frozen=True)
+class SaasResult:
+    raw_missing_share: float
+    intake: Intake
+    imputation: ImputationCheck
+    tuning: SaasTuning
+    roc_pr_figure: str
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """Development months (as their own frame), holdout rows, and time-ordered folds of dev."""
+
+    dev: np.ndarray
+    hold: np.ndarray
+    dev_clean: pd.DataFrame
+    y_dev: np.ndarray
+    folds: list[tuple[np.ndarray, np.ndarray]]
+
+
+def imputation_auc(clean, y, folds, imputation: str, seed: int, model: str) -> FoldScores:
+    """Mean AUC over time-ordered folds, the imputer fitted on each fold's training rows."""
+    aucs, scores = [], []
     for tr, va in folds:
         f = ChurnFeatures(imputation).fit(clean.iloc[tr])
         m = make_model(model, seed, early_stopping=False).fit(f.transform(clean.iloc[tr]), y[tr])
         p = m.predict_proba(f.transform(clean.iloc[va]))[:, 1]
         aucs.append(roc_auc(y[va], p))
-        if scores is not None:
-            scores.append(p)
-    return float(np.mean(aucs))
+        scores.append(p)
+    return FoldScores(float(np.mean(aucs)), scores)
 
 
-def run_saas(cfg, run) -> dict:
-    raw = generate("saas", cfg.n_saas, cfg.seed)
-    R: dict = {"raw_missing_share": missing_share(raw), "n_raw": len(raw)}
-    v = validate(raw)
-    write_quarantine(v, run.path("quarantine_saas.csv"))
-    R["validation"] = v.summary()
-    clean = v.clean
-    y = clean[TARGET].to_numpy()
-    R["churn_rate"] = float(y.mean())
-    dev, hold = temporal_holdout(clean[TIME], 3)
-    dev_clean, ydev = clean.iloc[dev].reset_index(drop=True), y[dev]
-    folds = time_ordered_folds(dev_clean[TIME], cfg.cv_folds)
-    pairs = [(imp, model) for imp in ("cohort", "global") for model in ("lightgbm", "logreg")]
-    fold_scores: dict[str, list] = {f"{imp}_{model}": [] for imp, model in pairs}
-    R["imputation"] = {
-        f"{imp}_{model}": imputation_auc(
-            dev_clean, ydev, folds, imp, cfg.seed, model, fold_scores[f"{imp}_{model}"]
-        )
-        for imp, model in pairs
+def split_by_time(intake: Intake, cv_folds: int) -> TimeSplit:
+    dev, hold = temporal_holdout(intake.clean[TIME], 3)
+    dev_clean = intake.clean.iloc[dev].reset_index(drop=True)
+    return TimeSplit(dev, hold, dev_clean, intake.y[dev], time_ordered_folds(dev_clean[TIME], cv_folds))
+
+
+def compare_imputation(ts: TimeSplit, seed: int) -> ImputationCheck:
+    arms = {
+        f"{imp}_{model}": imputation_auc(ts.dev_clean, ts.y_dev, ts.folds, imp, seed, model)
+        for imp in ("cohort", "global")
+        for model in ("lightgbm", "logreg")
     }
-    # per-fold validation labels and scores, for the paired bootstrap of CH-02
-    R["imputation_scores"] = {"y_folds": [ydev[va] for _, va in folds], **fold_scores}
+    return ImputationCheck(y_folds=[ts.y_dev[va] for _, va in ts.folds], **arms)
 
-    feats = ChurnFeatures().fit(dev_clean)
-    Xdev = feats.transform(dev_clean)
-    R["n_candidates"] = Xdev.shape[1]
-    tuned = tune(
-        "lightgbm", Xdev.to_numpy(), ydev, folds, cfg.n_trials, cfg.seed, progress=progress_enabled()
-    )
+
+def tune_lightgbm(intake: Intake, ts: TimeSplit, cfg) -> SaasTuning:
+    """Optuna on the development months' folds; the best setting refitted on all of them."""
+    feats = ChurnFeatures().fit(ts.dev_clean)
+    Xdev = feats.transform(ts.dev_clean).to_numpy()
+    tuned = tune("lightgbm", Xdev, ts.y_dev, ts.folds, cfg.n_trials, cfg.seed, progress=progress_enabled())
     final = make_model(
         "lightgbm",
         cfg.seed,
         early_stopping=False,
         **(tuned.best_params | {"n_estimators": max(tuned.best_rounds, 1)}),
     )
-    final.fit(Xdev.to_numpy(), ydev)
-    p_hold = final.predict_proba(feats.transform(clean.iloc[hold]).to_numpy())[:, 1]
-    R["holdout_scores"] = (y[hold], p_hold)
-    R["tuning"] = {
-        "cv_auc": tuned.best_cv_auc,
-        "fold_aucs": tuned.fold_aucs,
-        "n_trials": tuned.n_trials,
-        "best_rounds": tuned.best_rounds,
-        "holdout_auc": roc_auc(y[hold], p_hold),
-        "n_dev": len(dev),
-        "n_holdout": len(hold),
-        "params": tuned.best_params,
-    }
-    R["evidence"] = {
-        "roc_pr": run.save_figure(
-            plots.roc_pr({"lightgbm (optuna)": (y[hold], p_hold)}, "saas, last 3 months"), "roc_pr_saas.png"
-        )
-    }
-    return R
+    final.fit(Xdev, ts.y_dev)
+    y_hold = intake.y[ts.hold]
+    p_hold = final.predict_proba(feats.transform(intake.clean.iloc[ts.hold]).to_numpy())[:, 1]
+    return SaasTuning(
+        cv_auc=tuned.best_cv_auc,
+        fold_aucs=tuned.fold_aucs,
+        n_trials=tuned.n_trials,
+        best_rounds=tuned.best_rounds,
+        holdout_auc=roc_auc(y_hold, p_hold),
+        n_dev=len(ts.dev),
+        n_holdout=len(ts.hold),
+        params=tuned.best_params,
+        y_holdout=y_hold,
+        p_holdout=p_hold,
+    )
+
+
+def run_saas(cfg, run) -> SaasResult:
+    raw = generate("saas", cfg.n_saas, cfg.seed)
+    raw_missing = missing_share(raw)
+    intake = take_in(raw, run, "saas")
+    ts = split_by_time(intake, cfg.cv_folds)
+    imputation = compare_imputation(ts, cfg.seed)
+    tuning = tune_lightgbm(intake, ts, cfg)
+    fig = plots.roc_pr({"lightgbm (optuna)": (tuning.y_holdout, tuning.p_holdout)}, "saas, last 3 months")
+    return SaasResult(raw_missing, intake, imputation, tuning, run.save_figure(fig, "roc_pr_saas.png"))

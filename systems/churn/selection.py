@@ -21,13 +21,23 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 
-@dataclass
+@dataclass(frozen=True)
 class Selection:
     candidates: list[str]
     kept: list[str]
     dropped_correlated: dict[str, tuple[str, float]] = field(default_factory=dict)
     dropped_low_importance: dict[str, float] = field(default_factory=dict)
     importance: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """How many candidates each rule left (CH-03)."""
+        return {
+            "n_candidates": len(self.candidates),
+            "n_after_corr": len(self.candidates) - len(self.dropped_correlated),
+            "n_selected": len(self.kept),
+            "n_dropped_corr": len(self.dropped_correlated),
+            "n_dropped_importance": len(self.dropped_low_importance),
+        }
 
     def rows(self) -> list[dict]:
         out = [{"feature": f, "decision": "kept", "importance_share": self.importance[f]} for f in self.kept]

@@ -48,9 +48,9 @@ def test_data_flag_runs_and_predict_scores_new_rows(tmp_path, capsys):
             str(tmp_path / "r"),
         ]
     )
-    out = capsys.readouterr().out
-    assert rc == 0, out
-    assert "falling back to a stratified" in out and "'blank': 'all values missing'" in out
+    err = capsys.readouterr().err  # the run's narration is logged to stderr
+    assert rc == 0, err
+    assert "falling back to a stratified" in err and "'blank': 'all values missing'" in err
     model = tmp_path / "r" / "churn_csv" / "model.skops"
     assert model.is_file() and (tmp_path / "r" / "churn_csv" / "roc_pr.png").is_file()
     new = _csv(tmp_path / "new.csv", 20, 1)
@@ -92,7 +92,7 @@ def test_temporal_split_is_used_when_a_time_column_is_given(tmp_path, capsys):
             str(tmp_path / "r"),
         ]
     )
-    assert rc == 0 and "temporal split on 'month'" in capsys.readouterr().out
+    assert rc == 0 and "temporal split on 'month'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

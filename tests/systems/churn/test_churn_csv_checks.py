@@ -37,6 +37,7 @@ def _cli(tmp_path, df, *extra):
             "tiny",
             "--out",
             str(tmp_path / "r"),
+            "-q",  # warnings and errors only: stderr then holds the error line and nothing else
             *extra,
         ]
     )

@@ -45,15 +45,15 @@ def test_smote_sees_only_training_folds_and_never_the_test_rows():
 def test_compare_scores_the_untouched_test_set():
     X, y = _data(800, 1)
     Xtr, ytr, Xte, yte = X[:600], y[:600], X[600:], y[600:]
-    out = imbalance.compare(Xtr, ytr, Xte, yte, "logreg", 0, cv_folds=2)
-    assert set(out) == set(imbalance.STRATEGIES)
+    out = imbalance.compare(Xtr, ytr, Xte, yte, "logreg", 0, cv_folds=2).by_strategy()
+    assert list(out) == list(imbalance.STRATEGIES)
     for s, row in out.items():
         # a resampled test set would change its size or its positive rate
-        assert row["n_test_scored"] == len(yte), s
-        assert row["test_pos_rate"] == pytest.approx(yte.mean()), s
-        assert 0 <= row["f1"] <= 1
+        assert row.n_test_scored == len(yte) == len(row.p_test), s
+        assert row.test_pos_rate == pytest.approx(yte.mean()), s
+        assert 0 <= row.f1 <= 1
     # resampling changes the training class ratio, so the strategies differ in recall
-    assert len({round(r["recall"], 6) for r in out.values()}) > 1
+    assert len({round(r.recall, 6) for r in out.values()}) > 1
 
 
 def test_smote_reaches_the_requested_ratio_on_training_rows():
