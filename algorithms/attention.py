@@ -33,13 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from algorithms.mlp import check_finite
-
-
-def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+from algorithms.numerics import check_finite, softmax
 
 
 def row_entropy(weights: np.ndarray) -> np.ndarray:

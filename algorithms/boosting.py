@@ -26,10 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from algorithms.numerics import sigmoid
+
 
 def logistic_grad_hess(y: np.ndarray, margin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """g = p - y and h = p (1 - p) of the log-loss at margins F, shapes (n,)."""
-    p = 1.0 / (1.0 + np.exp(-margin))
+    p = sigmoid(margin)
     return p - y, p * (1.0 - p)
 
 
@@ -220,5 +222,5 @@ class SecondOrderBooster:
         return self.base_margin_ + sum(predict_tree(t, X) for t in self.trees_)
 
     def predict_proba(self, X) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = sigmoid(self.decision_function(X))
         return np.c_[1 - p, p]

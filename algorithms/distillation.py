@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from algorithms.mlp import check_finite, log_softmax, softmax_cross_entropy
+from algorithms.mlp import softmax_cross_entropy
+from algorithms.numerics import check_finite, log_softmax
 
 
 def distillation_loss(

@@ -20,7 +20,8 @@ import time
 
 import numpy as np
 
-from algorithms.mlp import MLP, mse_loss, numerical_gradient
+from algorithms.mlp import MLP, mse_loss
+from algorithms.numerics import numerical_gradient
 from algorithms.scaling import loglog_slope
 from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim, Tolerance

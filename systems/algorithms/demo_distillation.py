@@ -21,7 +21,8 @@ import torch
 import torch.nn.functional as F
 
 from algorithms.distillation import distillation_loss
-from algorithms.mlp import MLP, numerical_gradient, sgd_step, softmax_cross_entropy
+from algorithms.mlp import MLP, sgd_step, softmax_cross_entropy
+from algorithms.numerics import numerical_gradient
 from algorithms.scaling import loglog_slope
 from systems.algorithms.figures import ledger_figures
 from systems.core.ledger import Claim

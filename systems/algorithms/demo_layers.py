@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 from algorithms import batchnorm as bn
 from algorithms import conv
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure

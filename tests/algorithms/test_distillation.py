@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from numpy.testing import assert_allclose
 
 from algorithms.distillation import distillation_loss
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 
 
 def _logits(seed, n=6, k=4):
