@@ -32,6 +32,7 @@ PyTorch's nn.MultiheadAttention stores the transposes (y = x W^T + b) and stacks
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from algorithms.numerics import check_finite, softmax
 
@@ -101,8 +102,11 @@ def _unbroadcast(d: np.ndarray, shape: tuple) -> np.ndarray:
     return d
 
 
-class MultiHeadSelfAttention:
+class MultiHeadSelfAttention(BaseEstimator):
     """Multi-head self-attention with an output projection.
+
+    A layer, not an estimator (no ``fit``), so it takes only ``BaseEstimator``: ``clone``
+    gives the same shape, uninitialised.
 
     Parameters
     ----------

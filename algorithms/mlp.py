@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from algorithms.numerics import check_finite, log_softmax
 
@@ -57,8 +58,12 @@ _ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
-class MLP:
+class MLP(BaseEstimator):
     """Fully connected network with one activation for hidden layers and one for the output.
+
+    A model rather than an estimator (there is no ``fit``: callers run their own training
+    loop with ``backward`` and ``sgd_step``), so it takes only ``BaseEstimator``: ``clone``
+    gives the same architecture, uninitialised.
 
     Parameters
     ----------
@@ -71,19 +76,20 @@ class MLP:
     """
 
     def __init__(self, layer_sizes, activation: str = "tanh", output: str = "identity"):
-        self.layer_sizes = tuple(layer_sizes)
+        self.layer_sizes = layer_sizes
         self.activation = activation
         self.output = output
 
     def initialize(self, rng: np.random.Generator) -> MLP:
         """Glorot-uniform weights, zero biases; sets ``params_`` and resets ``madds_``."""
-        if len(self.layer_sizes) < 2 or min(self.layer_sizes) < 1:
-            raise ValueError(f"layer_sizes needs >= 2 positive widths, got {self.layer_sizes}")
+        sizes = tuple(self.layer_sizes)
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer_sizes needs >= 2 positive widths, got {sizes}")
         for name in (self.activation, self.output):
             if name not in _ACTIVATIONS:
                 raise ValueError(f"unknown activation {name!r}; use one of {sorted(_ACTIVATIONS)}")
         self.params_ = []
-        for d_in, d_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
+        for d_in, d_out in zip(sizes[:-1], sizes[1:], strict=True):
             limit = np.sqrt(6.0 / (d_in + d_out))
             self.params_.append([rng.uniform(-limit, limit, (d_in, d_out)), np.zeros(d_out)])
         self.madds_ = 0

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from algorithms.numerics import numerical_gradient, softmax
 
@@ -191,8 +192,11 @@ def gradient_samples(
     )
 
 
-class Reinforce:
+class Reinforce(BaseEstimator):
     """Policy-gradient learner: theta <- theta + lr * g_hat after each episode.
+
+    It learns from an environment, not from (X, y), so it takes only ``BaseEstimator``
+    (``get_params``, ``clone``), not a classifier or regressor mixin.
 
     Parameters
     ----------

@@ -35,6 +35,8 @@ import warnings
 from collections import OrderedDict
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from algorithms.kernels import KERNELS, kernel_diagonal, kernel_matrix
 
@@ -64,8 +66,8 @@ class _RowCache:
         return row
 
 
-class SMOClassifier:
-    """Binary C-SVM by SMO.
+class SMOClassifier(ClassifierMixin, BaseEstimator):
+    """Binary C-SVM by SMO, a scikit-learn classifier (``clone`` and ``GridSearchCV`` work).
 
     Parameters
     ----------
@@ -91,6 +93,7 @@ class SMOClassifier:
     dual_objective_ : float                   e^T alpha - 1/2 alpha^T Q alpha (maximised)
     kkt_gap_ : float                          m - M at exit
     n_iter_ : int
+    n_features_in_ : int
     """
 
     def __init__(
@@ -112,6 +115,11 @@ class SMOClassifier:
         self.tol = tol
         self.max_iter = max_iter
         self.cache_size = cache_size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # one dual problem separates two classes
+        return tags
 
     def _params(self) -> dict:
         return {"kernel": self.kernel, "gamma": self.gamma, "degree": self.degree, "coef0": self.coef0}
@@ -140,9 +148,10 @@ class SMOClassifier:
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:
             raise ValueError(
-                f"SMOClassifier is binary: y must hold exactly 2 classes, "
+                f"Only binary classification is supported: y must hold exactly 2 classes, "
                 f"got {len(self.classes_)} ({self.classes_[:5]})"
             )
+        self.n_features_in_ = X.shape[1]
         return X, np.where(y == self.classes_[1], 1.0, -1.0)
 
     def fit(self, X, y) -> SMOClassifier:
@@ -217,6 +226,7 @@ class SMOClassifier:
 
     def decision_function(self, X) -> np.ndarray:
         """f(x) = sum_i alpha_i y_i K(x_i, x) + b, shape (n,); > 0 means classes_[1]."""
+        check_is_fitted(self)
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.support_vectors_.shape[1]:
             raise ValueError(f"X must have shape (n, {self.support_vectors_.shape[1]}), got {X.shape}")
