@@ -16,6 +16,7 @@ trees (tree_method exact, eta 1, same lambda, gamma, base_score).
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import numpy as np
 import xgboost as xgb
@@ -59,18 +60,18 @@ FOREST_T = (1, 2, 5, 10, 25, 50)
 
 def _bias_variance(run, seed: int, p: dict) -> None:
     X_test = sample(p["n_test"], NOISE, rng(seed, "bv-test"))[0]
-    rows = depth_curve(range(1, 16), p["n_train"], p["rounds"], X_test, NOISE, seed)
-    table = run.write_table(rows, "bias_variance_by_depth.md")
-    d = [r["depth"] for r in rows]
+    curve = depth_curve(range(1, 16), p["n_train"], p["rounds"], X_test, NOISE, seed)
+    table = run.write_table([{"depth": k} | asdict(c) for k, c in curve.items()], "bias_variance_by_depth.md")
+    d, rows = list(curve), list(curve.values())
     fig, (a1, a2) = figure(12, 4.2, ncols=2)
-    a1.plot(d, [r["bias2"] for r in rows], "o-", label="bias^2")
-    a1.plot(d, [r["variance"] for r in rows], "s-", label="variance")
-    a1.plot(d, [r["noise"] for r in rows], "--", label="noise s^2")
-    a1.plot(d, [r["sum"] for r in rows], "k-", label="bias^2 + variance + noise")
+    a1.plot(d, [r.bias2 for r in rows], "o-", label="bias^2")
+    a1.plot(d, [r.variance for r in rows], "s-", label="variance")
+    a1.plot(d, [r.noise for r in rows], "--", label="noise s^2")
+    a1.plot(d, [r.sum for r in rows], "k-", label="bias^2 + variance + noise")
     a1.errorbar(
         d,
-        [r["mse"] for r in rows],
-        yerr=[2 * r["mse_se"] for r in rows],
+        [r.mse for r in rows],
+        yerr=[2 * r.mse_se for r in rows],
         fmt="x",
         color="r",
         label="test MSE measured (+-2 SE)",
@@ -95,16 +96,17 @@ def _bias_variance(run, seed: int, p: dict) -> None:
     a2.legend(fontsize=8)
     plot = run.save_figure(fig, "bias_variance.png")
 
-    best = min(rows, key=lambda r: r["mse"])
+    best_depth = min(curve, key=lambda k: curve[k].mse)
+    best = curve[best_depth]
     measured = {
-        "bias2_depth_1": rows[0]["bias2"],
-        "bias2_depth_15": rows[-1]["bias2"],
-        "variance_depth_1": rows[0]["variance"],
-        "variance_depth_15": rows[-1]["variance"],
-        "variance_at_best_depth": best["variance"],
-        "best_depth": float(best["depth"]),
-        "best_test_mse": best["mse"],
-        "max_decomposition_gap_in_se": max(abs(r["sum"] - r["mse"]) / r["mse_se"] for r in rows),
+        "bias2_depth_1": rows[0].bias2,
+        "bias2_depth_15": rows[-1].bias2,
+        "variance_depth_1": rows[0].variance,
+        "variance_depth_15": rows[-1].variance,
+        "variance_at_best_depth": best.variance,
+        "best_depth": float(best_depth),
+        "best_test_mse": best.mse,
+        "max_decomposition_gap_in_se": max(abs(r.sum - r.mse) / r.mse_se for r in rows),
         "max_leaves_over_2_to_depth": float(leaf_ratio),
         "ccp_alpha_cv": alpha,
         "cv_mse_pruned": float(cv_mse.min()),
@@ -112,7 +114,7 @@ def _bias_variance(run, seed: int, p: dict) -> None:
     }
     for k, v in measured.items():
         run.metric(k, v, scope="bias_variance")
-    by_depth = "/".join(f"{rows[i]['variance']:.3f}" for i in (0, 1, 2, best["depth"] - 1, -1))
+    by_depth = "/".join(f"{rows[i].variance:.3f}" for i in (0, 1, 2, best_depth - 1, -1))
     run.add(
         Claim(
             id="AL-03",
@@ -130,7 +132,7 @@ def _bias_variance(run, seed: int, p: dict) -> None:
             unit="squared error / ratio",
             note=(
                 f"f(x) = sin(3 x0) + 0.5 x1^2 - x0 x1 on [-1.5, 1.5]^2, noise sd {NOISE}; the test MSE is "
-                f"lowest at depth {best['depth']} (the story's 'often 3-10' depends on n and f). Variance "
+                f"lowest at depth {best_depth} (the story's 'often 3-10' depends on n and f). Variance "
                 f"by depth 1/2/3/best/15: {by_depth} (a stump's single split can be more stable than a "
                 "depth-2 tree's); bias^2 subtracts the variance/R inflation of the mean "
                 "prediction. 'Gap in SE' is |sum - MSE| over the MSE's standard error across training "
