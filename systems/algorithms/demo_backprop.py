@@ -24,7 +24,7 @@ import numpy as np
 from algorithms.mlp import MLP, mse_loss
 from algorithms.numerics import numerical_gradient
 from algorithms.scaling import loglog_slope
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -94,7 +94,7 @@ def _one_width(m: int, seed: int) -> WidthCost:
         fd_madds=fd_madds,
         backprop_s=bp_time,
         fd_s=fd_time,
-        rel_error=float(np.linalg.norm(ours - ref) / np.linalg.norm(ref)),
+        rel_error=rel_error(ours, ref),
     )
 
 
@@ -111,9 +111,7 @@ def _depth_sweep(seed: int) -> list[DepthCost]:
         reuse, net.madds_ = net.madds_, 0
         slow = net.backward_without_reuse(cache, d_out)
         diff = max(
-            float(np.max(np.abs(a - b)))
-            for f, s in zip(fast, slow, strict=True)
-            for a, b in zip(f, s, strict=True)
+            max_abs_diff(a, b) for f, s in zip(fast, slow, strict=True) for a, b in zip(f, s, strict=True)
         )
         rows.append(DepthCost(depth=L, backprop_madds=reuse, no_reuse_madds=net.madds_, max_abs_diff=diff))
     return rows

@@ -24,7 +24,7 @@ from algorithms.distillation import distillation_loss
 from algorithms.mlp import MLP, sgd_step, softmax_cross_entropy
 from algorithms.numerics import numerical_gradient
 from algorithms.scaling import loglog_slope
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -76,7 +76,7 @@ def _loss_checks(seed: int) -> dict:
         num = numerical_gradient(
             lambda ts=t_squared: distillation_loss(s, t, y, TEMPERATURE, ALPHA, ts)[0], s
         )
-        fd_err = max(fd_err, float(np.linalg.norm(grad - num) / np.linalg.norm(num)))
+        fd_err = max(fd_err, rel_error(grad, num))
         student = torch.tensor(s, requires_grad=True)
         soft = F.kl_div(
             F.log_softmax(student / TEMPERATURE, dim=1),
@@ -85,7 +85,7 @@ def _loss_checks(seed: int) -> dict:
         )
         ref = ALPHA * c * soft + (1 - ALPHA) * F.cross_entropy(student, torch.tensor(y))
         ref.backward()
-        grad_diff = float(np.max(np.abs(grad - student.grad.numpy())))
+        grad_diff = max_abs_diff(grad, student.grad.numpy())
         torch_diff = max(torch_diff, abs(loss - ref.item()), grad_diff)
     return {"rel_error_vs_fd": fd_err, "max_abs_diff_vs_torch": torch_diff}
 

@@ -31,7 +31,7 @@ from algorithms.reinforce import (
     gradient_samples,
     values,
 )
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -76,7 +76,7 @@ def _stats(samples: np.ndarray, exact: np.ndarray) -> EstimatorStats:
     seen = se > 0  # the goal state is terminal: its row is never sampled and is exactly 0
     return EstimatorStats(
         max_z=float(np.max(np.abs(mean - exact)[seen] / se[seen])),
-        rel_bias=float(np.linalg.norm(mean - exact) / np.linalg.norm(exact)),
+        rel_bias=rel_error(mean, exact),
         total_variance=float(samples.var(axis=0, ddof=1).sum()),
     )
 

@@ -30,7 +30,7 @@ from algorithms.sgd import (
     mse_gradient,
     mse_loss,
 )
-from systems.algorithms.figures import two_digits
+from systems.algorithms.figures import max_abs_diff, rel_error, two_digits
 from systems.core.ledger import Claim, Relation, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -106,7 +106,7 @@ def _gradient_check(seed: int) -> float:
     h = 1e-6
     fd = np.array([(mse_loss(w + h * e, X, y) - mse_loss(w - h * e, X, y)) / (2 * h) for e in np.eye(5)])
     g = mse_gradient(w, X, y)
-    return two_digits(np.linalg.norm(g - fd) / np.linalg.norm(g))
+    return two_digits(rel_error(fd, g))
 
 
 def _optimum(seed: int) -> OptimumDistances:
@@ -121,7 +121,7 @@ def _optimum(seed: int) -> OptimumDistances:
     ).fit(X, y)
 
     def dist(m):
-        return float(np.max(np.abs(np.r_[m.coef_, np.ravel(m.intercept_)] - best)))
+        return max_abs_diff(np.r_[m.coef_, np.ravel(m.intercept_)], best)
 
     return OptimumDistances(
         full_batch_max_abs_diff_vs_lstsq=two_digits(dist(full)),

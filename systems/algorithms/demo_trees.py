@@ -31,7 +31,7 @@ from algorithms.forest_variance import (
     simulate_mean_variance,
     tree_predictions,
 )
-from systems.algorithms.figures import two_digits
+from systems.algorithms.figures import max_abs_diff, two_digits
 from systems.core.ledger import Claim, Relation
 from systems.core.plotting import figure
 from systems.core.seeding import child_seed, rng
@@ -350,7 +350,7 @@ def _boosting(run, seed: int) -> None:
     measured = {
         **{k: two_digits(v) for k, v in diffs.items()},
         "ten_round_max_prob_diff": two_digits(
-            np.max(np.abs(ours.predict_proba(X)[:, 1] - booster.predict(xgb.DMatrix(X))))
+            max_abs_diff(ours.predict_proba(X)[:, 1], booster.predict(xgb.DMatrix(X)))
         ),
         "xgb_dumped_gain_over_paper_gain": two_digits(root.gain / paper),
     }
