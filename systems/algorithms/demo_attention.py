@@ -38,7 +38,25 @@ D_KS = (4, 16, 64, 256, 1024)
 N_QUERIES, N_KEYS = 256, 32
 
 
-def _sdpa_checks(seed: int) -> dict:
+@dataclass(frozen=True)
+class SdpaChecks:
+    """Scaled dot-product attention with a padding-style and a causal mask."""
+
+    rows_sum_max_deviation: float
+    masked_weight_max: float
+    sdpa_max_abs_diff_vs_torch: float  # output and the three input gradients
+    sdpa_rel_error_vs_fd: float
+
+
+@dataclass(frozen=True)
+class MhaChecks:
+    """Multi-head self-attention against nn.MultiheadAttention and central differences."""
+
+    mha_max_abs_diff_vs_torch: float  # outputs, weights, input and parameter gradients
+    mha_rel_error_vs_fd: float
+
+
+def _sdpa_checks(seed: int) -> SdpaChecks:
     r = rng(seed, "sdpa")
     q, k, v = r.normal(size=(2, 6, 4)), r.normal(size=(2, 6, 4)), r.normal(size=(2, 6, 3))
     mask = r.random((6, 6)) > 0.3
@@ -57,15 +75,15 @@ def _sdpa_checks(seed: int) -> dict:
         return float(np.sum(g * scaled_dot_product_attention(q, k, v, mask=mask, causal=True)[0]))
 
     fd = max(rel_error(a, numerical_gradient(loss, p)) for a, p in zip(grads, (q, k, v), strict=True))
-    return {
-        "rows_sum_max_deviation": float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
-        "masked_weight_max": float(np.max(A[..., ~allowed])),
-        "sdpa_max_abs_diff_vs_torch": max(diffs),
-        "sdpa_rel_error_vs_fd": fd,
-    }
+    return SdpaChecks(
+        rows_sum_max_deviation=float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
+        masked_weight_max=float(np.max(A[..., ~allowed])),
+        sdpa_max_abs_diff_vs_torch=max(diffs),
+        sdpa_rel_error_vs_fd=fd,
+    )
 
 
-def _mha_checks(seed: int) -> dict:
+def _mha_checks(seed: int) -> MhaChecks:
     r = rng(seed, "mha")
     d, h, L = 8, 2, 5
     mha = MultiHeadSelfAttention(d, h).initialize(r)
@@ -104,7 +122,7 @@ def _mha_checks(seed: int) -> dict:
         + [numerical_gradient(loss, x1).ravel()]
     )
     fd = rel_error(ours, numeric)
-    return {"mha_max_abs_diff_vs_torch": max(diffs), "mha_rel_error_vs_fd": fd}
+    return MhaChecks(mha_max_abs_diff_vs_torch=max(diffs), mha_rel_error_vs_fd=fd)
 
 
 @dataclass(frozen=True)
@@ -168,7 +186,7 @@ def _plot(run, rows: list[Saturation]):
 
 
 def run(run, cfg) -> None:
-    measured = _sdpa_checks(cfg.seed) | _mha_checks(cfg.seed)
+    measured = asdict(_sdpa_checks(cfg.seed)) | asdict(_mha_checks(cfg.seed))
     rows = _saturation(cfg.seed)
     lo, hi = rows[0], rows[-1]
     measured |= {

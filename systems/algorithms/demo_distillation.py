@@ -16,6 +16,8 @@ classes. The noise is there on purpose: it is what a teacher's soft targets can 
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -66,7 +68,15 @@ def _accuracy(net: MLP, X, y) -> float:
     return float(np.mean(np.argmax(net.forward(X)[0], axis=1) == y))
 
 
-def _loss_checks(seed: int) -> dict:
+@dataclass(frozen=True)
+class LossChecks:
+    """The distillation loss and gradient, with and without T^2, against FD and torch."""
+
+    rel_error_vs_fd: float
+    max_abs_diff_vs_torch: float  # loss and gradient
+
+
+def _loss_checks(seed: int) -> LossChecks:
     r = rng(seed, "distill-check")
     s, t, y = r.normal(0, 2, (8, N_CLASSES)), r.normal(0, 2, (8, N_CLASSES)), r.integers(0, N_CLASSES, 8)
     fd_err, torch_diff = 0.0, 0.0
@@ -87,7 +97,7 @@ def _loss_checks(seed: int) -> dict:
         ref.backward()
         grad_diff = max_abs_diff(grad, student.grad.numpy())
         torch_diff = max(torch_diff, abs(loss - ref.item()), grad_diff)
-    return {"rel_error_vs_fd": fd_err, "max_abs_diff_vs_torch": torch_diff}
+    return LossChecks(rel_error_vs_fd=fd_err, max_abs_diff_vs_torch=torch_diff)
 
 
 def _soft_norms(s, t, y, t_squared: bool) -> np.ndarray:
@@ -118,7 +128,7 @@ def run(run, cfg) -> None:
     s_logits = students["hard_only"].forward(X)[0]
     plain, scaled = _soft_norms(s_logits, t_logits, y, False), _soft_norms(s_logits, t_logits, y, True)
     big = TEMPS >= 4
-    measured = _loss_checks(cfg.seed) | {
+    measured = asdict(_loss_checks(cfg.seed)) | {
         "soft_grad_exponent_without_t2": loglog_slope(TEMPS[big], plain[big]),
         "soft_grad_exponent_with_t2": loglog_slope(TEMPS[big], scaled[big]),
     }
