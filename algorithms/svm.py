@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import warnings
 from collections import OrderedDict
+from dataclasses import astuple, dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -238,7 +239,21 @@ class SMOClassifier(ClassifierMixin, BaseEstimator):
         return np.where(self.decision_function(X) > 0, self.classes_[1], self.classes_[0])
 
 
-def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class KKTViolations:
+    """Largest violation of each KKT condition (0 where it holds exactly)."""
+
+    box: float  # 0 <= alpha <= C
+    equality: float  # |y^T alpha|
+    at_zero: float  # alpha_i = 0      => y_i f(x_i) >= 1
+    free: float  # 0 < alpha_i < C  => y_i f(x_i) = 1
+    at_c: float  # alpha_i = C      => y_i f(x_i) <= 1
+
+    def worst(self) -> float:
+        return max(astuple(self))
+
+
+def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: float) -> KKTViolations:
     """Largest violation of each KKT condition; ``margins`` = y_i f(x_i), y in {-1, +1}.
 
     alpha_i = 0      => y_i f(x_i) >= 1
@@ -252,10 +267,10 @@ def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: flo
     def worst(v: np.ndarray) -> float:
         return float(np.max(v, initial=0.0))
 
-    return {
-        "box": worst(np.r_[-alpha, alpha - C]),
-        "equality": abs(float(alpha @ y)),
-        "at_zero": worst(1 - margins[zero]),
-        "free": worst(np.abs(margins[free] - 1)),
-        "at_c": worst(margins[bound] - 1),
-    }
+    return KKTViolations(
+        box=worst(np.r_[-alpha, alpha - C]),
+        equality=abs(float(alpha @ y)),
+        at_zero=worst(1 - margins[zero]),
+        free=worst(np.abs(margins[free] - 1)),
+        at_c=worst(margins[bound] - 1),
+    )

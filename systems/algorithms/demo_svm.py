@@ -76,7 +76,7 @@ def _compare(X, y, params) -> SolverComparison:
         support_set_mismatches=len(set(ours.support_) ^ set(ref.support_)),
         n_support=len(ours.support_),
         dual_objective_rel_diff=abs(ours.dual_objective_ - ref_obj) / abs(ref_obj),
-        max_kkt_violation=max(kkt.values()),
+        max_kkt_violation=kkt.worst(),
         smo_iterations=ours.n_iter_,
     )
 
