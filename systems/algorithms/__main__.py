@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     seed_everything(cfg.seed)
     with start_run("algorithms", cfg) as run:
         for name in chosen:
-            log.info("-- %s", name)
+            # stdout, beside start_run's "== mlstories" header: both mark the run's progress for
+            # whoever interrupts it (tests/core/test_publish.py), and move to logging together
+            print(f"-- {name}", flush=True)
             importlib.import_module(f"systems.algorithms.demo_{name}").run(run, cfg)
     return 0
 
