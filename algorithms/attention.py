@@ -32,14 +32,9 @@ PyTorch's nn.MultiheadAttention stores the transposes (y = x W^T + b) and stacks
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
-from algorithms.mlp import check_finite
-
-
-def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+from algorithms.numerics import check_finite, softmax
 
 
 def row_entropy(weights: np.ndarray) -> np.ndarray:
@@ -107,8 +102,11 @@ def _unbroadcast(d: np.ndarray, shape: tuple) -> np.ndarray:
     return d
 
 
-class MultiHeadSelfAttention:
+class MultiHeadSelfAttention(BaseEstimator):
     """Multi-head self-attention with an output projection.
+
+    A layer, not an estimator (no ``fit``), so it takes only ``BaseEstimator``: ``clone``
+    gives the same shape, uninitialised.
 
     Parameters
     ----------

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from algorithms.mlp import check_finite
+from algorithms.numerics import check_finite
 
 
 def _axes(x: np.ndarray) -> tuple[int, ...]:

@@ -25,10 +25,23 @@ We choose alpha by K-fold cross-validation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.model_selection import KFold, cross_val_score
 from sklearn.tree import DecisionTreeRegressor
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """The three terms averaged over test points, their sum, and the test MSE measured directly."""
+
+    bias2: float
+    variance: float
+    noise: float
+    sum: float  # bias2 + variance + noise
+    mse: float  # mean of (y_fresh - h_D(x))^2, new noise per round
+    mse_se: float  # standard error of mse over rounds: the sampling error to compare sum against
 
 
 def true_function(x: np.ndarray) -> np.ndarray:
@@ -55,13 +68,8 @@ def decompose(
     rng: np.random.Generator,
     f=true_function,
     training_sets: str = "fresh",
-) -> dict[str, float]:
-    """Estimate bias^2, variance, noise and the directly measured test MSE.
-
-    Returns a dict with ``bias2``, ``variance``, ``noise``, ``sum`` (of the three),
-    ``mse`` (mean of (y_fresh - h_D(x))^2 with new noise per round), and ``mse_se`` (its
-    standard error over rounds, the sampling error to compare ``sum`` against).
-    """
+) -> Decomposition:
+    """Estimate bias^2, variance, noise and the directly measured test MSE (see ``Decomposition``)."""
     if n_rounds < 2:
         raise ValueError(f"n_rounds must be >= 2 to estimate a variance, got {n_rounds}")
     if training_sets not in ("fresh", "bootstrap"):
@@ -83,21 +91,21 @@ def decompose(
     # (f - mean of R predictions)^2 overstates bias^2 by variance / R on average
     bias2 = float(np.mean((f_test - preds.mean(0)) ** 2)) - variance / n_rounds
     noise = noise_sd**2
-    return {
-        "bias2": bias2,
-        "variance": variance,
-        "noise": noise,
-        "sum": bias2 + variance + noise,
-        "mse": float(sq_err.mean()),
-        "mse_se": float(sq_err.std(ddof=1) / np.sqrt(n_rounds)),
-    }
+    return Decomposition(
+        bias2=bias2,
+        variance=variance,
+        noise=noise,
+        sum=bias2 + variance + noise,
+        mse=float(sq_err.mean()),
+        mse_se=float(sq_err.std(ddof=1) / np.sqrt(n_rounds)),
+    )
 
 
 def depth_curve(
     depths, n_train: int, n_rounds: int, X_test: np.ndarray, noise_sd: float, seed: int
-) -> list[dict[str, float]]:
-    """``decompose`` for DecisionTreeRegressor(max_depth=d), one row per depth."""
-    rows = []
+) -> dict[int, Decomposition]:
+    """``decompose`` for DecisionTreeRegressor(max_depth=d), by depth."""
+    curve = {}
     for d in depths:
         rng = np.random.default_rng([seed, d])
         row = decompose(
@@ -108,8 +116,8 @@ def depth_curve(
             noise_sd,
             rng,
         )
-        rows.append({"depth": int(d)} | row)
-    return rows
+        curve[int(d)] = row
+    return curve
 
 
 def leaf_risk(tree: DecisionTreeRegressor) -> float:

@@ -25,11 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from algorithms.numerics import sigmoid
 
 
 def logistic_grad_hess(y: np.ndarray, margin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """g = p - y and h = p (1 - p) of the log-loss at margins F, shapes (n,)."""
-    p = 1.0 / (1.0 + np.exp(-margin))
+    p = sigmoid(margin)
     return p - y, p * (1.0 - p)
 
 
@@ -151,8 +155,8 @@ def predict_tree(node: Node, X: np.ndarray) -> np.ndarray:
     return out
 
 
-class SecondOrderBooster:
-    """Binary log-loss boosting with second-order trees.
+class SecondOrderBooster(ClassifierMixin, BaseEstimator):
+    """Binary log-loss boosting with second-order trees, a scikit-learn classifier.
 
     Parameters
     ----------
@@ -163,7 +167,10 @@ class SecondOrderBooster:
 
     Attributes
     ----------
+    classes_ : ndarray [0, 1]       the log-loss labels
+    base_margin_ : float            logit(base_score)
     trees_ : list of Node
+    n_features_in_ : int
     """
 
     def __init__(
@@ -196,6 +203,7 @@ class SecondOrderBooster:
             raise ValueError(f"base_score must be a probability in (0, 1), got {self.base_score}")
         if self.reg_lambda < 0:
             raise ValueError(f"reg_lambda must be >= 0, got {self.reg_lambda}")
+        self.classes_, self.n_features_in_ = np.array([0, 1]), X.shape[1]
         self.base_margin_ = float(np.log(self.base_score / (1 - self.base_score)))
         margin = np.full(len(y), self.base_margin_)
         self.trees_ = []
@@ -215,10 +223,21 @@ class SecondOrderBooster:
             margin += predict_tree(tree, X)
         return self
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # the log-loss of one margin per row
+        return tags
+
     def decision_function(self, X) -> np.ndarray:
+        """Margin F(x) = logit(base_score) + sum of the trees' leaf values, shape (n,)."""
+        check_is_fitted(self)
         X = np.asarray(X, float)
         return self.base_margin_ + sum(predict_tree(t, X) for t in self.trees_)
 
     def predict_proba(self, X) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = sigmoid(self.decision_function(X))
         return np.c_[1 - p, p]
+
+    def predict(self, X) -> np.ndarray:
+        """1 where the margin is positive (p > 1/2), else 0."""
+        return (self.decision_function(X) > 0).astype(int)

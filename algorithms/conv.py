@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from algorithms.mlp import check_finite
+from algorithms.numerics import check_finite
 
 
 def output_size(n: int, kernel: int, padding: int = 0, stride: int = 1) -> int:

@@ -25,15 +25,26 @@ no update; the caller's optimiser does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from algorithms.mlp import check_finite, log_softmax, softmax_cross_entropy
+from algorithms.mlp import softmax_cross_entropy
+from algorithms.numerics import check_finite, log_softmax
+
+
+@dataclass(frozen=True)
+class DistillationTerms:
+    """The two terms of the loss before weighting: soft = mean KL at temperature T, hard = CE."""
+
+    soft: float
+    hard: float
 
 
 def distillation_loss(
     student_logits, teacher_logits, y, temperature: float = 2.0, alpha: float = 0.5, t_squared: bool = False
 ):
-    """Return (L, dL/dstudent_logits of shape (n, k), {"soft": ..., "hard": ...}).
+    """Return (L, dL/dstudent_logits of shape (n, k), DistillationTerms(soft, hard)).
 
     Parameters
     ----------
@@ -61,4 +72,4 @@ def distillation_loss(
     c = temperature**2 if t_squared else 1.0
     loss = alpha * c * soft + (1.0 - alpha) * hard
     grad = alpha * c * d_soft + (1.0 - alpha) * d_hard
-    return loss, grad, {"soft": soft, "hard": hard}
+    return loss, grad, DistillationTerms(soft=soft, hard=hard)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 
 def weighted_ridge(U: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float = 0.0):
@@ -54,8 +55,11 @@ def weighted_ridge(U: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float = 0
     return float(sol[0]), sol[1:]
 
 
-class LocalSurrogate:
+class LocalSurrogate(BaseEstimator):
     """Explain one prediction of a black-box function with a local weighted linear model.
+
+    ``fit`` takes the black box and a point, not (X, y), so it takes only ``BaseEstimator``
+    (``get_params``, ``clone``), not a regressor mixin.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Multilayer perceptron: forward pass, backpropagation, and the finite-difference baseline.
+"""Multilayer perceptron: forward pass, backpropagation, and its cost against finite differences.
 
 Convention (rows are samples, as numpy and torch store batches)
 ---------------------------------------------------------------
@@ -36,7 +36,8 @@ reusing delta^(l+1), costs sum_l (L - l) products of width m: O(L^2 n m^2) again
 backprop's O(L n m^2) (``backward_without_reuse``). ``MLP.madds_`` counts the multiply-adds actually executed
 by the matrix products, so the demo measures this rather than assuming it.
 
-Gradients are computed by ``backward`` and applied separately by ``sgd_step``.
+Gradients are computed by ``backward`` and applied separately by ``sgd_step``; the
+finite-difference reference is ``algorithms.numerics.numerical_gradient``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.base import BaseEstimator
+
+from algorithms.numerics import check_finite, log_softmax
 
 _ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
     # name: (f(z), f'(z) given z and a = f(z))
@@ -54,18 +58,12 @@ _ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
-def check_finite(name: str, x, ndim: int | None = None) -> np.ndarray:
-    """float64 copy-free view of ``x``; raises ValueError on NaN/inf or a wrong rank."""
-    arr = np.asarray(x, dtype=np.float64)
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or inf ({int(np.sum(~np.isfinite(arr)))} entries)")
-    return arr
-
-
-class MLP:
+class MLP(BaseEstimator):
     """Fully connected network with one activation for hidden layers and one for the output.
+
+    A model rather than an estimator (there is no ``fit``: callers run their own training
+    loop with ``backward`` and ``sgd_step``), so it takes only ``BaseEstimator``: ``clone``
+    gives the same architecture, uninitialised.
 
     Parameters
     ----------
@@ -78,19 +76,20 @@ class MLP:
     """
 
     def __init__(self, layer_sizes, activation: str = "tanh", output: str = "identity"):
-        self.layer_sizes = tuple(layer_sizes)
+        self.layer_sizes = layer_sizes
         self.activation = activation
         self.output = output
 
     def initialize(self, rng: np.random.Generator) -> MLP:
         """Glorot-uniform weights, zero biases; sets ``params_`` and resets ``madds_``."""
-        if len(self.layer_sizes) < 2 or min(self.layer_sizes) < 1:
-            raise ValueError(f"layer_sizes needs >= 2 positive widths, got {self.layer_sizes}")
+        sizes = tuple(self.layer_sizes)
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer_sizes needs >= 2 positive widths, got {sizes}")
         for name in (self.activation, self.output):
             if name not in _ACTIVATIONS:
                 raise ValueError(f"unknown activation {name!r}; use one of {sorted(_ACTIVATIONS)}")
         self.params_ = []
-        for d_in, d_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
+        for d_in, d_out in zip(sizes[:-1], sizes[1:], strict=True):
             limit = np.sqrt(6.0 / (d_in + d_out))
             self.params_.append([rng.uniform(-limit, limit, (d_in, d_out)), np.zeros(d_out)])
         self.madds_ = 0
@@ -185,12 +184,6 @@ def mse_loss(pred, y) -> tuple[float, np.ndarray]:
     return 0.5 * float(np.sum(r * r)) / n, r / n
 
 
-def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Stable log softmax: z - max - log sum exp(z - max)."""
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-
-
 def softmax_cross_entropy(logits, y) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of integer labels y (n,) under softmax(logits (n, k)), and dJ/dlogits."""
     logits = check_finite("logits", logits, ndim=2)
@@ -204,30 +197,6 @@ def softmax_cross_entropy(logits, y) -> tuple[float, np.ndarray]:
     grad = np.exp(logp)
     grad[np.arange(n), y] -= 1.0
     return -float(np.mean(logp[np.arange(n), y])), grad / n
-
-
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), perturbing ``x`` in place.
-
-    ``f`` takes no arguments and reads ``x`` (e.g. a closure over a parameter array), so the
-    same helper checks weights, biases and inputs. Error is O(eps^2) plus rounding
-    O(machine_eps / eps); eps = 1e-6 in float64 gives ~1e-9 relative error on smooth f.
-    """
-    if x.dtype != np.float64:
-        raise TypeError(f"numerical_gradient needs a float64 array, got {x.dtype}")
-    if not x.flags.c_contiguous:
-        raise ValueError("numerical_gradient perturbs x in place and needs a C-contiguous array")
-    grad = np.empty_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
-        f_plus = f()
-        flat[i] = old - eps
-        f_minus = f()
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2.0 * eps)
-    return grad
 
 
 def sgd_step(params: list, grads: list, lr: float) -> None:

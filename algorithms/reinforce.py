@@ -29,8 +29,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
-from algorithms.attention import softmax
+from algorithms.numerics import numerical_gradient, softmax
 
 
 @dataclass(frozen=True)
@@ -117,17 +118,8 @@ def expected_return(theta, env, gamma: float = 1.0) -> float:
 
 def exact_gradient(theta, env, gamma: float = 1.0, eps: float = 1e-6) -> np.ndarray:
     """grad J by central differences of the exact J (error ~1e-9), shape of theta."""
-    theta = _check_theta(theta, env).copy()
-    grad = np.zeros_like(theta)
-    for idx in np.ndindex(theta.shape):
-        old = theta[idx]
-        theta[idx] = old + eps
-        up = expected_return(theta, env, gamma)
-        theta[idx] = old - eps
-        down = expected_return(theta, env, gamma)
-        theta[idx] = old
-        grad[idx] = (up - down) / (2 * eps)
-    return grad
+    theta = _check_theta(theta, env).copy()  # a private copy: the differences perturb it in place
+    return numerical_gradient(lambda: expected_return(theta, env, gamma), theta, eps)
 
 
 def sample_episode(theta, env, rng: np.random.Generator):
@@ -200,8 +192,11 @@ def gradient_samples(
     )
 
 
-class Reinforce:
+class Reinforce(BaseEstimator):
     """Policy-gradient learner: theta <- theta + lr * g_hat after each episode.
+
+    It learns from an environment, not from (X, y), so it takes only ``BaseEstimator``
+    (``get_params``, ``clone``), not a classifier or regressor mixin.
 
     Parameters
     ----------

@@ -41,6 +41,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 
 METHODS = ("plain", "heavy_ball", "nesterov")
 
@@ -94,8 +96,8 @@ def momentum_step(
     return w - lr * v, v
 
 
-class MomentumSGDRegressor:
-    """Least-squares linear regression by mini-batch SGD with optional momentum.
+class MomentumSGDRegressor(RegressorMixin, BaseEstimator):
+    """Least-squares linear regression by mini-batch SGD with optional momentum (a scikit-learn regressor).
 
     Parameters
     ----------
@@ -123,6 +125,7 @@ class MomentumSGDRegressor:
     loss_history_ : list of float
         Full-data loss f(w) before training and after each epoch.
     n_epochs_ : int
+    n_features_in_ : int
     """
 
     def __init__(
@@ -195,9 +198,11 @@ class MomentumSGDRegressor:
         self.intercept_ = float(w[-1]) if self.fit_intercept else 0.0
         self.loss_history_ = history
         self.n_epochs_ = epoch
+        self.n_features_in_ = X.shape[1]
         return self
 
     def predict(self, X) -> np.ndarray:
+        check_is_fitted(self)
         X = np.asarray(X, dtype=float)
         return X @ self.coef_ + self.intercept_
 

@@ -33,8 +33,11 @@ from __future__ import annotations
 
 import warnings
 from collections import OrderedDict
+from dataclasses import astuple, dataclass
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from algorithms.kernels import KERNELS, kernel_diagonal, kernel_matrix
 
@@ -64,8 +67,8 @@ class _RowCache:
         return row
 
 
-class SMOClassifier:
-    """Binary C-SVM by SMO.
+class SMOClassifier(ClassifierMixin, BaseEstimator):
+    """Binary C-SVM by SMO, a scikit-learn classifier (``clone`` and ``GridSearchCV`` work).
 
     Parameters
     ----------
@@ -91,6 +94,7 @@ class SMOClassifier:
     dual_objective_ : float                   e^T alpha - 1/2 alpha^T Q alpha (maximised)
     kkt_gap_ : float                          m - M at exit
     n_iter_ : int
+    n_features_in_ : int
     """
 
     def __init__(
@@ -112,6 +116,11 @@ class SMOClassifier:
         self.tol = tol
         self.max_iter = max_iter
         self.cache_size = cache_size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # one dual problem separates two classes
+        return tags
 
     def _params(self) -> dict:
         return {"kernel": self.kernel, "gamma": self.gamma, "degree": self.degree, "coef0": self.coef0}
@@ -140,9 +149,10 @@ class SMOClassifier:
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:
             raise ValueError(
-                f"SMOClassifier is binary: y must hold exactly 2 classes, "
+                f"Only binary classification is supported: y must hold exactly 2 classes, "
                 f"got {len(self.classes_)} ({self.classes_[:5]})"
             )
+        self.n_features_in_ = X.shape[1]
         return X, np.where(y == self.classes_[1], 1.0, -1.0)
 
     def fit(self, X, y) -> SMOClassifier:
@@ -217,6 +227,7 @@ class SMOClassifier:
 
     def decision_function(self, X) -> np.ndarray:
         """f(x) = sum_i alpha_i y_i K(x_i, x) + b, shape (n,); > 0 means classes_[1]."""
+        check_is_fitted(self)
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.support_vectors_.shape[1]:
             raise ValueError(f"X must have shape (n, {self.support_vectors_.shape[1]}), got {X.shape}")
@@ -228,7 +239,21 @@ class SMOClassifier:
         return np.where(self.decision_function(X) > 0, self.classes_[1], self.classes_[0])
 
 
-def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class KKTViolations:
+    """Largest violation of each KKT condition (0 where it holds exactly)."""
+
+    box: float  # 0 <= alpha <= C
+    equality: float  # |y^T alpha|
+    at_zero: float  # alpha_i = 0      => y_i f(x_i) >= 1
+    free: float  # 0 < alpha_i < C  => y_i f(x_i) = 1
+    at_c: float  # alpha_i = C      => y_i f(x_i) <= 1
+
+    def worst(self) -> float:
+        return max(astuple(self))
+
+
+def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: float) -> KKTViolations:
     """Largest violation of each KKT condition; ``margins`` = y_i f(x_i), y in {-1, +1}.
 
     alpha_i = 0      => y_i f(x_i) >= 1
@@ -242,10 +267,10 @@ def kkt_violations(alpha: np.ndarray, y: np.ndarray, margins: np.ndarray, C: flo
     def worst(v: np.ndarray) -> float:
         return float(np.max(v, initial=0.0))
 
-    return {
-        "box": worst(np.r_[-alpha, alpha - C]),
-        "equality": abs(float(alpha @ y)),
-        "at_zero": worst(1 - margins[zero]),
-        "free": worst(np.abs(margins[free] - 1)),
-        "at_c": worst(margins[bound] - 1),
-    }
+    return KKTViolations(
+        box=worst(np.r_[-alpha, alpha - C]),
+        equality=abs(float(alpha @ y)),
+        at_zero=worst(1 - margins[zero]),
+        free=worst(np.abs(margins[free] - 1)),
+        at_c=worst(margins[bound] - 1),
+    )

@@ -138,18 +138,54 @@ def _format_dates(dates: pd.Series, source: np.ndarray) -> np.ndarray:
     return out
 
 
-def generate_with_truth(
-    scenario: str = "telecom", n_customers: int | None = None, seed: int = 0
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Raw table and the true churn probability of every row (see ``generate``)."""
-    if scenario not in SCENARIOS:
-        raise ValueError(f"unknown scenario {scenario!r}; choose from {sorted(SCENARIOS)}")
-    sc = SCENARIOS[scenario]
-    n = sc.n_customers if n_customers is None else int(n_customers)
-    if n < 50:
-        raise ValueError(f"n_customers must be >= 50, got {n}")
-    rng = np.random.default_rng(seed)
+@dataclass(frozen=True)
+class _Accounts:
+    """Who each customer is at the snapshot: contract facts and the latent drivers (not in the table)."""
 
+    month_idx: np.ndarray
+    snapshot: pd.Series
+    signup: pd.Series
+    tenure: np.ndarray
+    contract: np.ndarray
+    plan: np.ndarray
+    region: np.ndarray
+    payment: np.ndarray
+    source: np.ndarray
+    plan_level: np.ndarray
+    engagement: np.ndarray
+    decline: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Billing:
+    seats: np.ndarray
+    discount: np.ndarray
+    monthly: np.ndarray
+    total: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Activity:
+    """The noisy proxies of engagement and decline that the raw table shows."""
+
+    sessions: np.ndarray  # (n, 3), m1 first
+    minutes: np.ndarray  # (n, 3)
+    tickets: np.ndarray  # (n, 3)
+    logins: np.ndarray
+    features_used: np.ndarray
+    last_login: np.ndarray
+    pay_fail: np.ndarray
+    late: np.ndarray
+    email_open: np.ndarray
+    nps: np.ndarray
+
+
+# The draw_* steps below consume the one generator in a fixed order (accounts, billing,
+# activity, label, leaky column, missing values, invalid rows): the same seed gives the same
+# table only while that order is kept.
+
+
+def _draw_accounts(sc: Scenario, n: int, rng: np.random.Generator) -> _Accounts:
     month_idx = rng.integers(0, sc.months, n)
     snapshot = (
         pd.Series([FIRST_SNAPSHOT + pd.offsets.MonthEnd(int(k)) for k in range(sc.months)])
@@ -158,21 +194,41 @@ def generate_with_truth(
     )
     tenure = np.clip(np.round(rng.gamma(1.3, 16.0, n)), 1, 96).astype(int)
     signup = snapshot - pd.to_timedelta(tenure * 30 + rng.integers(0, 28, n), unit="D")
-
     contract = rng.choice(CATEGORIES["contract_type"], n, p=[0.5, 0.28, 0.22])
     plan = rng.choice(CATEGORIES["plan"], n, p=[0.45, 0.35, 0.20])
     region = rng.choice(CATEGORIES["region"], n)
     payment = rng.choice(CATEGORIES["payment_method"], n, p=[0.4, 0.25, 0.15, 0.2])
     source = rng.choice(SOURCES, n, p=[0.4, 0.3, 0.2, 0.1])
     plan_level = pd.Series(plan).map({"basic": 0, "standard": 1, "premium": 2}).to_numpy()
-
     engagement = rng.normal(0, 1, n)
     decline = rng.normal(0, 1, n)
-    seats = 1 + rng.poisson(0.8 + 1.2 * plan_level)
-    discount = np.where(contract == "month-to-month", 0.0, rng.choice([0, 5, 10, 15], n))
-    monthly = (20 + 25 * plan_level + 6 * seats) * (1 - discount / 100) * rng.lognormal(0, 0.12, n)
-    total = monthly * tenure * rng.lognormal(0, 0.05, n)
+    return _Accounts(
+        month_idx,
+        snapshot,
+        signup,
+        tenure,
+        contract,
+        plan,
+        region,
+        payment,
+        source,
+        plan_level,
+        engagement,
+        decline,
+    )
 
+
+def _draw_billing(acc: _Accounts, rng: np.random.Generator) -> _Billing:
+    n = len(acc.tenure)
+    seats = 1 + rng.poisson(0.8 + 1.2 * acc.plan_level)
+    discount = np.where(acc.contract == "month-to-month", 0.0, rng.choice([0, 5, 10, 15], n))
+    monthly = (20 + 25 * acc.plan_level + 6 * seats) * (1 - discount / 100) * rng.lognormal(0, 0.12, n)
+    total = monthly * acc.tenure * rng.lognormal(0, 0.05, n)
+    return _Billing(seats, discount, monthly, total)
+
+
+def _draw_activity(acc: _Accounts, rng: np.random.Generator) -> _Activity:
+    n, engagement, decline, plan_level = len(acc.tenure), acc.engagement, acc.decline, acc.plan_level
     base_sessions = 20 * np.exp(0.45 * engagement) * (1 + 0.3 * plan_level)
     s3 = rng.poisson(base_sessions)
     s2 = rng.poisson(base_sessions * np.exp(-0.12 * decline))
@@ -184,72 +240,110 @@ def generate_with_truth(
     logins = rng.poisson(np.maximum(s1, 0) * 0.6 + 1)
     features_used = np.clip(np.round(4 + 2 * engagement + plan_level + rng.normal(0, 1.5, n)), 0, 15)
     last_login = np.clip(np.round(rng.exponential(3 * np.exp(-0.5 * engagement + 0.4 * decline))), 0, 60)
-    pay_fail = rng.poisson(0.3 * np.exp(0.6 * rng.normal(0, 1, n)) * (1 + (payment == "invoice")))
+    pay_fail = rng.poisson(0.3 * np.exp(0.6 * rng.normal(0, 1, n)) * (1 + (acc.payment == "invoice")))
     late = rng.poisson(0.4 + 0.8 * pay_fail)
     email_open = 1 / (1 + np.exp(-(0.8 * engagement - 0.3 + rng.normal(0, 0.7, n))))
     nps = np.clip(np.round(7 + 1.2 * engagement - 0.6 * tickets.sum(1) + rng.normal(0, 1.5, n)), 0, 10)
-
-    charges_z = (monthly - monthly.mean()) / monthly.std()
-    t_years = month_idx / 12.0
-    tickets_3m = tickets.sum(1)
-    m2m = contract == "month-to-month"
-    score = (
-        -0.9 * engagement
-        + 0.9 * decline
-        + 0.45 * pay_fail
-        + 0.25 * tickets_3m
-        - 0.45 * np.log(tenure)
-        + 0.9 * m2m
-        - 0.6 * (contract == "two-year")
-        + 0.35 * charges_z
-        + 0.7 * (m2m & (tenure < 6))
-        + 0.15 * tickets_3m * charges_z
-        + sc.drift * t_years
+    return _Activity(
+        sessions, minutes, tickets, logins, features_used, last_login, pay_fail, late, email_open, nps
     )
+
+
+def _planted_score(acc: _Accounts, bill: _Billing, act: _Activity, drift: float) -> np.ndarray:
+    """The bracket of the module docstring's churn model (before s, b0 and the noise)."""
+    charges_z = (bill.monthly - bill.monthly.mean()) / bill.monthly.std()
+    tickets_3m = act.tickets.sum(1)
+    m2m = acc.contract == "month-to-month"
+    return (
+        -0.9 * acc.engagement
+        + 0.9 * acc.decline
+        + 0.45 * act.pay_fail
+        + 0.25 * tickets_3m
+        - 0.45 * np.log(acc.tenure)
+        + 0.9 * m2m
+        - 0.6 * (acc.contract == "two-year")
+        + 0.35 * charges_z
+        + 0.7 * (m2m & (acc.tenure < 6))
+        + 0.15 * tickets_3m * charges_z
+        + drift * (acc.month_idx / 12.0)  # t in years
+    )
+
+
+def _draw_label(score: np.ndarray, sc: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(churned 0/1, p_observable): the label from the full model, and the ceiling score."""
+    n = len(score)
     eta = sc.signal * score + sc.noise * rng.normal(0, 1, n)
     b0 = _solve_intercept(eta, sc.churn_rate)
     p_true = 1 / (1 + np.exp(-(b0 + eta)))
     churned = (rng.random(n) < p_true).astype(int)
     # p_true above includes the unobserved noise e; the Bayes score integrates it out
     # (monotone in score), so the ceiling AUC is that of the observable-part score.
-    p_observable = 1 / (1 + np.exp(-(b0 + sc.signal * score)))
+    return churned, 1 / (1 + np.exp(-(b0 + sc.signal * score)))
 
-    stop_fraction = rng.random(n)  # share of the next 30 days a churner stayed active
-    after = np.where(churned == 1, s1 * stop_fraction * 0.5, s1 * rng.lognormal(0, 0.15, n))
 
+def _draw_activity_after(s1: np.ndarray, churned: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The leaky column: sessions in the 30 days after the snapshot (churners stop part-way)."""
+    stop_fraction = rng.random(len(s1))  # share of the next 30 days a churner stayed active
+    return np.where(churned == 1, s1 * stop_fraction * 0.5, s1 * rng.lognormal(0, 0.15, len(s1)))
+
+
+def _raw_table(
+    ids: list[str], acc: _Accounts, bill: _Billing, act: _Activity, after: np.ndarray, churned: np.ndarray
+) -> pd.DataFrame:
+    """The clean table in ``RAW_COLUMNS`` order, dates already in their source's format."""
     df = pd.DataFrame(
         {
-            ID: [f"{scenario[0].upper()}{seed:03d}-{i:06d}" for i in range(n)],
-            "source": source,
-            "signup_date": _format_dates(signup, source),
-            TIME: _format_dates(snapshot, source),
-            "contract_type": contract,
-            "plan": plan,
-            "region": region,
-            "payment_method": payment,
-            "seats": seats,
-            "monthly_charges": monthly.round(2),
-            "total_charges": total.round(2),
-            "discount_pct": discount.astype(float),
+            ID: ids,
+            "source": acc.source,
+            "signup_date": _format_dates(acc.signup, acc.source),
+            TIME: _format_dates(acc.snapshot, acc.source),
+            "contract_type": acc.contract,
+            "plan": acc.plan,
+            "region": acc.region,
+            "payment_method": acc.payment,
+            "seats": bill.seats,
+            "monthly_charges": bill.monthly.round(2),
+            "total_charges": bill.total.round(2),
+            "discount_pct": bill.discount.astype(float),
         }
     )
     for j, m in enumerate(USAGE_MONTHS):
-        df[f"sessions_{m}"] = sessions[:, j].astype(float)
+        df[f"sessions_{m}"] = act.sessions[:, j].astype(float)
     for j, m in enumerate(USAGE_MONTHS):
-        df[f"minutes_{m}"] = minutes[:, j].round(1)
+        df[f"minutes_{m}"] = act.minutes[:, j].round(1)
     for j, m in enumerate(USAGE_MONTHS):
-        df[f"tickets_{m}"] = tickets[:, j].astype(float)
-    df["logins_30d"] = logins.astype(float)
-    df["features_used"] = features_used
-    df["last_login_days"] = last_login
-    df["payment_failures_6m"] = pay_fail.astype(float)
-    df["late_payments_12m"] = late.astype(float)
-    df["email_open_rate"] = email_open.round(3)
-    df["nps_score"] = nps
+        df[f"tickets_{m}"] = act.tickets[:, j].astype(float)
+    df["logins_30d"] = act.logins.astype(float)
+    df["features_used"] = act.features_used
+    df["last_login_days"] = act.last_login
+    df["payment_failures_6m"] = act.pay_fail.astype(float)
+    df["late_payments_12m"] = act.late.astype(float)
+    df["email_open_rate"] = act.email_open.round(3)
+    df["nps_score"] = act.nps
     df[LEAKY] = np.round(after, 1)
     df[TARGET] = churned
+    return df
 
-    _plant_missing(df, signup, tenure, rng)
+
+def generate_with_truth(
+    scenario: str = "telecom", n_customers: int | None = None, seed: int = 0
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Raw table and the true churn probability of every row (see ``generate``)."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; choose from {sorted(SCENARIOS)}")
+    sc = SCENARIOS[scenario]
+    n = sc.n_customers if n_customers is None else int(n_customers)
+    if n < 50:
+        raise ValueError(f"n_customers must be >= 50, got {n}")
+    rng = np.random.default_rng(seed)
+    acc = _draw_accounts(sc, n, rng)
+    bill = _draw_billing(acc, rng)
+    act = _draw_activity(acc, rng)
+    churned, p_observable = _draw_label(_planted_score(acc, bill, act, sc.drift), sc, rng)
+    after = _draw_activity_after(act.sessions[:, 0], churned, rng)
+    ids = [f"{scenario[0].upper()}{seed:03d}-{i:06d}" for i in range(n)]
+    df = _raw_table(ids, acc, bill, act, after, churned)
+    _plant_missing(df, acc.signup, acc.tenure, rng)
     _plant_invalid(df, rng)
     return df[RAW_COLUMNS], p_observable
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import logging
 import pkgutil
 import sys
 
@@ -16,6 +17,8 @@ import systems.algorithms as package
 from systems.core.config import RunConfig, parse_config
 from systems.core.report import start_run
 from systems.core.seeding import seed_everything
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -39,14 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [n.strip() for n in cfg.only.split(",") if n.strip()] or names
     unknown = sorted(set(chosen) - set(names))
     if unknown:
-        print(f"unknown demo(s) {unknown}; available: {names}", file=sys.stderr)
+        log.error("unknown demo(s) %s; available: %s", unknown, names)
         return 2
     if not chosen:
-        print("no demonstrations are built yet (no systems/algorithms/demo_*.py)", file=sys.stderr)
+        log.error("no demonstrations are built yet (no systems/algorithms/demo_*.py)")
         return 2
     seed_everything(cfg.seed)
     with start_run("algorithms", cfg) as run:
         for name in chosen:
+            # stdout, beside start_run's "== mlstories" header: both mark the run's progress for
+            # whoever interrupts it (tests/core/test_publish.py), and move to logging together
             print(f"-- {name}", flush=True)
             importlib.import_module(f"systems.algorithms.demo_{name}").run(run, cfg)
     return 0

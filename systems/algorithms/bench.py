@@ -17,13 +17,13 @@ from __future__ import annotations
 import argparse
 import logging
 
-import numpy as np
 from sklearn.datasets import make_classification
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from algorithms.svm import SMOClassifier
 from algorithms.svm_fast import FastSMOClassifier
+from systems.algorithms.figures import max_abs_diff
 from systems.core.bench import record
 from systems.core.cli import setup_output
 from systems.core.report import markdown_table
@@ -36,7 +36,7 @@ CORE_MAX_N = 2000  # the core takes seconds per fit beyond this; it is timed up 
 
 
 def _max_diff(a, b, X) -> float:
-    return float(np.max(np.abs(a.decision_function(X) - b.decision_function(X))))
+    return max_abs_diff(a.decision_function(X), b.decision_function(X))
 
 
 def _bench_one(n: int, seed: int, repeats: int) -> dict:

@@ -15,6 +15,8 @@ multiplied by, with and without the 1/sqrt(d_k) scale.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -26,7 +28,7 @@ from algorithms.attention import (
     row_entropy,
     scaled_dot_product_attention,
 )
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
@@ -36,7 +38,25 @@ D_KS = (4, 16, 64, 256, 1024)
 N_QUERIES, N_KEYS = 256, 32
 
 
-def _sdpa_checks(seed: int) -> dict:
+@dataclass(frozen=True)
+class SdpaChecks:
+    """Scaled dot-product attention with a padding-style and a causal mask."""
+
+    rows_sum_max_deviation: float
+    masked_weight_max: float
+    sdpa_max_abs_diff_vs_torch: float  # output and the three input gradients
+    sdpa_rel_error_vs_fd: float
+
+
+@dataclass(frozen=True)
+class MhaChecks:
+    """Multi-head self-attention against nn.MultiheadAttention and central differences."""
+
+    mha_max_abs_diff_vs_torch: float  # outputs, weights, input and parameter gradients
+    mha_rel_error_vs_fd: float
+
+
+def _sdpa_checks(seed: int) -> SdpaChecks:
     r = rng(seed, "sdpa")
     q, k, v = r.normal(size=(2, 6, 4)), r.normal(size=(2, 6, 4)), r.normal(size=(2, 6, 3))
     mask = r.random((6, 6)) > 0.3
@@ -55,15 +75,15 @@ def _sdpa_checks(seed: int) -> dict:
         return float(np.sum(g * scaled_dot_product_attention(q, k, v, mask=mask, causal=True)[0]))
 
     fd = max(rel_error(a, numerical_gradient(loss, p)) for a, p in zip(grads, (q, k, v), strict=True))
-    return {
-        "rows_sum_max_deviation": float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
-        "masked_weight_max": float(np.max(A[..., ~allowed])),
-        "sdpa_max_abs_diff_vs_torch": max(diffs),
-        "sdpa_rel_error_vs_fd": fd,
-    }
+    return SdpaChecks(
+        rows_sum_max_deviation=float(np.max(np.abs(A.sum(axis=-1) - 1.0))),
+        masked_weight_max=float(np.max(A[..., ~allowed])),
+        sdpa_max_abs_diff_vs_torch=max(diffs),
+        sdpa_rel_error_vs_fd=fd,
+    )
 
 
-def _mha_checks(seed: int) -> dict:
+def _mha_checks(seed: int) -> MhaChecks:
     r = rng(seed, "mha")
     d, h, L = 8, 2, 5
     mha = MultiHeadSelfAttention(d, h).initialize(r)
@@ -102,34 +122,52 @@ def _mha_checks(seed: int) -> dict:
         + [numerical_gradient(loss, x1).ravel()]
     )
     fd = rel_error(ours, numeric)
-    return {"mha_max_abs_diff_vs_torch": max(diffs), "mha_rel_error_vs_fd": fd}
+    return MhaChecks(mha_max_abs_diff_vs_torch=max(diffs), mha_rel_error_vs_fd=fd)
 
 
-def _saturation(seed: int) -> list[dict]:
+@dataclass(frozen=True)
+class Saturation:
+    """Mean over attention rows at one d_k, with the 1/sqrt(d_k) scale and without it."""
+
+    d_k: int
+    entropy_scaled: float  # nats; log(N_KEYS) is uniform attention, 0 is one-hot
+    max_weight_scaled: float
+    jacobian_norm_scaled: float  # ||diag(a) - a a^T||_F, the softmax's gradient factor
+    entropy_unscaled: float
+    max_weight_unscaled: float
+    jacobian_norm_unscaled: float
+
+
+def _row_statistics(A: np.ndarray) -> tuple[float, float, float]:
+    """Mean entropy, mean largest weight and mean softmax-Jacobian norm of the rows of A."""
+    # ||diag(a) - a a^T||_F^2 = sum a^2 - 2 sum a^3 + (sum a^2)^2, per row
+    s2, s3 = np.sum(A**2, axis=1), np.sum(A**3, axis=1)
+    return (
+        float(row_entropy(A).mean()),
+        float(A.max(axis=1).mean()),
+        float(np.sqrt(np.maximum(s2 - 2 * s3 + s2**2, 0)).mean()),
+    )
+
+
+def _saturation(seed: int) -> list[Saturation]:
     rows = []
     for d_k in D_KS:
         r = rng(seed, f"saturation-{d_k}")
         q, k = r.normal(size=(N_QUERIES, d_k)), r.normal(size=(N_KEYS, d_k))
         v = np.zeros((N_KEYS, 1))
-        row = {"d_k": d_k}
-        for label, scale in (("scaled", None), ("unscaled", 1.0)):
-            A = scaled_dot_product_attention(q, k, v, scale=scale)[1]
-            # ||diag(a) - a a^T||_F^2 = sum a^2 - 2 sum a^3 + (sum a^2)^2, per row
-            s2, s3 = np.sum(A**2, axis=1), np.sum(A**3, axis=1)
-            row[f"entropy_{label}"] = float(row_entropy(A).mean())
-            row[f"max_weight_{label}"] = float(A.max(axis=1).mean())
-            row[f"jacobian_norm_{label}"] = float(np.sqrt(np.maximum(s2 - 2 * s3 + s2**2, 0)).mean())
-        rows.append(row)
+        scaled = _row_statistics(scaled_dot_product_attention(q, k, v)[1])
+        unscaled = _row_statistics(scaled_dot_product_attention(q, k, v, scale=1.0)[1])
+        rows.append(Saturation(d_k, *scaled, *unscaled))
     return rows
 
 
-def _plot(run, rows):
+def _plot(run, rows: list[Saturation]):
     fig, (a1, a2) = figure(11, 4, ncols=2)
-    d = [r["d_k"] for r in rows]
+    d = [r.d_k for r in rows]
     for label, style in (("scaled", "o-"), ("unscaled", "s--")):
         name = "softmax(q.k / sqrt(d_k))" if label == "scaled" else "softmax(q.k)"
-        a1.plot(d, [r[f"entropy_{label}"] for r in rows], style, label=name)
-        a2.plot(d, [r[f"jacobian_norm_{label}"] for r in rows], style, label=name)
+        a1.plot(d, [getattr(r, f"entropy_{label}") for r in rows], style, label=name)
+        a2.plot(d, [getattr(r, f"jacobian_norm_{label}") for r in rows], style, label=name)
     a1.axhline(np.log(N_KEYS), color="grey", lw=0.8, ls=":", label=f"uniform over {N_KEYS} keys")
     a1.set(xscale="log", xlabel="d_k", ylabel="mean row entropy (nats)", title="Attention entropy")
     a2.set(
@@ -148,16 +186,15 @@ def _plot(run, rows):
 
 
 def run(run, cfg) -> None:
-    measured = _sdpa_checks(cfg.seed) | _mha_checks(cfg.seed)
+    measured = asdict(_sdpa_checks(cfg.seed)) | asdict(_mha_checks(cfg.seed))
     rows = _saturation(cfg.seed)
     lo, hi = rows[0], rows[-1]
     measured |= {
-        "entropy_scaled_at_max_dk": hi["entropy_scaled"],
-        "entropy_unscaled_at_max_dk": hi["entropy_unscaled"],
-        "entropy_ratio_scaled": hi["entropy_scaled"] / lo["entropy_scaled"],
-        "entropy_ratio_unscaled": hi["entropy_unscaled"] / lo["entropy_unscaled"],
-        "jacobian_ratio_unscaled_over_scaled_at_max_dk": hi["jacobian_norm_unscaled"]
-        / hi["jacobian_norm_scaled"],
+        "entropy_scaled_at_max_dk": hi.entropy_scaled,
+        "entropy_unscaled_at_max_dk": hi.entropy_unscaled,
+        "entropy_ratio_scaled": hi.entropy_scaled / lo.entropy_scaled,
+        "entropy_ratio_unscaled": hi.entropy_unscaled / lo.entropy_unscaled,
+        "jacobian_ratio_unscaled_over_scaled_at_max_dk": hi.jacobian_norm_unscaled / hi.jacobian_norm_scaled,
     }
     measured = ledger_figures(
         measured,
@@ -172,7 +209,7 @@ def run(run, cfg) -> None:
     for k, v in measured.items():
         run.metric(k, v, scope="attention")
     plot = _plot(run, rows)
-    table = run.write_table(rows, "attention_saturation.md")
+    table = run.write_table([asdict(r) for r in rows], "attention_saturation.md")
     run.add(
         Claim(
             id="AL-09",

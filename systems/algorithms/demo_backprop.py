@@ -17,12 +17,14 @@ shapes, while wall-clock time depends on the machine (it goes to costs.md and th
 from __future__ import annotations
 
 import time
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from algorithms.mlp import MLP, mse_loss, numerical_gradient
+from algorithms.mlp import MLP, mse_loss
+from algorithms.numerics import numerical_gradient
 from algorithms.scaling import loglog_slope
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -44,13 +46,36 @@ CLAIMED = {
 }
 
 
+@dataclass(frozen=True)
+class WidthCost:
+    """All gradients of one network of the width sweep, by backprop and by central differences."""
+
+    width: int
+    params: int
+    backprop_madds: int
+    fd_madds: int
+    backprop_s: float
+    fd_s: float
+    rel_error: float
+
+
+@dataclass(frozen=True)
+class DepthCost:
+    """The backward pass of one network of the depth sweep, with and without reusing delta."""
+
+    depth: int
+    backprop_madds: int
+    no_reuse_madds: int
+    max_abs_diff: float
+
+
 def _all_gradients_by_fd(net: MLP, X, y) -> np.ndarray:
     return np.concatenate(
         [numerical_gradient(lambda: net.loss(X, y), p).ravel() for layer in net.params_ for p in layer]
     )
 
 
-def _one_width(m: int, seed: int) -> dict:
+def _one_width(m: int, seed: int) -> WidthCost:
     r = rng(seed, f"backprop-width-{m}")
     net = MLP((D_IN,) + (m,) * HIDDEN_LAYERS + (D_OUT,)).initialize(r)
     X, y = r.normal(size=(N_SAMPLES, D_IN)), r.normal(size=(N_SAMPLES, D_OUT))
@@ -62,18 +87,18 @@ def _one_width(m: int, seed: int) -> dict:
     fd_time, fd_madds = time.perf_counter() - t0, net.madds_
     ours = np.concatenate([g.ravel() for pair in grads for g in pair])
     bp_time = measure(lambda: net.loss_and_gradients(X, y), repeats=5, warmup=1).median
-    return {
-        "width": m,
-        "params": net.n_params,
-        "backprop_madds": bp_madds,
-        "fd_madds": fd_madds,
-        "backprop_s": bp_time,
-        "fd_s": fd_time,
-        "rel_error": float(np.linalg.norm(ours - ref) / np.linalg.norm(ref)),
-    }
+    return WidthCost(
+        width=m,
+        params=net.n_params,
+        backprop_madds=bp_madds,
+        fd_madds=fd_madds,
+        backprop_s=bp_time,
+        fd_s=fd_time,
+        rel_error=rel_error(ours, ref),
+    )
 
 
-def _depth_sweep(seed: int):
+def _depth_sweep(seed: int) -> list[DepthCost]:
     rows = []
     for L in DEPTHS:
         r = rng(seed, f"backprop-depth-{L}")
@@ -86,57 +111,55 @@ def _depth_sweep(seed: int):
         reuse, net.madds_ = net.madds_, 0
         slow = net.backward_without_reuse(cache, d_out)
         diff = max(
-            float(np.max(np.abs(a - b)))
-            for f, s in zip(fast, slow, strict=True)
-            for a, b in zip(f, s, strict=True)
+            max_abs_diff(a, b) for f, s in zip(fast, slow, strict=True) for a, b in zip(f, s, strict=True)
         )
-        rows.append({"depth": L, "backprop_madds": reuse, "no_reuse_madds": net.madds_, "max_abs_diff": diff})
+        rows.append(DepthCost(depth=L, backprop_madds=reuse, no_reuse_madds=net.madds_, max_abs_diff=diff))
     return rows
 
 
-def _plot(run, width_rows, depth_rows, slopes):
+def _plot(run, width_rows: list[WidthCost], depth_rows: list[DepthCost], slopes: dict[str, float]):
     fig, (a1, a2, a3) = figure(15, 4.2, ncols=3)
-    P = [r["params"] for r in width_rows]
+    P = [r.params for r in width_rows]
     a1.loglog(
         P,
-        [r["backprop_madds"] for r in width_rows],
+        [r.backprop_madds for r in width_rows],
         "o-",
         label=f"backprop (slope {slopes['backprop_exponent_in_p']:.2f})",
     )
     a1.loglog(
         P,
-        [r["fd_madds"] for r in width_rows],
+        [r.fd_madds for r in width_rows],
         "s-",
         label=f"finite differences (slope {slopes['direct_exponent_in_p']:.2f})",
     )
     a1.set(xlabel="parameters P", ylabel="multiply-adds for all gradients", title="Counted cost")
     a2.loglog(
         P,
-        [r["backprop_s"] for r in width_rows],
+        [r.backprop_s for r in width_rows],
         "o-",
-        label=f"backprop (slope {loglog_slope(P, [r['backprop_s'] for r in width_rows]):.2f})",
+        label=f"backprop (slope {loglog_slope(P, [r.backprop_s for r in width_rows]):.2f})",
     )
     a2.loglog(
         P,
-        [r["fd_s"] for r in width_rows],
+        [r.fd_s for r in width_rows],
         "s-",
-        label=f"finite differences (slope {loglog_slope(P, [r['fd_s'] for r in width_rows]):.2f})",
+        label=f"finite differences (slope {loglog_slope(P, [r.fd_s for r in width_rows]):.2f})",
     )
     a2.set(
         xlabel="parameters P",
         ylabel="seconds (this machine)",
         title="Wall clock (per-call overhead flattens small P)",
     )
-    Ls = [r["depth"] for r in depth_rows]
+    Ls = [r.depth for r in depth_rows]
     a3.loglog(
         Ls,
-        [r["backprop_madds"] for r in depth_rows],
+        [r.backprop_madds for r in depth_rows],
         "o-",
         label=f"backprop (slope {slopes['backprop_exponent_in_depth']:.2f})",
     )
     a3.loglog(
         Ls,
-        [r["no_reuse_madds"] for r in depth_rows],
+        [r.no_reuse_madds for r in depth_rows],
         "s-",
         label=f"no reuse of delta (slope {slopes['no_reuse_exponent_in_depth']:.2f})",
     )
@@ -156,24 +179,24 @@ def _plot(run, width_rows, depth_rows, slopes):
 def run(run, cfg) -> None:
     width_rows = [_one_width(m, cfg.seed) for m in WIDTHS.get(cfg.profile, WIDTHS["quick"])]
     depth_rows = _depth_sweep(cfg.seed)
-    P = [r["params"] for r in width_rows]
-    Ls = [r["depth"] for r in depth_rows]
+    P = [r.params for r in width_rows]
+    Ls = [r.depth for r in depth_rows]
     measured = {
-        "backprop_exponent_in_p": loglog_slope(P, [r["backprop_madds"] for r in width_rows]),
-        "direct_exponent_in_p": loglog_slope(P, [r["fd_madds"] for r in width_rows]),
-        "backprop_exponent_in_depth": loglog_slope(Ls, [r["backprop_madds"] for r in depth_rows]),
-        "no_reuse_exponent_in_depth": loglog_slope(Ls, [r["no_reuse_madds"] for r in depth_rows]),
-        "max_rel_error_vs_fd": max(r["rel_error"] for r in width_rows),
-        "max_abs_diff_no_reuse": max(r["max_abs_diff"] for r in depth_rows),
-        "fd_over_backprop_cost_at_largest": width_rows[-1]["fd_madds"] / width_rows[-1]["backprop_madds"],
+        "backprop_exponent_in_p": loglog_slope(P, [r.backprop_madds for r in width_rows]),
+        "direct_exponent_in_p": loglog_slope(P, [r.fd_madds for r in width_rows]),
+        "backprop_exponent_in_depth": loglog_slope(Ls, [r.backprop_madds for r in depth_rows]),
+        "no_reuse_exponent_in_depth": loglog_slope(Ls, [r.no_reuse_madds for r in depth_rows]),
+        "max_rel_error_vs_fd": max(r.rel_error for r in width_rows),
+        "max_abs_diff_no_reuse": max(r.max_abs_diff for r in depth_rows),
+        "fd_over_backprop_cost_at_largest": width_rows[-1].fd_madds / width_rows[-1].backprop_madds,
     }
     measured = ledger_figures(measured, {"max_rel_error_vs_fd", "max_abs_diff_no_reuse"})
     for name, value in measured.items():
         run.metric(name, value, scope="backprop")
     plot = _plot(run, width_rows, depth_rows, measured)
     tables = [
-        run.write_table(width_rows, "backprop_width_costs.md"),
-        run.write_table(depth_rows, "backprop_depth_costs.md"),
+        run.write_table([asdict(r) for r in width_rows], "backprop_width_costs.md"),
+        run.write_table([asdict(r) for r in depth_rows], "backprop_depth_costs.md"),
     ]
     run.add(
         Claim(
@@ -193,7 +216,7 @@ def run(run, cfg) -> None:
             note=(
                 "error and difference figures are power-of-ten upper bounds (floor 1e-12); "
                 f"cost = multiply-adds executed by the matrix products, fitted over P = {P[0]}..{P[-1]} "
-                f"(widths {[r['width'] for r in width_rows]}, {HIDDEN_LAYERS} hidden layers) and over "
+                f"(widths {[r.width for r in width_rows]}, {HIDDEN_LAYERS} hidden layers) and over "
                 f"depth {Ls[0]}..{Ls[-1]} at width {DEPTH_WIDTH}; 'direct' is central differences, "
                 "two forward passes per parameter; wall-clock times are in backprop_width_costs.md "
                 "(per-call Python overhead flattens them at the smallest sizes)"

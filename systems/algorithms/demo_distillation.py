@@ -16,14 +16,17 @@ classes. The noise is there on purpose: it is what a teacher's soft targets can 
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from algorithms.distillation import distillation_loss
-from algorithms.mlp import MLP, numerical_gradient, sgd_step, softmax_cross_entropy
+from algorithms.mlp import MLP, sgd_step, softmax_cross_entropy
+from algorithms.numerics import numerical_gradient
 from algorithms.scaling import loglog_slope
-from systems.algorithms.figures import ledger_figures
+from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -65,7 +68,15 @@ def _accuracy(net: MLP, X, y) -> float:
     return float(np.mean(np.argmax(net.forward(X)[0], axis=1) == y))
 
 
-def _loss_checks(seed: int) -> dict:
+@dataclass(frozen=True)
+class LossChecks:
+    """The distillation loss and gradient, with and without T^2, against FD and torch."""
+
+    rel_error_vs_fd: float
+    max_abs_diff_vs_torch: float  # loss and gradient
+
+
+def _loss_checks(seed: int) -> LossChecks:
     r = rng(seed, "distill-check")
     s, t, y = r.normal(0, 2, (8, N_CLASSES)), r.normal(0, 2, (8, N_CLASSES)), r.integers(0, N_CLASSES, 8)
     fd_err, torch_diff = 0.0, 0.0
@@ -75,7 +86,7 @@ def _loss_checks(seed: int) -> dict:
         num = numerical_gradient(
             lambda ts=t_squared: distillation_loss(s, t, y, TEMPERATURE, ALPHA, ts)[0], s
         )
-        fd_err = max(fd_err, float(np.linalg.norm(grad - num) / np.linalg.norm(num)))
+        fd_err = max(fd_err, rel_error(grad, num))
         student = torch.tensor(s, requires_grad=True)
         soft = F.kl_div(
             F.log_softmax(student / TEMPERATURE, dim=1),
@@ -84,9 +95,9 @@ def _loss_checks(seed: int) -> dict:
         )
         ref = ALPHA * c * soft + (1 - ALPHA) * F.cross_entropy(student, torch.tensor(y))
         ref.backward()
-        grad_diff = float(np.max(np.abs(grad - student.grad.numpy())))
+        grad_diff = max_abs_diff(grad, student.grad.numpy())
         torch_diff = max(torch_diff, abs(loss - ref.item()), grad_diff)
-    return {"rel_error_vs_fd": fd_err, "max_abs_diff_vs_torch": torch_diff}
+    return LossChecks(rel_error_vs_fd=fd_err, max_abs_diff_vs_torch=torch_diff)
 
 
 def _soft_norms(s, t, y, t_squared: bool) -> np.ndarray:
@@ -117,7 +128,7 @@ def run(run, cfg) -> None:
     s_logits = students["hard_only"].forward(X)[0]
     plain, scaled = _soft_norms(s_logits, t_logits, y, False), _soft_norms(s_logits, t_logits, y, True)
     big = TEMPS >= 4
-    measured = _loss_checks(cfg.seed) | {
+    measured = asdict(_loss_checks(cfg.seed)) | {
         "soft_grad_exponent_without_t2": loglog_slope(TEMPS[big], plain[big]),
         "soft_grad_exponent_with_t2": loglog_slope(TEMPS[big], scaled[big]),
     }

@@ -19,6 +19,7 @@ target to approach.
 from __future__ import annotations
 
 import itertools
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -26,7 +27,7 @@ import torch.nn.functional as F
 
 from algorithms import batchnorm as bn
 from algorithms import conv
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 from systems.algorithms.figures import ledger_figures, max_abs_diff, rel_error
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
@@ -37,7 +38,50 @@ CONV_CASES = ((5, 5, 3, 1, 0), (6, 5, 3, 2, 1), (7, 6, 2, 3, 0), (5, 7, 3, 2, 2)
 POP_MEAN, POP_STD = np.array([2.0, -1.0, 0.5]), np.array([3.0, 1.0, 0.5])
 
 
-def _batchnorm_checks(seed: int) -> dict:
+@dataclass(frozen=True)
+class BatchNormChecks:
+    """Both backward forms against central differences, and the compact one against torch."""
+
+    bn_rel_error_expanded_vs_fd: float
+    bn_rel_error_compact_vs_fd: float
+    bn_max_abs_diff_vs_torch: float
+
+
+@dataclass(frozen=True)
+class RunningStats:
+    """Running statistics over a stream of batches, and what inference does with them."""
+
+    bn_running_stats_max_abs_diff_vs_torch: float
+    bn_eval_max_abs_diff_vs_torch: float
+    bn_inference_batch_dependence: float  # a sample's output change when its batch-mates change
+    bn_training_batch_dependence: float  # the same in training mode (batch statistics)
+    bn_running_mean_error_vs_population: float
+
+
+@dataclass(frozen=True)
+class ConvChecks:
+    """Convolution and max pooling, forward and backward, against FD and torch."""
+
+    conv_rel_error_vs_fd: float
+    conv_max_abs_diff_vs_torch: float
+    conv_transpose_max_abs_diff_vs_torch: float
+    maxpool_max_abs_diff_vs_torch: float
+
+
+@dataclass(frozen=True)
+class SizeCase:
+    """One (H, K, P, S) shape: our output size, torch's, and the formula without the floor."""
+
+    H: int
+    K: int
+    P: int
+    S: int
+    ours: int
+    torch: int
+    unfloored: float
+
+
+def _batchnorm_checks(seed: int) -> BatchNormChecks:
     out = {
         "bn_rel_error_expanded_vs_fd": 0.0,
         "bn_rel_error_compact_vs_fd": 0.0,
@@ -67,11 +111,11 @@ def _batchnorm_checks(seed: int) -> dict:
         refs = (ty.detach(), tx.grad, tg.grad, tb.grad)
         diffs = [max_abs_diff(a, b.numpy()) for a, b in zip(ours, refs, strict=True)]
         out["bn_max_abs_diff_vs_torch"] = max(out["bn_max_abs_diff_vs_torch"], *diffs)
-    return out
+    return BatchNormChecks(**out)
 
 
-def _running_stats(seed: int, n_batches: int = 60):
-    """Stream batches through ours and torch's BatchNorm2d; returns metrics and trajectories."""
+def _running_stats(seed: int, n_batches: int = 60) -> tuple[RunningStats, list]:
+    """Stream batches through ours and torch's BatchNorm2d; returns the checks and the trajectory."""
     r = rng(seed, "bn-running")
     layer = torch.nn.BatchNorm2d(3, momentum=0.1).double().train()
     gamma, beta = np.ones(3), np.zeros(3)
@@ -95,17 +139,17 @@ def _running_stats(seed: int, n_batches: int = 60):
     train_dep = max_abs_diff(
         bn.batchnorm_forward(x_test, gamma, beta)[0][:1], bn.batchnorm_forward(others, gamma, beta)[0][:1]
     )
-    metrics = {
-        "bn_running_stats_max_abs_diff_vs_torch": diff,
-        "bn_eval_max_abs_diff_vs_torch": eval_diff,
-        "bn_inference_batch_dependence": max_abs_diff(alone, with_others),
-        "bn_training_batch_dependence": train_dep,
-        "bn_running_mean_error_vs_population": max_abs_diff(rm, POP_MEAN),
-    }
-    return metrics, traj
+    stats = RunningStats(
+        bn_running_stats_max_abs_diff_vs_torch=diff,
+        bn_eval_max_abs_diff_vs_torch=eval_diff,
+        bn_inference_batch_dependence=max_abs_diff(alone, with_others),
+        bn_training_batch_dependence=train_dep,
+        bn_running_mean_error_vs_population=max_abs_diff(rm, POP_MEAN),
+    )
+    return stats, traj
 
 
-def _conv_checks(seed: int) -> dict:
+def _conv_checks(seed: int) -> ConvChecks:
     out = {
         "conv_rel_error_vs_fd": 0.0,
         "conv_max_abs_diff_vs_torch": 0.0,
@@ -155,17 +199,17 @@ def _conv_checks(seed: int) -> dict:
             max_abs_diff(conv.maxpool2d_backward(g, cache), tx.grad.numpy()),
         ]
         out["maxpool_max_abs_diff_vs_torch"] = max(out["maxpool_max_abs_diff_vs_torch"], *diffs)
-    return out
+    return ConvChecks(**out)
 
 
-def _output_size_grid():
-    """Rows (H, K, P, S, ours, torch, story's unfloored value) over a grid of valid shapes."""
+def _output_size_grid() -> list[SizeCase]:
+    """Every valid shape of a grid, with our output size, torch's and the story's unfloored value."""
     rows = []
     for H, K, P, S in itertools.product(range(3, 21), range(1, 6), range(3), range(1, 5)):
         if H + 2 * P < K:
             continue
         ref = F.conv2d(torch.zeros(1, 1, H, H), torch.zeros(1, 1, K, K), stride=S, padding=P).shape[2]
-        rows.append((H, K, P, S, conv.output_size(H, K, P, S), ref, (H - K + 2 * P) / S + 1))
+        rows.append(SizeCase(H, K, P, S, conv.output_size(H, K, P, S), ref, (H - K + 2 * P) / S + 1))
     return rows
 
 
@@ -183,10 +227,10 @@ def _plot_running(run, traj):
     return run.save_figure(fig, "batchnorm_running_stats.png")
 
 
-def _plot_sizes(run, grid):
+def _plot_sizes(run, grid: list[SizeCase]):
     fig, ax = figure(6, 3.8)
-    strides = sorted({r[3] for r in grid})
-    frac = [np.mean([r[6] != int(r[6]) for r in grid if r[3] == s]) for s in strides]
+    strides = sorted({r.S for r in grid})
+    frac = [np.mean([r.unfloored != int(r.unfloored) for r in grid if r.S == s]) for s in strides]
     ax.bar([str(s) for s in strides], frac)
     ax.set(
         xlabel="stride S",
@@ -197,10 +241,10 @@ def _plot_sizes(run, grid):
 
 
 def run(run, cfg) -> None:
-    bn_metrics = _batchnorm_checks(cfg.seed)
+    checks = _batchnorm_checks(cfg.seed)
     running, traj = _running_stats(cfg.seed)
     bn_metrics = ledger_figures(
-        bn_metrics | running,
+        asdict(checks) | asdict(running),
         {
             "bn_rel_error_expanded_vs_fd",
             "bn_rel_error_compact_vs_fd",
@@ -235,10 +279,12 @@ def run(run, cfg) -> None:
         )
     )
 
-    conv_metrics = _conv_checks(cfg.seed)
+    conv_metrics = asdict(_conv_checks(cfg.seed))
     grid = _output_size_grid()
-    conv_metrics["output_size_match_fraction"] = float(np.mean([r[4] == r[5] for r in grid]))
-    conv_metrics["unfloored_formula_integer_fraction"] = float(np.mean([r[6] == int(r[6]) for r in grid]))
+    conv_metrics["output_size_match_fraction"] = float(np.mean([r.ours == r.torch for r in grid]))
+    conv_metrics["unfloored_formula_integer_fraction"] = float(
+        np.mean([r.unfloored == int(r.unfloored) for r in grid])
+    )
     conv_metrics = ledger_figures(
         conv_metrics,
         {

@@ -18,6 +18,7 @@ import numpy as np
 from sklearn import metrics as skm
 
 from algorithms import metrics as M
+from systems.algorithms.figures import max_abs_diff
 from systems.core.ledger import Claim, Recompute, Tolerance
 from systems.core.seeding import rng
 
@@ -39,7 +40,7 @@ def _library_gap(seed: int) -> float:
         skm.roc_auc_score(y, s),
         skm.average_precision_score(y, s),
     ]
-    return float(np.max(np.abs(np.subtract(ours, ref))))
+    return max_abs_diff(ours, ref)
 
 
 def run(run, cfg) -> None:

@@ -10,11 +10,13 @@ how often along the path Lasso keeps exactly one of the pair, and Elastic Net bo
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
 from algorithms.regularization import elastic_net, lasso_alpha_max, regularisation_path
-from systems.algorithms.figures import two_digits
+from systems.algorithms.figures import max_abs_diff, two_digits
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -52,16 +54,26 @@ def _warm_path(X, y, alphas, l1_ratio) -> tuple[np.ndarray, int]:
     return np.array(coefs), capped
 
 
-def _pair_counts(X, y, alphas) -> dict[str, float]:
+@dataclass(frozen=True)
+class PairCounts:
+    """What Lasso and Elastic Net do with a correlated pair along one path of alphas."""
+
+    lasso_one_of_pair_fraction: float  # of the alphas where the pair is active
+    enet_both_of_pair_fraction: float
+    pair_correlation: float
+    alphas_at_sweep_cap: float  # path points (both paths) that stopped at MAX_SWEEPS
+
+
+def _pair_counts(X, y, alphas) -> PairCounts:
     lasso, capped_l = _warm_path(X, y, alphas, 1.0)
     enet, capped_e = _warm_path(X, y, alphas, ENET_RATIO)
     active_l, active_e = (lasso[:, :2] != 0).sum(1), (enet[:, :2] != 0).sum(1)
-    return {
-        "lasso_one_of_pair_fraction": float(np.mean(active_l[active_l > 0] == 1)),
-        "enet_both_of_pair_fraction": float(np.mean(active_e[active_e > 0] == 2)),
-        "pair_correlation": float(np.corrcoef(X[:, 0], X[:, 1])[0, 1]),
-        "alphas_at_sweep_cap": float(capped_l + capped_e),
-    }
+    return PairCounts(
+        lasso_one_of_pair_fraction=float(np.mean(active_l[active_l > 0] == 1)),
+        enet_both_of_pair_fraction=float(np.mean(active_e[active_e > 0] == 2)),
+        pair_correlation=float(np.corrcoef(X[:, 0], X[:, 1])[0, 1]),
+        alphas_at_sweep_cap=float(capped_l + capped_e),
+    )
 
 
 def run(run, cfg) -> None:
@@ -108,7 +120,7 @@ def run(run, cfg) -> None:
         "true_zero_weights": float(d - 5),
         "ridge_norm_monotone": float(np.all(np.diff(ridge_norm) > 0)),
         "ridge_norm_shrink_ratio": float(ridge_norm[0] / ridge_norm[-1]),
-        "max_abs_diff_vs_sklearn": two_digits(max(float(np.max(np.abs(paths[m] - refs[m]))) for m in paths)),
+        "max_abs_diff_vs_sklearn": two_digits(max(max_abs_diff(paths[m], refs[m]) for m in paths)),
         # the path starts AT alpha_max, where |rho_j| = alpha up to round-off: a weight of 1e-16
         # there is a zero, so zeros are compared at 1e-12 (the sweeps' own tolerance is 1e-10)
         "zero_pattern_mismatches_vs_sklearn": float(
@@ -117,8 +129,8 @@ def run(run, cfg) -> None:
                 for m in ("lasso", "elastic_net")
             )
         ),
-        **{f"{k_}_near_copies": v for k_, v in near.items()},
-        **{f"{k_}_noisier_copies": v for k_, v in loose.items()},
+        **{f"{k_}_near_copies": v for k_, v in asdict(near).items()},
+        **{f"{k_}_noisier_copies": v for k_, v in asdict(loose).items()},
     }
     for name, value in measured.items():
         run.metric(name, value, scope="regularization")
@@ -155,18 +167,18 @@ def run(run, cfg) -> None:
                 f"Elastic Net l1_ratio {ENET_RATIO}; zero patterns compared with sklearn at |w| <= 1e-12 (the "
                 "first alpha is alpha_max itself, where a weight can come out as 1e-16). Lasso keeping "
                 "one of a correlated pair depends on how "
-                f"correlated: at corr {near['pair_correlation']:.4f} it keeps exactly one on "
-                f"{near['lasso_one_of_pair_fraction']:.0%} of the alphas where the pair is active, at corr "
-                f"{loose['pair_correlation']:.4f} only on {loose['lasso_one_of_pair_fraction']:.0%} "
+                f"correlated: at corr {near.pair_correlation:.4f} it keeps exactly one on "
+                f"{near.lasso_one_of_pair_fraction:.0%} of the alphas where the pair is active, at corr "
+                f"{loose.pair_correlation:.4f} only on {loose.lasso_one_of_pair_fraction:.0%} "
                 "(both copies carry independent noise about the same signal, so using both helps once "
                 "alpha is small). That fraction depends on the sample and on the alpha range; the "
                 "first declared criterion is kept: Lasso keeps one of the pair on more than half of "
                 "the active path (it failed on some seeds; make verify shows how often). Coordinate "
                 "descent can converge slowly on near-copies: "
-                f"{near['alphas_at_sweep_cap']:.0f} of {2 * k} path points stopped at {MAX_SWEEPS} sweeps "
+                f"{near.alphas_at_sweep_cap:.0f} of {2 * k} path points stopped at {MAX_SWEEPS} sweeps "
                 "(sklearn's solver is coordinate descent too). Elastic Net kept both on "
-                f"{near['enet_both_of_pair_fraction']:.0%} and "
-                f"{loose['enet_both_of_pair_fraction']:.0%}"
+                f"{near.enet_both_of_pair_fraction:.0%} and "
+                f"{loose.enet_both_of_pair_fraction:.0%}"
             ),
             evidence=[plot, table],
         )

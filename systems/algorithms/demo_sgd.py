@@ -18,6 +18,8 @@ Also shown: the story's comment convention ("v = mu v + lr g; w = w + v") climbs
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 from sklearn.linear_model import SGDRegressor
 
@@ -28,7 +30,7 @@ from algorithms.sgd import (
     mse_gradient,
     mse_loss,
 )
-from systems.algorithms.figures import two_digits
+from systems.algorithms.figures import max_abs_diff, rel_error, two_digits
 from systems.core.ledger import Claim, Relation, Tolerance
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -64,16 +66,50 @@ def weak_quadratic(seed: int, d: int = DIM, n: int = 4000, noise: float = 0.5):
     return X, X @ (Q @ np.ones(d)) + e
 
 
+@dataclass(frozen=True)
+class OptimumDistances:
+    """Largest |coefficient - lstsq coefficient| of each solver (intercept included)."""
+
+    full_batch_max_abs_diff_vs_lstsq: float
+    minibatch_max_abs_diff_vs_lstsq: float
+    sklearn_sgd_max_abs_diff_vs_lstsq: float
+
+
+@dataclass(frozen=True)
+class EpochsToTarget:
+    """Epochs of mini-batch SGD to cut the loss 10^6-fold (max_epochs + 1 if never)."""
+
+    plain_epochs_to_1e6_drop: float
+    heavy_ball_epochs_to_1e6_drop: float
+
+
+@dataclass(frozen=True)
+class RateFits:
+    """Log-log slopes of f(w_t) - f* and the largest ratio of each curve to its bound."""
+
+    gd_loglog_slope: float
+    nesterov_loglog_slope: float
+    heavy_ball_loglog_slope: float
+    heavy_ball_late_slope: float
+    nesterov_late_slope: float
+    gd_minibatch_late_slope: float
+    nesterov_minibatch_late_slope: float
+    nesterov_minibatch_final_gap: float
+    nesterov_exact_final_gap: float
+    gd_bound_max_ratio: float
+    nesterov_bound_max_ratio: float
+
+
 def _gradient_check(seed: int) -> float:
     r = rng(seed, "sgd-gradcheck")
     X, y, w = r.normal(size=(30, 5)), r.normal(size=30), r.normal(size=5)
     h = 1e-6
     fd = np.array([(mse_loss(w + h * e, X, y) - mse_loss(w - h * e, X, y)) / (2 * h) for e in np.eye(5)])
     g = mse_gradient(w, X, y)
-    return two_digits(np.linalg.norm(g - fd) / np.linalg.norm(g))
+    return two_digits(rel_error(fd, g))
 
 
-def _optimum(seed: int) -> dict[str, float]:
+def _optimum(seed: int) -> OptimumDistances:
     r = rng(seed, "sgd-optimum")
     X = r.normal(size=(1000, 5))
     y = X @ r.normal(size=5) + 0.5 + 0.3 * r.normal(size=1000)
@@ -85,30 +121,30 @@ def _optimum(seed: int) -> dict[str, float]:
     ).fit(X, y)
 
     def dist(m):
-        return float(np.max(np.abs(np.r_[m.coef_, np.ravel(m.intercept_)] - best)))
+        return max_abs_diff(np.r_[m.coef_, np.ravel(m.intercept_)], best)
 
-    return {
-        "full_batch_max_abs_diff_vs_lstsq": two_digits(dist(full)),
-        "minibatch_max_abs_diff_vs_lstsq": dist(mini),
-        "sklearn_sgd_max_abs_diff_vs_lstsq": dist(ref),
-    }
+    return OptimumDistances(
+        full_batch_max_abs_diff_vs_lstsq=two_digits(dist(full)),
+        minibatch_max_abs_diff_vs_lstsq=dist(mini),
+        sklearn_sgd_max_abs_diff_vs_lstsq=dist(ref),
+    )
 
 
-def _ill_conditioned(seed: int) -> tuple[dict[str, float], dict[str, list[float]]]:
+def _ill_conditioned(seed: int) -> tuple[EpochsToTarget, dict[str, list[float]]]:
     r = rng(seed, "sgd-ill-conditioned")
     X = r.normal(size=(2000, 2)) * np.array([10.0, 0.3])
     y = X @ np.array([1.0, -2.0])
     target = 1e-6 * mse_loss(np.zeros(2), X, y)
-    out, hist = {}, {}
+    epochs, hist = {}, {}
     for name, method, mu in (("plain", "plain", 0.0), ("heavy_ball", "heavy_ball", 0.9)):
         m = MomentumSGDRegressor(
             0.002, mu, method, batch_size=32, max_epochs=500, fit_intercept=False, random_state=seed
         ).fit(X, y)
         h = np.array(m.loss_history_)
         # not reaching the target within max_epochs counts as max_epochs + 1 (a lower bound)
-        out[f"{name}_epochs_to_1e6_drop"] = float(np.argmax(h <= target)) if (h <= target).any() else len(h)
+        epochs[name] = float(np.argmax(h <= target)) if (h <= target).any() else len(h)
         hist[name] = list(h)
-    return out, hist
+    return EpochsToTarget(epochs["plain"], epochs["heavy_ball"]), hist
 
 
 def _comment_convention(seed: int, steps: int = 30) -> float:
@@ -123,7 +159,7 @@ def _comment_convention(seed: int, steps: int = 30) -> float:
     return mse_loss(w, X, y) / mse_loss(np.zeros(3), X, y)
 
 
-def _rates(seed: int, T: int) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+def _rates(seed: int, T: int) -> tuple[RateFits, dict[str, np.ndarray]]:
     X, y = weak_quadratic(seed)
     n = len(y)
     A = X.T @ X / n
@@ -154,22 +190,22 @@ def _rates(seed: int, T: int) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     late = ts[ts >= T // 10]
     r2 = float(w_hat @ w_hat)
     t = np.arange(1, T + 1)
-    out = {
-        "gd_loglog_slope": loglog_slope(ts, curves["gd"][ts]),
-        "nesterov_loglog_slope": loglog_slope(ts, curves["nesterov"][ts]),
-        "heavy_ball_loglog_slope": loglog_slope(ts, curves["heavy_ball"][ts]),
-        "heavy_ball_late_slope": loglog_slope(late, curves["heavy_ball"][late]),
-        "nesterov_late_slope": loglog_slope(late, curves["nesterov"][late]),
-        "gd_minibatch_late_slope": loglog_slope(late, curves["gd_minibatch"][late]),
-        "nesterov_minibatch_late_slope": loglog_slope(late, curves["nesterov_minibatch"][late]),
-        "nesterov_minibatch_final_gap": float(curves["nesterov_minibatch"][-1]),
-        "nesterov_exact_final_gap": float(curves["nesterov"][-1]),
-        "gd_bound_max_ratio": float(np.max(curves["gd"][1:] / (r2 / (2 * t)))),
-        "nesterov_bound_max_ratio": float(np.max(curves["nesterov"][1:] / (2 * r2 / (t + 1) ** 2))),
-    }
+    fits = RateFits(
+        gd_loglog_slope=loglog_slope(ts, curves["gd"][ts]),
+        nesterov_loglog_slope=loglog_slope(ts, curves["nesterov"][ts]),
+        heavy_ball_loglog_slope=loglog_slope(ts, curves["heavy_ball"][ts]),
+        heavy_ball_late_slope=loglog_slope(late, curves["heavy_ball"][late]),
+        nesterov_late_slope=loglog_slope(late, curves["nesterov"][late]),
+        gd_minibatch_late_slope=loglog_slope(late, curves["gd_minibatch"][late]),
+        nesterov_minibatch_late_slope=loglog_slope(late, curves["nesterov_minibatch"][late]),
+        nesterov_minibatch_final_gap=float(curves["nesterov_minibatch"][-1]),
+        nesterov_exact_final_gap=float(curves["nesterov"][-1]),
+        gd_bound_max_ratio=float(np.max(curves["gd"][1:] / (r2 / (2 * t)))),
+        nesterov_bound_max_ratio=float(np.max(curves["nesterov"][1:] / (2 * r2 / (t + 1) ** 2))),
+    )
     curves["bound_gd"] = np.r_[np.nan, r2 / (2 * t)]
     curves["bound_nesterov"] = np.r_[np.nan, 2 * r2 / (t + 1) ** 2]
-    return out, curves
+    return fits, curves
 
 
 def _plot(run, curves, hist, m):
@@ -205,9 +241,9 @@ def run(run, cfg) -> None:
     rates, curves = _rates(cfg.seed, T)
     ill, hist = _ill_conditioned(cfg.seed)
     measured = {
-        **rates,
-        **ill,
-        **_optimum(cfg.seed),
+        **asdict(rates),
+        **asdict(ill),
+        **asdict(_optimum(cfg.seed)),
         "gradient_rel_error_vs_fd": _gradient_check(cfg.seed),
         "comment_convention_loss_ratio_after_30_steps": _comment_convention(cfg.seed),
     }
@@ -238,11 +274,11 @@ def run(run, cfg) -> None:
             unit="exponent of t in f(w_t) - f* ~ t^k",
             note=(
                 "the O(1/t^2) rate is Nesterov's method with exact gradients and mu_t = (t-1)/(t+2); "
-                f"heavy ball with a constant mu=0.9 fits slope {rates['heavy_ball_loglog_slope']:.2f} on the "
-                f"same problem (late window t >= T/10: {rates['heavy_ball_late_slope']:.2f}, Nesterov "
-                f"{rates['nesterov_late_slope']:.2f}) and has no O(1/t^2) guarantee; with mini-batch gradients "
-                f"(batch 64) the late slopes are GD {rates['gd_minibatch_late_slope']:.2f}, Nesterov "
-                f"{rates['nesterov_minibatch_late_slope']:.2f} - both stall at a noise floor and no rate "
+                f"heavy ball with a constant mu=0.9 fits slope {rates.heavy_ball_loglog_slope:.2f} on the "
+                f"same problem (late window t >= T/10: {rates.heavy_ball_late_slope:.2f}, Nesterov "
+                f"{rates.nesterov_late_slope:.2f}) and has no O(1/t^2) guarantee; with mini-batch gradients "
+                f"(batch 64) the late slopes are GD {rates.gd_minibatch_late_slope:.2f}, Nesterov "
+                f"{rates.nesterov_minibatch_late_slope:.2f} - both stall at a noise floor and no rate "
                 "holds. Slopes fitted over t = 10..T on a quadratic with curvatures log-spaced in "
                 "[1e-10, 1] (shaped to show the sublinear regime). The story's comment (v = mu v + lr g; "
                 "w = w + v) has the opposite sign to its code: followed literally it multiplies the loss by "

@@ -13,7 +13,7 @@ from algorithms.attention import (
     row_entropy,
     scaled_dot_product_attention,
 )
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 
 
 def _qkv(seed, n_q=4, n_k=5, d_k=3, d_v=2, batch=(2,)):

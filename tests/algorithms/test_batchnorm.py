@@ -13,7 +13,7 @@ from algorithms.batchnorm import (
     batchnorm_inference,
     update_running_stats,
 )
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 
 SHAPES = [(6, 3), (4, 2, 3, 3)]
 

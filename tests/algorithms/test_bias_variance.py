@@ -28,8 +28,8 @@ def test_decomposition_of_a_constant_model_matches_theory():
     n_train = 50
     big = sample(200_000, NOISE, np.random.default_rng(2))[1]
     res = decompose(DummyRegressor, n_train, 400, X_test, NOISE, rng)
-    assert res["variance"] == pytest.approx(big.var() / n_train, rel=0.15)
-    assert res["bias2"] == pytest.approx(np.mean((true_function(X_test) - big.mean()) ** 2), rel=0.05)
+    assert res.variance == pytest.approx(big.var() / n_train, rel=0.15)
+    assert res.bias2 == pytest.approx(np.mean((true_function(X_test) - big.mean()) ** 2), rel=0.05)
 
 
 @pytest.mark.parametrize("depth", [1, 4, 12])
@@ -42,23 +42,25 @@ def test_terms_add_up_to_measured_mse(depth):
         NOISE,
         np.random.default_rng(depth),
     )
-    assert abs(res["sum"] - res["mse"]) < 4 * res["mse_se"], res
+    assert abs(res.sum - res.mse) < 4 * res.mse_se, res
 
 
 def test_depth_trades_bias_for_variance():
-    rows = depth_curve([1, 6, 14], 400, 30, _test_points(), NOISE, seed=0)
-    bias = [r["bias2"] for r in rows]
-    var = [r["variance"] for r in rows]
+    curve = depth_curve([1, 6, 14], 400, 30, _test_points(), NOISE, seed=0)
+    assert list(curve) == [1, 6, 14]
+    rows = list(curve.values())
+    bias = [r.bias2 for r in rows]
+    var = [r.variance for r in rows]
     assert bias[0] > bias[1] > 0 and bias[2] < bias[0] / 10, bias
     assert var[2] > var[1], var
-    assert rows[1]["mse"] < min(rows[0]["mse"], rows[2]["mse"]), "middle depth should win"
+    assert rows[1].mse < min(rows[0].mse, rows[2].mse), "middle depth should win"
 
 
 def test_bootstrap_option_runs_and_differs_from_fresh():
     args = (lambda: DecisionTreeRegressor(max_depth=4, random_state=0), 200, 20, _test_points(), NOISE)
     fresh = decompose(*args, np.random.default_rng(0))
     boot = decompose(*args, np.random.default_rng(0), training_sets="bootstrap")
-    assert boot["variance"] > 0 and boot["bias2"] != fresh["bias2"]
+    assert boot.variance > 0 and boot.bias2 != fresh.bias2
 
 
 @pytest.mark.parametrize("depth", range(1, 9))

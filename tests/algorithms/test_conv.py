@@ -16,7 +16,7 @@ from algorithms.conv import (
     maxpool2d_forward,
     output_size,
 )
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 
 # (H, W, K, stride, padding): includes strides that do not divide H - K + 2P
 CASES = [(5, 5, 3, 1, 0), (6, 5, 3, 2, 1), (7, 6, 2, 3, 0), (5, 7, 3, 2, 2)]

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from numpy.testing import assert_allclose
 
 from algorithms.distillation import distillation_loss
-from algorithms.mlp import numerical_gradient
+from algorithms.numerics import numerical_gradient
 
 
 def _logits(seed, n=6, k=4):
@@ -39,7 +39,7 @@ def test_loss_and_gradient_equal_torch(t_squared):
     ref = alpha * (T * T if t_squared else 1.0) * soft + (1 - alpha) * hard
     ref.backward()
     assert_allclose(
-        parts["soft"], soft.item(), rtol=1e-12, err_msg=f"KL ours {parts['soft']} vs torch {soft.item()}"
+        parts.soft, soft.item(), rtol=1e-12, err_msg=f"KL ours {parts.soft} vs torch {soft.item()}"
     )
     assert_allclose(loss, ref.item(), rtol=1e-12, err_msg=f"loss ours {loss} vs torch {ref.item()}")
     assert_allclose(
@@ -70,7 +70,7 @@ def test_soft_gradient_shrinks_as_one_over_t_squared_without_the_factor():
 def test_soft_term_is_zero_when_student_equals_teacher():
     s, _, y = _logits(3)
     loss, grad, parts = distillation_loss(s, s.copy(), y, 2.0, 1.0)
-    assert abs(loss) < 1e-14 and np.max(np.abs(grad)) < 1e-14 and parts["soft"] == pytest.approx(0, abs=1e-14)
+    assert abs(loss) < 1e-14 and np.max(np.abs(grad)) < 1e-14 and parts.soft == pytest.approx(0, abs=1e-14)
 
 
 def test_bad_input_is_named():

@@ -5,7 +5,8 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
-from algorithms.mlp import MLP, mse_loss, numerical_gradient, sgd_step, softmax_cross_entropy
+from algorithms.mlp import MLP, mse_loss, sgd_step, softmax_cross_entropy
+from algorithms.numerics import numerical_gradient
 
 
 def _problem(seed, sizes, loss, activation="tanh", output="identity", n=7):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from algorithms.attention import softmax
+from algorithms.numerics import softmax
 from algorithms.reinforce import (
     Bandit,
     Corridor,

@@ -72,9 +72,9 @@ def test_kkt_conditions_hold_on_all_variables(shrinking):
     svm = FastSMOClassifier(C=C, gamma=0.5, tol=TOL, shrinking=shrinking).fit(X, y)
     ys = np.where(y == svm.classes_[1], 1.0, -1.0)
     v = kkt_violations(svm.alpha_, ys, ys * svm.decision_function(X), C)
-    assert v["box"] == 0 and v["equality"] < 1e-9, v
+    assert v.box == 0 and v.equality < 1e-9, v
     # float32 Gram in the steps: the exact float64 margins meet KKT to ~1e-5
-    assert max(v["at_zero"], v["free"], v["at_c"]) < 1e-4, v
+    assert max(v.at_zero, v.free, v.at_c) < 1e-4, v
     assert svm.kkt_gap_ < 1e-5
 
 
