@@ -50,9 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     seed_everything(cfg.seed)
     with start_run("algorithms", cfg) as run:
         for name in chosen:
-            # stdout, beside start_run's "== mlstories" header: both mark the run's progress for
-            # whoever interrupts it (tests/core/test_publish.py), and move to logging together
-            print(f"-- {name}", flush=True)
+            log.info("-- %s", name)
             importlib.import_module(f"systems.algorithms.demo_{name}").run(run, cfg)
     return 0
 
