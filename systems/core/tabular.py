@@ -1,4 +1,6 @@
-"""A user's CSV in, a checked DataFrame and a 0/1 target out: the one input layer every ``--data``-style flag uses.
+"""A user's CSV in, a checked DataFrame and a 0/1 target out: the one layer behind every
+flag that takes a table (churn ``--data``/``--input``, fairness ``--data``, drift
+``--reference``/``--current``, abtest ``--data``).
 
 Reading (``read_table``)
 ------------------------
@@ -27,6 +29,13 @@ Target (``encode_target``): one rule set
                  (``POSITIVE_NAMES``, case-insensitive: 1, true, yes, y, positive, churn,
                  churned), or the pair is 0/1 written as floats (0.0/1.0). Anything else,
                  e.g. good/bad, is an error asking for ``--positive``.
+
+Where the loaders this replaces disagreed, the rule chosen is the one a careful user would
+expect: a missing label is set aside and counted (the fairness audit refused the file and
+told the user to drop those rows); a header-only file is refused when read, naming the flag
+(drift only refused it later as "window is empty"); a semicolon or tab file is read (churn
+refused it as "only one column"); no/yes is inferred as yes (the fairness audit asked for
+``--positive``); and every message has one shape, ``FLAG PATH: problem``.
 """
 
 from __future__ import annotations
