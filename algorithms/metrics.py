@@ -91,12 +91,26 @@ def at_top_fraction(y_true, y_score, fraction: float = 0.10) -> tuple[float, flo
 def roc_auc(y_true, y_score) -> float:
     y = _binary(y_true)
     s = _scores(y, y_score)
-    n_pos = int(y.sum())
-    n_neg = y.size - n_pos
-    if n_pos == 0 or n_neg == 0:
+    if y.all() or not y.any():
         raise ValueError("ROC-AUC needs both classes in y_true")
-    ranks = rankdata(s)  # average ranks: a tie between a positive and a negative counts 1/2
-    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float(roc_auc_rows(y[None, :], s[None, :])[0])
+
+
+def roc_auc_rows(y_true: np.ndarray, y_score: np.ndarray) -> np.ndarray:
+    """ROC-AUC of each row of ``y_score`` (B, n) against the 0/1 labels ``y_true`` (B, n).
+
+    The one implementation of the formula above, vectorised over rows so a bootstrap
+    scores all its resamples at once (``systems.core.uncertainty``). Inputs are not
+    checked (``roc_auc`` checks one row); a row holding a single class gives NaN.
+    The positive ranks are multiples of 1/2, so their sum is exact in float64.
+    """
+    ranks = rankdata(y_score, axis=1)  # average ranks: a tie between a positive and a negative counts 1/2
+    pos = np.asarray(y_true).astype(bool)
+    n_pos = pos.sum(axis=1)
+    n_neg = pos.shape[1] - n_pos
+    r_pos = np.where(pos, ranks, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (r_pos - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def pr_auc(y_true, y_score) -> float:

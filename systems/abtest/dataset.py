@@ -1,9 +1,10 @@
 """Analyse any experiment export: ``python -m systems.abtest --data CSV --unit COL --variant COL
 --control VALUE --metrics a,b,c [--covariate COL] [--time COL] [--strata COL] [--out DIR]``.
 
-One row per unit. Output in OUT/abtest/data/ (written to a temporary folder, then renamed, so a
-failed run leaves the previous report intact): metrics.json, report.md, effects.png
-(+ cumulative.png with --time).
+One row per unit; the file is read by ``systems.core.tabular.read_table`` (encoding,
+delimiter, gzip; a missing, empty or header-only file is refused). Output in
+OUT/abtest/data/ (written to a temporary folder, then renamed, so a failed run leaves the
+previous report intact): metrics.json, report.md, effects.png (+ cumulative.png with --time).
 
 metrics.json layout::
 
@@ -42,26 +43,13 @@ from scipy import stats as st
 from systems.abtest.assignment import srm_test, stratum_balance
 from systems.abtest.stats import adjust, cuped_adjust, cuped_theta, estimate_from_samples, mann_whitney_p
 from systems.core.cli import add_output_args, pop_output_args
+from systems.core.tabular import read_table
 
 log = logging.getLogger(__name__)
 
 
 class DataError(ValueError):
     """A problem with the user's CSV or flags; the message says what and how to fix it."""
-
-
-def read_csv(path: Path) -> pd.DataFrame:
-    if not Path(path).is_file():
-        raise DataError(f"data file {path} does not exist")
-    try:
-        df = pd.read_csv(path)
-    except pd.errors.EmptyDataError as err:
-        raise DataError(f"data file {path} is empty (no header, no rows)") from err
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise DataError(f"data file {path} is not a readable CSV: {str(err).splitlines()[0]}") from err
-    if df.empty:
-        raise DataError(f"data file {path} has a header but no rows")
-    return df
 
 
 def validate(
@@ -296,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pop_output_args(vars(args))
     try:
-        df = read_csv(args.data)
+        df = read_table(args.data, "--data")
         res = analyse(df, args)
     except DataError as err:
         log.error("abtest --data: %s", err)

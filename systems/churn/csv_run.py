@@ -30,10 +30,11 @@ from systems.churn.models import MODEL_NAMES, fit_model, make_model
 from systems.churn.persistence import ChurnModel, save
 from systems.churn.profit import best_threshold
 from systems.churn.splits import stratified_70_15_15
-from systems.churn.tabular import TabularFeatures, check_magnitude, encode_target, read_csv_checked
+from systems.churn.tabular import TabularFeatures, check_magnitude
 from systems.churn.telecom import THRESHOLDS, accuracy, costs
 from systems.core.cli import progress
 from systems.core.report import start_run
+from systems.core.tabular import encode_target, read_table
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +115,12 @@ def read_labelled(cfg) -> LabelledTable:
     """Read, encode the target, check rows and split; every refusal is a ValueError."""
     if not cfg.target:
         raise ValueError("--data needs --target COLUMN")
-    df = read_csv_checked(cfg.data)
-    for flag, col in (("--target", cfg.target), ("--id", cfg.id), ("--time", cfg.time)):
-        if col and col not in df.columns:
-            raise ValueError(f"{flag} {col!r} is not a column of {cfg.data}; columns are {list(df.columns)}")
-    y_all, labelled, positive = encode_target(df[cfg.target], cfg.positive or None)
+    named = {
+        col: flag for flag, col in (("--target", cfg.target), ("--id", cfg.id), ("--time", cfg.time)) if col
+    }
+    df = read_table(cfg.data, "--data", columns=named, min_columns=2)  # a feature and the target
+    target = encode_target(df[cfg.target], cfg.positive)
+    y_all, labelled, positive = target.y, target.labelled, target.positive
     df = df[labelled].reset_index(drop=True)
     checked = check_rows(df, cfg.id, cfg.time)
     df, y = df.iloc[checked.keep].reset_index(drop=True), y_all[checked.keep]

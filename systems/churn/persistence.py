@@ -28,11 +28,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
 from data.churn import CATEGORIES, ID, LEAKY, TARGET
-from systems.churn.tabular import read_csv_checked
 from systems.churn.timestamps import parse_mixed
 from systems.churn.validation import CATEGORICAL, DATE_COLUMNS, NUMERIC, validate
 from systems.core import artifact
 from systems.core.artifact import Column, FeatureSchema, SelectColumns
+from systems.core.tabular import read_table
 
 FORMAT_VERSION = artifact.FORMAT_VERSION
 
@@ -232,7 +232,7 @@ def score_csv(model_path, input_path, output_path, rejects_path=None) -> dict:
     rejects_path = Path(rejects_path or output_path.with_name(output_path.stem + ".rejects.csv"))
     _check_outputs(model_path, input_path, output_path, rejects_path)
     bundle = load(model_path)
-    raw = read_csv_checked(input_path)
+    raw = read_table(input_path, "--input", min_columns=2)
     checked = bundle.schema.validate(raw)
     good, rejected = checked.valid, checked.rejects
     if bundle.kind == "churn":  # the synthetic schema's own rules (ranges, dates) on top

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
+
+from algorithms.metrics import roc_auc
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def select_features(
 ) -> Selection:
     """Apply the two rules above to ``X`` of shape (n, n_candidates)."""
     cols = [c for c in X.columns if X[c].std() > 0]
-    strength = {c: abs(roc_auc_score(y, X[c]) - 0.5) for c in cols}
+    strength = {c: abs(roc_auc(y, X[c]) - 0.5) for c in cols}
     order = sorted(cols, key=lambda c: (-strength[c], c))
     corr = X[order].corr().abs()
     kept_corr: list[str] = []

@@ -1,15 +1,8 @@
-"""Any CSV with a binary target: reading, target encoding and a generic feature transformer.
+"""``TabularFeatures``: the columns of any CSV -> a numeric matrix, fitted on the training rows.
 
-Reading (``read_csv_checked``) fails with a message naming the problem: no such file,
-an empty file, binary content (not a CSV), a parse error, or a single column that
-suggests the wrong delimiter.
+Reading the file and encoding the target belong to ``systems.core.tabular``; what is
+left here is churn's generic feature rule set:
 
-Target (``encode_target``): rows with a blank target are set aside and counted; the
-rest must hold exactly two values. The positive class is ``--positive`` if given, else
-inferred only when unambiguous (1 of {0, 1}, true of {false, true}, yes of {no, yes},
-churned/churn of the pair); otherwise the error lists the values to choose from.
-
-Features (``TabularFeatures``), fitted on training rows:
     numeric      a column whose non-blank values parse as numbers in >= 90% of rows;
                  the stray strings become NaN and are counted per column; a value that
                  is infinite or of magnitude >= 1e150 refuses the run, naming the column
@@ -21,9 +14,6 @@ Features (``TabularFeatures``), fitted on training rows:
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -32,59 +22,6 @@ from systems.churn.imputation import CohortImputer
 # (x - mean)^2 overflows float64 (max ~1.8e308) once |x| > ~1.3e154: variances, scalers
 # and gradients all square their inputs, so a column at that scale cannot be trained on
 MAX_ABS_VALUE = 1e150
-_POSITIVE_NAMES = ("1", "true", "yes", "y", "churned", "churn", "positive")
-
-
-def read_csv_checked(path) -> pd.DataFrame:
-    """Read a CSV or raise ValueError saying exactly what is wrong with the file."""
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"{p}: no such file")
-    head = p.open("rb").read(4096)
-    if not head.strip():
-        raise ValueError(f"{p}: the file is empty (no header, no rows)")
-    if b"\x00" in head:
-        raise ValueError(f"{p}: binary content, not a CSV (export the table as comma-separated text)")
-    try:
-        df = pd.read_csv(p, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise ValueError(f"{p}: not a readable CSV ({str(err).splitlines()[0]})") from err
-    if df.shape[1] < 2:
-        raise ValueError(
-            f"{p}: only one column ({list(df.columns)}); a CSV needs a comma "
-            "delimiter and at least a feature and a target"
-        )
-    if len(df) == 0:
-        raise ValueError(f"{p}: has a header but no data rows")
-    return df
-
-
-def encode_target(values: pd.Series, positive: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
-    """(y in {0, 1} for labelled rows, boolean mask of labelled rows, positive label used)."""
-    text = values.astype("string").str.strip()
-    labelled = (text.notna() & (text != "")).to_numpy()
-    classes = sorted(text[labelled].unique().tolist())
-    name = values.name
-    if len(classes) < 2:
-        raise ValueError(f"target {name!r} has one class only ({classes}); a binary target needs two")
-    if len(classes) > 2:
-        raise ValueError(f"target {name!r} has {len(classes)} values {classes[:10]}; it must be binary")
-    if positive is None or positive == "":
-        hits = [
-            c
-            for c in classes
-            if c.lower() in _POSITIVE_NAMES
-            or (c.replace(".0", "") == "1" and {x.replace(".0", "") for x in classes} == {"0", "1"})
-        ]
-        if len(hits) != 1:
-            raise ValueError(
-                f"cannot tell the positive class of {name!r} among {classes}; pass --positive VALUE"
-            )
-        positive = hits[0]
-    elif str(positive) not in classes:
-        raise ValueError(f"--positive {positive!r} is not a value of {name!r}; values are {classes}")
-    y = (text[labelled] == str(positive)).to_numpy(dtype=int)
-    return y, labelled, str(positive)
 
 
 def check_magnitude(name: str, num: pd.Series) -> None:

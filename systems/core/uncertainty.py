@@ -35,6 +35,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import stats
 
+from algorithms.metrics import roc_auc_rows
 from systems.core.ledger import Interval
 
 Metric = Callable[..., float]
@@ -153,21 +154,6 @@ def _check_rows(arrays: tuple[np.ndarray, ...]) -> int:
     return n
 
 
-def _auc_rows(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """ROC-AUC of each row of ``scores`` (B, n) against labels ``y`` (B, n), ties averaged.
-
-    Mann-Whitney form: AUC = (R_pos - n_pos (n_pos + 1) / 2) / (n_pos n_neg), with R_pos
-    the sum of the positives' average ranks.
-    """
-    ranks = stats.rankdata(scores, axis=1)
-    pos = y.astype(bool)
-    n_pos = pos.sum(axis=1)
-    n_neg = y.shape[1] - n_pos
-    r_pos = np.where(pos, ranks, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (r_pos - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
-
-
 def auc_ci(
     y: np.ndarray, score: np.ndarray, n_boot: int = 1000, level: float = 0.95, seed: int = 0
 ) -> Interval:
@@ -176,7 +162,9 @@ def auc_ci(
     n = _check_rows((y, s))
     idx = _resample_indices(n, n_boot, seed, y)
     return _quantiles(
-        _auc_rows(y[idx], s[idx]), level, f"bootstrap over {n} rows, {n_boot} resamples, stratified by label"
+        roc_auc_rows(y[idx], s[idx]),
+        level,
+        f"bootstrap over {n} rows, {n_boot} resamples, stratified by label",
     )
 
 
@@ -192,5 +180,5 @@ def auc_diff_ci(
     y, a, b = np.asarray(y), np.asarray(score_a, dtype=float), np.asarray(score_b, dtype=float)
     n = _check_rows((y, a, b))
     idx = _resample_indices(n, n_boot, seed, y)
-    diff = _auc_rows(y[idx], a[idx]) - _auc_rows(y[idx], b[idx])
+    diff = roc_auc_rows(y[idx], a[idx]) - roc_auc_rows(y[idx], b[idx])
     return _quantiles(diff, level, f"paired bootstrap over {n} rows, {n_boot} resamples, stratified by label")

@@ -15,9 +15,11 @@ Data-set summary (first line of the report, and ``metrics.json``):
     drifted_share    drifted columns / monitored columns
     dataset_drift    drifted_share >= --drift-share (default 0.5)
 
-Outputs go to OUT/drift_compare/ (report.md, report.csv, metrics.json), staged and
-published in one rename (``systems.core.publish``), so a reader never sees a half-written
-report. Bad input:
+Both files are read by ``systems.core.tabular.read_table`` (encoding, delimiter, gzip; a
+missing, empty, binary or header-only file is refused naming the flag). Outputs go to
+OUT/drift_compare/ (report.md, report.csv, metrics.json), staged and published in one
+rename (``systems.core.publish``), so a reader never sees a half-written report. The
+report is printed on stdout, the narration logged on stderr (``-q`` / ``-v``). Bad input:
 one line on stderr naming the problem, exit code 2, nothing written.
 """
 
@@ -25,17 +27,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from systems.core.cli import add_output_args, setup_output
 from systems.core.publish import published
 from systems.core.report import markdown_table
+from systems.core.tabular import read_table
 from systems.drift.kinds import MAX_CODES, KindError, column_kinds
 from systems.drift.monitor import DriftInputError, DriftMonitor
 from systems.drift.rules import pipeline_faults, psi_level
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,15 +60,6 @@ class Summary:
             f"Data set {verdict}: {len(self.drifted_columns)} of {self.n_columns} columns drifted "
             f"({self.drifted_share:.0%}): {which}. Rule: {self.rule}."
         )
-
-
-def read_table(path: Path, role: str) -> pd.DataFrame:
-    if not Path(path).exists():
-        raise DriftInputError(f"{role} file {path} does not exist")
-    try:
-        return pd.read_csv(path)
-    except pd.errors.EmptyDataError as err:
-        raise DriftInputError(f"{role} file {path} is empty (no header, no rows)") from err
 
 
 def compare(
@@ -134,15 +132,17 @@ def _parser() -> argparse.ArgumentParser:
         help="share of drifted columns at which the data set drifted",
     )
     parser.add_argument("--out", type=Path, default=Path("reports"))
+    add_output_args(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    setup_output(args.quiet, args.verbose, args.progress)
     try:
         if not 0 < args.drift_share <= 1:
             raise DriftInputError(f"--drift-share must be in (0, 1], got {args.drift_share}")
-        ref, cur = read_table(args.reference, "reference"), read_table(args.current, "current")
+        ref, cur = read_table(args.reference, "--reference"), read_table(args.current, "--current")
         report = compare(
             ref,
             cur,
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         summary = summarise(report, args.psi_retrain, args.drift_share)
     except (DriftInputError, ValueError) as err:
-        print(f"drift compare: {err}", file=sys.stderr)
+        log.error("drift compare: %s", err)
         return 2
     new = report.attrs.get("new_columns", [])
     text = summary.line() + "\n\n" + markdown_table(report.round(4).to_dict("records"))
@@ -167,6 +167,6 @@ def main(argv: list[str] | None = None) -> int:
         (staging / "metrics.json").write_text(json.dumps(asdict(summary), indent=2, sort_keys=True) + "\n")
         (staging / "report.md").write_text(text + "\n")
     out = args.out / "drift_compare"
-    print(text)
-    print(f"\nwritten: {out / 'report.md'}, {out / 'report.csv'}, {out / 'metrics.json'}")
+    sys.stdout.write(text + "\n")  # the report itself is the command's output
+    log.info("written: %s, %s, %s", out / "report.md", out / "report.csv", out / "metrics.json")
     return 0

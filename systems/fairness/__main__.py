@@ -23,6 +23,7 @@ from systems.core.cli import Command, dispatch, gives
 from systems.core.config import parse_config
 from systems.core.report import Run, start_run
 from systems.core.seeding import seed_everything
+from systems.core.tabular import read_table
 from systems.fairness import csv_audit, model_card, plots, tradeoff
 from systems.fairness.audit import AuditResult, run_audit
 from systems.fairness.claims import all_claims
@@ -132,7 +133,7 @@ def story(cfg: FairnessConfig) -> None:
 
 
 def csv_mode(cfg: FairnessConfig) -> None:
-    df = csv_audit.load(cfg.data)
+    df = read_table(cfg.data, "--data")
     data = csv_audit.prepare(
         df,
         cfg.target,

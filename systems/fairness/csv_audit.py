@@ -1,7 +1,10 @@
 """Audit any tabular CSV: validate, encode, then the same ``audit.run_audit`` as the story.
 
-target     binary: two distinct values; ``--positive V`` names the positive one
-           (needed unless the values are 0/1 or False/True)
+The file is read by ``systems.core.tabular.read_table`` (encoding, delimiter, gzip).
+
+target     binary, encoded by ``systems.core.tabular.encode_target``: rows with a missing
+           label are set aside and counted; ``--positive V`` names the positive value
+           (needed unless it is unambiguous, e.g. 0/1, False/True, no/yes)
 sensitive  one or more columns; several are crossed into one group label "a | b";
            missing values and single-group columns are rejected with a message. A
            column (or cross) with more than ``max_groups`` (20) groups is refused:
@@ -14,43 +17,16 @@ inputs     every other column; text columns one-hot encoded (missing -> own leve
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
 
-import numpy as np
 import pandas as pd
 
 from systems.core.seeding import rng
+from systems.core.tabular import encode_target, require_columns
 from systems.fairness.audit import AuditData
 from systems.fairness.model import split
 
-
-def load(path: Path) -> pd.DataFrame:
-    if not Path(path).exists():
-        raise ValueError(f"--data {path}: no such file")
-    df = pd.read_csv(path)
-    if df.empty:
-        raise ValueError(f"--data {path}: the CSV has no rows")
-    return df
-
-
-def binary_target(col: pd.Series, positive: str) -> np.ndarray:
-    """0/1 target from a column; ``positive`` names the positive value ('' = infer 1/True)."""
-    if col.isna().any():
-        raise ValueError(f"target {col.name!r} has {int(col.isna().sum())} missing values; drop those rows")
-    values = sorted(col.astype(str).unique())
-    if len(values) != 2:
-        raise ValueError(
-            f"target {col.name!r} must be binary; it has {len(values)} distinct values "
-            f"({', '.join(values[:6])}{', ...' if len(values) > 6 else ''})"
-        )
-    if positive:
-        if positive not in values:
-            raise ValueError(f"--positive {positive!r} is not a value of {col.name!r} (values: {values})")
-        return (col.astype(str) == positive).to_numpy().astype(int)
-    for pos in ("1", "True", "true", "1.0"):
-        if pos in values:
-            return (col.astype(str) == pos).to_numpy().astype(int)
-    raise ValueError(f"target {col.name!r} has values {values}; say which is positive with --positive VALUE")
+log = logging.getLogger(__name__)
 
 
 def _binned(col: pd.Series, bins: int) -> pd.Series:
@@ -110,10 +86,11 @@ def prepare(
         raise ValueError("--target COLUMN is required with --data")
     if not sensitive:
         raise ValueError("--sensitive COLUMN[,COLUMN] is required with --data")
-    missing = [c for c in [target, *sensitive] if c not in df.columns]
-    if missing:
-        raise ValueError(f"column(s) {missing} not in the CSV (columns: {list(df.columns)})")
-    y = binary_target(df[target], positive)
+    require_columns(df, {target: "--target"} | {c: "--sensitive" for c in sensitive}, "the CSV")
+    encoded = encode_target(df[target], positive)
+    if encoded.n_unlabelled:
+        log.info("%d row(s) with a missing %r set aside (no label to audit)", encoded.n_unlabelled, target)
+    df, y = df[encoded.labelled].reset_index(drop=True), encoded.y
     s = sensitive_labels(df, sensitive, max_groups, bins)
     inputs = df.drop(columns=[target, *(sensitive if drop_sensitive else [])])
     if inputs.shape[1] == 0:
@@ -121,8 +98,6 @@ def prepare(
     text = [c for c in inputs.columns if not pd.api.types.is_numeric_dtype(inputs[c])]
     X = pd.get_dummies(inputs, columns=text, dummy_na=True, dtype=float)
     X.columns = [str(c).replace(" ", "_") for c in X.columns]
-    if y.sum() == 0 or y.sum() == y.size:
-        raise ValueError(f"target {target!r} has a single class after encoding")
     return AuditData(
         X.reset_index(drop=True),
         y,

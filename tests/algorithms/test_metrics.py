@@ -37,6 +37,16 @@ def test_auc_and_average_precision_match_sklearn(n, ties):
     )
 
 
+def test_auc_rows_is_roc_auc_row_by_row():
+    rng = np.random.default_rng(3)
+    rows = [_data(rng, 300, ties=bool(i % 2)) for i in range(6)]
+    Y, S = np.array([y for y, _ in rows]), np.array([s for _, s in rows])
+    Y[5] = 1  # a resample holding one class: no AUC, and no error in the middle of a bootstrap
+    auc = M.roc_auc_rows(Y, S)
+    assert auc[:5].tolist() == [M.roc_auc(y, s) for y, s in zip(Y[:5], S[:5], strict=True)]
+    assert np.isnan(auc[5])
+
+
 @pytest.mark.parametrize("threshold", [0.0, 0.3, 0.5, 1.01])
 def test_precision_recall_f1_match_sklearn(threshold):
     y, s = _data(np.random.default_rng(1), 200, False)

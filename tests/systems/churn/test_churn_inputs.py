@@ -1,48 +1,12 @@
-"""Bad input: each gets a clear error or a reported handling, never a crash or a silent drop."""
+"""Bad feature columns: each gets a clear error or a reported handling, never a crash or a silent drop.
+
+(Unreadable files and bad targets: tests/core/test_tabular.py.)"""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from systems.churn.tabular import TabularFeatures, encode_target, read_csv_checked
-
-
-def test_unreadable_files_name_the_problem(tmp_path):
-    with pytest.raises(ValueError, match="no such file"):
-        read_csv_checked(tmp_path / "nope.csv")
-    (tmp_path / "empty.csv").write_text("")
-    with pytest.raises(ValueError, match="empty"):
-        read_csv_checked(tmp_path / "empty.csv")
-    (tmp_path / "x.parquet").write_bytes(b"PAR1\x00\x01\x02binary")
-    with pytest.raises(ValueError, match="binary content, not a CSV"):
-        read_csv_checked(tmp_path / "x.parquet")
-    (tmp_path / "semi.csv").write_text("a;b;c\n1;2;3\n")
-    with pytest.raises(ValueError, match="only one column"):
-        read_csv_checked(tmp_path / "semi.csv")
-    (tmp_path / "head.csv").write_text("a,b\n")
-    with pytest.raises(ValueError, match="no data rows"):
-        read_csv_checked(tmp_path / "head.csv")
-
-
-@pytest.mark.parametrize(
-    ("values", "positive", "message"),
-    [
-        (["yes", "yes", "yes"], None, "one class only"),
-        (["a", "b", "c"], None, "must be binary"),
-        (["red", "blue"], None, "pass --positive"),
-        (["no", "yes"], "maybe", "is not a value"),
-    ],
-)
-def test_target_errors(values, positive, message):
-    with pytest.raises(ValueError, match=message):
-        encode_target(pd.Series(values, name="t"), positive)
-
-
-def test_target_inference_and_blank_targets_set_aside():
-    y, labelled, pos = encode_target(pd.Series(["No", "Yes", None, "Yes", " "], name="Churn"))
-    assert pos == "Yes" and y.tolist() == [0, 1, 1] and labelled.tolist() == [True, True, False, True, False]
-    y, _, pos = encode_target(pd.Series([0.0, 1.0, 1.0], name="t"))
-    assert pos == "1.0" and y.tolist() == [0, 1, 1]
+from systems.churn.tabular import TabularFeatures
 
 
 def test_tabular_features_report_stray_strings_all_nan_and_unseen_categories():

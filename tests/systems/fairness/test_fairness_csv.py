@@ -7,7 +7,7 @@ import pytest
 from systems.core.config import parse_config
 from systems.fairness.__main__ import main
 from systems.fairness.config import FairnessConfig
-from systems.fairness.csv_audit import binary_target, prepare
+from systems.fairness.csv_audit import prepare
 
 FAST = [
     "--eg-max-iter",
@@ -101,7 +101,7 @@ def test_drop_sensitive_flag_and_encoding():
             "missing values",
         ),
         (lambda d: d.assign(label=np.arange(len(d)) % 3), ["--sensitive", "sex"], "must be binary"),
-        (lambda d: d, ["--sensitive", "age"], "not in the CSV"),
+        (lambda d: d, ["--sensitive", "age"], "--sensitive 'age' is not a column"),
         (lambda d: d, ["--sensitive", "sex", "--positive", "yes"], "is not a value"),
     ],
 )
@@ -116,8 +116,20 @@ def test_bad_input_is_named(tmp_path, capsys, mutate, args, message):
 
 def test_target_without_positive_value_needs_one():
     with pytest.raises(ValueError, match="--positive"):
-        binary_target(pd.Series(["bad", "good"], name="label"), "")
-    assert binary_target(pd.Series([0, 1, 1], name="y"), "").tolist() == [0, 1, 1]
+        prepare(_frame(200), "label", ["sex"], "", drop_sensitive=False, seed=0)
+    df = _frame(200).assign(label=lambda d: (d["label"] == "bad").astype(int))
+    assert prepare(df, "label", ["sex"], "", drop_sensitive=False, seed=0).y.tolist() == df["label"].tolist()
+
+
+def test_rows_without_a_label_are_set_aside_and_logged(caplog):
+    # this audit used to refuse a target with missing values; the shared rule
+    # (systems.core.tabular) sets those rows aside and says how many
+    df = _frame(200)
+    df.loc[[3, 10, 11], "label"] = None
+    with caplog.at_level("INFO"):
+        data = prepare(df, "label", ["sex"], "bad", drop_sensitive=False, seed=0)
+    assert len(data.y) == len(data.X) == len(data.sensitive) == 197
+    assert "3 row(s) with a missing 'label' set aside" in caplog.text
 
 
 def test_group_without_positives_is_reported_not_nan(tmp_path, capsys):
