@@ -3,7 +3,7 @@
     python -m systems.ensemble.cluster --workers N --trials T [--storage URL]
 
 Without ``--storage`` a throwaway PostgreSQL server is started for the run
-(``systems.ensemble.pgserver``: loopback only, data under ``--cache-dir``) and stopped at the
+(``systems.core.pgserver``: loopback only, data under ``--cache-dir``) and stopped at the
 end, also when the run fails or is interrupted (Ctrl-C, SIGTERM). With
 ``--storage postgresql://...`` that server is used and nothing is started: workers on other
 machines join the same study with ``make tune-worker`` (README, "Scale past one machine").
@@ -53,8 +53,8 @@ from optuna.storages import fail_stale_trials
 from optuna.trial import TrialState
 
 from systems.core.config import RunConfig, parse_config
+from systems.core.pgserver import PostgresUnavailable, throwaway_postgres
 from systems.core.seeding import child_seed
-from systems.ensemble.pgserver import PostgresUnavailable, throwaway_postgres
 from systems.ensemble.spaces import SPACES
 from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
 from systems.ensemble.worker import STORAGE_ENV

@@ -21,8 +21,7 @@ import pytest
 from optuna.storages import RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 
-from systems.ensemble import cluster
-from systems.ensemble.pgserver import (
+from systems.core.pgserver import (
     PostgresUnavailable,
     _alive,
     ensure_installed,
@@ -30,6 +29,7 @@ from systems.ensemble.pgserver import (
     free_port,
     throwaway_postgres,
 )
+from systems.ensemble import cluster
 from systems.ensemble.spaces import SPACES
 from systems.ensemble.tuning import open_storage, open_study
 
@@ -248,7 +248,7 @@ def test_unreachable_storage_is_one_line_without_password(tmp_path, caplog):
 
 
 def test_missing_postgres_is_installed_with_apt_or_named(monkeypatch, tmp_path):
-    import systems.ensemble.pgserver as pgs
+    import systems.core.pgserver as pgs
 
     found = iter([None, tmp_path])
     monkeypatch.setattr(pgs, "find_bin_dir", lambda: next(found))
