@@ -22,7 +22,6 @@ from data.churn import generate_with_truth
 from systems.churn.calibration import calibration_report
 from systems.churn.imbalance import compare as imbalance_compare
 from systems.churn.leakage import leakage_experiment
-from systems.churn.models import EARLY_STOPPING_ROUNDS, rounds_used
 from systems.churn.profit import profit_curve
 from systems.churn.saas import imputation_auc
 from systems.churn.selection import select_features
@@ -31,6 +30,7 @@ from systems.churn.telecom import run_telecom
 from systems.churn.tuning import tune
 from systems.core import uncertainty as U
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
+from systems.core.models import EARLY_STOPPING_ROUNDS, rounds_used
 
 N_BOOT = 500  # bootstrap resamples per interval: enough for a 95% percentile interval, quick
 

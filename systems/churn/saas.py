@@ -15,12 +15,12 @@ import numpy as np
 from algorithms.metrics import roc_auc
 from data.churn import TARGET, TIME, generate
 from systems.churn import plots
-from systems.churn.features import ChurnFeatures
-from systems.churn.imputation import missing_share
-from systems.churn.models import make_model
 from systems.churn.splits import temporal_holdout, time_ordered_folds
 from systems.churn.tuning import tune
-from systems.churn.validation import validate, write_quarantine
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.imputation import missing_share
+from systems.core.churn_table.validation import validate, write_quarantine
+from systems.core.models import make_model
 
 
 def imputation_auc(

@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from systems.core.config import parse_config
 from systems.core.report import start_run
+from systems.ensemble.base_models import BASE_MODELS
 from systems.ensemble.claims import all_claims
 from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
@@ -25,7 +26,6 @@ from systems.ensemble.latency import Ratio, latency_table, scorer, side_by_side
 from systems.ensemble.oof import FoldFitError
 from systems.ensemble.pipeline import Results, run_pipeline
 from systems.ensemble.plots import diversity_figure, roc_figure, weights_figure
-from systems.ensemble.spaces import BASE_MODELS
 from systems.ensemble.tuning import SearchSpaceMismatch, StorageError, default_storage, open_storage
 
 APPROACHES = (

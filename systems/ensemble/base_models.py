@@ -20,15 +20,24 @@ import numpy as np
 import optuna
 from tqdm import tqdm
 
+from systems.core.models import SPACES, make_model
 from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.data import Dataset
-from systems.ensemble.models import make_model
 from systems.ensemble.objectives import model_objective
 from systems.ensemble.oof import fit_model, fold_aucs, make_folds, oof_predictions, predict
-from systems.ensemble.spaces import BASE_MODELS, SPACES, STORY_OPTIMA
 from systems.ensemble.tuning import best_complete, open_study, top_up
 
+BASE_MODELS = ("xgboost", "lightgbm", "catboost", "logreg", "mlp")
 ALL_MODELS = ("random_forest", *BASE_MODELS)
+
+# The story's tuned optima (EN-14), used where a stage runs with fixed hyperparameters
+# (nested CV without inner tuning, the failure-case experiments).
+# source: 004 story, quick reference "Hyperparameters Tuned (per model)"
+STORY_OPTIMA: dict[str, dict[str, Any]] = {
+    "xgboost": {"learning_rate": 0.05, "max_depth": 6, "subsample": 0.8, "colsample_bytree": 0.75},
+    "lightgbm": {"learning_rate": 0.08, "num_leaves": 64, "min_child_samples": 20, "feature_fraction": 0.85},
+    "logreg": {"C": 1.0, "penalty": "l2", "solver": "lbfgs"},
+}
 
 
 @dataclass
@@ -61,7 +70,9 @@ def story_optimum_cv_auc(cfg: EnsembleConfig, ds: Dataset, model: str) -> float:
     """Mean tuning-fold AUC of the story's optimum, on the folds the study used."""
     fold = make_folds(ds.y_train, cfg.tune_folds, cfg.seed)
     oof = oof_predictions(
-        lambda: make_model(model, STORY_OPTIMA[model], seed=cfg.seed, n_estimators=cfg.n_estimators),
+        lambda: make_model(
+            model, cfg.seed, recipe="ensemble", n_estimators=cfg.n_estimators, **STORY_OPTIMA[model]
+        ),
         ds.X_train,
         ds.y_train,
         fold,
@@ -99,7 +110,7 @@ def train_base_models(cfg: EnsembleConfig, ds: Dataset, storage) -> BaseModels:
         params = out.params[name]
 
         def factory(name=name, params=params):
-            return make_model(name, params, seed=cfg.seed, n_estimators=cfg.n_estimators)
+            return make_model(name, cfg.seed, recipe="ensemble", n_estimators=cfg.n_estimators, **params)
 
         out.oof[name] = oof_predictions(factory, ds.X_train, ds.y_train, out.fold, name=name)
         out.fitted[name] = fit_model(factory, ds.X_train, ds.y_train, name, "all training rows")

@@ -12,12 +12,12 @@ import argparse
 from threadpoolctl import threadpool_limits
 
 from systems.core.bench import record
+from systems.core.models import make_model
 from systems.core.timing import compare
+from systems.ensemble.base_models import STORY_OPTIMA
 from systems.ensemble.data import load_dataset
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
 from systems.ensemble.latency import scorer
-from systems.ensemble.models import make_model
-from systems.ensemble.spaces import STORY_OPTIMA
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     with threadpool_limits(1):
         ds = load_dataset(args.n_rows, args.seed)
         fitted = {
-            m: make_model(m, STORY_OPTIMA.get(m, {}), seed=args.seed, n_estimators=200).fit(
+            m: make_model(m, args.seed, recipe="ensemble", n_estimators=200, **STORY_OPTIMA.get(m, {})).fit(
                 ds.X_train, ds.y_train
             )
             for m in ("random_forest", *BLEND_MODELS)

@@ -53,9 +53,9 @@ from optuna.storages import fail_stale_trials
 from optuna.trial import TrialState
 
 from systems.core.config import RunConfig, parse_config
+from systems.core.models import SPACES
 from systems.core.pgserver import PostgresUnavailable, throwaway_postgres
 from systems.core.seeding import child_seed
-from systems.ensemble.spaces import SPACES
 from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
 from systems.ensemble.worker import STORAGE_ENV
 

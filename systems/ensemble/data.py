@@ -3,9 +3,9 @@
 Nothing here re-implements churn data. The chain is
 
     data.churn.generate_with_truth(scenario, n_rows, seed)   raw snapshots + planted P(churn)
-    systems.churn.validation.validate(raw).clean       invalid rows quarantined, dates parsed
+    systems.core.churn_table.validation.validate(raw).clean       invalid rows quarantined, dates parsed
     stratified train/test split (test_fraction)
-    systems.churn.features.ChurnFeatures               fitted on train rows only
+    systems.core.churn_table.features.ChurnFeatures               fitted on train rows only
 
 The scenario defaults to ``telecom``: its planted signal caps the Bayes AUC near 0.93,
 close to the story's 0.92 (``saas`` caps near 0.80); ``p_true_test`` lets a run measure that
@@ -29,8 +29,8 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from data.churn import ID, TARGET, generate_with_truth
-from systems.churn.features import ChurnFeatures
-from systems.churn.validation import validate
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.validation import validate
 
 RECENT_DAYS = 90  # source: 004 story, follow-up 14 (recent signups < 90 days)
 

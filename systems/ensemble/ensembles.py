@@ -22,12 +22,11 @@ import numpy as np
 import shap
 from sklearn.metrics import roc_auc_score
 
-from systems.ensemble.base_models import BaseModels
+from systems.ensemble.base_models import BASE_MODELS, BaseModels
 from systems.ensemble.blend import blend_space, make_blend_objective, weights_of
 from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.data import Dataset
 from systems.ensemble.oof import oof_predictions
-from systems.ensemble.spaces import BASE_MODELS
 from systems.ensemble.stacking import MetaLearner
 from systems.ensemble.tuning import best_complete, open_study, top_up
 

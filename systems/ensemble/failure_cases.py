@@ -17,11 +17,11 @@ import numpy as np
 import optuna
 from sklearn.metrics import roc_auc_score
 
+from systems.core.models import make_model
+from systems.ensemble.base_models import STORY_OPTIMA
 from systems.ensemble.blend import make_blend_objective, weights_of
 from systems.ensemble.data import Dataset
-from systems.ensemble.models import make_model
 from systems.ensemble.oof import fit_model, make_folds, oof_predictions, predict
-from systems.ensemble.spaces import STORY_OPTIMA
 from systems.ensemble.tuning import best_complete
 
 N_SEEDS = 3  # source: 004 story, follow-up 12 (three Random Forest variants)
@@ -32,7 +32,7 @@ def rf_seeds(ds: Dataset, n_estimators: int, seed: int, out: dict | None = None)
     scores = []
     for s in range(N_SEEDS):
         model = fit_model(
-            lambda s=s: make_model("random_forest", seed=seed + s, n_estimators=n_estimators),
+            lambda s=s: make_model("random_forest", seed + s, recipe="ensemble", n_estimators=n_estimators),
             ds.X_train,
             ds.y_train,
             "random_forest",
@@ -64,7 +64,7 @@ def small_data(
     fold = make_folds(y, 5, seed)
     fits = {
         m: fit_model(
-            lambda m=m: make_model(m, STORY_OPTIMA[m], seed=seed, n_estimators=n_estimators),
+            lambda m=m: make_model(m, seed, recipe="ensemble", n_estimators=n_estimators, **STORY_OPTIMA[m]),
             X,
             y,
             m,
@@ -75,7 +75,9 @@ def small_data(
     oof = np.column_stack(
         [
             oof_predictions(
-                lambda m=m: make_model(m, STORY_OPTIMA[m], seed=seed, n_estimators=n_estimators),
+                lambda m=m: make_model(
+                    m, seed, recipe="ensemble", n_estimators=n_estimators, **STORY_OPTIMA[m]
+                ),
                 X,
                 y,
                 fold,

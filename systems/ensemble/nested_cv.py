@@ -19,11 +19,11 @@ import optuna
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
+from systems.core.models import make_model
+from systems.ensemble.base_models import STORY_OPTIMA
 from systems.ensemble.blend import make_blend_objective, weights_of
-from systems.ensemble.models import make_model
 from systems.ensemble.objectives import model_objective
 from systems.ensemble.oof import fit_predict, make_folds, oof_predictions, take_rows
-from systems.ensemble.spaces import STORY_OPTIMA
 from systems.ensemble.tuning import best_complete
 
 
@@ -63,7 +63,11 @@ def nested_cv(
             else:
                 params[m] = STORY_OPTIMA[m]
         factories = {
-            m: (lambda m=m, p=params[m]: make_model(m, p, seed=seed, n_estimators=n_estimators))
+            m: (
+                lambda m=m, p=params[m]: make_model(
+                    m, seed, recipe="ensemble", n_estimators=n_estimators, **p
+                )
+            )
             for m in models
         }
         P_in = np.column_stack(

@@ -15,9 +15,8 @@ from collections.abc import Callable
 import numpy as np
 import optuna
 
-from systems.ensemble.models import make_model
+from systems.core.models import SPACES, check_params, make_model, suggest
 from systems.ensemble.oof import fold_aucs, oof_predictions
-from systems.ensemble.spaces import SPACES, check_params, suggest
 
 
 def model_objective(
@@ -35,7 +34,11 @@ def model_objective(
         except ValueError as err:
             raise optuna.TrialPruned(str(err)) from err
         oof = oof_predictions(
-            lambda: make_model(name, params, seed=seed, n_estimators=n_estimators), X, y, fold, name=name
+            lambda: make_model(name, seed, recipe="ensemble", n_estimators=n_estimators, **params),
+            X,
+            y,
+            fold,
+            name=name,
         )
         aucs = fold_aucs(y, oof, fold)
         trial.set_user_attr("fold_aucs", [float(a) for a in aucs])

@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score
 
 from systems.core.seeding import child_seed, rng
 from systems.ensemble import failure_cases, robustness, specific_features
-from systems.ensemble.base_models import ALL_MODELS, BaseModels, train_base_models
+from systems.ensemble.base_models import ALL_MODELS, BASE_MODELS, BaseModels, train_base_models
 from systems.ensemble.business import top_fraction_view
 from systems.ensemble.config import EnsembleConfig
 from systems.ensemble.data import Dataset, load_dataset
@@ -25,7 +25,6 @@ from systems.ensemble.ensembles import BLEND_MODELS, Ensembles, build_ensembles,
 from systems.ensemble.nested_cv import nested_cv
 from systems.ensemble.segments import segment_aucs
 from systems.ensemble.simplex import weights_from_uniforms
-from systems.ensemble.spaces import BASE_MODELS
 
 
 @dataclass

@@ -18,10 +18,10 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from systems.core.models import make_model
+from systems.ensemble.base_models import STORY_OPTIMA
 from systems.ensemble.data import Dataset
-from systems.ensemble.models import make_model
 from systems.ensemble.oof import fit_predict
-from systems.ensemble.spaces import STORY_OPTIMA
 
 RECENCY = [
     "last_login_days",
@@ -77,7 +77,9 @@ def compare_views(ds: Dataset, n_estimators: int, seed: int, scores: dict | None
     for m, view in views.items():
         for arm, fn, keep in (("without", base_view, without), ("with", view, with_)):
             p = fit_predict(
-                lambda m=m: make_model(m, STORY_OPTIMA[m], seed=seed, n_estimators=n_estimators),
+                lambda m=m: make_model(
+                    m, seed, recipe="ensemble", n_estimators=n_estimators, **STORY_OPTIMA[m]
+                ),
                 fn(ds.X_train),
                 ds.y_train,
                 fn(ds.X_test),

@@ -8,7 +8,7 @@ systems.ensemble.worker``) on several machines add trials to the same study.
 
 A study records what it optimises in its user attributes:
 
-    search_space  the space (see ``models.SPACES``) -- resuming under another space is an error
+    search_space  the space (see ``systems.core.models.SPACES``) -- resuming under another space is an error
     spec          model name, data size, seed, folds: enough for a worker to rebuild the objective
 
 Errors that name the problem: an unreachable storage (``StorageError``), a study name reused
@@ -29,6 +29,7 @@ import optuna
 from optuna.storages import RDBStorage
 from optuna.trial import TrialState
 
+from systems.core.models import SPACES
 from systems.core.seeding import child_seed
 
 
@@ -210,3 +211,9 @@ def best_complete(study: optuna.Study) -> optuna.trial.FrozenTrial:
         raise RuntimeError(f"study {study.study_name!r} has no completed trial")
     # ties broken by trial number, so the answer does not depend on storage order
     return max(trials, key=lambda t: (t.value, -t.number))
+
+
+def toy_objective(trial: optuna.Trial) -> float:
+    """-(x - 0.3)^2: maximum 0 at x = 0.3. Checks a storage/worker setup in a second."""
+    x = trial.suggest_float("x", *SPACES["toy"]["x"][1:3])
+    return -((x - 0.3) ** 2)

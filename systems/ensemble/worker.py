@@ -47,8 +47,8 @@ import optuna
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.trial import TrialState
 
-from systems.ensemble.spaces import SPACES, toy_objective
-from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
+from systems.core.models import SPACES
+from systems.ensemble.tuning import StorageError, open_storage, open_study, redact, toy_objective
 
 log = logging.getLogger("tune-worker")
 STORAGE_ENV = "MLSTORIES_OPTUNA_STORAGE"

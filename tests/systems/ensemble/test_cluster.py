@@ -21,6 +21,7 @@ import pytest
 from optuna.storages import RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 
+from systems.core.models import SPACES
 from systems.core.pgserver import (
     PostgresUnavailable,
     _alive,
@@ -30,7 +31,6 @@ from systems.core.pgserver import (
     throwaway_postgres,
 )
 from systems.ensemble import cluster
-from systems.ensemble.spaces import SPACES
 from systems.ensemble.tuning import open_storage, open_study
 
 ROOT = Path(__file__).resolve().parents[3]

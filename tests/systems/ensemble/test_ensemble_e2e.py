@@ -6,10 +6,10 @@ import pytest
 from sklearn.datasets import make_classification
 
 from systems.core.ledger import seed_determined
+from systems.core.models import SPACES
 from systems.ensemble import base_models, pipeline
 from systems.ensemble.__main__ import main
 from systems.ensemble.data import Dataset
-from systems.ensemble.spaces import SPACES
 from systems.ensemble.tuning import default_storage, open_study
 
 TINY = [

@@ -6,7 +6,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from systems.ensemble.spaces import SPACES, toy_objective
+from systems.core.models import SPACES
 from systems.ensemble.tuning import (
     SearchSpaceMismatch,
     StorageError,
@@ -14,6 +14,7 @@ from systems.ensemble.tuning import (
     finished,
     open_study,
     top_up,
+    toy_objective,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
