@@ -21,14 +21,21 @@ import numpy as np
 from algorithms.metrics import at_top_fraction, roc_auc
 from systems.core import uncertainty as U
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
-from systems.ensemble import failure_cases, robustness, specific_features
-from systems.ensemble.business import TOP_FRACTION, precision_from_recall, top_fraction_view
-from systems.ensemble.diversity import pairwise_table, recount_story
+from systems.ensemble.analysis import (
+    TOP_FRACTION,
+    Ratio,
+    auc_standard_error,
+    oracle_blend_gain,
+    pairwise_table,
+    precision_from_recall,
+    recount_story,
+    segment_aucs,
+    side_by_side,
+    top_fraction_view,
+)
 from systems.ensemble.ensembles import build_ensembles, meta_train_val
-from systems.ensemble.latency import Ratio, side_by_side
-from systems.ensemble.nested_cv import nested_cv
-from systems.ensemble.pipeline import Results, oracle_blend_gain
-from systems.ensemble.segments import auc_standard_error, segment_aucs
+from systems.ensemble.experiments import compare_views, degraded_blends, nested_cv, small_data
+from systems.ensemble.pipeline import Results
 
 AUC = Tolerance(abs=0.02)
 SHORT = {"xgboost": "xgb", "lightgbm": "lgbm", "catboost": "cat", "logreg": "lr", "mlp": "mlp"}
@@ -605,7 +612,7 @@ def en12(r: Results) -> Claim:
             Relation("ensemble_gap", ">", "single_gap", interval=conservative(train_part, test_part)),
             Relation("ensemble_test", "<", "single_test", interval=test_part),
         ],
-        source=failure_cases.small_data,
+        source=small_data,
         note="Small data: a fresh data set of small_rows snapshots (after quarantine), members at the "
         "story's optima, blend weights from OOF with the penalised objective. The gap-of-gaps "
         "interval combines a paired train-row bootstrap and a paired test-row bootstrap.",
@@ -658,7 +665,7 @@ def en13(r: Results) -> Claim:
         },
         tolerance=AUC,
         unit="ROC-AUC (test)",
-        source=robustness.degraded_blends,
+        source=degraded_blends,
         relations=[
             Relation(
                 "penalised_drop",
@@ -741,7 +748,7 @@ def en15(r: Results) -> Claim:
         measured=dict(v),
         tolerance=AUC,
         unit="ROC-AUC (test)",
-        source=specific_features.compare_views,
+        source=compare_views,
         relations=[
             Relation(
                 f"{m}_with",

@@ -56,7 +56,7 @@ from systems.core.config import RunConfig, parse_config
 from systems.core.models import SPACES
 from systems.core.pgserver import PostgresUnavailable, throwaway_postgres
 from systems.core.seeding import child_seed
-from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
+from systems.core.studies import StorageError, open_storage, open_study, redact
 from systems.ensemble.worker import STORAGE_ENV
 
 log = logging.getLogger("tune-cluster")

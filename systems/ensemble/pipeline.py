@@ -8,23 +8,26 @@ Every figure the ledger judges is computed here from this run's data and models.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from itertools import product
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from systems.core.seeding import child_seed, rng
-from systems.ensemble import failure_cases, robustness, specific_features
-from systems.ensemble.base_models import ALL_MODELS, BASE_MODELS, BaseModels, train_base_models
-from systems.ensemble.business import top_fraction_view
-from systems.ensemble.config import EnsembleConfig
-from systems.ensemble.data import Dataset, load_dataset
-from systems.ensemble.diversity import pairwise_table
+from systems.ensemble import experiments
+from systems.ensemble.analysis import (
+    oracle_blend_gain,
+    pairwise_table,
+    sampler_check,
+    segment_aucs,
+    top_fraction_view,
+)
+from systems.ensemble.data import Dataset, EnsembleConfig, load_dataset
 from systems.ensemble.ensembles import BLEND_MODELS, Ensembles, build_ensembles, stack
-from systems.ensemble.nested_cv import nested_cv
-from systems.ensemble.segments import segment_aucs
-from systems.ensemble.simplex import weights_from_uniforms
+from systems.ensemble.tuning import ALL_MODELS, BASE_MODELS, BaseModels, train_base_models
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,40 +53,12 @@ class Results:
     rows: dict[str, dict] = field(default_factory=dict)
 
 
-def oracle_blend_gain(y, P, step: float = 0.02) -> float:
-    """max over a simplex grid of AUC(P w) - max_k AUC(p_k), weights fitted ON the test rows.
-
-    An upper bound for what any convex blend of these scores can gain here (a cheat by
-    design: it sees the labels it is scored on).
-    """
-    k = P.shape[1]
-    n = round(1 / step)
-    best = max(roc_auc_score(y, P[:, j]) for j in range(k))
-    top = best
-    for c in product(range(n + 1), repeat=k - 1):
-        if sum(c) <= n:
-            w = np.array([*c, n - sum(c)]) / n
-            top = max(top, roc_auc_score(y, P @ w))
-    return float(top - best)
-
-
-def sampler_check(seed: int, k: int = 3, n: int = 20_000) -> dict[str, float]:
-    """Mean and KS p-value (vs Beta(1, k-1)) of the blend-weight map on uniform inputs."""
-    from scipy import stats
-
-    w = weights_from_uniforms(rng(seed, "simplex-check").uniform(size=(n, k)))
-    return {
-        "max_abs_mean_error": float(np.abs(w.mean(axis=0) - 1 / k).max()),
-        "ks_pvalue": float(stats.kstest(w[:, 0], stats.beta(1, k - 1).cdf).pvalue),
-    }
-
-
-def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
-    log(f"data: {cfg.n_rows} {cfg.scenario} snapshots")
+def run_pipeline(cfg: EnsembleConfig, storage) -> Results:
+    log.info("data: %d %s snapshots", cfg.n_rows, cfg.scenario)
     ds = load_dataset(cfg.n_rows, cfg.seed, cfg.test_fraction, cfg.scenario)
-    log(f"base models: tuning {cfg.model_trials} trials each, {cfg.n_folds}-fold OOF")
+    log.info("base models: tuning %d trials each, %d-fold OOF", cfg.model_trials, cfg.n_folds)
     base = train_base_models(cfg, ds, storage)
-    log("ensembles: votes, stacking, Optuna blends")
+    log.info("ensembles: votes, stacking, Optuna blends")
     ens = build_ensembles(cfg, ds, base, storage)
     r = Results(cfg, ds, base, ens)
     y = ds.y_test
@@ -106,8 +81,8 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     }
     r.rows["blend_split"] = {"train": train_in @ w, "test": B_test @ w}
     r.oracle_gain = oracle_blend_gain(y, B_test)
-    log(f"nested CV: {cfg.nested_outer} x {cfg.nested_inner}")
-    r.nested = nested_cv(
+    log.info("nested CV: %d x %d", cfg.nested_outer, cfg.nested_inner)
+    r.nested = experiments.nested_cv(
         ds.X_train,
         ds.y_train,
         BLEND_MODELS,
@@ -118,17 +93,17 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
         n_estimators=cfg.n_estimators,
         seed=cfg.seed,
     )
-    log("failure cases, robustness, model-specific features")
+    log.info("failure cases, robustness, model-specific features")
     r.rows.update({k: {} for k in ("rf_seeds", "small", "degraded", "degraded_heavy", "views")})
-    r.rf_seeds = failure_cases.rf_seeds(ds, cfg.n_estimators, cfg.seed, r.rows["rf_seeds"])
+    r.rf_seeds = experiments.rf_seeds(ds, cfg.n_estimators, cfg.seed, r.rows["rf_seeds"])
     small = load_dataset(
         cfg.small_rows, child_seed(cfg.seed, "small") % 10_000, cfg.test_fraction, cfg.scenario
     )
-    r.small = failure_cases.small_data(
+    r.small = experiments.small_data(
         small, BLEND_MODELS, cfg.n_estimators, cfg.blend_trials, cfg.seed, r.rows["small"]
     )
     blends = {"blend_plain": ens.weights["blend_plain"], "blend_penalised": w}
-    r.degraded = robustness.degraded_blends(
+    r.degraded = experiments.degraded_blends(
         y,
         B_test,
         blends,
@@ -139,7 +114,7 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
     )
     # the same shock on the member the plain blend leans on most: where the penalty should pay
     heavy = int(np.argmax(ens.weights["blend_plain"]))
-    r.degraded_heavy = robustness.degraded_blends(
+    r.degraded_heavy = experiments.degraded_blends(
         y,
         B_test,
         blends,
@@ -149,6 +124,6 @@ def run_pipeline(cfg: EnsembleConfig, storage, log=print) -> Results:
         scores=r.rows["degraded_heavy"],
     )
     r.degraded_heavy["member"] = BLEND_MODELS[heavy]
-    r.views = specific_features.compare_views(ds, cfg.n_estimators, cfg.seed, r.rows["views"])
+    r.views = experiments.compare_views(ds, cfg.n_estimators, cfg.seed, r.rows["views"])
     r.sampler_check = sampler_check(cfg.seed)
     return r

@@ -30,8 +30,8 @@ from systems.core.pgserver import (
     free_port,
     throwaway_postgres,
 )
+from systems.core.studies import open_storage, open_study
 from systems.ensemble import cluster
-from systems.ensemble.tuning import open_storage, open_study
 
 ROOT = Path(__file__).resolve().parents[3]
 # the server user must reach it: not under /tmp/pytest-of-root (0700), nor a clone inside /root

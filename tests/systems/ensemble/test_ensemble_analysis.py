@@ -2,10 +2,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from systems.ensemble.business import precision_from_recall, top_fraction_view
-from systems.ensemble.pipeline import oracle_blend_gain
-from systems.ensemble.robustness import degrade, degraded_blends
-from systems.ensemble.segments import segment_aucs
+from systems.ensemble.analysis import (
+    oracle_blend_gain,
+    precision_from_recall,
+    segment_aucs,
+    top_fraction_view,
+)
+from systems.ensemble.experiments import degrade, degraded_blends
 
 
 def test_top_fraction_precision_never_exceeds_the_base_rate_ceiling():

@@ -6,7 +6,7 @@ import numpy as np
 
 from systems.core.ledger import Interval, Verdict, explain, verdict
 from systems.ensemble import claims
-from systems.ensemble.latency import Ratio
+from systems.ensemble.analysis import Ratio
 
 
 def _run(n=1500, seed=0):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from systems.ensemble.diversity import pair_stats, pairwise_table, recount_story
+from systems.ensemble.analysis import pair_stats, pairwise_table, recount_story
 
 
 def test_pair_stats_by_hand():

@@ -5,10 +5,8 @@ from optuna.trial import TrialState
 from sklearn.datasets import make_classification
 
 from systems.core.models import SPACES, check_params, make_model
-from systems.ensemble.base_models import STORY_OPTIMA
-from systems.ensemble.objectives import model_objective
-from systems.ensemble.oof import make_folds
-from systems.ensemble.segments import auc_standard_error
+from systems.ensemble.analysis import auc_standard_error
+from systems.ensemble.tuning import STORY_OPTIMA, make_folds, model_objective
 
 
 def test_logreg_objective_scores_cv_auc_and_prunes_l1_with_lbfgs():
