@@ -28,7 +28,15 @@ from systems.core.config import parse_config
 from systems.core.plotting import figure
 from systems.core.report import start_run
 from systems.core.studies import SearchSpaceMismatch, StorageError, open_storage
-from systems.ensemble.analysis import Ratio, correlation_matrix, latency_table, scorer, side_by_side
+from systems.ensemble.analysis import (
+    LatencyRow,
+    PairStats,
+    Ratio,
+    correlation_matrix,
+    latency_table,
+    scorer,
+    side_by_side,
+)
 from systems.ensemble.claims import all_claims
 from systems.ensemble.data import EnsembleConfig, default_storage
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
@@ -72,12 +80,12 @@ def heatmap(ax, matrix: np.ndarray, labels: list[str], title: str) -> None:
     ax.figure.colorbar(im, ax=ax, fraction=0.046)
 
 
-def diversity_figure(scores: dict[str, np.ndarray], pairs: list[dict]):
+def diversity_figure(scores: dict[str, np.ndarray], pairs: list[PairStats]):
     names = list(scores)
     overlap = np.eye(len(names))
     for p in pairs:
-        i, j = names.index(p["a"]), names.index(p["b"])
-        overlap[i, j] = overlap[j, i] = p["error_overlap"]
+        i, j = names.index(p.a), names.index(p.b)
+        overlap[i, j] = overlap[j, i] = p.error_overlap
     fig, (a1, a2) = figure(11, 4.5, ncols=2)
     heatmap(a1, correlation_matrix(scores), names, "prediction correlation (Pearson)")
     heatmap(a2, overlap, names, "error overlap (Jaccard, top base-rate flagged)")
@@ -110,7 +118,7 @@ def roc_figure(y, scores: dict[str, np.ndarray], aucs: dict[str, float]):
     return fig
 
 
-def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Ratio]]:
+def measure_latency(r: Results, repeats: int) -> tuple[list[LatencyRow], dict[str, Ratio]]:
     """The back-to-back latency table and the interleaved ratios EN-10 is judged on."""
     f = r.base.fitted
     scorers = {
@@ -122,13 +130,11 @@ def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Rat
     return table, side_by_side(scorers, r.ds.X_test, repeats)
 
 
-def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> None:
+def report(run, r: Results, latency: list[LatencyRow], ratios: dict[str, Ratio]) -> None:
     y = r.ds.y_test
     # latency rows are in measure_latency's order: RF, blend3 (= blend_penalised), vote2
     ms = dict(
-        zip(
-            ("random_forest", "blend_penalised", "vote2"), (row["per_row_ms"] for row in latency), strict=True
-        )
+        zip(("random_forest", "blend_penalised", "vote2"), (row.per_row_ms for row in latency), strict=True)
     )
     rows = []
     for name in APPROACHES:
@@ -137,19 +143,19 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
             {
                 "approach": name,
                 "roc_auc": r.auc[name],
-                "precision_at_10": t["precision"] if t else "",
-                "recall_at_10": t["recall"] if t else "",
-                "f1_at_10": t["f1"] if t else "",
+                "precision_at_10": t.precision if t else "",
+                "recall_at_10": t.recall if t else "",
+                "f1_at_10": t.f1 if t else "",
                 "per_row_ms (this machine)": ms.get(name, ""),
             }
         )
         run.metric("roc_auc", r.auc[name], scope=name)
         if t:
             for k in ("precision", "recall", "f1"):
-                run.metric(f"{k}_at_10pct", t[k], scope=name)
+                run.metric(f"{k}_at_10pct", getattr(t, k), scope=name)
     run.write_table(rows, "comparison.md")
-    run.write_table(latency, "latency.md")
-    run.write_table([{k: v for k, v in p.items() if k not in ("a", "b")} for p in r.pairs], "diversity.md")
+    run.write_table([row.row() for row in latency], "latency.md")
+    run.write_table([p.row() for p in r.pairs], "diversity.md")
     run.write_table(r.segments, "segments.md")
     run.write_table(
         [
@@ -160,10 +166,10 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
         "weights.md",
     )
     run.write_table(
-        [{"outer_fold": k, "roc_auc": a} for k, a in enumerate(r.nested["fold_aucs"])], "nested_cv.md"
+        [{"outer_fold": k, "roc_auc": a} for k, a in enumerate(r.nested.fold_aucs)], "nested_cv.md"
     )
-    run.metric("nested_cv_mean", r.nested["mean"])
-    run.metric("nested_cv_std", r.nested["std"])
+    run.metric("nested_cv_mean", r.nested.mean)
+    run.metric("nested_cv_std", r.nested.std)
     run.metric("quarantined_rows", r.ds.n_quarantined)
     run.metric("base_rate", float(np.mean(y)))
     test_scores = r.base.test | r.ens.test
@@ -202,9 +208,9 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
     for row in latency:
         log.info(
             "  %-22s per-row %.2f ms (x%.2f vs RF)",
-            row["approach"],
-            row["per_row_ms"],
-            row["per_row_ratio_vs_first"],
+            row.approach,
+            row.per_row_ms,
+            row.per_row_ratio_vs_first,
         )
 
 

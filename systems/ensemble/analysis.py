@@ -43,7 +43,7 @@ with weights fitted on the test labels themselves: an upper bound, a cheat by de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import combinations, product
 
 import numpy as np
@@ -65,31 +65,53 @@ def error_mask(y, scores, q: float) -> np.ndarray:
     return top_k_mask(scores, q).astype(int) != np.asarray(y)
 
 
-def pair_stats(y, s_a, s_b, q: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class PairStats:
+    """Diversity of one pair of models (a, b) on the same rows (see module docstring)."""
+
+    rho: float
+    error_overlap: float
+    a_only: int
+    b_only: int
+    blend_fixed: int
+    blend_gain_over_a: int
+    blend_gain_over_b: int
+    a: str = ""
+    b: str = ""
+
+    @property
+    def pair(self) -> str:
+        return f"{self.a}-{self.b}"
+
+    def row(self) -> dict:
+        """The pair as a row of ``diversity.md``."""
+        return {"pair": self.pair} | {k: v for k, v in asdict(self).items() if k not in ("a", "b")}
+
+
+def pair_stats(y, s_a, s_b, q: float, a: str = "", b: str = "") -> PairStats:
     """Correlation, error overlap and disagreement counts of one pair (see module docstring)."""
     y = np.asarray(y)
     ea, eb = error_mask(y, s_a, q), error_mask(y, s_b, q)
     blend = error_mask(y, 0.5 * (np.asarray(s_a) + np.asarray(s_b)), q)
     one_wrong = ea ^ eb
     union = int((ea | eb).sum())
-    return {
-        "rho": float(np.corrcoef(s_a, s_b)[0, 1]),
-        "error_overlap": float((ea & eb).sum() / union) if union else 0.0,
-        "a_only": int((ea & ~eb).sum()),
-        "b_only": int((eb & ~ea).sum()),
-        "blend_fixed": int((one_wrong & ~blend).sum()),
-        "blend_gain_over_a": int(ea.sum() - blend.sum()),
-        "blend_gain_over_b": int(eb.sum() - blend.sum()),
-    }
+    return PairStats(
+        rho=float(np.corrcoef(s_a, s_b)[0, 1]),
+        error_overlap=float((ea & eb).sum() / union) if union else 0.0,
+        a_only=int((ea & ~eb).sum()),
+        b_only=int((eb & ~ea).sum()),
+        blend_fixed=int((one_wrong & ~blend).sum()),
+        blend_gain_over_a=int(ea.sum() - blend.sum()),
+        blend_gain_over_b=int(eb.sum() - blend.sum()),
+        a=a,
+        b=b,
+    )
 
 
-def pairwise_table(y, scores: dict[str, np.ndarray], q: float | None = None) -> list[dict]:
-    """One row per pair of models, in the order given; q defaults to the positive rate."""
+def pairwise_table(y, scores: dict[str, np.ndarray], q: float | None = None) -> list[PairStats]:
+    """One entry per pair of models, in the order given; q defaults to the positive rate."""
     q = float(np.mean(y)) if q is None else q
-    rows = []
-    for a, b in combinations(scores, 2):
-        rows.append({"pair": f"{a}-{b}", "a": a, "b": b, **pair_stats(y, scores[a], scores[b], q)})
-    return rows
+    return [pair_stats(y, scores[a], scores[b], q, a, b) for a, b in combinations(scores, 2)]
 
 
 def correlation_matrix(scores: dict[str, np.ndarray]) -> np.ndarray:
@@ -97,20 +119,39 @@ def correlation_matrix(scores: dict[str, np.ndarray]) -> np.ndarray:
     return np.corrcoef(np.vstack(list(scores.values())))
 
 
-def recount_story(a_only: int, b_only: int) -> dict[str, int]:
+@dataclass(frozen=True)
+class StoryRecount:
     """What an ensemble of two models can fix at most, from their disagreement counts.
 
     ``both_sets`` = every row where exactly one is wrong; ``max_gain_vs_a`` / ``_b`` = the
     largest net gain in correct predictions over each single model.
     """
-    return {"both_sets": a_only + b_only, "max_gain_vs_a": a_only, "max_gain_vs_b": b_only}
+
+    both_sets: int
+    max_gain_vs_a: int
+    max_gain_vs_b: int
 
 
-def top_fraction_view(y, scores, fraction: float = TOP_FRACTION) -> dict[str, float]:
+def recount_story(a_only: int, b_only: int) -> StoryRecount:
+    """The recount of a story's disagreement counts (see ``StoryRecount``)."""
+    return StoryRecount(a_only + b_only, a_only, b_only)
+
+
+@dataclass(frozen=True)
+class TopFraction:
+    """Precision, recall and F1 at the top fraction of scores, and the precision ceiling r / f."""
+
+    precision: float
+    recall: float
+    f1: float
+    precision_ceiling: float
+
+
+def top_fraction_view(y, scores, fraction: float = TOP_FRACTION) -> TopFraction:
     """Precision, recall, F1 at the top ``fraction`` and the precision ceiling r / f."""
     y = np.asarray(y)
     p, r, f1 = at_top_fraction(y, scores, fraction)
-    return {"precision": p, "recall": r, "f1": f1, "precision_ceiling": min(1.0, float(y.mean()) / fraction)}
+    return TopFraction(p, r, f1, min(1.0, float(y.mean()) / fraction))
 
 
 def precision_from_recall(recall: float, base_rate: float, fraction: float = TOP_FRACTION) -> float:
@@ -189,29 +230,45 @@ def scorer(models: list, weights=None):
     return score
 
 
-def latency_table(scorers: dict[str, object], X, repeats: int, batch: int = 1000) -> list[dict]:
+@dataclass(frozen=True)
+class LatencyRow:
+    """Back-to-back latency of one scorer; the ratio is against the table's first scorer."""
+
+    approach: str
+    per_row_ms: float
+    per_row_p95_ms: float
+    batch_rows: int
+    batch_ms: float
+    per_row_ratio_vs_first: float
+
+    def row(self) -> dict:
+        """The scorer as a row of ``latency.md``."""
+        return {
+            "approach": self.approach,
+            "per_row_ms": self.per_row_ms,
+            "per_row_p95_ms": self.per_row_p95_ms,
+            f"batch_{self.batch_rows}_ms": self.batch_ms,
+            "per_row_ratio_vs_first": self.per_row_ratio_vs_first,
+        }
+
+
+def latency_table(scorers: dict[str, object], X, repeats: int, batch: int = 1000) -> list[LatencyRow]:
     """Median per-row and per-batch milliseconds of each scorer, measured back to back.
 
     ``make bench`` repeats the comparison with interleaved repeats (``timing.compare``).
     """
     one = X.iloc[:1]
     many = X.iloc[:batch]
-    rows = []
+    timed = []
     for name, fn in scorers.items():
         t_row = measure(lambda fn=fn: fn(one), repeats=repeats, warmup=2)
         t_batch = measure(lambda fn=fn: fn(many), repeats=max(3, repeats // 3), warmup=1)
-        rows.append(
-            {
-                "approach": name,
-                "per_row_ms": t_row.median_ms,
-                "per_row_p95_ms": 1e3 * t_row.p95,
-                f"batch_{len(many)}_ms": t_batch.median_ms,
-            }
-        )
-    base = rows[0]["per_row_ms"]
-    for r in rows:
-        r["per_row_ratio_vs_first"] = r["per_row_ms"] / base
-    return rows
+        timed.append((name, t_row, t_batch))
+    base = timed[0][1].median_ms
+    return [
+        LatencyRow(name, t.median_ms, 1e3 * t.p95, len(many), tb.median_ms, t.median_ms / base)
+        for name, t, tb in timed
+    ]
 
 
 def oracle_blend_gain(y, P, step: float = 0.02) -> float:
@@ -231,10 +288,18 @@ def oracle_blend_gain(y, P, step: float = 0.02) -> float:
     return float(top - best)
 
 
-def sampler_check(seed: int, k: int = 3, n: int = 20_000) -> dict[str, float]:
+@dataclass(frozen=True)
+class SamplerCheck:
+    """How far the blend-weight map's first weight is from Dirichlet(1) on uniform inputs."""
+
+    max_abs_mean_error: float  # max_k |mean(w_k) - 1/K|
+    ks_pvalue: float  # KS test of w_0 against Beta(1, K-1)
+
+
+def sampler_check(seed: int, k: int = 3, n: int = 20_000) -> SamplerCheck:
     """Mean and KS p-value (vs Beta(1, k-1)) of the blend-weight map on uniform inputs."""
     w = weights_from_uniforms(rng(seed, "simplex-check").uniform(size=(n, k)))
-    return {
-        "max_abs_mean_error": float(np.abs(w.mean(axis=0) - 1 / k).max()),
-        "ks_pvalue": float(stats.kstest(w[:, 0], stats.beta(1, k - 1).cdf).pvalue),
-    }
+    return SamplerCheck(
+        max_abs_mean_error=float(np.abs(w.mean(axis=0) - 1 / k).max()),
+        ks_pvalue=float(stats.kstest(w[:, 0], stats.beta(1, k - 1).cdf).pvalue),
+    )

@@ -260,14 +260,23 @@ class StackedEnsemble:
         return self.meta_.predict_proba(self.base_scores(X))
 
 
+@dataclass(frozen=True)
+class MetaSplit:
+    """A meta-learner scored on the OOF rows it was fitted on (train) and by its own OOF (val)."""
+
+    train: float
+    val: float
+    train_scores: np.ndarray
+    val_scores: np.ndarray
+
+
 @dataclass
 class Ensembles:
     test: dict[str, np.ndarray] = field(default_factory=dict)  # approach -> test scores
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     objective: dict[str, float] = field(default_factory=dict)  # best OOF objective per blend
     shap_top: list[str] = field(default_factory=list)
-    meta_auc: dict[str, dict[str, float]] = field(default_factory=dict)  # kind -> train/val
-    meta_scores: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # kind -> train/val rows
+    meta: dict[str, MetaSplit] = field(default_factory=dict)  # meta-learner kind -> train/val
 
 
 def stack(P_oof, P_test, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -305,11 +314,10 @@ def search_blend(cfg: EnsembleConfig, storage, y, P, penalised: bool, tag: str) 
     return weights_of(best, k), float(best.value)
 
 
-def meta_train_val(kind: str, P_oof, y, fold, seed: int, scores: dict | None = None) -> dict[str, float]:
+def meta_train_val(kind: str, P_oof, y, fold, seed: int) -> MetaSplit:
     """Meta-learner AUC on the rows it was fitted on vs on held-out folds of the OOF matrix.
 
-    Both are scored on the same OOF rows; ``scores``, if given, receives the two score
-    vectors ("train", "val") so the ledger can bootstrap their difference.
+    Both are scored on the same OOF rows, so the ledger can bootstrap their difference.
     """
     s_train = MetaLearner(kind, seed).fit(P_oof, y).predict_proba(P_oof)
     train = roc_auc_score(y, s_train)
@@ -328,9 +336,7 @@ def meta_train_val(kind: str, P_oof, y, fold, seed: int, scores: dict | None = N
 
     s_val = oof_predictions(_Meta, P_oof, y, fold, name=f"{kind} meta")
     val = roc_auc_score(y, s_val)
-    if scores is not None:
-        scores.update(train=s_train, val=s_val)
-    return {"train": float(train), "val": float(val)}
+    return MetaSplit(float(train), float(val), s_train, s_val)
 
 
 def build_ensembles(cfg: EnsembleConfig, ds: Dataset, base: BaseModels, storage) -> Ensembles:
@@ -349,8 +355,7 @@ def build_ensembles(cfg: EnsembleConfig, ds: Dataset, base: BaseModels, storage)
     out.test["stack_logreg_shap"] = meta.predict_proba(Z_test, extra=ds.X_test[out.shap_top])
     out.test["stack_xgboost"] = MetaLearner("xgboost", cfg.seed).fit(Z_oof, y).predict_proba(Z_test)
     for kind in ("logreg", "xgboost"):
-        out.meta_scores[kind] = {}
-        out.meta_auc[kind] = meta_train_val(kind, Z_oof, y, base.fold, cfg.seed, out.meta_scores[kind])
+        out.meta[kind] = meta_train_val(kind, Z_oof, y, base.fold, cfg.seed)
 
     B_oof, B_test = stack(base.oof, base.test, BLEND_MODELS)
     out.weights["uniform_blend3"] = np.full(len(BLEND_MODELS), 1 / len(BLEND_MODELS))

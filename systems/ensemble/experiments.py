@@ -45,6 +45,8 @@ the equal-weight average of the three in both arms, so the comparison isolates t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import optuna
 import pandas as pd
@@ -81,6 +83,88 @@ CROSSES = (("contract_type", "plan"), ("contract_type", "payment_method"))
 POLY = ["tenure_months", "monthly_charges", "engagement_score", "log_sessions_m1"]
 
 
+@dataclass(frozen=True)
+class NestedCV:
+    """Outer-fold test AUCs of the whole recipe and the blend weights each fold chose."""
+
+    fold_aucs: np.ndarray
+    mean: float
+    std: float  # ddof = 1
+    weights: np.ndarray  # (outer folds, members)
+
+
+@dataclass(frozen=True)
+class SeedAverage:
+    """Three single-seed forests (mean test AUC) vs their average, with their test scores."""
+
+    single_mean: float
+    three_seed_avg: float
+    seeds: list[np.ndarray]
+
+
+@dataclass(frozen=True)
+class TrainTest:
+    """AUC of one scorer on the rows it was fitted on (in-sample) and on held-out rows."""
+
+    train: float
+    test: float
+    train_scores: np.ndarray
+    test_scores: np.ndarray
+
+    @classmethod
+    def of(cls, y_train, s_train, y_test, s_test) -> TrainTest:
+        return cls(
+            float(roc_auc_score(y_train, s_train)), float(roc_auc_score(y_test, s_test)), s_train, s_test
+        )
+
+
+@dataclass(frozen=True)
+class SmallData:
+    """The small-data failure case: the blend vs a single LogReg, in-sample and held out."""
+
+    ensemble: TrainTest
+    single: TrainTest
+    y_train: np.ndarray
+    y_test: np.ndarray
+    n_rows: float
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Test AUC of one scorer before and after a member was degraded, with both score vectors."""
+
+    before: float
+    after: float
+    before_scores: np.ndarray
+    after_scores: np.ndarray
+
+    @classmethod
+    def of(cls, y, s_before, s_after) -> BeforeAfter:
+        return cls(float(roc_auc_score(y, s_before)), float(roc_auc_score(y, s_after)), s_before, s_after)
+
+    @property
+    def drop(self) -> float:
+        return self.before - self.after
+
+
+@dataclass(frozen=True)
+class Degradation:
+    """One member degraded by logit noise (``sigma``); each blend re-scored with its weights."""
+
+    member: str
+    sigma: float
+    member_auc: BeforeAfter
+    blends: dict[str, BeforeAfter]
+
+
+@dataclass(frozen=True)
+class Views:
+    """Test AUC and scores of each model and of the ensemble, by ``<model>_<without|with>``."""
+
+    auc: dict[str, float]
+    scores: dict[str, np.ndarray]
+
+
 def _study(seed: int) -> optuna.Study:
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
 
@@ -96,7 +180,7 @@ def nested_cv(
     blend_trials: int,
     n_estimators: int,
     seed: int,
-) -> dict:
+) -> NestedCV:
     """Outer-fold AUCs of the tuned, blended recipe; see module docstring."""
     y = np.asarray(y)
     outer_fold = make_folds(y, outer, seed)
@@ -139,16 +223,11 @@ def nested_cv(
         aucs.append(float(roc_auc_score(y[te], P_te @ w)))
         weights.append(w)
     aucs = np.array(aucs)
-    return {
-        "fold_aucs": aucs,
-        "mean": float(aucs.mean()),
-        "std": float(aucs.std(ddof=1)),
-        "weights": np.array(weights),
-    }
+    return NestedCV(aucs, float(aucs.mean()), float(aucs.std(ddof=1)), np.array(weights))
 
 
-def rf_seeds(ds: Dataset, n_estimators: int, seed: int, out: dict | None = None) -> dict[str, float]:
-    """Mean single-forest AUC over three seeds vs the AUC of their average; ``out`` gets the scores."""
+def rf_seeds(ds: Dataset, n_estimators: int, seed: int) -> SeedAverage:
+    """Mean single-forest AUC over three seeds vs the AUC of their average."""
     scores = []
     for s in range(N_SEEDS):
         model = fit_model(
@@ -160,12 +239,11 @@ def rf_seeds(ds: Dataset, n_estimators: int, seed: int, out: dict | None = None)
         )
         scores.append(predict(model, ds.X_test, "random_forest", "the test set"))
     aucs = [roc_auc_score(ds.y_test, s) for s in scores]
-    if out is not None:
-        out["seeds"] = scores
-    return {
-        "rf_single_mean": float(np.mean(aucs)),
-        "rf_three_seed_avg": float(roc_auc_score(ds.y_test, np.mean(scores, axis=0))),
-    }
+    return SeedAverage(
+        single_mean=float(np.mean(aucs)),
+        three_seed_avg=float(roc_auc_score(ds.y_test, np.mean(scores, axis=0))),
+        seeds=scores,
+    )
 
 
 def small_data(
@@ -174,12 +252,8 @@ def small_data(
     n_estimators: int,
     blend_trials: int,
     seed: int,
-    out: dict | None = None,
-) -> dict[str, float]:
-    """Train/test AUC of a single LogReg and of the blend on a small data set.
-
-    ``out``, if given, receives the labels and scores behind the four figures.
-    """
+) -> SmallData:
+    """Train/test AUC of a single LogReg and of the blend on a small data set."""
     X, y = ds.X_train, ds.y_train
     fold = make_folds(y, 5, seed)
     fits = {
@@ -212,22 +286,13 @@ def small_data(
     train = np.column_stack([predict(fits[m], X, m) for m in models])
     test = np.column_stack([predict(fits[m], ds.X_test, m) for m in models])
     lr = fits["logreg"]
-    if out is not None:
-        out.update(
-            y_train=y,
-            y_test=ds.y_test,
-            ensemble_train=train @ w,
-            ensemble_test=test @ w,
-            single_train=predict(lr, X),
-            single_test=predict(lr, ds.X_test),
-        )
-    return {
-        "ensemble_train": float(roc_auc_score(y, train @ w)),
-        "ensemble_test": float(roc_auc_score(ds.y_test, test @ w)),
-        "single_train": float(roc_auc_score(y, predict(lr, X))),
-        "single_test": float(roc_auc_score(ds.y_test, predict(lr, ds.X_test))),
-        "n_rows": float(len(y) + len(ds.y_test)),
-    }
+    return SmallData(
+        ensemble=TrainTest.of(y, train @ w, ds.y_test, test @ w),
+        single=TrainTest.of(y, predict(lr, X), ds.y_test, predict(lr, ds.X_test)),
+        y_train=y,
+        y_test=ds.y_test,
+        n_rows=float(len(y) + len(ds.y_test)),
+    )
 
 
 def degrade(y, p, drop: float, rng: np.random.Generator, iters: int = 40) -> tuple[np.ndarray, float]:
@@ -255,27 +320,17 @@ def degraded_blends(
     column: int,
     drop: float,
     rng: np.random.Generator,
-    scores: dict | None = None,
-) -> dict[str, float]:
-    """AUC of the degraded member and of each blend, before and after.
-
-    ``scores``, if given, receives the test scores behind every figure (same names).
-    """
+    member: str = "",
+) -> Degradation:
+    """AUC of the degraded member (column ``column`` of ``P``) and of each blend, before and after."""
     P2 = np.array(P, dtype=float, copy=True)
     P2[:, column], sigma = degrade(y, P[:, column], drop, rng)
-    out = {
-        "member_before": float(roc_auc_score(y, P[:, column])),
-        "member_after": float(roc_auc_score(y, P2[:, column])),
-        "sigma": sigma,
-    }
-    for name, w in weights.items():
-        out[f"{name}_before"] = float(roc_auc_score(y, P @ w))
-        out[f"{name}_after"] = float(roc_auc_score(y, P2 @ w))
-        if scores is not None:
-            scores.update({f"{name}_before": P @ w, f"{name}_after": P2 @ w})
-    if scores is not None:
-        scores.update(member_before=P[:, column], member_after=P2[:, column])
-    return out
+    return Degradation(
+        member=member,
+        sigma=sigma,
+        member_auc=BeforeAfter.of(y, P[:, column], P2[:, column]),
+        blends={name: BeforeAfter.of(y, P @ w, P2 @ w) for name, w in weights.items()},
+    )
 
 
 def _one_hot_prefix(X: pd.DataFrame, col: str) -> list[str]:
@@ -306,15 +361,12 @@ def poly_view(X: pd.DataFrame, stats: dict[str, tuple[float, float]]) -> pd.Data
     return pd.concat([base_view(X), pd.DataFrame(extra, index=X.index)], axis=1)
 
 
-def compare_views(ds: Dataset, n_estimators: int, seed: int, scores: dict | None = None) -> dict[str, float]:
-    """Test AUC of each model and of the equal-weight ensemble, without vs with its view.
-
-    ``scores``, if given, receives the test scores under the same names (for paired bootstraps).
-    """
+def compare_views(ds: Dataset, n_estimators: int, seed: int) -> Views:
+    """Test AUC of each model and of the equal-weight ensemble, without vs with its view."""
     cols = [*POLY, "charges_to_tenure_ratio"]
     stats = {c: (float(ds.X_train[c].mean()), float(ds.X_train[c].std()) or 1.0) for c in cols}
     views = {"xgboost": recency_view, "lightgbm": crosses_view, "logreg": lambda X: poly_view(X, stats)}
-    out, without, with_ = {}, [], []
+    auc, scores, without, with_ = {}, {}, [], []
     for m, view in views.items():
         for arm, fn, keep in (("without", base_view, without), ("with", view, with_)):
             p = fit_predict(
@@ -327,12 +379,10 @@ def compare_views(ds: Dataset, n_estimators: int, seed: int, scores: dict | None
                 name=m,
                 where=f"{arm} view",
             )
-            out[f"{m}_{arm}"] = float(roc_auc_score(ds.y_test, p))
+            auc[f"{m}_{arm}"] = float(roc_auc_score(ds.y_test, p))
+            scores[f"{m}_{arm}"] = p
             keep.append(p)
-            if scores is not None:
-                scores[f"{m}_{arm}"] = p
-    out["ensemble_without"] = float(roc_auc_score(ds.y_test, sum(without) / 3))
-    out["ensemble_with"] = float(roc_auc_score(ds.y_test, sum(with_) / 3))
-    if scores is not None:
-        scores.update(ensemble_without=sum(without) / 3, ensemble_with=sum(with_) / 3)
-    return out
+    scores.update(ensemble_without=sum(without) / 3, ensemble_with=sum(with_) / 3)
+    auc["ensemble_without"] = float(roc_auc_score(ds.y_test, scores["ensemble_without"]))
+    auc["ensemble_with"] = float(roc_auc_score(ds.y_test, scores["ensemble_with"]))
+    return Views(auc, scores)
