@@ -1,9 +1,7 @@
 """Churn prediction, end to end: the project's headline system (``make churn``).
 
-Reusable pieces (the ensemble system builds on these; signatures are stable):
-
-    data.churn.generate(scenario, n_customers, seed)        raw, messy table
-    systems.churn.validation.validate(raw) -> Validation    .clean, .quarantine, .summary()
-    systems.churn.features.ChurnFeatures()                  fit on train, transform any rows
-    systems.churn.features.build_features(clean)            -> (X, y, meta) in one call
+The churn table itself (schema validation, timestamp parsing, cohort imputation, feature
+engineering) lives in ``systems.core.churn_table``, shared with the ensemble system; this
+package holds what only the churn story does with it (splits, models, tuning, calibration,
+profit threshold, leakage, persistence, claims).
 """

@@ -16,12 +16,12 @@ from pathlib import Path
 import joblib
 
 from data.churn import TARGET, generate
-from systems.churn.features import ChurnFeatures
-from systems.churn.models import MODEL_NAMES, fit_model, make_model
 from systems.churn.splits import stratified_70_15_15
-from systems.churn.validation import validate
 from systems.core.bench import record
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.validation import validate
 from systems.core.cli import add_output_args, pop_output_args
+from systems.core.models import CHURN_MODELS, fit_model, make_model
 from systems.core.report import markdown_table
 from systems.core.timing import compare
 
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     tr, va, te = stratified_70_15_15(y, a.seed)
     f = ChurnFeatures().fit(clean.iloc[tr])
     X = {k: f.transform(clean.iloc[i]).to_numpy() for k, i in (("tr", tr), ("va", va), ("te", te))}
-    models = {n: fit_model(make_model(n, a.seed), n, X["tr"], y[tr], X["va"], y[va]) for n in MODEL_NAMES}
+    models = {n: fit_model(make_model(n, a.seed), n, X["tr"], y[tr], X["va"], y[va]) for n in CHURN_MODELS}
     row, batch = X["te"][:1], X["te"][:1000]
     ref = models["xgboost"]
     rows = []

@@ -25,7 +25,6 @@ from systems.churn.imbalance import ImbalanceComparison
 from systems.churn.imbalance import compare as imbalance_compare
 from systems.churn.intake import Quarantined, ScenarioRates, scenario_rates
 from systems.churn.leakage import LeakageResult, leakage_experiment
-from systems.churn.models import EARLY_STOPPING_ROUNDS, rounds_used
 from systems.churn.profit import profit_curve
 from systems.churn.saas import ImputationCheck, SaasTuning, imputation_auc
 from systems.churn.selection import Selection, select_features
@@ -43,6 +42,7 @@ from systems.churn.telecom import (
 from systems.churn.tuning import tune
 from systems.core import uncertainty as U
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
+from systems.core.models import EARLY_STOPPING_ROUNDS, rounds_used
 
 N_BOOT = 500  # bootstrap resamples per interval: enough for a 95% percentile interval, quick
 
@@ -535,7 +535,7 @@ def ch11(es: EarlyStopping, evidence: list[str]) -> Claim:
             Relation("val_loss_best", "<=", "val_loss_last", central=False),
         ],
         by_construction=f"the patience is configured (EARLY_STOPPING_ROUNDS = {EARLY_STOPPING_ROUNDS} in "
-        "systems/churn/models.py), so the booster stops that many rounds after its best "
+        "systems/core/models.py), so the booster stops that many rounds after its best "
         "one whenever it stops before max_rounds",
         unit="boosting rounds",
         evidence=evidence,

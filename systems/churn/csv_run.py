@@ -26,13 +26,14 @@ from algorithms.metrics import at_threshold, pr_auc, roc_auc
 from systems.churn import imbalance, plots
 from systems.churn.calibration import CalibrationReport, calibration_report, platt, reliability_points
 from systems.churn.csv_checks import CheckedRows, check_minority, check_rows
-from systems.churn.models import MODEL_NAMES, fit_model, make_model
 from systems.churn.persistence import ChurnModel, save
 from systems.churn.profit import best_threshold
 from systems.churn.splits import stratified_70_15_15
 from systems.churn.tabular import TabularFeatures, check_magnitude
 from systems.churn.telecom import THRESHOLDS, accuracy, costs
 from systems.core.cli import progress
+from systems.core.models import CHURN_MODELS as MODEL_NAMES
+from systems.core.models import fit_model, make_model
 from systems.core.report import start_run
 from systems.core.tabular import encode_target, read_table
 

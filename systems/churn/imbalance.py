@@ -21,7 +21,7 @@ from imblearn.under_sampling import RandomUnderSampler
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from algorithms.metrics import at_threshold, roc_auc
-from systems.churn.models import make_model
+from systems.core.models import make_model
 
 STRATEGIES = ("class_weights", "smote", "undersampling")
 SMOTE_RATIO = 0.8

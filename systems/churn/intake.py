@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data.churn import SCENARIOS, TARGET, generate
-from systems.churn.validation import validate, write_quarantine
+from systems.core.churn_table.validation import validate, write_quarantine
 
 
 @dataclass(frozen=True)

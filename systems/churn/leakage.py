@@ -21,9 +21,9 @@ from sklearn.model_selection import train_test_split
 
 from algorithms.metrics import roc_auc
 from data.churn import TARGET, TIME, prediction_time_view
-from systems.churn.features import ChurnFeatures
-from systems.churn.models import make_model
 from systems.churn.splits import temporal_holdout
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.models import make_model
 
 
 def _accuracy(y, p) -> float:

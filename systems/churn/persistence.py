@@ -28,10 +28,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
 from data.churn import CATEGORIES, ID, LEAKY, TARGET
-from systems.churn.timestamps import parse_mixed
-from systems.churn.validation import CATEGORICAL, DATE_COLUMNS, NUMERIC, validate
 from systems.core import artifact
 from systems.core.artifact import Column, FeatureSchema, SelectColumns
+from systems.core.churn_table.timestamps import parse_mixed
+from systems.core.churn_table.validation import CATEGORICAL, DATE_COLUMNS, NUMERIC, validate
 from systems.core.tabular import read_table
 
 FORMAT_VERSION = artifact.FORMAT_VERSION

@@ -18,13 +18,13 @@ import pandas as pd
 from algorithms.metrics import roc_auc
 from data.churn import TIME, generate
 from systems.churn import plots
-from systems.churn.features import ChurnFeatures
-from systems.churn.imputation import missing_share
 from systems.churn.intake import Intake, take_in
-from systems.churn.models import make_model
 from systems.churn.splits import temporal_holdout, time_ordered_folds
 from systems.churn.tuning import tune
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.imputation import missing_share
 from systems.core.cli import progress_enabled
+from systems.core.models import make_model
 
 
 @dataclass(frozen=True)

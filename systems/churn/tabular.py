@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from systems.churn.imputation import CohortImputer
+from systems.core.churn_table.imputation import CohortImputer
 
 # (x - mean)^2 overflows float64 (max ~1.8e308) once |x| > ~1.3e154: variances, scalers
 # and gradients all square their inputs, so a column at that scale cannot be trained on

@@ -31,17 +31,18 @@ from algorithms.metrics import at_threshold, pr_auc, roc_auc
 from data.churn import ID, TIME, generate_with_truth
 from systems.churn import imbalance, plots
 from systems.churn.calibration import CalibrationReport, calibration_report, platt, reliability_points
-from systems.churn.features import ChurnFeatures
 from systems.churn.imbalance import ImbalanceComparison
 from systems.churn.intake import Intake, take_in
 from systems.churn.leakage import LeakageResult, leakage_experiment
-from systems.churn.models import MODEL_NAMES, fit_model, make_model, rounds_used, validation_curve
 from systems.churn.persistence import ChurnModel, save
 from systems.churn.profit import best_threshold, breakeven_threshold, profit_curve
 from systems.churn.selection import Selection, select_features
 from systems.churn.splits import stratified_70_15_15, temporal_holdout, time_ordered_folds
 from systems.churn.tuning import TuningResult, tune
+from systems.core.churn_table.features import ChurnFeatures
 from systems.core.cli import progress, progress_enabled
+from systems.core.models import CHURN_MODELS as MODEL_NAMES
+from systems.core.models import fit_model, make_model, rounds_used, validation_curve
 from systems.core.timing import measure
 
 THRESHOLDS = np.round(np.arange(0.01, 1.0, 0.01), 2)

@@ -6,7 +6,8 @@
 Each fold's booster early-stops on that fold's validation block (20 rounds of no
 log-loss improvement), so a trial's rounds are chosen on data it is then scored on: the
 CV AUC is slightly optimistic, which is why the final model is also scored on a test set
-no trial touched. TPE sampler seeded from ``seed``; a progress bar shows the trials.
+no trial touched. TPE sampler seeded from ``seed``; a progress bar shows the trials. The
+search spaces are data in ``systems.core.models.CHURN_SPACES``.
 """
 
 from __future__ import annotations
@@ -17,28 +18,7 @@ import numpy as np
 import optuna
 
 from algorithms.metrics import roc_auc
-from systems.churn.models import fit_model, make_model, rounds_used
-
-
-def _space(trial: optuna.Trial, name: str) -> dict:
-    common = {
-        "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
-        "subsample": trial.suggest_float("subsample", 0.6, 1.0),
-        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.5, 1.0),
-        "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
-    }
-    if name == "lightgbm":
-        return common | {
-            "num_leaves": trial.suggest_int("num_leaves", 8, 128, log=True),
-            "min_child_samples": trial.suggest_int("min_child_samples", 5, 100, log=True),
-        }
-    if name == "xgboost":
-        return common | {
-            "max_depth": trial.suggest_int("max_depth", 3, 8),
-            "min_child_weight": trial.suggest_float("min_child_weight", 1.0, 20.0, log=True),
-            "gamma": trial.suggest_float("gamma", 0.0, 5.0),
-        }
-    raise ValueError(f"no search space for {name!r}")
+from systems.core.models import CHURN_SPACES, fit_model, make_model, rounds_used, suggest
 
 
 @dataclass
@@ -57,10 +37,12 @@ def tune(
     X, y = np.asarray(X), np.asarray(y)
     if n_trials < 1:
         raise ValueError(f"n_trials must be >= 1, got {n_trials}")
+    if name not in CHURN_SPACES:
+        raise ValueError(f"no search space for {name!r}")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
     def objective(trial: optuna.Trial) -> float:
-        params = _space(trial, name)
+        params = suggest(trial, CHURN_SPACES[name])
         aucs, rounds = [], []
         for tr, va in folds:
             m = fit_model(make_model(name, seed, **params), name, X[tr], y[tr], X[va], y[va])

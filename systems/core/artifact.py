@@ -84,8 +84,8 @@ TRUSTED_TYPES = frozenset(
         "systems.core.artifact.SelectColumns",
         # this repository's feature transformers (fitted state: lists, dicts, floats, arrays)
         "systems.churn.tabular.TabularFeatures",
-        "systems.churn.features.ChurnFeatures",
-        "systems.churn.imputation.CohortImputer",
+        "systems.core.churn_table.features.ChurnFeatures",
+        "systems.core.churn_table.imputation.CohortImputer",
         "systems.churn.persistence.ParseRecords",
     }
 )

@@ -1,32 +1,49 @@
 """``make ensemble``: rebuild the 0.78 -> 0.92 AUC ensemble story and judge its EN claims.
 
-Stages: churn data (reused from the churn system) -> six base models, each tuned in its own
-persisted Optuna study -> 5-fold OOF scores -> votes, stacking, Optuna blends -> diversity,
-business view, segments, nested CV, failure cases, robustness, model-specific features,
-latency -> reports/ensemble/ (ledger, comparison table, heatmap, weights, ROC curves).
+Stages (one module each):
 
-Studies persist in ``--storage`` (default: SQLite under OUT/ensemble/), so an interrupted
-run resumes its trials; ``make tune-worker`` adds a worker to a shared study.
+    data         churn data from the shared churn-table layer, split, featurised
+    tuning       six base models, each tuned in its own persisted Optuna study -> OOF scores
+    ensembles    votes, stacking, Optuna blends
+    analysis     diversity, business view, segments, latency, oracle gain
+    experiments  nested CV, failure cases, robustness, model-specific features
+    pipeline     the stages in order -> one ``Results``;  claims: one function per EN id
+
+This module turns ``Results`` into reports/ensemble/ (ledger, comparison table, diversity
+heatmap, weights, ROC curves). Studies persist in ``--storage`` (default: SQLite under
+OUT/.state/ensemble/), so an interrupted run resumes its trials; ``make tune-worker`` adds a
+worker to a shared study.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import numpy as np
+from sklearn.metrics import roc_curve
 from threadpoolctl import threadpool_limits
 
 from systems.core.config import parse_config
+from systems.core.plotting import figure
 from systems.core.report import start_run
+from systems.core.studies import SearchSpaceMismatch, StorageError, open_storage
+from systems.ensemble.analysis import (
+    LatencyRow,
+    PairStats,
+    Ratio,
+    correlation_matrix,
+    latency_table,
+    scorer,
+    side_by_side,
+)
 from systems.ensemble.claims import all_claims
-from systems.ensemble.config import EnsembleConfig
+from systems.ensemble.data import EnsembleConfig, default_storage
 from systems.ensemble.ensembles import BLEND_MODELS, VOTE2
-from systems.ensemble.latency import Ratio, latency_table, scorer, side_by_side
-from systems.ensemble.oof import FoldFitError
 from systems.ensemble.pipeline import Results, run_pipeline
-from systems.ensemble.plots import diversity_figure, roc_figure, weights_figure
-from systems.ensemble.spaces import BASE_MODELS
-from systems.ensemble.tuning import SearchSpaceMismatch, StorageError, default_storage, open_storage
+from systems.ensemble.tuning import BASE_MODELS, FoldFitError
+
+log = logging.getLogger("ensemble")
 
 APPROACHES = (
     "random_forest",
@@ -43,7 +60,65 @@ APPROACHES = (
 )
 
 
-def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Ratio]]:
+def heatmap(ax, matrix: np.ndarray, labels: list[str], title: str) -> None:
+    """Annotated heatmap of a symmetric matrix on ``ax``."""
+    im = ax.imshow(matrix, vmin=min(0.0, float(matrix.min())), vmax=1.0, cmap="viridis")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            ax.text(
+                j,
+                i,
+                f"{matrix[i, j]:.2f}",
+                ha="center",
+                va="center",
+                color="white" if matrix[i, j] < 0.6 else "black",
+                fontsize=8,
+            )
+    ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046)
+
+
+def diversity_figure(scores: dict[str, np.ndarray], pairs: list[PairStats]):
+    names = list(scores)
+    overlap = np.eye(len(names))
+    for p in pairs:
+        i, j = names.index(p.a), names.index(p.b)
+        overlap[i, j] = overlap[j, i] = p.error_overlap
+    fig, (a1, a2) = figure(11, 4.5, ncols=2)
+    heatmap(a1, correlation_matrix(scores), names, "prediction correlation (Pearson)")
+    heatmap(a2, overlap, names, "error overlap (Jaccard, top base-rate flagged)")
+    return fig
+
+
+def weights_figure(models: tuple[str, ...], weights: dict[str, np.ndarray]):
+    fig, ax = figure(6, 3.5)
+    width = 0.8 / len(weights)
+    for k, (name, w) in enumerate(weights.items()):
+        ax.bar(np.arange(len(models)) + k * width, w, width, label=name)
+    ax.set_xticks(np.arange(len(models)) + 0.4 - width / 2, models)
+    ax.set_ylabel("weight")
+    ax.set_ylim(0, 1)
+    ax.legend()
+    ax.set_title("blend weights: plain AUC vs 0.9 AUC - 0.1 max(w)")
+    return fig
+
+
+def roc_figure(y, scores: dict[str, np.ndarray], aucs: dict[str, float]):
+    fig, ax = figure(5.5, 5)
+    for name, s in scores.items():
+        fpr, tpr, _ = roc_curve(y, s)
+        ax.plot(fpr, tpr, lw=1.2, label=f"{name} ({aucs[name]:.3f})")
+    ax.plot([0, 1], [0, 1], "k:", lw=0.8)
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("ROC, held-out test rows")
+    return fig
+
+
+def measure_latency(r: Results, repeats: int) -> tuple[list[LatencyRow], dict[str, Ratio]]:
     """The back-to-back latency table and the interleaved ratios EN-10 is judged on."""
     f = r.base.fitted
     scorers = {
@@ -55,13 +130,11 @@ def measure_latency(r: Results, repeats: int) -> tuple[list[dict], dict[str, Rat
     return table, side_by_side(scorers, r.ds.X_test, repeats)
 
 
-def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> None:
+def report(run, r: Results, latency: list[LatencyRow], ratios: dict[str, Ratio]) -> None:
     y = r.ds.y_test
     # latency rows are in measure_latency's order: RF, blend3 (= blend_penalised), vote2
     ms = dict(
-        zip(
-            ("random_forest", "blend_penalised", "vote2"), (row["per_row_ms"] for row in latency), strict=True
-        )
+        zip(("random_forest", "blend_penalised", "vote2"), (row.per_row_ms for row in latency), strict=True)
     )
     rows = []
     for name in APPROACHES:
@@ -70,19 +143,19 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
             {
                 "approach": name,
                 "roc_auc": r.auc[name],
-                "precision_at_10": t["precision"] if t else "",
-                "recall_at_10": t["recall"] if t else "",
-                "f1_at_10": t["f1"] if t else "",
+                "precision_at_10": t.precision if t else "",
+                "recall_at_10": t.recall if t else "",
+                "f1_at_10": t.f1 if t else "",
                 "per_row_ms (this machine)": ms.get(name, ""),
             }
         )
         run.metric("roc_auc", r.auc[name], scope=name)
         if t:
             for k in ("precision", "recall", "f1"):
-                run.metric(f"{k}_at_10pct", t[k], scope=name)
+                run.metric(f"{k}_at_10pct", getattr(t, k), scope=name)
     run.write_table(rows, "comparison.md")
-    run.write_table(latency, "latency.md")
-    run.write_table([{k: v for k, v in p.items() if k not in ("a", "b")} for p in r.pairs], "diversity.md")
+    run.write_table([row.row() for row in latency], "latency.md")
+    run.write_table([p.row() for p in r.pairs], "diversity.md")
     run.write_table(r.segments, "segments.md")
     run.write_table(
         [
@@ -93,10 +166,10 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
         "weights.md",
     )
     run.write_table(
-        [{"outer_fold": k, "roc_auc": a} for k, a in enumerate(r.nested["fold_aucs"])], "nested_cv.md"
+        [{"outer_fold": k, "roc_auc": a} for k, a in enumerate(r.nested.fold_aucs)], "nested_cv.md"
     )
-    run.metric("nested_cv_mean", r.nested["mean"])
-    run.metric("nested_cv_std", r.nested["std"])
+    run.metric("nested_cv_mean", r.nested.mean)
+    run.metric("nested_cv_std", r.nested.std)
     run.metric("quarantined_rows", r.ds.n_quarantined)
     run.metric("base_rate", float(np.mean(y)))
     test_scores = r.base.test | r.ens.test
@@ -132,13 +205,13 @@ def report(run, r: Results, latency: list[dict], ratios: dict[str, Ratio]) -> No
     for claim in all_claims(r, ratios, latency):
         claim.evidence = claim.evidence + evidence.get(claim.id, [])
         run.add(claim)
-    print(
-        "\n".join(
-            f"  {row['approach']:<22} per-row {row['per_row_ms']:.2f} ms "
-            f"(x{row['per_row_ratio_vs_first']:.2f} vs RF)"
-            for row in latency
+    for row in latency:
+        log.info(
+            "  %-22s per-row %.2f ms (x%.2f vs RF)",
+            row.approach,
+            row.per_row_ms,
+            row.per_row_ratio_vs_first,
         )
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,11 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         storage = open_storage(url)
         # one thread per model: BLAS oversubscription on a shared 2-core box costs 10-50x
         with threadpool_limits(1), start_run("ensemble", cfg) as run:
-            print(f"optuna storage: {url} (studies {cfg.study_prefix}-*)")
+            log.info("optuna storage: %s (studies %s-*)", url, cfg.study_prefix)
             r = run_pipeline(cfg, storage)
             report(run, r, *measure_latency(r, cfg.latency_repeats))
     except (StorageError, SearchSpaceMismatch, FoldFitError) as err:
-        print(f"ensemble: {err}\nno ledger was written for this run.", file=sys.stderr)
+        log.error("ensemble: %s\nno ledger was written for this run.", err)
         return 2
     return 0
 

@@ -21,14 +21,22 @@ import numpy as np
 from algorithms.metrics import at_top_fraction, roc_auc
 from systems.core import uncertainty as U
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
-from systems.ensemble import failure_cases, robustness, specific_features
-from systems.ensemble.business import TOP_FRACTION, precision_from_recall, top_fraction_view
-from systems.ensemble.diversity import pairwise_table, recount_story
+from systems.ensemble.analysis import (
+    TOP_FRACTION,
+    LatencyRow,
+    Ratio,
+    auc_standard_error,
+    oracle_blend_gain,
+    pairwise_table,
+    precision_from_recall,
+    recount_story,
+    segment_aucs,
+    side_by_side,
+    top_fraction_view,
+)
 from systems.ensemble.ensembles import build_ensembles, meta_train_val
-from systems.ensemble.latency import Ratio, side_by_side
-from systems.ensemble.nested_cv import nested_cv
-from systems.ensemble.pipeline import Results, oracle_blend_gain
-from systems.ensemble.segments import auc_standard_error, segment_aucs
+from systems.ensemble.experiments import compare_views, degraded_blends, nested_cv, small_data
+from systems.ensemble.pipeline import Results
 
 AUC = Tolerance(abs=0.02)
 SHORT = {"xgboost": "xgb", "lightgbm": "lgbm", "catboost": "cat", "logreg": "lr", "mlp": "mlp"}
@@ -185,8 +193,8 @@ def en04(r: Results) -> Claim:
     measured |= {
         "max_w_plain": float(wp.max()),
         "max_w_penalised": float(wq.max()),
-        "sampler_ks_pvalue": r.sampler_check["ks_pvalue"],
-        "sampler_mean_error": r.sampler_check["max_abs_mean_error"],
+        "sampler_ks_pvalue": r.sampler_check.ks_pvalue,
+        "sampler_mean_error": r.sampler_check.max_abs_mean_error,
     }
     names = ", ".join(f"{m}={w:.2f}" for m, w in zip(("xgb", "lgbm", "lr"), wq, strict=True))
     return Claim(
@@ -243,7 +251,7 @@ def en05(r: Results) -> Claim:
 
 
 def en06(r: Results) -> Claim:
-    pairs = {(p["a"], p["b"]): p for p in r.pairs}
+    pairs = {(p.a, p.b): p for p in r.pairs}
     want = [
         ("xgboost", "lightgbm", 0.42, 0.38),
         ("xgboost", "logreg", 0.61, 0.52),  # F2, QR
@@ -256,13 +264,13 @@ def en06(r: Results) -> Claim:
         p = pairs[(a, b)]
         key = f"{SHORT[a]}_{SHORT[b]}"
         claimed |= {f"rho_{key}": rho, f"overlap_{key}": ov}
-        measured |= {f"rho_{key}": p["rho"], f"overlap_{key}": p["error_overlap"]}
+        measured |= {f"rho_{key}": p.rho, f"overlap_{key}": p.error_overlap}
     xl = pairs[("xgboost", "lightgbm")]
     measured |= {
-        "xgb_only_wrong": xl["a_only"],
-        "lgbm_only_wrong": xl["b_only"],
-        "pair_blend_fixed": xl["blend_fixed"],
-        "pair_blend_gain_over_xgb": xl["blend_gain_over_a"],
+        "xgb_only_wrong": xl.a_only,
+        "lgbm_only_wrong": xl.b_only,
+        "pair_blend_fixed": xl.blend_fixed,
+        "pair_blend_gain_over_xgb": xl.blend_gain_over_a,
     }
     story = recount_story(120, 130)  # F1
     s = r.base.test
@@ -293,28 +301,28 @@ def en06(r: Results) -> Claim:
             Recompute(
                 "corrected_both_sets",
                 220,
-                story["both_sets"],
+                story.both_sets,
                 Tolerance(abs=0.5),
                 "120 + 130 rows where exactly one model is wrong",
             )
         ],
         note=f"Correcting both sets is 250 rows, not 220; and a two-model blend's net gain over XGBoost "
-        f"is at most {story['max_gain_vs_a']} (over LightGBM {story['max_gain_vs_b']}). Errors: each "
+        f"is at most {story.max_gain_vs_a} (over LightGBM {story.max_gain_vs_b}). Errors: each "
         "model flags its top base-rate share; overlap = shared / all mistakes. Two boosted-tree "
         f"models fitted to the same rows correlate at {measured['rho_xgb_lgbm']:.2f} here.",
     )
 
 
 def en07(r: Results) -> Claim:
-    lr, xg = r.ens.meta_auc["logreg"], r.ens.meta_auc["xgboost"]
-    y, ms = r.ds.y_train, r.ens.meta_scores  # train and val are both scored on the OOF rows
+    lr, xg = r.ens.meta["logreg"], r.ens.meta["xgboost"]
+    y = r.ds.y_train  # train and val are both scored on the OOF rows
     gap_gap = contrast(
         y,
         lambda xt, xv, lt, lv: (xt - xv) - (lt - lv),
-        ms["xgboost"]["train"],
-        ms["xgboost"]["val"],
-        ms["logreg"]["train"],
-        ms["logreg"]["val"],
+        xg.train_scores,
+        xg.val_scores,
+        lr.train_scores,
+        lr.val_scores,
     )
     return Claim(
         "EN-07",
@@ -327,11 +335,11 @@ def en07(r: Results) -> Claim:
             "xgboost_meta_val": 0.89,
         },
         measured={
-            "logreg_meta_val": lr["val"],
-            "logreg_meta_gap": lr["train"] - lr["val"],
-            "xgboost_meta_train": xg["train"],
-            "xgboost_meta_val": xg["val"],
-            "xgboost_meta_gap": xg["train"] - xg["val"],
+            "logreg_meta_val": lr.val,
+            "logreg_meta_gap": lr.train - lr.val,
+            "xgboost_meta_train": xg.train,
+            "xgboost_meta_val": xg.val,
+            "xgboost_meta_gap": xg.train - xg.val,
             "logreg_meta_test": r.auc["stack_logreg"],
             "xgboost_meta_test": r.auc["stack_xgboost"],
         },
@@ -344,7 +352,7 @@ def en07(r: Results) -> Claim:
                 "logreg_meta_val",
                 ">",
                 "xgboost_meta_val",
-                interval=diff(y, ms["logreg"]["val"], ms["xgboost"]["val"]),
+                interval=diff(y, lr.val_scores, xg.val_scores),
             ),
         ],
         note="train = meta-learner scored on the OOF rows it was fitted on; val = meta-learner's own "
@@ -353,21 +361,23 @@ def en07(r: Results) -> Claim:
 
 
 def en08(r: Results) -> Claim:
-    s = r.blend_split_auc
-    b = r.rows["blend_split"]
+    s = r.blend_split
     gap = conservative(
-        U.auc_ci(r.ds.y_train, b["train"], n_boot=N_BOOT), U.auc_ci(r.ds.y_test, b["test"], n_boot=N_BOOT)
+        U.auc_ci(r.ds.y_train, s.train_scores, n_boot=N_BOOT),
+        U.auc_ci(r.ds.y_test, s.test_scores, n_boot=N_BOOT),
     )
-    fold_aucs = np.asarray(r.nested["fold_aucs"], dtype=float)
+    fold_aucs = np.asarray(r.nested.fold_aucs, dtype=float)
     return Claim(
         "EN-08",
         "Nested CV (outer 5 x inner 5) gives 0.92 +- 0.008; train/val/test AUC 0.93 / 0.92 / 0.92.",
         claimed={"nested_mean": 0.92, "nested_std": 0.008, "train": 0.93, "val": 0.92, "test": 0.92},
         measured={
-            "nested_mean": r.nested["mean"],
-            "nested_std": r.nested["std"],
-            **s,
-            "train_minus_test": s["train"] - s["test"],
+            "nested_mean": r.nested.mean,
+            "nested_std": r.nested.std,
+            "train": s.train,
+            "val": s.val,
+            "test": s.test,
+            "train_minus_test": s.train - s.test,
         },  # F9, F16
         tolerance=Tolerance(abs=0.02),
         unit="ROC-AUC",
@@ -447,11 +457,11 @@ def _segment_se(r: Results, row: dict) -> float:
     return auc_standard_error(row["xgboost"], n_pos, int(mask.sum()) - n_pos)
 
 
-def en10(r: Results, ratios: dict[str, Ratio], table: list[dict]) -> Claim:
+def en10(r: Results, ratios: dict[str, Ratio], table: list[LatencyRow]) -> Claim:
     b3, v2 = ratios["blend3/row"], ratios["vote2/row"]
     y, s = r.ds.y_test, r.ens.test
     auc_iv = U.auc_ci(y, s["vote2"], n_boot=N_BOOT)
-    back_to_back = {row["approach"]: row["per_row_ratio_vs_first"] for row in table}
+    back_to_back = {row.approach: row.per_row_ratio_vs_first for row in table}
     return Claim(
         "EN-10",
         "RF 12 ms vs 3-model ensemble 28 ms (2.3x slower); an XGBoost+LightGBM vote serves at "
@@ -518,13 +528,13 @@ def en11(r: Results) -> Claim:
             "blend_f1": 0.84,
         },
         measured={
-            "rf_precision": rf["precision"],
-            "rf_recall": rf["recall"],
-            "rf_f1": rf["f1"],
-            "blend_precision": bl["precision"],
-            "blend_recall": bl["recall"],
-            "blend_f1": bl["f1"],
-            "precision_ceiling": bl["precision_ceiling"],
+            "rf_precision": rf.precision,
+            "rf_recall": rf.recall,
+            "rf_f1": rf.f1,
+            "blend_precision": bl.precision,
+            "blend_recall": bl.recall,
+            "blend_f1": bl.f1,
+            "precision_ceiling": bl.precision_ceiling,
             "base_rate": float(np.mean(r.ds.y_test)),
         },
         tolerance=Tolerance(abs=0.03),
@@ -569,11 +579,11 @@ def en11(r: Results) -> Claim:
 
 def en12(r: Results) -> Claim:
     s, f = r.small, r.rf_seeds
-    y, seeds = r.ds.y_test, r.rows["rf_seeds"]["seeds"]
+    y, seeds = r.ds.y_test, f.seeds
     seed_gain = contrast(y, lambda avg, *single: avg - np.mean(single), np.mean(seeds, axis=0), *seeds)
-    sm = r.rows["small"]
-    train_part = diff(sm["y_train"], sm["ensemble_train"], sm["single_train"])
-    test_part = diff(sm["y_test"], sm["ensemble_test"], sm["single_test"])
+    ens, one = s.ensemble, s.single
+    train_part = diff(s.y_train, ens.train_scores, one.train_scores)
+    test_part = diff(s.y_test, ens.test_scores, one.test_scores)
     return Claim(
         "EN-12",
         "Ensembles fail with look-alike members (three RF seeds: 0.78 -> 0.79) and on small data "
@@ -587,16 +597,16 @@ def en12(r: Results) -> Claim:
             "single_test": 0.80,
         },
         measured={
-            "rf_single_mean": f["rf_single_mean"],
-            "rf_three_seed_avg": f["rf_three_seed_avg"],
-            "three_seed_gain": f["rf_three_seed_avg"] - f["rf_single_mean"],
-            "ensemble_train": s["ensemble_train"],
-            "ensemble_test": s["ensemble_test"],
-            "single_train": s["single_train"],
-            "single_test": s["single_test"],
-            "ensemble_gap": s["ensemble_train"] - s["ensemble_test"],
-            "single_gap": s["single_train"] - s["single_test"],
-            "small_rows": s["n_rows"],
+            "rf_single_mean": f.single_mean,
+            "rf_three_seed_avg": f.three_seed_avg,
+            "three_seed_gain": f.three_seed_avg - f.single_mean,
+            "ensemble_train": ens.train,
+            "ensemble_test": ens.test,
+            "single_train": one.train,
+            "single_test": one.test,
+            "ensemble_gap": ens.train - ens.test,
+            "single_gap": one.train - one.test,
+            "small_rows": s.n_rows,
         },
         tolerance=AUC,
         unit="ROC-AUC",
@@ -605,7 +615,7 @@ def en12(r: Results) -> Claim:
             Relation("ensemble_gap", ">", "single_gap", interval=conservative(train_part, test_part)),
             Relation("ensemble_test", "<", "single_test", interval=test_part),
         ],
-        source=failure_cases.small_data,
+        source=small_data,
         note="Small data: a fresh data set of small_rows snapshots (after quarantine), members at the "
         "story's optima, blend weights from OOF with the penalised objective. The gap-of-gaps "
         "interval combines a paired train-row bootstrap and a paired test-row bootstrap.",
@@ -614,15 +624,16 @@ def en12(r: Results) -> Claim:
 
 def en13(r: Results) -> Claim:
     d, h = r.degraded, r.degraded_heavy
-    y, dr = r.ds.y_test, r.rows["degraded"]
-    drop_iv = diff(y, dr["blend_penalised_before"], dr["blend_penalised_after"])
+    y, member = r.ds.y_test, d.member_auc
+    pen, plain = d.blends["blend_penalised"], d.blends["blend_plain"]
+    drop_iv = diff(y, pen.before_scores, pen.after_scores)
     vs_plain = contrast(
         y,
         lambda pb, pa, qb, qa: (pb - pa) - (qb - qa),
-        dr["blend_penalised_before"],
-        dr["blend_penalised_after"],
-        dr["blend_plain_before"],
-        dr["blend_plain_after"],
+        pen.before_scores,
+        pen.after_scores,
+        plain.before_scores,
+        plain.after_scores,
     )
     return Claim(
         "EN-13",
@@ -639,41 +650,36 @@ def en13(r: Results) -> Claim:
         supporting=("member_before", "blend_penalised_before", "blend_penalised_after"),
         intervals={"penalised_drop": drop_iv},
         measured={
-            k: d[k]
-            for k in (
-                "member_before",
-                "member_after",
-                "blend_penalised_before",
-                "blend_penalised_after",
-                "blend_plain_before",
-                "blend_plain_after",
-            )
-        }
-        | {
-            "member_drop": d["member_before"] - d["member_after"],
-            "penalised_drop": d["blend_penalised_before"] - d["blend_penalised_after"],
-            "plain_drop": d["blend_plain_before"] - d["blend_plain_after"],
-            "heavy_penalised_drop": h["blend_penalised_before"] - h["blend_penalised_after"],
-            "heavy_plain_drop": h["blend_plain_before"] - h["blend_plain_after"],
+            "member_before": member.before,
+            "member_after": member.after,
+            "blend_penalised_before": pen.before,
+            "blend_penalised_after": pen.after,
+            "blend_plain_before": plain.before,
+            "blend_plain_after": plain.after,
+            "member_drop": member.drop,
+            "penalised_drop": pen.drop,
+            "plain_drop": plain.drop,
+            "heavy_penalised_drop": h.blends["blend_penalised"].drop,
+            "heavy_plain_drop": h.blends["blend_plain"].drop,
         },
         tolerance=AUC,
         unit="ROC-AUC (test)",
-        source=robustness.degraded_blends,
+        source=degraded_blends,
         relations=[
             Relation(
                 "penalised_drop",
                 "<",
                 "member_drop",
-                interval=drop_iv.shift(-d["member_before"] + d["member_after"]),
+                interval=drop_iv.shift(-member.before + member.after),
             ),
             Relation("penalised_drop", "<=", "plain_drop", interval=vs_plain, central=False),
         ],
         note=f"The member's drop is planted: XGBoost's test scores were degraded with logit noise "
-        f"(sigma {d['sigma']:.2f}) until its AUC fell by the story's 0.04 (member_drop, the condition, "
+        f"(sigma {d.sigma:.2f}) until its AUC fell by the story's 0.04 (member_drop, the condition, "
         "not judged); blend weights unchanged; the ensemble's drop is the measured part (paired "
         "bootstrap of AUC before - after on the same rows). The blend levels are EN-03's "
         "(supporting). heavy_* = the same shock "
-        f"applied instead to {h['member']}, the member the plain blend weights most: the penalty "
+        f"applied instead to {h.member}, the member the plain blend weights most: the penalty "
         "protects against losing the heavy member, not any member.",
     )
 
@@ -725,7 +731,7 @@ def en14(r: Results) -> Claim:
 
 
 def en15(r: Results) -> Claim:
-    v, vs = r.views, r.rows["views"]
+    v = r.views
     return Claim(
         "EN-15",
         "Model-specific features lift XGBoost 0.86 -> 0.88, LightGBM 0.85 -> 0.87 and the "
@@ -738,16 +744,16 @@ def en15(r: Results) -> Claim:
             "ensemble_without": 0.90,
             "ensemble_with": 0.92,
         },
-        measured=dict(v),
+        measured=dict(v.auc),
         tolerance=AUC,
         unit="ROC-AUC (test)",
-        source=specific_features.compare_views,
+        source=compare_views,
         relations=[
             Relation(
                 f"{m}_with",
                 ">",
                 f"{m}_without",
-                interval=diff(r.ds.y_test, vs[f"{m}_with"], vs[f"{m}_without"]),
+                interval=diff(r.ds.y_test, v.scores[f"{m}_with"], v.scores[f"{m}_without"]),
             )
             for m in ("xgboost", "lightgbm", "ensemble")
         ],
@@ -760,6 +766,6 @@ ROWS_ONLY = (en01, en02, en03, en04, en05, en06, en07, en08, en09)
 AFTER_LATENCY = (en11, en12, en13, en14, en15)
 
 
-def all_claims(r: Results, ratios: dict[str, Ratio], latency: list[dict]) -> list[Claim]:
+def all_claims(r: Results, ratios: dict[str, Ratio], latency: list[LatencyRow]) -> list[Claim]:
     """Every EN claim in id order; EN-10 is judged on the latency ratios of this run."""
     return [fn(r) for fn in ROWS_ONLY] + [en10(r, ratios, latency)] + [fn(r) for fn in AFTER_LATENCY]

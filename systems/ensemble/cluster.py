@@ -3,7 +3,7 @@
     python -m systems.ensemble.cluster --workers N --trials T [--storage URL]
 
 Without ``--storage`` a throwaway PostgreSQL server is started for the run
-(``systems.ensemble.pgserver``: loopback only, data under ``--cache-dir``) and stopped at the
+(``systems.core.pgserver``: loopback only, data under ``--cache-dir``) and stopped at the
 end, also when the run fails or is interrupted (Ctrl-C, SIGTERM). With
 ``--storage postgresql://...`` that server is used and nothing is started: workers on other
 machines join the same study with ``make tune-worker`` (README, "Scale past one machine").
@@ -52,12 +52,12 @@ import optuna
 from optuna.storages import fail_stale_trials
 from optuna.trial import TrialState
 
-from systems.core.cli import set_prefix, setup_output
+from systems.core.cli import progress_enabled, set_prefix, setup_output
 from systems.core.config import RunConfig, parse_config
+from systems.core.models import SPACES
+from systems.core.pgserver import PostgresUnavailable, throwaway_postgres
 from systems.core.seeding import child_seed
-from systems.ensemble.pgserver import PostgresUnavailable, throwaway_postgres
-from systems.ensemble.spaces import SPACES
-from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
+from systems.core.studies import StorageError, open_storage, open_study, redact
 from systems.ensemble.worker import STORAGE_ENV
 
 log = logging.getLogger("tune-cluster")
@@ -316,7 +316,7 @@ def measure(url: str, cfg: ClusterConfig, staging: Path) -> ClusterResult:
         "study %s on %s: %d workers, %d trials", name, redact(url, drop_user=True), cfg.workers, cfg.trials
     )
     start = time.time()
-    wall, procs = run_workers(url, name, cfg, cfg.workers, staging, progress=sys.stderr.isatty())
+    wall, procs = run_workers(url, name, cfg, cfg.workers, staging, progress=progress_enabled())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         fail_stale_trials(study)  # a trial of a killed worker whose grace period has passed
@@ -325,7 +325,7 @@ def measure(url: str, cfg: ClusterConfig, staging: Path) -> ClusterResult:
     if cfg.baseline:
         base = f"{name}-one-worker"
         open_study(store, base, SPACES[cfg.model], study_spec(cfg), seed=cfg.seed)
-        one_wall, _ = run_workers(url, base, cfg, 1, staging, progress=sys.stderr.isatty())
+        one_wall, _ = run_workers(url, base, cfg, 1, staging, progress=progress_enabled())
         one_trials = _count(optuna.load_study(study_name=base, storage=store), TrialState.COMPLETE)
     done = sum(s.trials for s in stats)
     if one_wall is not None:

@@ -1,11 +1,15 @@
-"""The ensemble's data: the churn system's generator, validation and features, reused.
+"""What a run is given: its configuration (``EnsembleConfig``) and its churn data.
 
-Nothing here re-implements churn data. The chain is
+Configuration: the quick profile is the defaults; ``--profile full`` is the story's scale.
+Optuna studies persist in ``--storage`` (default: ``default_storage``, SQLite under
+``OUT/.state/ensemble/``) so an interrupted run resumes its trials.
+
+Data: the shared churn-table layer (``systems.core.churn_table``), nothing re-implemented:
 
     data.churn.generate_with_truth(scenario, n_rows, seed)   raw snapshots + planted P(churn)
-    systems.churn.validation.validate(raw).clean       invalid rows quarantined, dates parsed
+    churn_table.validation.validate(raw).clean               invalid rows quarantined, dates parsed
     stratified train/test split (test_fraction)
-    systems.churn.features.ChurnFeatures               fitted on train rows only
+    churn_table.features.ChurnFeatures                       fitted on train rows only
 
 The scenario defaults to ``telecom``: its planted signal caps the Bayes AUC near 0.93,
 close to the story's 0.92 (``saas`` caps near 0.80); ``p_true_test`` lets a run measure that
@@ -22,17 +26,90 @@ Segments of the test rows (EN-9), from the raw columns the story names:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from data.churn import ID, TARGET, generate_with_truth
-from systems.churn.features import ChurnFeatures
-from systems.churn.validation import validate
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.validation import validate
+from systems.core.config import RunConfig
 
 RECENT_DAYS = 90  # source: 004 story, follow-up 14 (recent signups < 90 days)
+
+
+@dataclass
+class EnsembleConfig(RunConfig):
+    scenario: str = field(default="telecom", metadata={"help": "churn scenario (telecom or saas)"})
+    n_rows: int = field(default=8_000, metadata={"help": "customer snapshots to generate"})
+    test_fraction: float = field(default=0.25, metadata={"help": "held-out test share"})
+    n_folds: int = field(default=5, metadata={"help": "folds of the out-of-fold predictions"})
+    tune_folds: int = field(default=2, metadata={"help": "CV folds inside each tuning trial"})
+    model_trials: int = field(default=3, metadata={"help": "Optuna trials per base model"})
+    blend_trials: int = field(default=60, metadata={"help": "Optuna trials per blend objective"})
+    n_estimators: int = field(default=120, metadata={"help": "trees per boosted/forest model"})
+    nested_outer: int = field(default=3, metadata={"help": "outer folds of nested CV"})
+    nested_inner: int = field(default=2, metadata={"help": "inner folds of nested CV"})
+    nested_trials: int = field(
+        default=0,
+        metadata={"help": "Optuna trials per model inside each outer fold (0 = fixed story optima)"},
+    )
+    small_rows: int = field(default=3_000, metadata={"help": "rows of the small-data failure case"})
+    latency_repeats: int = field(default=15, metadata={"help": "timed repeats per latency figure"})
+    storage: str = field(
+        default="", metadata={"help": "Optuna storage URL (default: sqlite:///OUT/.state/ensemble/optuna.db)"}
+    )
+    study: str = field(
+        default="", metadata={"help": "study name prefix (default: ensemble-s<seed>-<profile>-n<rows>)"}
+    )
+
+    PROFILES: ClassVar = {
+        "quick": {},
+        "full": {
+            "n_rows": 100_000,
+            "tune_folds": 5,
+            "model_trials": 200,
+            "blend_trials": 200,
+            "n_estimators": 600,
+            "nested_outer": 5,
+            "nested_inner": 5,
+            "nested_trials": 20,
+            "latency_repeats": 50,
+        },
+    }
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.n_rows < 1000:
+            raise ValueError(f"n_rows must be >= 1000 for 5-fold OOF on churn data, got {self.n_rows}")
+        for name in ("n_folds", "tune_folds", "nested_outer", "nested_inner"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"{name} must be >= 2, got {getattr(self, name)}")
+        if self.model_trials < 1 or self.blend_trials < 1:
+            raise ValueError("model_trials and blend_trials must be >= 1")
+
+    @property
+    def study_prefix(self) -> str:
+        return self.study or f"ensemble-s{self.seed}-{self.profile}-n{self.n_rows}"
+
+
+def default_storage(out: Path) -> str:
+    """SQLite study storage under ``OUT/.state/ensemble/``.
+
+    It lives outside the published ``OUT/ensemble/`` because each run replaces that folder
+    whole (systems/core/publish.py) while studies must outlive runs to resume.
+    """
+    path = Path(out) / ".state" / "ensemble" / "optuna.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    legacy = Path(out) / "ensemble" / "optuna.db"
+    if legacy.exists() and not path.exists():  # studies of runs before the move keep resuming
+        os.replace(legacy, path)
+    return f"sqlite:///{path}"
 
 
 @dataclass

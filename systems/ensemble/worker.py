@@ -48,8 +48,8 @@ from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback, fail_s
 from optuna.trial import TrialState
 
 from systems.core.cli import set_prefix, setup_output
-from systems.ensemble.spaces import SPACES, toy_objective
-from systems.ensemble.tuning import StorageError, open_storage, open_study, redact
+from systems.core.models import SPACES
+from systems.core.studies import StorageError, open_storage, open_study, redact
 
 log = logging.getLogger("tune-worker")
 STORAGE_ENV = "MLSTORIES_OPTUNA_STORAGE"
@@ -65,6 +65,12 @@ class WorkerResult:
     complete: int
     pruned: int
     failed: int
+
+
+def toy_objective(trial: optuna.Trial) -> float:
+    """-(x - 0.3)^2: maximum 0 at x = 0.3. Checks a storage/worker setup in a second."""
+    x = trial.suggest_float("x", *SPACES["toy"]["x"][1:3])
+    return -((x - 0.3) ** 2)
 
 
 def objective_from_spec(spec: dict):
@@ -88,8 +94,7 @@ def objective_from_spec(spec: dict):
     if model not in SPACES:
         raise ValueError(f"study spec names unknown model {model!r}")
     from systems.ensemble.data import load_dataset
-    from systems.ensemble.objectives import model_objective
-    from systems.ensemble.oof import make_folds
+    from systems.ensemble.tuning import make_folds, model_objective
 
     ds = load_dataset(
         n_rows=int(spec["n_rows"]),

@@ -21,7 +21,7 @@ MODULES = [
     "systems.compression.config",
     "systems.drift.config",
     "systems.ensemble.cluster",
-    "systems.ensemble.config",
+    "systems.ensemble.data",
     "systems.fairness.config",
     "systems.rag.config",
     "systems.serving.config",

@@ -8,10 +8,10 @@ import pytest
 
 from data.churn import TARGET, generate
 from systems.churn.__main__ import main
-from systems.churn.features import ChurnFeatures
-from systems.churn.models import make_model
 from systems.churn.persistence import ChurnModel, load, save
-from systems.churn.validation import validate
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.validation import validate
+from systems.core.models import make_model
 
 
 def _csv(path, n=500, seed=0):

@@ -5,9 +5,9 @@ import pandas as pd
 from numpy.testing import assert_allclose
 
 from data.churn import generate
-from systems.churn.features import ChurnFeatures, build_features
-from systems.churn.imputation import CohortImputer
-from systems.churn.validation import validate
+from systems.core.churn_table.features import ChurnFeatures, build_features
+from systems.core.churn_table.imputation import CohortImputer
+from systems.core.churn_table.validation import validate
 
 
 def test_cohort_imputer_uses_cohort_median_and_falls_back_to_global():

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from data.churn import TIME, generate
-from systems.churn.timestamps import parse_mixed
-from systems.churn.validation import validate, write_quarantine
+from systems.core.churn_table.timestamps import parse_mixed
+from systems.core.churn_table.validation import validate, write_quarantine
 
 
 def test_each_format_parses_to_the_same_day_and_impossible_dates_are_nat():

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from systems.churn.__main__ import main
-from systems.churn.models import make_model
 from systems.churn.persistence import ChurnModel, load, save
 from systems.churn.tabular import TabularFeatures
+from systems.core.models import make_model
 
 
 class _Touch:

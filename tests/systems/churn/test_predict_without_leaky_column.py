@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 
 from data.churn import LEAKY, TARGET, generate
 from systems.churn.__main__ import main
-from systems.churn.features import ChurnFeatures
-from systems.churn.models import make_model
 from systems.churn.persistence import ChurnModel, load, save
-from systems.churn.validation import validate
+from systems.core.churn_table.features import ChurnFeatures
+from systems.core.churn_table.validation import validate
+from systems.core.models import make_model
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,8 @@ import pytest
 from optuna.storages import RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
 
-from systems.ensemble import cluster
-from systems.ensemble.pgserver import (
+from systems.core.models import SPACES
+from systems.core.pgserver import (
     PostgresUnavailable,
     _alive,
     ensure_installed,
@@ -30,8 +30,8 @@ from systems.ensemble.pgserver import (
     free_port,
     throwaway_postgres,
 )
-from systems.ensemble.spaces import SPACES
-from systems.ensemble.tuning import open_storage, open_study
+from systems.core.studies import open_storage, open_study
+from systems.ensemble import cluster
 
 ROOT = Path(__file__).resolve().parents[3]
 # the server user must reach it: not under /tmp/pytest-of-root (0700), nor a clone inside /root
@@ -247,7 +247,7 @@ def test_unreachable_storage_is_one_line_without_password(tmp_path, caplog):
 
 
 def test_missing_postgres_is_installed_with_apt_or_named(monkeypatch, tmp_path):
-    import systems.ensemble.pgserver as pgs
+    import systems.core.pgserver as pgs
 
     found = iter([None, tmp_path])
     monkeypatch.setattr(pgs, "find_bin_dir", lambda: next(found))

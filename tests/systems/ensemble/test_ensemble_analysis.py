@@ -2,19 +2,22 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from systems.ensemble.business import precision_from_recall, top_fraction_view
-from systems.ensemble.pipeline import oracle_blend_gain
-from systems.ensemble.robustness import degrade, degraded_blends
-from systems.ensemble.segments import segment_aucs
+from systems.ensemble.analysis import (
+    oracle_blend_gain,
+    precision_from_recall,
+    segment_aucs,
+    top_fraction_view,
+)
+from systems.ensemble.experiments import degrade, degraded_blends
 
 
 def test_top_fraction_precision_never_exceeds_the_base_rate_ceiling():
     rng = np.random.default_rng(0)
     y = (rng.uniform(size=1000) < 0.05).astype(int)
     view = top_fraction_view(y, y + 0.0)  # a perfect ranking
-    assert view["precision_ceiling"] == pytest.approx(y.mean() / 0.10)
-    assert view["precision"] == pytest.approx(view["precision_ceiling"])
-    assert view["recall"] == 1.0
+    assert view.precision_ceiling == pytest.approx(y.mean() / 0.10)
+    assert view.precision == pytest.approx(view.precision_ceiling)
+    assert view.recall == 1.0
 
 
 def test_precision_recall_identity_on_data():
@@ -22,7 +25,7 @@ def test_precision_recall_identity_on_data():
     y = (rng.uniform(size=2000) < 0.2).astype(int)
     s = y + rng.normal(0, 1.0, 2000)
     v = top_fraction_view(y, s)
-    assert v["precision"] == pytest.approx(precision_from_recall(v["recall"], y.mean()))
+    assert v.precision == pytest.approx(precision_from_recall(v.recall, y.mean()))
 
 
 def test_degrade_hits_the_requested_auc_drop():
@@ -42,8 +45,8 @@ def test_blend_with_no_weight_on_degraded_member_is_untouched():
     out = degraded_blends(
         y, P, {"other_only": np.array([0.0, 1.0])}, column=0, drop=0.05, rng=np.random.default_rng(5)
     )
-    assert out["other_only_before"] == out["other_only_after"]
-    assert out["member_before"] - out["member_after"] == pytest.approx(0.05, abs=2e-3)
+    assert out.blends["other_only"].before == out.blends["other_only"].after
+    assert out.member_auc.before - out.member_auc.after == pytest.approx(0.05, abs=2e-3)
 
 
 def test_oracle_gain_is_zero_for_identical_members_and_positive_for_complementary():

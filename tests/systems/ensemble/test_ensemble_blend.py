@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from systems.ensemble.blend import WeightedBlend, blend_objective, blend_scores
+from systems.ensemble.ensembles import WeightedBlend, blend_objective, blend_scores
 
 
 def _case():

@@ -6,7 +6,7 @@ import numpy as np
 
 from systems.core.ledger import Interval, Verdict, explain, verdict
 from systems.ensemble import claims
-from systems.ensemble.latency import Ratio
+from systems.ensemble.analysis import LatencyRow, Ratio
 
 
 def _run(n=1500, seed=0):
@@ -28,8 +28,8 @@ def _ratio(x):
 def test_en10_latency_ratio_is_central_and_the_contradicting_figure_is_shown():
     r = _run()
     table = [
-        {"approach": "random_forest", "per_row_ratio_vs_first": 1.0},
-        {"approach": "blend3", "per_row_ratio_vs_first": 0.98},
+        LatencyRow("random_forest", 10.0, 12.0, 1000, 50.0, 1.0),
+        LatencyRow("blend3", 9.8, 11.0, 1000, 60.0, 0.98),
     ]
     off = {
         "blend3/row": _ratio(1.0),

@@ -6,11 +6,11 @@ import pytest
 from sklearn.datasets import make_classification
 
 from systems.core.ledger import seed_determined
-from systems.ensemble import base_models, pipeline
+from systems.core.models import SPACES
+from systems.core.studies import open_study
+from systems.ensemble import pipeline, tuning
 from systems.ensemble.__main__ import main
-from systems.ensemble.data import Dataset
-from systems.ensemble.spaces import SPACES
-from systems.ensemble.tuning import default_storage, open_study
+from systems.ensemble.data import Dataset, default_storage
 
 TINY = [
     "--n-rows",
@@ -60,7 +60,7 @@ def _small_dataset(n_rows, seed, *args):
 
 def test_model_failing_on_a_fold_stops_the_run_without_a_ledger(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(pipeline, "load_dataset", _small_dataset)
-    real = base_models.make_model
+    real = tuning.make_model
     calls = {"n": 0}
 
     class Broken:
@@ -71,7 +71,7 @@ def test_model_failing_on_a_fold_stops_the_run_without_a_ledger(tmp_path, monkey
         calls["n"] += 1
         return Broken() if name == "random_forest" and calls["n"] == 2 else real(name, *a, **k)
 
-    monkeypatch.setattr(base_models, "make_model", flaky)
+    monkeypatch.setattr(tuning, "make_model", flaky)
     assert main(TINY + ["--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "random_forest failed to train on fold 1: MemoryError" in err
@@ -86,9 +86,9 @@ def test_unreachable_storage_is_a_clear_error(tmp_path, capsys):
 
 def test_existing_study_with_other_space_is_refused(tmp_path, monkeypatch, capsys):
     # skip the slow part before tuning: the clash must surface at the first study it opens
-    monkeypatch.setattr(base_models, "oof_predictions", lambda f, X, y, fold, name: np.zeros(len(y)))
-    monkeypatch.setattr(base_models, "fit_model", lambda *a, **k: None)
-    monkeypatch.setattr(base_models, "predict", lambda m, X, *a: np.zeros(len(X)))
+    monkeypatch.setattr(tuning, "oof_predictions", lambda f, X, y, fold, name: np.zeros(len(y)))
+    monkeypatch.setattr(tuning, "fit_model", lambda *a, **k: None)
+    monkeypatch.setattr(tuning, "predict", lambda m, X, *a: np.zeros(len(X)))
     monkeypatch.setattr(pipeline, "load_dataset", _small_dataset)
     open_study(default_storage(tmp_path), "mine-xgboost", SPACES["toy"], {"model": "toy"})
     assert main(TINY + ["--out", str(tmp_path), "--study", "mine"]) == 2

@@ -4,11 +4,9 @@ import pytest
 from optuna.trial import TrialState
 from sklearn.datasets import make_classification
 
-from systems.ensemble.models import make_model
-from systems.ensemble.objectives import model_objective
-from systems.ensemble.oof import make_folds
-from systems.ensemble.segments import auc_standard_error
-from systems.ensemble.spaces import SPACES, STORY_OPTIMA, check_params
+from systems.core.models import SPACES, check_params, make_model
+from systems.ensemble.analysis import auc_standard_error
+from systems.ensemble.tuning import STORY_OPTIMA, make_folds, model_objective
 
 
 def test_logreg_objective_scores_cv_auc_and_prunes_l1_with_lbfgs():
@@ -35,12 +33,14 @@ def test_story_optima_lie_inside_the_story_spaces():
                 assert value in spec[1]
             else:
                 assert spec[1] <= value <= spec[2], (model, name, value)
-        make_model(model, params)
+        make_model(model, 0, recipe="ensemble", **params)
 
 
 def test_unknown_model_is_named():
     with pytest.raises(ValueError, match="unknown model 'svm'"):
-        make_model("svm")
+        make_model("svm", 0, recipe="ensemble")
+    with pytest.raises(ValueError, match="unknown model 'svm'"):
+        make_model("svm", 0)
 
 
 def test_auc_standard_error_matches_bootstrap():

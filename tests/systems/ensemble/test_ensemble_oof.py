@@ -3,7 +3,7 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
-from systems.ensemble.oof import FoldFitError, make_folds, oof_predictions
+from systems.ensemble.tuning import FoldFitError, make_folds, oof_predictions
 
 
 class RecordingModel:

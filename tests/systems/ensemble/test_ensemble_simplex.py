@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from systems.ensemble.simplex import naive_normalised, sample_dirichlet1, weights_from_uniforms
+from systems.ensemble.ensembles import naive_normalised, sample_dirichlet1, weights_from_uniforms
 
 
 @pytest.mark.parametrize("k", [2, 3, 5])

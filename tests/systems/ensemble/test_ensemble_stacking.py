@@ -4,8 +4,8 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
-from systems.ensemble.oof import make_folds, oof_predictions
-from systems.ensemble.stacking import MetaLearner, StackedEnsemble, logit
+from systems.ensemble.ensembles import MetaLearner, StackedEnsemble, logit
+from systems.ensemble.tuning import make_folds, oof_predictions
 
 
 def _data():

@@ -6,8 +6,8 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from systems.ensemble.spaces import SPACES, toy_objective
-from systems.ensemble.tuning import (
+from systems.core.models import SPACES
+from systems.core.studies import (
     SearchSpaceMismatch,
     StorageError,
     best_complete,
@@ -15,6 +15,7 @@ from systems.ensemble.tuning import (
     open_study,
     top_up,
 )
+from systems.ensemble.worker import toy_objective
 
 ROOT = Path(__file__).resolve().parents[3]
 TOY_SPEC = {"model": "toy", "n_trials": 6}
@@ -124,8 +125,8 @@ def test_pruned_trials_do_not_count_towards_the_target(tmp_path):
 
 
 def test_worker_rebuilds_a_model_study_from_its_spec(tmp_path):
-    from systems.ensemble.base_models import study_spec
-    from systems.ensemble.config import EnsembleConfig
+    from systems.ensemble.data import EnsembleConfig
+    from systems.ensemble.tuning import study_spec
     from systems.ensemble.worker import run_worker
 
     cfg = EnsembleConfig(n_rows=1000, tune_folds=2, n_estimators=5, model_trials=2, out=tmp_path)

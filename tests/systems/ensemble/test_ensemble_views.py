@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from systems.ensemble.specific_features import (
+from systems.ensemble.experiments import (
     POLY,
     RECENCY,
     base_view,

@@ -7,9 +7,9 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from systems.ensemble.pgserver import free_port
-from systems.ensemble.spaces import SPACES
-from systems.ensemble.tuning import StorageError, open_storage, open_study, redact, with_driver
+from systems.core.models import SPACES
+from systems.core.pgserver import free_port
+from systems.core.studies import StorageError, open_storage, open_study, redact, with_driver
 from systems.ensemble.worker import WorkerError, check_existing_sqlite, main, share
 
 PASSWORD = "s3cret-Pw9"

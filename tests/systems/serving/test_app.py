@@ -175,9 +175,9 @@ def test_a_churn_data_model_is_served_unchanged(tmp_path):
     import numpy as np
     import pandas as pd
 
-    from systems.churn.models import make_model
     from systems.churn.persistence import ChurnModel, save
     from systems.churn.tabular import TabularFeatures
+    from systems.core.models import make_model
 
     rng = np.random.default_rng(0)
     train = pd.DataFrame(

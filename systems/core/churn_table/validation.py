@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from data.churn import CATEGORIES, ID, LEAKY, RAW_COLUMNS, TARGET, TIME
-from systems.churn.timestamps import parse_mixed
+from systems.core.churn_table.timestamps import parse_mixed
 
 DATE_COLUMNS = ("signup_date", TIME)
 CATEGORICAL = ("contract_type", "plan", "region", "payment_method", "source")

@@ -28,8 +28,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from data.churn import CATEGORIES, ID, LEAKY, TARGET, TIME
-from systems.churn.imputation import CohortImputer
-from systems.churn.validation import NUMERIC
+from systems.core.churn_table.imputation import CohortImputer
+from systems.core.churn_table.validation import NUMERIC
 
 RAW_NUMERIC = [c for c in NUMERIC if c != LEAKY]
 ONE_HOT = ("contract_type", "plan", "region", "payment_method")
@@ -50,11 +50,8 @@ def add_time_columns(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def engineer(d: pd.DataFrame, scale: dict, charges_q75: float, categories: dict) -> pd.DataFrame:
-    """Row-wise candidate features of an imputed table (see the module docstring)."""
-    f = {c: d[c].astype(float) for c in RAW_NUMERIC}
-    t = d["tenure_months"].astype(float)
-    f["tenure_months"], f["snapshot_month"] = t, d["snapshot_month"]
+def _time_and_categories(d: pd.DataFrame, t: pd.Series, categories: dict) -> dict:
+    f = {"tenure_months": t, "snapshot_month": d["snapshot_month"]}
     edges = TENURE_BINS
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         name = f"tenure_{lo}_{'plus' if np.isinf(hi) else int(hi)}"
@@ -62,15 +59,20 @@ def engineer(d: pd.DataFrame, scale: dict, charges_q75: float, categories: dict)
     for col in ONE_HOT:
         for v in categories[col]:
             f[f"{col}={v}"] = (d[col] == v).astype(float)
+    return f
+
+
+def _usage(d: pd.DataFrame) -> dict:
     s = [d[f"sessions_{m}"] for m in ("m1", "m2", "m3")]
     mi = [d[f"minutes_{m}"] for m in ("m1", "m2", "m3")]
-    tk = [d[f"tickets_{m}"] for m in ("m1", "m2", "m3")]
     s_prev = (s[1] + s[2]) / 2
-    f["sessions_mean_3m"] = (s[0] + s[1] + s[2]) / 3
-    f["sessions_std_3m"] = pd.concat(s, axis=1).std(axis=1, ddof=0)
-    f["sessions_trend"] = s[0] - s[2]
-    f["sessions_ratio_m1_m2"] = _ratio(s[0], s[1])
-    f["sessions_ratio_m1_prev"] = _ratio(s[0], s_prev)
+    f = {
+        "sessions_mean_3m": (s[0] + s[1] + s[2]) / 3,
+        "sessions_std_3m": pd.concat(s, axis=1).std(axis=1, ddof=0),
+        "sessions_trend": s[0] - s[2],
+        "sessions_ratio_m1_m2": _ratio(s[0], s[1]),
+        "sessions_ratio_m1_prev": _ratio(s[0], s_prev),
+    }
     f["usage_decline_flag"] = (f["sessions_ratio_m1_prev"] < 0.8).astype(float)
     f["minutes_mean_3m"] = (mi[0] + mi[1] + mi[2]) / 3
     f["minutes_trend"] = mi[0] - mi[2]
@@ -81,47 +83,93 @@ def engineer(d: pd.DataFrame, scale: dict, charges_q75: float, categories: dict)
     f["log_minutes_m1"] = np.log1p(mi[0])
     f["logins_per_session"] = _ratio(d["logins_30d"], s[0])
     f["sessions_per_seat"] = _ratio(s[0], d["seats"])
+    return f
+
+
+def _engagement(d: pd.DataFrame, t: pd.Series, scale: dict) -> dict:
     parts = [(d[c] - scale[c][0]) / scale[c][1] for c in scale]
     eng = sum(parts) / len(parts)
-    f["engagement_score"] = eng
-    f["engagement_x_tenure"] = eng * np.log1p(t)
-    f["features_used_share"] = d["features_used"] / 15.0
-    f["inactive_7d"] = (d["last_login_days"] > 7).astype(float)
-    f["inactive_30d"] = (d["last_login_days"] > 30).astype(float)
-    f["nps_detractor"] = (d["nps_score"] <= 6).astype(float)
-    f["nps_promoter"] = (d["nps_score"] >= 9).astype(float)
+    return {
+        "engagement_score": eng,
+        "engagement_x_tenure": eng * np.log1p(t),
+        "features_used_share": d["features_used"] / 15.0,
+        "inactive_7d": (d["last_login_days"] > 7).astype(float),
+        "inactive_30d": (d["last_login_days"] > 30).astype(float),
+        "nps_detractor": (d["nps_score"] <= 6).astype(float),
+        "nps_promoter": (d["nps_score"] >= 9).astype(float),
+    }
+
+
+def _payment(d: pd.DataFrame, t: pd.Series) -> dict:
     pf, late = d["payment_failures_6m"], d["late_payments_12m"]
-    f["any_payment_failure"] = (pf > 0).astype(float)
-    f["payment_failure_rate"] = pf / np.clip(t, 1, 6)
-    f["late_payment_rate"] = late / np.clip(t, 1, 12)
-    f["payment_risk"] = pf + 0.5 * late
-    f["invoice_x_failures"] = (d["payment_method"] == "invoice") * pf
-    f["autopay"] = d["payment_method"].isin(["card", "bank_transfer"]).astype(float)
+    return {
+        "any_payment_failure": (pf > 0).astype(float),
+        "payment_failure_rate": pf / np.clip(t, 1, 6),
+        "late_payment_rate": late / np.clip(t, 1, 12),
+        "payment_risk": pf + 0.5 * late,
+        "invoice_x_failures": (d["payment_method"] == "invoice") * pf,
+        "autopay": d["payment_method"].isin(["card", "bank_transfer"]).astype(float),
+    }
+
+
+def _support(d: pd.DataFrame, t: pd.Series, sessions_mean_3m: pd.Series) -> dict:
+    tk = [d[f"tickets_{m}"] for m in ("m1", "m2", "m3")]
     t3 = tk[0] + tk[1] + tk[2]
-    f["tickets_3m"] = t3
-    f["support_calls_per_month"] = t3 / 3.0
-    f["tickets_trend"] = tk[0] - tk[2]
-    f["any_ticket_3m"] = (t3 > 0).astype(float)
-    f["tickets_per_session"] = _ratio(t3, f["sessions_mean_3m"])
-    f["tickets_per_tenure_month"] = t3 / np.clip(t, 1, 3)
-    f["heavy_support"] = (t3 >= 3).astype(float)
+    return {
+        "tickets_3m": t3,
+        "support_calls_per_month": t3 / 3.0,
+        "tickets_trend": tk[0] - tk[2],
+        "any_ticket_3m": (t3 > 0).astype(float),
+        "tickets_per_session": _ratio(t3, sessions_mean_3m),
+        "tickets_per_tenure_month": t3 / np.clip(t, 1, 3),
+        "heavy_support": (t3 >= 3).astype(float),
+    }
+
+
+def _charges(d: pd.DataFrame, t: pd.Series) -> dict:
     mc, tc = d["monthly_charges"], d["total_charges"]
-    f["charges_to_tenure_ratio"] = _ratio(mc, t)
-    f["avg_monthly_from_total"] = _ratio(tc, t)
-    f["price_change"] = _ratio(mc, f["avg_monthly_from_total"])
-    f["charges_per_seat"] = _ratio(mc, d["seats"])
-    f["log_monthly_charges"] = np.log1p(mc)
-    f["log_total_charges"] = np.log1p(tc)
-    f["has_discount"] = (d["discount_pct"] > 0).astype(float)
+    avg_monthly = _ratio(tc, t)
+    return {
+        "charges_to_tenure_ratio": _ratio(mc, t),
+        "avg_monthly_from_total": avg_monthly,
+        "price_change": _ratio(mc, avg_monthly),
+        "charges_per_seat": _ratio(mc, d["seats"]),
+        "log_monthly_charges": np.log1p(mc),
+        "log_total_charges": np.log1p(tc),
+        "has_discount": (d["discount_pct"] > 0).astype(float),
+    }
+
+
+def _interactions(d: pd.DataFrame, t: pd.Series, f: dict, charges_q75: float) -> dict:
+    """Crosses of groups computed above (``f``): decline, engagement, tickets, contract."""
+    mc, pf = d["monthly_charges"], d["payment_failures_6m"]
     m2m = (d["contract_type"] == "month-to-month").astype(float)
-    f["charges_x_m2m"] = mc * m2m
-    f["high_charges"] = (mc > charges_q75).astype(float)
-    f["m2m_x_short_tenure"] = m2m * (t < 6)
-    f["tickets_x_charges"] = t3 * mc
-    f["decline_x_low_engagement"] = f["usage_decline_flag"] * (eng < 0)
-    f["failures_x_m2m"] = pf * m2m
-    f["recency_x_decline"] = d["last_login_days"] * f["usage_decline_flag"]
-    f["new_customer"] = (t < 3).astype(float)
+    return {
+        "charges_x_m2m": mc * m2m,
+        "high_charges": (mc > charges_q75).astype(float),
+        "m2m_x_short_tenure": m2m * (t < 6),
+        "tickets_x_charges": f["tickets_3m"] * mc,
+        "decline_x_low_engagement": f["usage_decline_flag"] * (f["engagement_score"] < 0),
+        "failures_x_m2m": pf * m2m,
+        "recency_x_decline": d["last_login_days"] * f["usage_decline_flag"],
+        "new_customer": (t < 3).astype(float),
+    }
+
+
+def engineer(d: pd.DataFrame, scale: dict, charges_q75: float, categories: dict) -> pd.DataFrame:
+    """Row-wise candidate features of an imputed table, group by group (module docstring).
+
+    Column order is the groups' order below; models see the columns in this order.
+    """
+    t = d["tenure_months"].astype(float)
+    f = {c: d[c].astype(float) for c in RAW_NUMERIC}
+    f |= _time_and_categories(d, t, categories)
+    f |= _usage(d)
+    f |= _engagement(d, t, scale)
+    f |= _payment(d, t)
+    f |= _support(d, t, f["sessions_mean_3m"])
+    f |= _charges(d, t)
+    f |= _interactions(d, t, f, charges_q75)
     return pd.DataFrame(f, index=d.index).astype(float)
 
 
