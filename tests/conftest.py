@@ -12,6 +12,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 @pytest.fixture(autouse=True)
 def _console():
     """Every test starts with the console a command sets up: INFO lines on stderr (captured)."""
-    from systems.core.cli import setup_output
+    from systems.core.cli import set_prefix, setup_output
 
     setup_output()
+    set_prefix("")  # a command under test (tune-cluster) may have set one

@@ -27,7 +27,6 @@ def test_cluster_json_has_every_field_of_the_issue(tmp_path):
         "--trial-seconds",
         "0.3",
         "--baseline",
-        "true",
         "--out",
         str(tmp_path / "out"),
     ]
