@@ -7,7 +7,6 @@ latency.md, fourbit.md, gptq.md, pruning.md, quality_vs_sparsity.png, lora.md, l
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from systems.compression.config import CompressionConfig
@@ -16,7 +15,6 @@ from systems.core.config import parse_config
 
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_config(CompressionConfig, argv, "make compression", __doc__)
-    logging.basicConfig(level=logging.INFO, format="compression: %(message)s")
     from systems.compression.run import run_all
     from systems.core.report import start_run
     from systems.core.seeding import seed_everything
