@@ -10,14 +10,11 @@ from __future__ import annotations
 import sys
 
 from systems.compression.config import CompressionConfig
-from systems.core.cli import set_prefix, setup_output
 from systems.core.config import parse_config
 
 
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_config(CompressionConfig, argv, "make compression", __doc__)
-    setup_output()
-    set_prefix("compression: ")
     from systems.compression.run import run_all
     from systems.core.report import start_run
     from systems.core.seeding import seed_everything

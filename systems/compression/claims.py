@@ -12,7 +12,7 @@ import numpy as np
 
 from systems.compression.architectures import FreezeCount, LoraCount
 from systems.compression.distill import Student
-from systems.compression.fourbit import FourBit, GPTQLayers
+from systems.compression.fourbit import EndToEnd, FourBit, GPTQLayers
 from systems.compression.int8 import Latency, Mechanics
 from systems.compression.lora import LoraRun
 from systems.compression.pruning import PruneStep, reached
@@ -263,7 +263,7 @@ def claim_qz06(steps: list[PruneStep], base: Quality, line: float, n_boot: int, 
     )
 
 
-def claim_qz07(g: GPTQLayers, base: Quality, e2e: dict[str, Quality], n_boot: int, seed: int) -> Claim:
+def claim_qz07(g: GPTQLayers, base: Quality, e2e: EndToEnd, n_boot: int, seed: int) -> Claim:
     measured, intervals, rel = {}, {}, []
     for i, b in enumerate(g.bits):
         lr = np.log(g.err_gptq[i]) - np.log(g.err_rtn[i])
@@ -273,7 +273,7 @@ def claim_qz07(g: GPTQLayers, base: Quality, e2e: dict[str, Quality], n_boot: in
         measured[f"err_rtn_{b}bit"] = float(np.mean(g.err_rtn[i]))
         intervals[key] = U.bootstrap_ci(lambda x: float(np.mean(x)), lr, n_boot=n_boot, seed=seed)
         rel.append(Relation(key, "<", 0.0))
-        dg, dr = e2e[f"gptq{b}"], e2e[f"rtn{b}"]
+        dg, dr = e2e.gptq[b], e2e.rtn[b]
         measured[f"ndcg_gptq_{b}bit"], measured[f"ndcg_rtn_{b}bit"] = dg.ndcg, dr.ndcg
         d = f"ndcg_gptq_minus_rtn_{b}bit"
         measured[d] = dg.ndcg - dr.ndcg

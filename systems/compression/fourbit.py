@@ -17,15 +17,17 @@ inputs; independent is the simpler, slightly pessimistic variant for GPTQ).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from algorithms import quantization as Q
 from algorithms.gptq import gptq, relative_output_error, rtn
 from systems.compression.int8 import linear_layers
+from systems.compression.task import Quality
+from systems.core.cli import progress
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def gptq_vs_rtn(bert, tokenizer, calib, heldout, max_len: int, bits=(4, 3), n_la
     eg, er = np.zeros((len(bits), len(names))), np.zeros((len(bits), len(names)))
     wg: dict = {b: {} for b in bits}
     wr: dict = {b: {} for b in bits}
-    for j, (name, m) in enumerate(tqdm(layers, desc="GPTQ vs RTN", unit="layer")):
+    for j, (name, m) in enumerate(progress(layers, desc="GPTQ vs RTN", unit="layer")):
         w = m.weight.detach().double().numpy()
         for i, b in enumerate(bits):
             g, r = gptq(w, xc[name], b).weight, rtn(w, b).weight
@@ -100,3 +102,20 @@ def with_weights(bert, weights: dict[str, np.ndarray]):
         for name, w in weights.items():
             mods[name].weight.copy_(torch.as_tensor(w, dtype=mods[name].weight.dtype))
     return out
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    """Task quality with every selected layer replaced by its GPTQ or RTN weights, per bit width."""
+
+    gptq: dict[int, Quality]
+    rtn: dict[int, Quality]
+
+
+def end_to_end(bert, g: GPTQLayers, evaluate: Callable[[torch.nn.Module], Quality]) -> EndToEnd:
+    """Score the fake-quantized models, GPTQ then RTN at each bit width (the order of ``g.bits``)."""
+    gptq_q, rtn_q = {}, {}
+    for b in g.bits:
+        gptq_q[b] = evaluate(with_weights(bert, g.weights_gptq[b]))
+        rtn_q[b] = evaluate(with_weights(bert, g.weights_rtn[b]))
+    return EndToEnd(gptq_q, rtn_q)

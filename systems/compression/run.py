@@ -3,28 +3,45 @@
 Every variant is scored by ``task.evaluate`` on the same chunks and questions, so every
 quality figure in ``methods.md`` compares on the same footing. Timed parts run on
 ``cfg.threads`` torch threads; everything else is determined by ``--seed``.
+
+Stages, in order (each returns a frozen result; the order fixes every seeded draw and fit):
+
+    load_baseline    task, MiniLM, FP32 quality
+    int8_stage       dynamic INT8: quality, size, latency, mechanics      (QZ-01/02)
+    fourbit_stage    NF4 vs INT4 error; GPTQ vs RTN, per layer and e2e    (QZ-03/07)
+    pruning_stage    one-shot and iterative magnitude pruning             (QZ-06)
+    lora_stage       parameter counts and rank sweep                      (QZ-04/05)
+    student_stage    distilled student, its INT8 copy, mpnet-shaped timing (QZ-08)
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from systems.compression import claims as C
-from systems.compression.architectures import ARCHITECTURES, llama_freeze_count, lora_counts
-from systems.compression.distill import distill, mpnet_base_shaped
-from systems.compression.fourbit import gptq_vs_rtn, nf4_vs_int4, with_weights
-from systems.compression.int8 import interleaved_latency, mechanics, state_dict_bytes
-from systems.compression.lora import lora_finetune
-from systems.compression.pruning import run_pruning
-from systems.compression.task import build_task, embed, evaluate
+from systems.compression.architectures import (
+    ARCHITECTURES,
+    FreezeCount,
+    LoraCount,
+    llama_freeze_count,
+    lora_counts,
+)
+from systems.compression.distill import Student, distill, mpnet_base_shaped
+from systems.compression.fourbit import EndToEnd, FourBit, GPTQLayers, end_to_end, gptq_vs_rtn, nf4_vs_int4
+from systems.compression.int8 import Latency, Mechanics, interleaved_latency, mechanics, state_dict_bytes
+from systems.compression.lora import LoraRun, lora_finetune
+from systems.compression.pruning import PruneStep, run_pruning
+from systems.compression.task import Quality, Task, build_task, embed, evaluate
 from systems.core.encoder import load_model, quantize_dynamic_int8
 from systems.core.plotting import figure
 
-log = logging.getLogger("compression")
+log = logging.getLogger(__name__)
 
 
 class _Clock:
@@ -37,7 +54,8 @@ class _Clock:
         self.t = now
 
 
-def _row(method, bert, q, base, size_mb=None, p50=None) -> dict:
+def _row(method: str, q: Quality, base: Quality, size_mb=None, p50=None) -> dict:
+    """One row of methods.md (NaN where a method has no size or latency of its own)."""
     return {
         "method": method,
         "size_mb": size_mb if size_mb is not None else float("nan"),
@@ -48,7 +66,7 @@ def _row(method, bert, q, base, size_mb=None, p50=None) -> dict:
     }
 
 
-def _latency_rows(name_a, name_b, lat, batch) -> list[dict]:
+def _latency_rows(name_a: str, name_b: str, lat: Latency, batch: int) -> list[dict]:
     return [
         {
             "model": n,
@@ -61,13 +79,23 @@ def _latency_rows(name_a, name_b, lat, batch) -> list[dict]:
     ]
 
 
-def run_all(cfg, run) -> None:
-    clock = _Clock()
+@dataclass(frozen=True)
+class Baseline:
+    """The task, the FP32 MiniLM and its quality; ``ev`` scores any variant on the same task."""
+
+    task: Task
+    tok: object  # the MiniLM tokenizer
+    bert: torch.nn.Module
+    base: Quality
+    vectors: np.ndarray  # (n_chunks + n_queries, dim) FP32 embeddings
+    ev: Callable[[torch.nn.Module], Quality]
+
+
+def load_baseline(cfg) -> Baseline:
     torch.manual_seed(cfg.seed)
     task = build_task(cfg.n_plans, cfg.n_pairs, cfg.n_filler, cfg.n_questions, cfg.seed)
     st = load_model()
     tok, bert = st.tokenizer, st[0].auto_model.eval()
-    ev = lambda m: evaluate(m, tok, task, cfg.max_seq_length, cfg.batch_size)[0]  # noqa: E731
     log.info(
         "%d chunks, %d evaluation questions, %d LoRA training pairs, %d sentences",
         len(task.chunks),
@@ -75,82 +103,73 @@ def run_all(cfg, run) -> None:
         len(task.train_pairs),
         len(task.sentences),
     )
-    run.metric("chunks", len(task.chunks))
-    run.metric("eval_questions", len(task.queries))
-    base, vec_fp32 = evaluate(bert, tok, task, cfg.max_seq_length, cfg.batch_size)
-    clock.step("FP32 baseline")
+    base, vectors = evaluate(bert, tok, task, cfg.max_seq_length, cfg.batch_size)
 
-    # QZ-01/02: dynamic INT8
-    int8 = quantize_dynamic_int8(bert)
-    q_int8, vec_int8 = evaluate(int8, tok, task, cfg.max_seq_length, cfg.batch_size)
-    cosine = float(np.mean(np.sum(vec_fp32 * vec_int8, axis=1)))
-    queries = list(task.queries[: cfg.latency_queries])
+    def ev(model: torch.nn.Module) -> Quality:
+        return evaluate(model, tok, task, cfg.max_seq_length, cfg.batch_size)[0]
+
+    return Baseline(task, tok, bert, base, vectors, ev)
+
+
+@dataclass(frozen=True)
+class Int8Result:
+    quality: Quality
+    cosine: float  # mean cosine of INT8 vs FP32 embeddings
+    lat_batch1: Latency  # fp32 (a) vs int8 (b), one query per call
+    lat_batched: Latency
+    fp32_bytes: int
+    int8_bytes: int
+    mechanics: Mechanics
+    calib: list[str]  # calibration sentences (also GPTQ's)
+    held: list[str]  # held-out sentences
+
+
+def int8_stage(cfg, b: Baseline) -> Int8Result:
+    int8 = quantize_dynamic_int8(b.bert)
+    q_int8, vec_int8 = evaluate(int8, b.tok, b.task, cfg.max_seq_length, cfg.batch_size)
+    cosine = float(np.mean(np.sum(b.vectors * vec_int8, axis=1)))
+    queries = list(b.task.queries[: cfg.latency_queries])
     torch.set_num_threads(cfg.threads)
-    lat1 = interleaved_latency(bert, int8, tok, queries, cfg.max_seq_length, 1)
-    latb = interleaved_latency(bert, int8, tok, list(task.queries), cfg.max_seq_length, cfg.batch_size)
-    lat_rows = _latency_rows("fp32", "int8", lat1, 1) + _latency_rows("fp32", "int8", latb, cfg.batch_size)
-    fp32_b, int8_b = state_dict_bytes(bert), state_dict_bytes(int8)
-    calib = list(task.sentences[: cfg.calib_sentences])
-    held = list(task.sentences[cfg.calib_sentences : cfg.calib_sentences + cfg.heldout_sentences])
-    mech = mechanics(bert, tok, calib, held, cfg.max_seq_length)
-    run.add(
-        C.claim_qz01(fp32_b, int8_b, lat1, base, q_int8, cosine, cfg.n_boot, cfg.seed),
-        C.claim_qz02(mech, cfg.n_boot, cfg.seed),
-    )
-    rows = [
-        _row("fp32", bert, base, base, fp32_b / 1e6, 1e3 * float(np.median(lat1.a))),
-        _row("int8 dynamic (torch)", int8, q_int8, base, int8_b / 1e6, 1e3 * float(np.median(lat1.b))),
-    ]
-    clock.step("INT8 (quality, latency, mechanics)")
+    lat1 = interleaved_latency(b.bert, int8, b.tok, queries, cfg.max_seq_length, 1)
+    latb = interleaved_latency(b.bert, int8, b.tok, list(b.task.queries), cfg.max_seq_length, cfg.batch_size)
+    fp32_b, int8_b = state_dict_bytes(b.bert), state_dict_bytes(int8)
+    calib = list(b.task.sentences[: cfg.calib_sentences])
+    held = list(b.task.sentences[cfg.calib_sentences : cfg.calib_sentences + cfg.heldout_sentences])
+    mech = mechanics(b.bert, b.tok, calib, held, cfg.max_seq_length)
     torch.set_num_threads(max(cfg.threads, 1))
+    return Int8Result(q_int8, cosine, lat1, latb, fp32_b, int8_b, mech, calib, held)
 
-    # QZ-03/07: 4-bit formats and GPTQ
-    fb = nf4_vs_int4(bert, cfg.block)
-    run.write_table(
-        [
-            {"layer": n, "rel_err_int4": a / w, "rel_err_nf4": b / w, "reduction": 1 - b / a}
-            for n, a, b, w in zip(fb.names, fb.sq_int4, fb.sq_nf4, fb.norm2, strict=True)
-        ],
-        "fourbit.md",
-    )
-    run.add(C.claim_qz03(fb, cfg.n_boot, cfg.seed))
-    g = gptq_vs_rtn(bert, tok, calib, held, cfg.max_seq_length, (4, 3), cfg.gptq_layers)
-    e2e = {}
-    for b in g.bits:
-        for name, w in (("gptq", g.weights_gptq[b]), ("rtn", g.weights_rtn[b])):
-            e2e[f"{name}{b}"] = ev(with_weights(bert, w))
-            rows.append(
-                _row(f"{name.upper()} {b}-bit (per-row grid, fake-quant)", None, e2e[f"{name}{b}"], base)
-            )
-    run.write_table(
-        [
-            {
-                "layer": n,
-                **{
-                    f"{k}_{b}bit": float(arr[i, j])
-                    for b_i, b in enumerate(g.bits)
-                    for k, arr, i in (("gptq", g.err_gptq, b_i), ("rtn", g.err_rtn, b_i))
-                },
-            }
-            for j, n in enumerate(g.names)
-        ],
-        "gptq.md",
-    )
-    run.add(C.claim_qz07(g, base, e2e, cfg.n_boot, cfg.seed))
-    clock.step("NF4/INT4 and GPTQ/RTN")
 
-    # QZ-06: pruning
-    sents = list(task.sentences)
-    tvec = dict(
-        zip(sents, torch.from_numpy(embed(bert, tok, sents, cfg.max_seq_length, cfg.batch_size)), strict=True)
-    )
-    prune = run_pruning(
-        bert,
-        tok,
+@dataclass(frozen=True)
+class FourBitResult:
+    formats: FourBit  # NF4 vs INT4 weight error
+    gptq: GPTQLayers  # GPTQ vs RTN per layer
+    e2e: EndToEnd  # every layer replaced, scored on the task
+
+
+def fourbit_stage(cfg, b: Baseline, i8: Int8Result) -> FourBitResult:
+    fb = nf4_vs_int4(b.bert, cfg.block)
+    g = gptq_vs_rtn(b.bert, b.tok, i8.calib, i8.held, cfg.max_seq_length, (4, 3), cfg.gptq_layers)
+    return FourBitResult(fb, g, end_to_end(b.bert, g, b.ev))
+
+
+@dataclass(frozen=True)
+class PruningResult:
+    steps: list[PruneStep]
+    teacher: dict[str, torch.Tensor]  # sentence -> FP32 embedding (also the student's target)
+
+
+def pruning_stage(cfg, b: Baseline) -> PruningResult:
+    sents = list(b.task.sentences)
+    vecs = torch.from_numpy(embed(b.bert, b.tok, sents, cfg.max_seq_length, cfg.batch_size))
+    tvec = dict(zip(sents, vecs, strict=True))
+    steps = run_pruning(
+        b.bert,
+        b.tok,
         sents,
         tvec,
-        ev,
-        base,
+        b.ev,
+        b.base,
         cfg.sparsities,
         cfg.drop_line,
         cfg.recovery_steps,
@@ -158,6 +177,209 @@ def run_all(cfg, run) -> None:
         cfg.max_seq_length,
         cfg.seed,
     )
+    return PruningResult(steps, tvec)
+
+
+@dataclass(frozen=True)
+class LoraResult:
+    counts: list[LoraCount]  # parameter arithmetic per architecture
+    freeze: FreezeCount
+    runs: list[LoraRun]  # one fine-tune per rank
+
+
+def lora_stage(cfg, b: Baseline) -> LoraResult:
+    counts = [c for a in ARCHITECTURES for c in lora_counts(a, 16)]
+    fc = llama_freeze_count()
+    runs = [
+        lora_finetune(
+            b.bert,
+            b.tok,
+            b.task.train_pairs,
+            r,
+            cfg.lora_steps,
+            cfg.train_batch,
+            cfg.lora_lr,
+            cfg.max_seq_length,
+            cfg.seed,
+            b.ev,
+        )
+        for r in cfg.lora_ranks
+    ]
+    return LoraResult(counts, fc, runs)
+
+
+@dataclass(frozen=True)
+class StudentResult:
+    student: Student
+    quality: Quality
+    int8_quality: Quality
+    int8_bytes: int
+    lat_student: Latency  # teacher (a) vs student (b)
+    lat_student_int8: Latency
+    lat_mpnet: Latency  # teacher (a) vs an untrained mpnet-base-shaped model (b)
+
+
+def student_stage(cfg, b: Baseline, teacher: dict[str, torch.Tensor]) -> StudentResult:
+    student = distill(
+        b.bert,
+        b.tok,
+        list(b.task.sentences),
+        teacher,
+        cfg.student_layers,
+        cfg.distill_steps,
+        cfg.train_batch,
+        cfg.max_seq_length,
+        cfg.seed,
+    )
+    q_student = b.ev(student.model)
+    student_int8 = quantize_dynamic_int8(student.model)
+    q_student_int8 = b.ev(student_int8)
+    queries = list(b.task.queries[: cfg.latency_queries])
+    torch.set_num_threads(cfg.threads)
+    lat_s = interleaved_latency(b.bert, student.model, b.tok, queries, cfg.max_seq_length, 1)
+    lat_s8 = interleaved_latency(b.bert, student_int8, b.tok, queries, cfg.max_seq_length, 1)
+    mpnet = mpnet_base_shaped(cfg.seed)
+    lat_m = interleaved_latency(b.bert, mpnet, b.tok, queries, cfg.max_seq_length, 1)
+    torch.set_num_threads(max(cfg.threads, 1))
+    return StudentResult(
+        student, q_student, q_student_int8, state_dict_bytes(student_int8), lat_s, lat_s8, lat_m
+    )
+
+
+def run_all(cfg, run) -> None:
+    clock = _Clock()
+    b = load_baseline(cfg)
+    run.metric("chunks", len(b.task.chunks))
+    run.metric("eval_questions", len(b.task.queries))
+    clock.step("FP32 baseline")
+
+    i8 = int8_stage(cfg, b)
+    run.add(
+        C.claim_qz01(
+            i8.fp32_bytes, i8.int8_bytes, i8.lat_batch1, b.base, i8.quality, i8.cosine, cfg.n_boot, cfg.seed
+        ),
+        C.claim_qz02(i8.mechanics, cfg.n_boot, cfg.seed),
+    )
+    clock.step("INT8 (quality, latency, mechanics)")
+
+    fb = fourbit_stage(cfg, b, i8)
+    _write_fourbit(run, fb)
+    run.add(
+        C.claim_qz03(fb.formats, cfg.n_boot, cfg.seed),
+        C.claim_qz07(fb.gptq, b.base, fb.e2e, cfg.n_boot, cfg.seed),
+    )
+    clock.step("NF4/INT4 and GPTQ/RTN")
+
+    pr = pruning_stage(cfg, b)
+    _write_pruning(run, pr.steps, b.base, cfg.drop_line)
+    run.add(C.claim_qz06(pr.steps, b.base, cfg.drop_line, cfg.n_boot, cfg.seed))
+    clock.step("pruning")
+
+    lr = lora_stage(cfg, b)
+    _write_lora(run, lr, b.base)
+    run.add(C.claim_qz04(lr.counts, lr.runs, b.base, cfg.n_boot, cfg.seed), C.claim_qz05(lr.freeze))
+    clock.step("LoRA")
+
+    st = student_stage(cfg, b, pr.teacher)
+    run.add(
+        C.claim_qz08(st.lat_student, st.lat_mpnet, b.base, st.quality, st.student, cfg.n_boot, cfg.seed),
+        C.claim_qz09(),
+    )
+    run.write_table(_method_rows(cfg, b.base, i8, fb, pr, lr, st), "methods.md")
+    run.write_table(_all_latency_rows(cfg, i8, st), "latency.md")
+    clock.step("student and latency")
+
+
+def _method_rows(
+    cfg,
+    base: Quality,
+    i8: Int8Result,
+    fb: FourBitResult,
+    pr: PruningResult,
+    lr: LoraResult,
+    st: StudentResult,
+) -> list[dict]:
+    """methods.md: size, batch-1 latency and quality of every variant, FP32 first."""
+    rows = [
+        _row("fp32", base, base, i8.fp32_bytes / 1e6, 1e3 * float(np.median(i8.lat_batch1.a))),
+        _row(
+            "int8 dynamic (torch)",
+            i8.quality,
+            base,
+            i8.int8_bytes / 1e6,
+            1e3 * float(np.median(i8.lat_batch1.b)),
+        ),
+    ]
+    for bits in fb.gptq.bits:
+        for name, q in (("gptq", fb.e2e.gptq[bits]), ("rtn", fb.e2e.rtn[bits])):
+            rows.append(_row(f"{name.upper()} {bits}-bit (per-row grid, fake-quant)", q, base))
+    n = cfg.student_layers
+    rows.append(
+        _row(
+            f"student {n}-layer (distilled)",
+            st.quality,
+            base,
+            state_dict_bytes(st.student.model) / 1e6,
+            1e3 * float(np.median(st.lat_student.b)),
+        )
+    )
+    rows.append(
+        _row(
+            f"student {n}-layer + int8",
+            st.int8_quality,
+            base,
+            st.int8_bytes / 1e6,
+            1e3 * float(np.median(st.lat_student_int8.b)),
+        )
+    )
+    best = max(pr.steps, key=lambda s: (1 - s.quality.ndcg / base.ndcg <= cfg.drop_line, s.sparsity))
+    rows.append(
+        _row(
+            f"pruned {best.method} {best.sparsity:.0%} (dense storage)",
+            best.quality,
+            base,
+            i8.fp32_bytes / 1e6,
+        )
+    )
+    return rows + [_row(f"LoRA r={r.rank} fine-tune", r.quality, base) for r in lr.runs]
+
+
+def _all_latency_rows(cfg, i8: Int8Result, st: StudentResult) -> list[dict]:
+    return (
+        _latency_rows("fp32", "int8", i8.lat_batch1, 1)
+        + _latency_rows("fp32", "int8", i8.lat_batched, cfg.batch_size)
+        + _latency_rows("fp32 (MiniLM)", f"student {cfg.student_layers} layers", st.lat_student, 1)
+        + _latency_rows("fp32 (MiniLM)", "mpnet-base shape (untrained)", st.lat_mpnet, 1)
+    )
+
+
+def _write_fourbit(run, fb: FourBitResult) -> None:
+    f = fb.formats
+    run.write_table(
+        [
+            {"layer": n, "rel_err_int4": a / w, "rel_err_nf4": b / w, "reduction": 1 - b / a}
+            for n, a, b, w in zip(f.names, f.sq_int4, f.sq_nf4, f.norm2, strict=True)
+        ],
+        "fourbit.md",
+    )
+    g = fb.gptq
+    run.write_table(
+        [
+            {
+                "layer": n,
+                **{
+                    f"{k}_{b}bit": float(arr[i, j])
+                    for i, b in enumerate(g.bits)
+                    for k, arr in (("gptq", g.err_gptq), ("rtn", g.err_rtn))
+                },
+            }
+            for j, n in enumerate(g.names)
+        ],
+        "gptq.md",
+    )
+
+
+def _write_pruning(run, steps: list[PruneStep], base: Quality, line: float) -> None:
     run.write_table(
         [
             {
@@ -167,32 +389,14 @@ def run_all(cfg, run) -> None:
                 "ndcg_at_10": s.quality.ndcg,
                 "drop": 1 - s.quality.ndcg / base.ndcg,
             }
-            for s in prune
+            for s in steps
         ],
         "pruning.md",
     )
-    _plot_pruning(run, prune, base, cfg.drop_line)
-    run.add(C.claim_qz06(prune, base, cfg.drop_line, cfg.n_boot, cfg.seed))
-    clock.step("pruning")
+    _plot_pruning(run, steps, base, line)
 
-    # QZ-04/05: LoRA and parameter arithmetic
-    counts = [c for a in ARCHITECTURES for c in lora_counts(a, 16)]
-    fc = llama_freeze_count()
-    runs = [
-        lora_finetune(
-            bert,
-            tok,
-            task.train_pairs,
-            r,
-            cfg.lora_steps,
-            cfg.train_batch,
-            cfg.lora_lr,
-            cfg.max_seq_length,
-            cfg.seed,
-            ev,
-        )
-        for r in cfg.lora_ranks
-    ]
+
+def _write_lora(run, lr: LoraResult, base: Quality) -> None:
     run.write_table(
         [
             {
@@ -203,7 +407,7 @@ def run_all(cfg, run) -> None:
                 "lora_params": c.trainable,
                 "share": c.share,
             }
-            for c in counts
+            for c in lr.counts
         ],
         "lora_counts.md",
     )
@@ -217,71 +421,10 @@ def run_all(cfg, run) -> None:
                 "gain_vs_base": r.quality.ndcg - base.ndcg,
                 "final_loss": r.final_loss,
             }
-            for r in runs
+            for r in lr.runs
         ],
         "lora.md",
     )
-    run.add(C.claim_qz04(counts, runs, base, cfg.n_boot, cfg.seed), C.claim_qz05(fc))
-    clock.step("LoRA")
-
-    # QZ-08: distilled student, mpnet-shaped timing
-    student = distill(
-        bert,
-        tok,
-        sents,
-        tvec,
-        cfg.student_layers,
-        cfg.distill_steps,
-        cfg.train_batch,
-        cfg.max_seq_length,
-        cfg.seed,
-    )
-    q_student = ev(student.model)
-    student_int8 = quantize_dynamic_int8(student.model)
-    q_student_int8 = ev(student_int8)
-    torch.set_num_threads(cfg.threads)
-    lat_s = interleaved_latency(bert, student.model, tok, queries, cfg.max_seq_length, 1)
-    lat_s8 = interleaved_latency(bert, student_int8, tok, queries, cfg.max_seq_length, 1)
-    mpnet = mpnet_base_shaped(cfg.seed)
-    lat_m = interleaved_latency(bert, mpnet, tok, queries, cfg.max_seq_length, 1)
-    lat_rows += _latency_rows("fp32 (MiniLM)", f"student {cfg.student_layers} layers", lat_s, 1)
-    lat_rows += _latency_rows("fp32 (MiniLM)", "mpnet-base shape (untrained)", lat_m, 1)
-    rows.append(
-        _row(
-            f"student {cfg.student_layers}-layer (distilled)",
-            None,
-            q_student,
-            base,
-            state_dict_bytes(student.model) / 1e6,
-            1e3 * float(np.median(lat_s.b)),
-        )
-    )
-    rows.append(
-        _row(
-            f"student {cfg.student_layers}-layer + int8",
-            None,
-            q_student_int8,
-            base,
-            state_dict_bytes(student_int8) / 1e6,
-            1e3 * float(np.median(lat_s8.b)),
-        )
-    )
-    best = max(prune, key=lambda s: (1 - s.quality.ndcg / base.ndcg <= cfg.drop_line, s.sparsity))
-    rows.append(
-        _row(
-            f"pruned {best.method} {best.sparsity:.0%} (dense storage)",
-            None,
-            best.quality,
-            base,
-            fp32_b / 1e6,
-        )
-    )
-    rows += [_row(f"LoRA r={r.rank} fine-tune", None, r.quality, base) for r in runs]
-    run.add(C.claim_qz08(lat_s, lat_m, base, q_student, student, cfg.n_boot, cfg.seed), C.claim_qz09())
-    torch.set_num_threads(max(cfg.threads, 1))
-    run.write_table([{k: v for k, v in r.items()} for r in rows], "methods.md")
-    run.write_table(lat_rows, "latency.md")
-    clock.step("student and latency")
 
 
 def _plot_pruning(run, steps, base, line) -> None:

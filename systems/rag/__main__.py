@@ -7,6 +7,7 @@ python -m systems.rag --beir DIR         # any BEIR-format dataset, same tables,
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from systems.core.config import parse_config
@@ -15,13 +16,14 @@ from systems.core.seeding import seed_everything
 from systems.rag.config import RagConfig
 
 DESCRIPTION = __doc__
+log = logging.getLogger("systems.rag")
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         cfg = parse_config(RagConfig, argv, "python -m systems.rag", DESCRIPTION)
     except ValueError as err:
-        print(f"rag: {err}", file=sys.stderr)
+        log.error("rag: %s", err)
         return 2
     seed_everything(cfg.seed)
     if cfg.beir is not None:
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             with start_run("rag_beir", cfg) as run:
                 run_beir(cfg, run)
         except BeirFormatError as err:
-            print(f"rag --beir: {err}", file=sys.stderr)
+            log.error("rag --beir: %s", err)
             return 2
         return 0
     from systems.rag.kb_run import run_kb

@@ -9,6 +9,7 @@ the qrels judge. Writes config_table.md, per-query scores and the paired test in
 from __future__ import annotations
 
 import json
+import logging
 
 from systems.core.encoder import model_tag
 from systems.rag import experiments as X
@@ -16,6 +17,8 @@ from systems.rag.beir import load_beir
 from systems.rag.embedding import Encoder, PrecomputedQueries, load_model
 from systems.rag.pipeline import build_retriever, chunk_corpus
 from systems.rag.rerank import reranker_or_reason
+
+log = logging.getLogger(__name__)
 
 
 class _Q:
@@ -25,13 +28,16 @@ class _Q:
         self.qid, self.text, self.relevance, self.kind = qid, text, relevance, "beir"
 
 
-def run_beir(cfg, run, model=None) -> list[dict]:
+def run_beir(cfg, run, model=None) -> list[X.ConfigRow]:
     data = load_beir(cfg.beir)
-    print(
-        f"rag --beir: {len(data.corpus)} documents indexed ({data.empty_documents} empty dropped), "
-        f"{len(data.queries)} judged queries ({data.empty_queries} empty dropped), "
-        f"{data.dropped_qrels} qrels rows dropped (unknown or empty query or document)",
-        flush=True,
+    log.info(
+        "%d documents indexed (%d empty dropped), %d judged queries (%d empty dropped), "
+        "%d qrels rows dropped (unknown or empty query or document)",
+        len(data.corpus),
+        data.empty_documents,
+        len(data.queries),
+        data.empty_queries,
+        data.dropped_qrels,
     )
     model = model or load_model(kind=cfg.encoder)
     encoder = Encoder(model, tag=model_tag(cfg.encoder), cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
@@ -46,25 +52,22 @@ def run_beir(cfg, run, model=None) -> list[dict]:
     modes = ["bm25", "dense", "hybrid"] + (["hybrid_rerank"] if reranker is not None else [])
     per_mode = X.evaluate_modes(retriever, questions, modes, answers=False)
     retriever.close()
-    rows = [
-        {k: v for k, v in r.items() if not k.startswith("ndcg_") or k == "ndcg_at_10"}
-        for r in X.table_rows(per_mode, questions)
-    ]
-    run.write_table(rows, "config_table.md")
+    rows = X.table_rows(per_mode, questions)
+    run.write_table([r.to_json(by_kind=False) for r in rows], "config_table.md")
     for r in rows:
-        for k, v in r.items():
+        for k, v in r.to_json(by_kind=False).items():
             if isinstance(v, float):
-                run.metric(k, v, scope=r["config"])
+                run.metric(k, v, scope=r.config)
     run.metric("documents", len(docs))
     run.metric("empty_documents", data.empty_documents)
     run.metric("chunks", len(corpus.texts))
     run.metric("dropped_qrels", data.dropped_qrels)
     if len(questions) >= 2:
-        for k, v in X.significance(per_mode, "hybrid", "dense").items():
+        for k, v in X.significance(per_mode, "hybrid", "dense").to_json().items():
             run.metric(k, v, scope="paired_hybrid_vs_dense")
-    per_query = {m: {k: v.tolist() for k, v in s.items()} for m, s in per_mode.items()}
+    per_query = {m: s.to_json() for m, s in per_mode.items()}
     run.path("per_query.json").write_text(
         json.dumps({"qids": [q.qid for q in questions], "scores": per_query}, indent=1) + "\n"
     )
-    print(f"rag --beir: {reason}")
+    log.info("%s", reason)
     return rows

@@ -13,6 +13,7 @@ Every ratio is measured side by side in this run (``systems.core.timing.compare`
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ import numpy as np
 from systems.core.bench import record
 from systems.core.report import markdown_table
 from systems.core.timing import compare, measure
+
+log = logging.getLogger(__name__)
 
 
 def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
@@ -39,10 +42,9 @@ def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
 
     real = load_real_vectors(cache_dir)
     if real is None:
-        print(
-            f"  no MiniLM vectors under {cache_dir}: run `make rag` first (it caches them); "
-            "IVF calibration skipped",
-            flush=True,
+        log.info(
+            "  no MiniLM vectors under %s: run `make rag` first (it caches them); IVF calibration skipped",
+            cache_dir,
         )
         return []
     rng = np.random.default_rng(seed)
@@ -50,14 +52,17 @@ def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
     nq = min(200, len(real) // 10)  # calibration and test queries, each
     base = real[: -2 * nq]
     cal = fit_generator(base, seed=seed)
-    print(
-        f"  generator fitted on {len(base)} real vectors: between-topic share w = {cal.between_share}, "
-        f"{cal.per_topic} vectors per topic",
-        flush=True,
+    log.info(
+        "  generator fitted on %d real vectors: between-topic share w = %s, %s vectors per topic",
+        len(base),
+        cal.between_share,
+        cal.per_topic,
     )
-    print(
-        "  NN cosine quantiles (10/50/90% of the 1st, 10th, 100th neighbour)\n"
-        f"    real       {np.round(cal.profile_real, 3)}\n    calibrated {np.round(cal.profile_fit, 3)}"
+    log.info(
+        "  NN cosine quantiles (10/50/90%% of the 1st, 10th, 100th neighbour)\n    real       %s\n"
+        "    calibrated %s",
+        np.round(cal.profile_real, 3),
+        np.round(cal.profile_fit, 3),
     )
 
     def split(x):
@@ -76,32 +81,36 @@ def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
         rows.append(
             {
                 "vectors": name,
-                "n": r["n"],
-                "nlist": r["nlist"],
-                "nprobe_rule": r["nprobe"],
-                "recall_at_nprobe_1": r["calibration_curve"][0][1],
-                "recall_at_10": r["recall_at_10"],
-                "speedup_vs_flat": r["speedup_vs_flat"],
+                "n": r.n,
+                "nlist": r.nlist,
+                "nprobe_rule": r.nprobe,
+                "recall_at_nprobe_1": r.calibration_curve[0][1],
+                "recall_at_10": r.recall_at_10,
+                "speedup_vs_flat": r.speedup_vs_flat,
             }
         )
     key = dict(zip(sets, ("real", "calibrated", "old"), strict=True))
     for row in rows:
         record(f"ivf_{key[row['vectors']]}_equal_n_recall_at_nprobe1", row["recall_at_nprobe_1"])
         record(f"ivf_{key[row['vectors']]}_equal_n_nprobe_rule", row["nprobe_rule"])
-    print(f"  at equal n ({rows[0]['n']} vectors), same rule on each:", flush=True)
-    print(markdown_table(rows), flush=True)
+    log.info("  at equal n (%d vectors), same rule on each:", rows[0]["n"])
+    log.info("%s", markdown_table(rows))
     big = calibrated_vectors(n + 2 * n_queries, cal, np.random.default_rng(seed + 2))
     r = ivf_rule_sweep(big[:n], big[n : n + n_queries], big[n + n_queries :], seed=seed)
-    print(
-        f"  calibrated synthetic, n = {n:,}: nlist {r['nlist']}, nprobe {r['nprobe']} (rule), "
-        f"recall@10 {r['recall_at_10']:.3f}, {r['speedup_vs_flat']:.1f}x faster than Flat; "
-        f"calibration curve {[(p, round(v, 3)) for p, v in r['calibration_curve']]}",
-        flush=True,
+    log.info(
+        "  calibrated synthetic, n = %s: nlist %d, nprobe %d (rule), recall@10 %.3f, %.1fx faster than "
+        "Flat; calibration curve %s",
+        f"{n:,}",
+        r.nlist,
+        r.nprobe,
+        r.recall_at_10,
+        r.speedup_vs_flat,
+        [(p, round(v, 3)) for p, v in r.calibration_curve],
     )
-    record("ivf_recall_at_10", r["recall_at_10"])
-    record("ivf_speedup_vs_flat", r["speedup_vs_flat"])
-    record("ivf_nlist", r["nlist"])
-    record("ivf_nprobe", r["nprobe"])
+    record("ivf_recall_at_10", r.recall_at_10)
+    record("ivf_speedup_vs_flat", r.speedup_vs_flat)
+    record("ivf_nlist", r.nlist)
+    record("ivf_nprobe", r.nprobe)
     record("ivf_vectors", n)
     return rows
 
@@ -122,10 +131,13 @@ def bench_encoding(seed: int) -> float:
         warmup=3,
     )
     record("query_encode_p50_ms", one.median_ms)
-    print(f"  one short query: p50 {one.median_ms:.1f} ms, p95 {1e3 * one.p95:.1f} ms")
-    print(
-        f"  encoding 32 texts: batched {len(texts) / tb.median:.1f}/s, one at a time "
-        f"{len(texts) / ts.median:.1f}/s -> batching {1 / ratio:.2f}x faster"
+    log.info("  one short query: p50 %.1f ms, p95 %.1f ms", one.median_ms, 1e3 * one.p95)
+    log.info(
+        "  encoding %d texts: batched %.1f/s, one at a time %.1f/s -> batching %.2fx faster",
+        len(texts),
+        len(texts) / tb.median,
+        len(texts) / ts.median,
+        1 / ratio,
     )
     return 1 / ratio
 
@@ -149,10 +161,13 @@ def bench_bm25(seed: int, n_docs: int = 20_000) -> float:
     # Same tokens and the same BM25 variant on both sides, so the top 10 should agree.
     overlap = np.mean([len(set(fast.search(q, 10)[0]) & set(ref.search(q, 10)[0])) / 10 for q in queries])
     record("bm25s_top10_overlap", overlap)
-    print(f"  top-10 agreement bm25s vs rank-bm25: {overlap:.3f}")
-    print(
-        f"  BM25 on {n_docs} docs: bm25s {len(queries) / tf.median:.0f} q/s, rank-bm25 "
-        f"{len(queries) / tr.median:.1f} q/s -> bm25s {1 / ratio:.0f}x faster"
+    log.info("  top-10 agreement bm25s vs rank-bm25: %.3f", overlap)
+    log.info(
+        "  BM25 on %d docs: bm25s %.0f q/s, rank-bm25 %.1f q/s -> bm25s %.0fx faster",
+        n_docs,
+        len(queries) / tf.median,
+        len(queries) / tr.median,
+        1 / ratio,
     )
     return 1 / ratio
 
@@ -173,14 +188,15 @@ def main(argv: list[str] | None = None) -> int:
         help="MiniLM vectors cached by `make rag` (the real side of the calibration)",
     )
     args = parser.parse_args(argv)
-    print("rag bench: IVF vs Flat (RAG-03)", flush=True)
+    log.info("rag bench: IVF vs Flat (RAG-03)")
     bench_ivf(args.vectors, args.queries, args.seed, args.cache_dir)
-    print("rag bench: embedding batched vs one at a time (RAG-02)", flush=True)
+    log.info("rag bench: embedding batched vs one at a time (RAG-02)")
     bench_encoding(args.seed)
-    print("rag bench: bm25s vs rank-bm25", flush=True)
+    log.info("rag bench: bm25s vs rank-bm25")
     bench_bm25(args.seed)
     return 0
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     raise SystemExit(main())

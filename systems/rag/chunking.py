@@ -93,10 +93,20 @@ def sentence_chunks(doc_id: str, text: str, tokenizer, size: int = 254, overlap:
     return out
 
 
+@dataclass(frozen=True)
+class OverlapStats:
+    """Fixed windows at one overlap: index size, and the boundary cases they keep whole."""
+
+    chunks: float
+    size_increase: float  # chunks / chunks without overlap - 1
+    caught: float  # share of the no-overlap boundary cases some window now holds whole
+    boundary_cases: float  # spans cut by the windows without overlap
+
+
 def boundary_stats(
     docs: dict[str, str], spans: list[tuple[str, int, int]], tokenizer, size: int, overlaps: tuple[int, ...]
-) -> dict[int, dict[str, float]]:
-    """Boundary-case share caught and index size per overlap for fixed windows of ``size``.
+) -> dict[int, OverlapStats]:
+    """Boundary-case share caught and index size per overlap (0 included) for fixed windows of ``size``.
 
     Parameters
     ----------
@@ -114,17 +124,12 @@ def boundary_stats(
     base = chunked(0)
     n0 = sum(len(v) for v in base.values())
     cut = [(d, a, b) for d, a, b in spans if not whole(base, d, a, b)]
-    out = {0: {"chunks": float(n0), "size_increase": 0.0, "caught": 0.0, "boundary_cases": float(len(cut))}}
+    out = {0: OverlapStats(float(n0), 0.0, 0.0, float(len(cut)))}
     for o in overlaps:
         chs = chunked(o)
         n = sum(len(v) for v in chs.values())
         caught = sum(whole(chs, d, a, b) for d, a, b in cut) / len(cut) if cut else float("nan")
-        out[o] = {
-            "chunks": float(n),
-            "size_increase": n / n0 - 1,
-            "caught": caught,
-            "boundary_cases": float(len(cut)),
-        }
+        out[o] = OverlapStats(float(n), n / n0 - 1, caught, float(len(cut)))
     return out
 
 

@@ -2,12 +2,21 @@
 
 Every claimed figure below cites the story file and section it comes from
 (story = seeds/004_ac56de8954b4f73a.txt). Tolerances are declared here, before the run,
-and are not tuned to the outcome. Measured values arrive as arguments.
+and are not tuned to the outcome. Measured values arrive as the stages' typed results
+(``kb_run``, ``experiments``, ``operations``); each claim picks the figures it judges.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
+
+if TYPE_CHECKING:
+    from systems.rag.experiments import ChunkingStudy, ConfigRow, GoldStats, Significance
+    from systems.rag.kb_run import Bm25Tuning, CacheReplay, IvfStudy
+    from systems.rag.operations import EmbeddingThroughput, FallbackDrill, LatencyTable, SwapDrill
 
 STORY = "004_ac56de8954b4f73a.txt"
 WEIGHTS = (0.3, 0.2, 0.2, 0.15, 0.15)  # R@5, MRR, NDCG@10, ROUGE-L, faithfulness (eval follow-up 4)
@@ -19,7 +28,16 @@ def _dot(w, x) -> float:
     return sum(a * b for a, b in zip(w, x, strict=True))
 
 
-def rag01(m: dict) -> Claim:
+@dataclass(frozen=True)
+class RerankGain:
+    """MRR of the hybrid before and after the cross-encoder, and its median cost (RAG-06)."""
+
+    mrr_before: float
+    mrr_after: float
+    rerank_ms: float
+
+
+def rag01(m: ChunkingStudy) -> Claim:
     # story: architecture answer + follow-ups 1 and 12 (512/50, overlap 25/50/100, 94%, +10%)
     return Claim(
         "RAG-01",
@@ -27,11 +45,11 @@ def rag01(m: dict) -> Claim:
         "94% of boundary cases for +10% index size",
         claimed={"context_window_tokens": 512, "caught_50": 0.94, "size_increase_50": 0.10},
         measured={
-            "context_window_tokens": m["max_seq_length"],
-            "caught_50": m["caught_50"],
-            "size_increase_50": m["size_increase_50"],
+            "context_window_tokens": m.max_seq_length,
+            "caught_50": m.caught_50,
+            "size_increase_50": m.size_increase_50,
         }
-        | m,
+        | m.to_json(),
         tolerance=Tolerance(abs=0.05),
         unit="tokens / fraction",
         supporting=("caught_50", "size_increase_50"),
@@ -51,31 +69,37 @@ def rag01(m: dict) -> Claim:
                 "a long document cut in windows of 512 with stride 462 has 512/462 - 1 more chunks",
             )
         ],
-        note=f"The model reads {m['max_seq_length']:.0f} tokens, not 512: a 512-token chunk loses "
-        f"{m['chunk_512_token_loss']:.0%} of its tokens and "
-        f"{m['chunk_512_unseen_sentence_share']:.0%} of its "
+        note=f"The model reads {m.max_seq_length:.0f} tokens, not 512: a 512-token chunk loses "
+        f"{m.chunk_512_token_loss:.0%} of its tokens and "
+        f"{m.chunk_512_unseen_sentence_share:.0%} of its "
         "sentences start where the encoder no longer reads; our chunks stay within "
-        f"{m['main_chunk_max_tokens']:.0f} tokens + title. Boundary cases are sentences cut by "
+        f"{m.main_chunk_max_tokens:.0f} tokens + title. Boundary cases are sentences cut by "
         f"512-token "
-        f"windows in documents longer than 512 tokens ({m['boundary_cases']:.0f} cases); our short "
+        f"windows in documents longer than 512 tokens ({m.boundary_cases:.0f} cases); our short "
         "documents add few chunks with overlap, unlike the story's long PDFs."
         + (
-            f" Dense-only NDCG@10 on 512/50 windows {m['dense_512_ndcg_at_10']:.3f} vs "
-            f"{m['dense_ndcg_at_10']:.3f} on our chunks."
-            if "dense_512_ndcg_at_10" in m
+            f" Dense-only NDCG@10 on 512/50 windows {m.dense_512_ndcg_at_10:.3f} vs "
+            f"{m.dense_ndcg_at_10:.3f} on our chunks."
+            if m.dense_512_ndcg_at_10 is not None
             else " (Dense retrieval over 512/50 windows is measured in the full profile, --eval-512 true.)"
         ),
     )
 
 
-def rag02(m: dict) -> Claim:
+def rag02(m: EmbeddingThroughput) -> Claim:
     # story: follow-ups 6 (2 ms per query, 5x faster than mpnet) and 20 (8 h -> 45 min for 2M docs)
     return Claim(
         "RAG-02",
         "all-MiniLM-L6-v2 encodes a query in about 2 ms; batching 256 per pass took 2M documents "
         "from 8 h to 45 min",
         claimed={"query_ms_p50": 2.0, "batch_speedup": 8 * 60 / 45},
-        measured=m,
+        measured={
+            "query_ms_p50": m.query_ms_p50,
+            "batch_speedup": m.batch_speedup,
+            "docs_per_s_batched": m.docs_per_s_batched,
+            "docs_per_s_single": m.docs_per_s_single,
+            "hours_for_2m_docs_batched_here": m.hours_for_2m_docs_batched_here,
+        },
         tolerance=Tolerance(rel=0.5),
         unit="ms / ratio",
         relations=[("batch_speedup", ">", 1.0)],
@@ -89,7 +113,7 @@ def rag02(m: dict) -> Claim:
     )
 
 
-def rag03(m: dict, evidence: list[str]) -> Claim:
+def rag03(m: IvfStudy, evidence: list[str]) -> Claim:
     # story: follow-ups 2 and 16 (256 lists, nprobe 10 -> 4%, 95% recall, 128 slower,
     # 512 lower recall, trained on a 5% sample)
     return Claim(
@@ -98,7 +122,7 @@ def rag03(m: dict, evidence: list[str]) -> Claim:
         "search; "
         "128 lists are slower, 512 lists lose recall",
         claimed={"recall_256_10": 0.95, "searched_256_10": 0.04},
-        measured=m,
+        measured=asdict(m),
         tolerance=Tolerance(abs=0.03),
         unit="recall@10 / fraction",
         relations=[("ms_128_10", ">", "ms_256_10"), ("recall_512_10", "<", "recall_256_10")],
@@ -107,18 +131,33 @@ def rag03(m: dict, evidence: list[str]) -> Claim:
             Recompute("training sample", 0.05, 100_000 / 2_000_000, Tolerance(abs=0.001), "100K of 2M"),
         ],
         evidence=evidence,
-        note=f"Synthetic clustered unit vectors (dim 384, {m['n_vectors']:.0f} of them; `make bench` "
+        note=f"Synthetic clustered unit vectors (dim 384, {m.n_vectors:.0f} of them; `make bench` "
         f"runs 1M), "
         "not the story's 2M documents; recall depends on how clustered the vectors are "
         "(see ivf_sweep.py). On our real chunk vectors, IVF with the quick nlist rule "
-        f"(nlist {m['corpus_nlist']:.0f}, nprobe 10) has recall@10 {m['corpus_recall_at_10']:.3f} "
+        f"(nlist {m.corpus_nlist:.0f}, nprobe 10) has recall@10 {m.corpus_recall_at_10:.3f} "
         f"vs Flat.",
         timed=True,
     )
 
 
-def rag04(m: dict, lift: Interval, evidence: list[str]) -> Claim:
+def rag04(
+    tuning: Bm25Tuning,
+    test_recall_default: float,
+    test_recall_tuned: float,
+    lift: Interval,
+    evidence: list[str],
+) -> Claim:
     # story: follow-up 17 (grid, best k1 1.5 b 0.75, recall@10 0.68 -> 0.72)
+    m = {
+        "best_k1": tuning.best.k1,
+        "best_b": tuning.best.b,
+        "recall_default": tuning.default.recall_at_10,
+        "recall_best": tuning.best.recall_at_10,
+        "test_recall_default": test_recall_default,
+        "test_recall_tuned": test_recall_tuned,
+        "best_is_default": float(tuning.best_is_default),
+    }
     return Claim(
         "RAG-04",
         "BM25 grid k1 in {1.2, 1.5, 2.0} x b in {0.65, 0.75, 0.85} on validation: best k1 1.5, "
@@ -135,7 +174,7 @@ def rag04(m: dict, lift: Interval, evidence: list[str]) -> Claim:
         note="Grid chosen on validation questions (ties go to the default); the lift is judged on the test "
         "questions. When the grid keeps the default, tuned and default are the same ranker and the "
         "lift is exactly zero, so the claim fails rather than holding by identity"
-        + (" (on this draw the grid kept the default)" if m["best_is_default"] else ""),
+        + (" (on this draw the grid kept the default)" if tuning.best_is_default else ""),
     )
 
 
@@ -164,7 +203,7 @@ def rag05(scores: dict[str, float], order: list[str]) -> Claim:
     )
 
 
-def rag06(m: dict | None, reason: str) -> Claim:
+def rag06(m: RerankGain | None, reason: str) -> Claim:
     # story: follow-ups 9 and 18 (ms-marco-MiniLM-L-6-v2 on top 50: MRR 0.76 -> 0.81, +40 ms)
     if m is None:
         return Claim(
@@ -176,7 +215,7 @@ def rag06(m: dict | None, reason: str) -> Claim:
         "RAG-06",
         "a cross-encoder reranking the top 50 lifts MRR 0.76 -> 0.81 for +40 ms",
         claimed={"mrr_before": 0.76, "mrr_after": 0.81, "rerank_ms": 40.0},
-        measured=m,
+        measured=asdict(m),
         tolerance=Tolerance(abs=0.05, rel=0.5),
         relations=[("mrr_after", ">", "mrr_before")],
         unit="MRR / ms",
@@ -185,9 +224,14 @@ def rag06(m: dict | None, reason: str) -> Claim:
     )
 
 
-def rag07(m: dict, diffs: dict[str, Interval], evidence: list[str]) -> Claim:
+def rag07(dense: ConfigRow, hybrid: ConfigRow, diffs: dict[str, Interval], evidence: list[str]) -> Claim:
     # story: evaluation answer + follow-ups 4 and 8 (metric table and composite)
     base, imp = _dot(WEIGHTS, BASELINE), _dot(WEIGHTS, IMPROVED)
+    m = {
+        f"{p}_{k}": getattr(r, k)
+        for p, r in (("dense", dense), ("hybrid", hybrid))
+        for k in ("recall_at_5", "mrr", "ndcg_at_10")
+    } | {"dense_composite": dense.composite_retrieval, "hybrid_composite": hybrid.composite_retrieval}
     return Claim(
         "RAG-07",
         "dense baseline -> hybrid: Recall@5 0.72 -> 0.89, MRR 0.64 -> 0.81, NDCG@10 0.71 -> 0.89; "
@@ -228,17 +272,17 @@ def rag07(m: dict, diffs: dict[str, Interval], evidence: list[str]) -> Claim:
         f"+38%). "
         "ROUGE-L and faithfulness need an LLM and an NLI model (RAG-14); our composite is the "
         "retrieval part "
-        f"renormalised: dense {m['dense_composite']:.3f} -> hybrid {m['hybrid_composite']:.3f}.",
+        f"renormalised: dense {dense.composite_retrieval:.3f} -> hybrid {hybrid.composite_retrieval:.3f}.",
     )
 
 
-def rag08(m: dict, gain: Interval, evidence: list[str]) -> Claim:
+def rag08(dense: ConfigRow, hybrid: ConfigRow, gain: Interval, evidence: list[str]) -> Claim:
     # story: eval follow-up 9 (hybrid alone 0.62 -> 0.715, reranking alone 0.685, GPT-4 alone 0.77)
     return Claim(
         "RAG-08",
         "ablation: hybrid search alone lifts the composite by 15.3% (0.62 -> 0.715)",
         claimed={"hybrid_gain": 0.715 / 0.62 - 1},
-        measured=m,
+        measured={"hybrid_gain": hybrid.composite_retrieval / dense.composite_retrieval - 1},
         tolerance=Tolerance(abs=0.05),
         intervals={"hybrid_gain": gain},
         relations=[("hybrid_gain", ">", 0.0)],
@@ -255,13 +299,17 @@ def rag08(m: dict, gain: Interval, evidence: list[str]) -> Claim:
     )
 
 
-def rag09(m: dict, diff: Interval) -> Claim:
+def rag09(bm25: ConfigRow, dense: ConfigRow, diff: Interval) -> Claim:
     # story: eval follow-up 18 (pure keyword search ~40% composite vs 62% baseline)
     return Claim(
         "RAG-09",
         "pure keyword search would score about 0.40 composite against the 0.62 dense baseline",
         claimed={"bm25_to_dense_ratio": 0.40 / 0.62},
-        measured=m,
+        measured={
+            "bm25_to_dense_ratio": bm25.composite_retrieval / dense.composite_retrieval,
+            "bm25_composite": bm25.composite_retrieval,
+            "dense_composite": dense.composite_retrieval,
+        },
         tolerance=Tolerance(abs=0.1),
         relations=[Relation("bm25_composite", "<", "dense_composite", interval=diff)],
         unit="ratio of composites",
@@ -272,14 +320,14 @@ def rag09(m: dict, diff: Interval) -> Claim:
     )
 
 
-def rag10(m: dict) -> Claim:
+def rag10(m: CacheReplay) -> Claim:
     # story: architecture answer + follow-up 4 (35% / 60% hit rates, TTL 1 h / 24 h, reverse index, LRU)
     return Claim(
         "RAG-10",
         "response cache (TTL 1 h) hits 35%, query-embedding cache (TTL 24 h) hits 60%; updates "
         "invalidate through a doc_id -> keys reverse index",
         claimed={"response_hit_rate": 0.35, "embedding_hit_rate": 0.60},
-        measured=m,
+        measured=asdict(m),
         tolerance=Tolerance(abs=0.10),
         unit="hit rate",
         relations=[("stale_answers", "<=", 0), ("stale_without_invalidation", ">", 0)],
@@ -294,14 +342,23 @@ def rag10(m: dict) -> Claim:
     )
 
 
-def rag11(m: dict) -> Claim:
+def rag11(lat: LatencyTable) -> Claim:
     # story: architecture answer + follow-ups 5 and 15 (50 vs 80 ms, p95 alert 300 ms, sub-200 ms)
     return Claim(
         "RAG-11",
         "dense and BM25 in parallel take 50 ms vs 80 ms sequential; end to end under 200 ms, p95 "
         "alert at 300 ms",
         claimed={"concurrent_retrieve_p50_ms": 50.0, "sequential_retrieve_p50_ms": 80.0},
-        measured=m,
+        measured={
+            "concurrent_retrieve_p50_ms": lat.p50("concurrent", "retrieve"),
+            "sequential_retrieve_p50_ms": lat.p50("sequential", "retrieve"),
+            "concurrent_total_p50_ms": lat.p50("concurrent", "total"),
+            "concurrent_total_p95_ms": lat.p95("concurrent", "total"),
+            "sequential_total_p50_ms": lat.p50("sequential", "total"),
+            "concurrent_encode_p50_ms": lat.p50("concurrent", "encode"),
+            "concurrent_bm25_p50_ms": lat.p50("concurrent", "bm25"),
+            "concurrent_faiss_p50_ms": lat.p50("concurrent", "faiss"),
+        },
         tolerance=Tolerance(rel=0.5),
         unit="ms",
         relations=[
@@ -318,8 +375,9 @@ def rag11(m: dict) -> Claim:
     )
 
 
-def rag12(m: dict) -> Claim:
+def rag12(drill: FallbackDrill) -> Claim:
     # story: follow-up 14 (fallback chain, last known good index)
+    m = asdict(drill)
     return Claim(
         "RAG-12",
         "dense down -> BM25 only; both down -> cached popular answers; novel query -> clear error; "
@@ -332,12 +390,12 @@ def rag12(m: dict) -> Claim:
     )
 
 
-def rag13(m: dict) -> Claim:
+def rag13(m: SwapDrill) -> Claim:
     # story: follow-up 7 (blue-green slots, 5 min or 1,000 updates, atomic swap, <= 5 min stale)
     return Claim(
         "RAG-13",
         "blue-green index slots with atomic swap: no downtime, no half-built index served",
-        measured=m,
+        measured=asdict(m),
         unit="count",
         relations=[
             ("blue_green_failed", "<=", 0),
@@ -366,13 +424,14 @@ def rag14() -> Claim:
     )
 
 
-def rag15(m: dict) -> Claim:
+def rag15(sig: Significance) -> Claim:
     # story: follow-up 8 and eval follow-up 7 (paired t-tests on 500 queries, p < 0.001; A/B 82% vs 68%)
     return Claim(
         "RAG-15",
         "paired t-tests of improved vs baseline on the same queries give p < 0.001",
         claimed={"n_queries": 500},
-        measured=m,
+        measured={"n_queries": sig.ndcg_at_10.n}
+        | {k: v for k, v in sig.to_json().items() if not k.endswith("_n")},
         tolerance=Tolerance(rel=0.0),
         relations=[("ndcg_at_10_t_p_value", "<", 0.001), ("ndcg_at_10_mean_diff", ">", 0.0)],
         unit="queries / p-value",
@@ -383,13 +442,13 @@ def rag15(m: dict) -> Claim:
     )
 
 
-def rag16(m: dict) -> Claim:
+def rag16(m: GoldStats) -> Claim:
     # story: eval follow-ups 5, 11, 15 (500 gold pairs, months 1-8 / 9 / 10, test touched twice)
     return Claim(
         "RAG-16",
         "500 gold Q&A pairs, chronological 8/1/1 split, test set touched only twice",
         claimed={"n_gold": 500, "validation_fraction": 0.1, "test_fraction": 0.1},
-        measured=m,
+        measured=asdict(m),
         tolerance=Tolerance(abs=0.03),
         unit="count / fraction",
         relations=[("test_touches", "<=", 2), ("chronological", ">=", 1)],

@@ -21,7 +21,8 @@ import os
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
+
+from systems.core.cli import progress as progress_bar
 
 MODEL_TAG = "all-MiniLM-L6-v2"
 log = logging.getLogger(__name__)
@@ -146,10 +147,10 @@ class Encoder:
 
     def _raw(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = []
-        bar = tqdm(
-            total=len(texts), desc="encoding", unit="text", disable=not self.progress or len(texts) < 2
-        )
-        for i in range(0, len(texts), batch_size):
+        starts = range(0, len(texts), batch_size)
+        if self.progress and len(texts) >= 2:
+            starts = progress_bar(starts, desc="encoding", unit="batch")
+        for i in starts:
             out.append(
                 np.asarray(
                     self.model.encode(
@@ -158,8 +159,6 @@ class Encoder:
                     dtype=np.float32,
                 )
             )
-            bar.update(len(texts[i : i + batch_size]))
-        bar.close()
         v = np.concatenate(out)
         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 

@@ -7,7 +7,7 @@ and the number of fetches is reported (RAG-16).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from systems.core import uncertainty as U
 from systems.core.ledger import Interval
 from systems.rag.answer import extract_answer, rouge_l
 from systems.rag.chunking import boundary_stats, fixed_chunks, sentences, truncation_loss
-from systems.rag.evaluate import paired_test, per_query, per_query_composite, retrieval_composite, summary
+from systems.rag.evaluate import PairedTest, QueryScores, paired_test, per_query, per_query_composite
 from systems.rag.keyword import BM25Index
 from systems.rag.retriever import roll_up
 
@@ -34,19 +34,66 @@ class HeldOutTest:
         return self._kb.split("test")
 
 
-def gold_stats(kb, test_touches: int) -> dict[str, float]:
+@dataclass(frozen=True)
+class GoldStats:
+    """The gold set and its split discipline (RAG-16)."""
+
+    n_gold: float
+    test_touches: float
+    train_fraction: float
+    validation_fraction: float
+    test_fraction: float
+    chronological: float  # 1.0 when every train month < every validation month < every test month
+
+
+def gold_stats(kb, test_touches: int) -> GoldStats:
     n = len(kb.questions)
-    out = {"n_gold": float(n), "test_touches": float(test_touches)}
-    for s in ("train", "validation", "test"):
-        out[f"{s}_fraction"] = len(kb.split(s)) / n
     months = {s: [q.month for q in kb.split(s)] for s in ("train", "validation", "test")}
-    out["chronological"] = float(
-        max(months["train"]) < min(months["validation"]) <= max(months["validation"]) < min(months["test"])
+    return GoldStats(
+        n_gold=float(n),
+        test_touches=float(test_touches),
+        train_fraction=len(kb.split("train")) / n,
+        validation_fraction=len(kb.split("validation")) / n,
+        test_fraction=len(kb.split("test")) / n,
+        chronological=float(
+            max(months["train"])
+            < min(months["validation"])
+            <= max(months["validation"])
+            < min(months["test"])
+        ),
     )
-    return out
 
 
-def chunking_study(docs: dict[str, str], tokenizer, max_seq_length: int, main_chunks) -> dict[str, float]:
+@dataclass(frozen=True)
+class ChunkingStudy:
+    """RAG-01's measurements: what 512-token windows lose, and what overlap buys.
+
+    The two dense NDCG@10 fields are set only when the 512/50 windows are also indexed
+    (``--eval-512``, see ``kb_run``).
+    """
+
+    max_seq_length: float
+    chunk_512_token_loss: float
+    chunk_512_unseen_sentence_share: float
+    chunks_512: float
+    long_docs: float
+    boundary_cases: float
+    main_chunk_token_loss: float
+    main_chunk_max_tokens: float
+    caught_25: float
+    size_increase_25: float
+    caught_50: float
+    size_increase_50: float
+    caught_100: float
+    size_increase_100: float
+    dense_512_ndcg_at_10: float | None = None
+    dense_ndcg_at_10: float | None = None
+
+    def to_json(self) -> dict[str, float]:
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+def chunking_study(docs: dict[str, str], tokenizer, max_seq_length: int, main_chunks) -> ChunkingStudy:
     """RAG-01: what 512-token windows lose to the encoder, and boundary cases per overlap."""
     fixed = [c for d, t in docs.items() for c in fixed_chunks(d, t, tokenizer, 512, 50)]
     window = max_seq_length - 2  # CLS and SEP
@@ -66,20 +113,22 @@ def chunking_study(docs: dict[str, str], tokenizer, max_seq_length: int, main_ch
     }
     spans = [(d, a, b) for d, t in long_docs.items() for a, b in sentences(t)]
     stats = boundary_stats(long_docs, spans, tokenizer, 512, (25, 50, 100))
-    out = {
-        "max_seq_length": float(max_seq_length),
-        "chunk_512_token_loss": truncation_loss(fixed, max_seq_length),
-        "chunk_512_unseen_sentence_share": unseen / total if total else 0.0,
-        "chunks_512": float(len(fixed)),
-        "long_docs": float(len(long_docs)),
-        "boundary_cases": stats[0]["boundary_cases"],
-        "main_chunk_token_loss": truncation_loss(main_chunks, max_seq_length),
-        "main_chunk_max_tokens": float(max(c.n_tokens for c in main_chunks)),
-    }
-    for o in (25, 50, 100):
-        out[f"caught_{o}"] = stats[o]["caught"]
-        out[f"size_increase_{o}"] = stats[o]["size_increase"]
-    return out
+    return ChunkingStudy(
+        max_seq_length=float(max_seq_length),
+        chunk_512_token_loss=truncation_loss(fixed, max_seq_length),
+        chunk_512_unseen_sentence_share=unseen / total if total else 0.0,
+        chunks_512=float(len(fixed)),
+        long_docs=float(len(long_docs)),
+        boundary_cases=stats[0].boundary_cases,
+        main_chunk_token_loss=truncation_loss(main_chunks, max_seq_length),
+        main_chunk_max_tokens=float(max(c.n_tokens for c in main_chunks)),
+        caught_25=stats[25].caught,
+        size_increase_25=stats[25].size_increase,
+        caught_50=stats[50].caught,
+        size_increase_50=stats[50].size_increase,
+        caught_100=stats[100].caught,
+        size_increase_100=stats[100].size_increase,
+    )
 
 
 def bm25_rankings(bm25: BM25Index, doc_of, questions, depth: int = 20, k: int = 10) -> dict[str, list[str]]:
@@ -90,27 +139,37 @@ def bm25_rankings(bm25: BM25Index, doc_of, questions, depth: int = 20, k: int = 
     return out
 
 
-def bm25_grid(texts, doc_of, questions, depth: int = 20) -> list[dict]:
+@dataclass(frozen=True)
+class GridRow:
+    """One (k1, b) of the BM25 grid and its validation scores."""
+
+    k1: float
+    b: float
+    recall_at_10: float
+    mrr: float
+
+
+def bm25_grid(texts, doc_of, questions, depth: int = 20) -> list[GridRow]:
     """Recall@10 (and MRR) of BM25 for every (k1, b) of the story's grid."""
     qrels = {q.qid: q.relevance for q in questions}
     rows = []
     for k1 in K1_GRID:
         for b in B_GRID:
             bm = BM25Index(k1=k1, b=b).fit(texts)
-            m = summary(per_query(bm25_rankings(bm, doc_of, questions, depth), qrels))
-            rows.append({"k1": k1, "b": b, "recall_at_10": m["recall_at_10"], "mrr": m["mrr"]})
+            m = per_query(bm25_rankings(bm, doc_of, questions, depth), qrels).mean()
+            rows.append(GridRow(k1, b, m.recall_at_10, m.mrr))
     return rows
 
 
-def best_of_grid(rows: list[dict], default: tuple[float, float] = (1.2, 0.75)) -> dict:
+def best_of_grid(rows: list[GridRow], default: tuple[float, float] = (1.2, 0.75)) -> GridRow:
     """Highest validation recall@10; ties go to higher MRR, then to the default (no evidence to move)."""
     return max(
         enumerate(rows),
-        key=lambda ir: (ir[1]["recall_at_10"], ir[1]["mrr"], (ir[1]["k1"], ir[1]["b"]) == default, -ir[0]),
+        key=lambda ir: (ir[1].recall_at_10, ir[1].mrr, (ir[1].k1, ir[1].b) == default, -ir[0]),
     )[1]
 
 
-def evaluate_modes(retriever, questions, modes, answers: bool = True) -> dict[str, dict]:
+def evaluate_modes(retriever, questions, modes, answers: bool = True) -> dict[str, QueryScores]:
     """Per-mode per-query scores (and extractive-answer ROUGE-L) over ``questions``."""
     qrels = {q.qid: q.relevance for q in questions}
     out = {}
@@ -124,43 +183,79 @@ def evaluate_modes(retriever, questions, modes, answers: bool = True) -> dict[st
                     rouge_l(extract_answer(q.text, [retriever.texts[c] for c in res.chunks[:3]]), q.answer)
                 )
         scores = per_query(ranks, qrels)
-        if answers:
-            scores["rouge_l"] = np.asarray(rouge)
-        out[mode] = scores
+        out[mode] = QueryScores(**{**vars(scores), "rouge_l": np.asarray(rouge)}) if answers else scores
     return out
 
 
-def table_rows(per_mode: dict[str, dict], questions) -> list[dict]:
+@dataclass(frozen=True)
+class ConfigRow:
+    """One configuration of the table: means over all questions, plus NDCG@10 by question kind."""
+
+    config: str
+    n: int
+    recall_at_5: float
+    recall_at_10: float
+    mrr: float
+    ndcg_at_10: float
+    composite_retrieval: float
+    rouge_l_extractive: float | None  # None when answers were not scored
+    ndcg_exact: float
+    ndcg_paraphrase: float
+    ndcg_mixed: float
+
+    def to_json(self, by_kind: bool = True) -> dict[str, float | int | str]:
+        """The table row; ``by_kind=False`` drops the per-kind NDCG (foreign data has no kinds)."""
+        kinds = ("ndcg_exact", "ndcg_paraphrase", "ndcg_mixed")
+        return {k: v for k, v in asdict(self).items() if v is not None and (by_kind or k not in kinds)}
+
+
+def table_rows(per_mode: dict[str, QueryScores], questions) -> list[ConfigRow]:
     """One row per mode: means over all questions, plus NDCG@10 by question kind."""
     qids = sorted(q.qid for q in questions)
     kind = {q.qid: q.kind for q in questions}
     rows = []
     for mode, s in per_mode.items():
-        m = summary(s)
-        row = {
-            "config": mode,
-            "n": len(qids),
-            "recall_at_5": m["recall_at_5"],
-            "recall_at_10": m["recall_at_10"],
-            "mrr": m["mrr"],
-            "ndcg_at_10": m["ndcg_at_10"],
-            "composite_retrieval": retrieval_composite(m),
-        }
-        if "rouge_l" in m:
-            row["rouge_l_extractive"] = m["rouge_l"]
+        m = s.mean()
+        by_kind = {}
         for k in ("exact", "paraphrase", "mixed"):
             mask = np.array([kind[q] == k for q in qids])
-            row[f"ndcg_{k}"] = float(s["ndcg_at_10"][mask].mean()) if mask.any() else float("nan")
-        rows.append(row)
+            by_kind[f"ndcg_{k}"] = float(s.ndcg_at_10[mask].mean()) if mask.any() else float("nan")
+        rows.append(
+            ConfigRow(
+                config=mode,
+                n=len(qids),
+                recall_at_5=m.recall_at_5,
+                recall_at_10=m.recall_at_10,
+                mrr=m.mrr,
+                ndcg_at_10=m.ndcg_at_10,
+                composite_retrieval=m.composite,
+                rouge_l_extractive=m.rouge_l,
+                **by_kind,
+            )
+        )
     return rows
 
 
-def significance(per_mode: dict[str, dict], a: str, b: str) -> dict[str, float]:
-    out = {}
-    for metric in ("ndcg_at_10", "recall_at_5", "mrr"):
-        t = paired_test(per_mode[a][metric], per_mode[b][metric])
-        out |= {f"{metric}_{k}": v for k, v in t.items()}
-    return out
+@dataclass(frozen=True)
+class Significance:
+    """Paired tests of one configuration against another on the same questions (RAG-15)."""
+
+    ndcg_at_10: PairedTest
+    recall_at_5: PairedTest
+    mrr: PairedTest
+
+    def to_json(self) -> dict[str, float]:
+        """Flat ``{metric}_{field}`` figures, e.g. ``ndcg_at_10_t_p_value``."""
+        return {f"{f.name}_{k}": v for f in fields(self) for k, v in asdict(getattr(self, f.name)).items()}
+
+
+def significance(per_mode: dict[str, QueryScores], a: str, b: str) -> Significance:
+    return Significance(
+        **{
+            m: paired_test(per_mode[a].metric(m), per_mode[b].metric(m))
+            for m in ("ndcg_at_10", "recall_at_5", "mrr")
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -174,7 +269,7 @@ class ClaimIntervals:
 
 
 def claim_intervals(
-    per_mode: dict[str, dict], default_bm25: dict[str, np.ndarray], seed: int, n_boot: int = 2000
+    per_mode: dict[str, QueryScores], default_bm25: QueryScores, seed: int, n_boot: int = 2000
 ) -> ClaimIntervals:
     """Every interval resamples the same test questions (paired), seeded.
 
@@ -192,8 +287,10 @@ def claim_intervals(
         lambda x, y: float(x.mean() / y.mean() - 1), ch, cd, n_boot=n_boot, seed=seed * 100 + 5
     )
     return ClaimIntervals(
-        bm25_lift=mean_diff(b["recall_at_10"], default_bm25["recall_at_10"], 1),
-        hybrid_minus_dense={k: mean_diff(h[k], d[k], 2) for k in ("recall_at_5", "mrr", "ndcg_at_10")},
+        bm25_lift=mean_diff(b.recall_at_10, default_bm25.recall_at_10, 1),
+        hybrid_minus_dense={
+            k: mean_diff(h.metric(k), d.metric(k), 2) for k in ("recall_at_5", "mrr", "ndcg_at_10")
+        },
         hybrid_gain=gain,
         bm25_minus_dense_composite=mean_diff(cb, cd, 4),
     )

@@ -46,6 +46,17 @@ def _per_query_seconds(index, q: np.ndarray, k: int, repeats: int = 3) -> float:
     return float(np.median(times)) / len(q)
 
 
+@dataclass(frozen=True)
+class SweepRow:
+    """One IVF configuration against Flat (nlist 0 and nprobe 0 mark the Flat row itself)."""
+
+    nlist: int
+    nprobe: int
+    recall_at_10: float
+    searched_fraction: float  # mean share of the vectors a query scans
+    ms_per_query: float
+
+
 def sweep(
     n: int,
     n_queries: int,
@@ -57,7 +68,7 @@ def sweep(
     k: int = 10,
     seed: int = 0,
     progress=None,
-) -> list[dict]:
+) -> list[SweepRow]:
     """One row per (nlist, nprobe), plus the flat baseline row (nlist 0)."""
     rng = np.random.default_rng(seed)
     data = clustered_vectors(n + n_queries, dim, n_topics, spread, rng)
@@ -66,15 +77,7 @@ def sweep(
     faiss.omp_set_num_threads(1)  # a per-query latency, comparable between configurations
     flat = DenseIndex("flat").fit(base)
     _, exact = flat.search(queries, k)
-    rows = [
-        {
-            "nlist": 0,
-            "nprobe": 0,
-            "recall_at_10": 1.0,
-            "searched_fraction": 1.0,
-            "ms_per_query": 1e3 * _per_query_seconds(flat.index_, queries, k),
-        }
-    ]
+    rows = [SweepRow(0, 0, 1.0, 1.0, 1e3 * _per_query_seconds(flat.index_, queries, k))]
     for nlist in nlists:
         ivf = DenseIndex("ivf", nlist=nlist, seed=seed).fit(base)
         sizes = np.array([ivf.index_.invlists.list_size(i) for i in range(nlist)])
@@ -82,13 +85,13 @@ def sweep(
             ivf.set_nprobe(nprobe)
             _, ids = ivf.search(queries, k)
             rows.append(
-                {
-                    "nlist": nlist,
-                    "nprobe": nprobe,
-                    "recall_at_10": recall_vs_exact(ids, exact),
-                    "searched_fraction": _searched(ivf, queries, nprobe, sizes),
-                    "ms_per_query": 1e3 * _per_query_seconds(ivf.index_, queries, k),
-                }
+                SweepRow(
+                    nlist=nlist,
+                    nprobe=nprobe,
+                    recall_at_10=recall_vs_exact(ids, exact),
+                    searched_fraction=_searched(ivf, queries, nprobe, sizes),
+                    ms_per_query=1e3 * _per_query_seconds(ivf.index_, queries, k),
+                )
             )
         if progress is not None:
             progress(nlist)
@@ -192,6 +195,18 @@ def load_real_vectors(cache_dir: Path) -> np.ndarray | None:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
+@dataclass(frozen=True)
+class RuleSweep:
+    """The stated nlist/nprobe rule applied to one set of vectors."""
+
+    n: int
+    nlist: int
+    nprobe: int  # the rule's choice
+    recall_at_10: float  # on the test queries
+    speedup_vs_flat: float
+    calibration_curve: list[tuple[int, float]]  # (nprobe, recall@10 on calibration queries) tried
+
+
 def ivf_rule_sweep(
     base: np.ndarray,
     calib_q: np.ndarray,
@@ -200,7 +215,7 @@ def ivf_rule_sweep(
     target: float = 0.95,
     seed: int = 0,
     nprobes=(1, 2, 4, 8, 16, 32, 64, 128),
-) -> dict:
+) -> RuleSweep:
     """The stated rule: nlist = 4 sqrt(n) rounded to a power of two; nprobe = the smallest in
     ``nprobes`` whose recall@10 on the calibration queries reaches ``target``; then recall and
     speed-up on the separate test queries. Faiss runs on one thread (per-query latency)."""
@@ -231,11 +246,4 @@ def ivf_rule_sweep(
         speedup = _per_query_seconds(flat, test_q, k) / _per_query_seconds(ivf, test_q, k)
     finally:
         faiss.omp_set_num_threads(threads)
-    return {
-        "n": n,
-        "nlist": nlist,
-        "nprobe": chosen,
-        "recall_at_10": recall,
-        "speedup_vs_flat": speedup,
-        "calibration_curve": curve,
-    }
+    return RuleSweep(n, nlist, chosen, recall, speedup, curve)

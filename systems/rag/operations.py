@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -21,8 +22,48 @@ from systems.rag.lifecycle import IndexSlots
 from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normalise
 
 
-def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[dict], dict[str, float]]:
-    """Rows of p50/p95 ms per stage for sequential and concurrent hybrid search."""
+@dataclass(frozen=True)
+class StageLatency:
+    """p50/p95 milliseconds of one stage of one path (``sequential`` or ``concurrent``)."""
+
+    path: str
+    stage: str
+    p50_ms: float
+    p95_ms: float
+    n: int
+
+
+@dataclass(frozen=True)
+class LatencyTable:
+    """Every stage of both hybrid paths (RAG-11)."""
+
+    rows: tuple[StageLatency, ...]
+
+    def p50(self, path: str, stage: str) -> float:
+        return self._row(path, stage).p50_ms
+
+    def p95(self, path: str, stage: str) -> float:
+        return self._row(path, stage).p95_ms
+
+    def _row(self, path: str, stage: str) -> StageLatency:
+        for r in self.rows:
+            if (r.path, r.stage) == (path, stage):
+                return r
+        raise KeyError(f"no latency measured for stage {stage!r} of the {path} path")
+
+    def table(self) -> list[dict]:
+        return [asdict(r) for r in self.rows]
+
+    def to_json(self) -> dict[str, float]:
+        """Flat ``{path}_{stage}_p50_ms`` / ``_p95_ms`` figures for metrics.json."""
+        out = {}
+        for r in self.rows:
+            out[f"{r.path}_{r.stage}_p50_ms"], out[f"{r.path}_{r.stage}_p95_ms"] = r.p50_ms, r.p95_ms
+        return out
+
+
+def latency_table(retriever: HybridRetriever, queries: list[str]) -> LatencyTable:
+    """p50/p95 ms per stage for sequential and concurrent hybrid search."""
     retriever.search(queries[0], "hybrid")  # warm-up: thread pool, first FAISS call
     samples = {"sequential": {}, "concurrent": {}}
     paths = (("sequential", False), ("concurrent", True))
@@ -31,16 +72,28 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> tuple[list[
             t = retriever.search(q, "hybrid", concurrent=conc).timings
             for stage, v in t.items():
                 samples[name].setdefault(stage, []).append(1e3 * v)
-    rows, flat = [], {}
-    for name, stages in samples.items():
-        for stage, v in stages.items():
-            p50, p95 = float(np.percentile(v, 50)), float(np.percentile(v, 95))
-            rows.append({"path": name, "stage": stage, "p50_ms": p50, "p95_ms": p95, "n": len(v)})
-            flat[f"{name}_{stage}_p50_ms"], flat[f"{name}_{stage}_p95_ms"] = p50, p95
-    return rows, flat
+    return LatencyTable(
+        tuple(
+            StageLatency(name, stage, float(np.percentile(v, 50)), float(np.percentile(v, 95)), len(v))
+            for name, stages in samples.items()
+            for stage, v in stages.items()
+        )
+    )
 
 
-def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> dict[str, float]:
+@dataclass(frozen=True)
+class EmbeddingThroughput:
+    """Encoding speed on this machine (RAG-02)."""
+
+    docs_per_s_batched: float
+    docs_per_s_single: float
+    batch_speedup: float
+    query_ms_p50: float
+    query_ms_p95: float
+    hours_for_2m_docs_batched_here: float  # an extrapolation of the batched rate
+
+
+def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> EmbeddingThroughput:
     """Docs/s batched vs one at a time on the same texts (interleaved repeats), and query latency."""
     model = encoder.model
     tb, ts, _ = compare(
@@ -55,14 +108,14 @@ def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> dict[
         t0 = time.perf_counter()
         model.encode([q], batch_size=1, show_progress_bar=False)
         lat.append(1e3 * (time.perf_counter() - t0))
-    return {
-        "docs_per_s_batched": batched,
-        "docs_per_s_single": single,
-        "batch_speedup": batched / single,
-        "query_ms_p50": float(np.median(lat)),
-        "query_ms_p95": float(np.percentile(lat, 95)),
-        "hours_for_2m_docs_batched_here": 2e6 / batched / 3600,
-    }
+    return EmbeddingThroughput(
+        docs_per_s_batched=batched,
+        docs_per_s_single=single,
+        batch_speedup=batched / single,
+        query_ms_p50=float(np.median(lat)),
+        query_ms_p95=float(np.percentile(lat, 95)),
+        hours_for_2m_docs_batched_here=2e6 / batched / 3600,
+    )
 
 
 class _Broken:
@@ -76,7 +129,17 @@ class _Broken:
         return fail
 
 
-def fallback_drill(retriever: HybridRetriever, popular_query: str, novel_query: str) -> dict[str, float]:
+@dataclass(frozen=True)
+class FallbackDrill:
+    """Each injected failure and whether the user still got the promised answer (1.0) or not (RAG-12)."""
+
+    dense_down_served_by_bm25: float
+    both_down_served_popular: float
+    both_down_novel_clear_error: float
+    bm25_down_served_by_dense: float
+
+
+def fallback_drill(retriever: HybridRetriever, popular_query: str, novel_query: str) -> FallbackDrill:
     """Inject each failure of the chain and record what the user gets."""
     out = {}
     enc, bm = retriever.encoder, retriever.bm25
@@ -99,7 +162,7 @@ def fallback_drill(retriever: HybridRetriever, popular_query: str, novel_query: 
         out["bm25_down_served_by_dense"] = float(res.mode == "dense_fallback" and len(res.docs) > 0)
     finally:
         retriever.encoder, retriever.bm25, retriever.popular = enc, bm, popular
-    return out
+    return FallbackDrill(**out)
 
 
 class _Snapshot:
@@ -119,9 +182,18 @@ class _Snapshot:
         return [self.ids[i] for i in ids]
 
 
-def swap_drill(
-    docs: dict[str, str], n_swaps: int = 5, n_readers: int = 3, delay: float = 0.02
-) -> dict[str, float]:
+@dataclass(frozen=True)
+class SwapDrill:
+    """Reader queries during blue-green swaps, and the in-place control (RAG-13)."""
+
+    blue_green_queries: float
+    blue_green_failed: float
+    swaps: float
+    update_visible_after_swap: float
+    in_place_failed: float  # the control: readers of an index rebuilt in place
+
+
+def swap_drill(docs: dict[str, str], n_swaps: int = 5, n_readers: int = 3, delay: float = 0.02) -> SwapDrill:
     """Readers query during repeated blue-green swaps, then the same with an in-place rebuild."""
     slots = IndexSlots(lambda d: _Snapshot(d, delay), docs, max_pending=1)
     counts = {"queries": 0, "failed": 0}
@@ -148,12 +220,7 @@ def swap_drill(
     for t in threads:
         t.join()
     visible = float(slots.current().search(f"zyxword{n_swaps - 1}")[:1] == [f"new-{n_swaps - 1}"])
-    out = {
-        "blue_green_queries": float(counts["queries"]),
-        "blue_green_failed": float(counts["failed"]),
-        "swaps": float(slots.swaps),
-        "update_visible_after_swap": visible,
-    }
+    blue_green = (float(counts["queries"]), float(counts["failed"]), float(slots.swaps), visible)
     holder = {"index": _Snapshot(docs, 0.0)}  # control: rebuild in place, readers share it
     counts.update(queries=0, failed=0)
     stop.clear()
@@ -173,5 +240,4 @@ def swap_drill(
     stop.set()
     for t in threads:
         t.join()
-    out["in_place_failed"] = float(counts["failed"])
-    return out
+    return SwapDrill(*blue_green, in_place_failed=float(counts["failed"]))

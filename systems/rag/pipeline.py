@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from systems.core.cli import progress as progress_bar
 from systems.rag.chunking import Chunk, fixed_chunks, sentence_chunks
 from systems.rag.dense import DenseIndex
 from systems.rag.keyword import BM25Index
@@ -40,9 +40,10 @@ def chunk_corpus(
     if fn is None:
         raise ValueError(f"unknown chunking strategy {strategy!r}; use 'sentence' or 'fixed'")
     texts, doc_of, chunks = [], [], []
-    for doc_id, (title, text) in tqdm(
-        docs.items(), desc=f"chunking ({strategy})", unit="doc", disable=not progress
-    ):
+    items = (
+        progress_bar(docs.items(), desc=f"chunking ({strategy})", unit="doc") if progress else docs.items()
+    )
+    for doc_id, (title, text) in items:
         for c in fn(doc_id, text, tokenizer, size, overlap):
             head = title.strip()
             texts.append(c.text if not head or c.text.lstrip("# ").startswith(head) else f"{head}\n{c.text}")

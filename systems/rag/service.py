@@ -17,7 +17,7 @@ update every ``update_every`` requests, on a document that popular questions cit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +38,16 @@ class DocStore:
         return self.version[doc_id]
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the service returns: the answer, the ranked documents and where it came from."""
+
+    answer: str
+    docs: list[str]  # ranked document ids
+    versions: dict[str, int]  # version of each source document when the answer was built
+    cached: bool = False  # served from the response cache
+
+
 class CachedRag:
     """Hybrid retrieval behind a response cache (see module docstring)."""
 
@@ -53,23 +63,23 @@ class CachedRag:
         self.invalidate, self.mode = invalidate, mode
         self.stale_served = 0
 
-    def answer(self, query: str) -> dict:
+    def answer(self, query: str) -> Answer:
         key = cache_key(query)
         hit = self.cache.get(key)
         if hit is not None:
-            if any(self.store.version[d] != v for d, v in hit["versions"].items()):
+            if any(self.store.version[d] != v for d, v in hit.versions.items()):
                 self.stale_served += 1
-            return hit | {"cached": True}
+            return replace(hit, cached=True)
         res = self.retriever.search(query, self.mode, k=10)
         texts = [self.retriever.texts[c] for c in res.chunks[:3]]
         docs = sorted({self.retriever.doc_of[c] for c in res.chunks[:3]})
-        out = {
-            "answer": extract_answer(query, texts),
-            "docs": [d for d, _ in res.docs],
-            "versions": {d: self.store.version[d] for d in docs},
-        }
+        out = Answer(
+            answer=extract_answer(query, texts),
+            docs=[d for d, _ in res.docs],
+            versions={d: self.store.version[d] for d in docs},
+        )
         self.cache.put(key, out, docs)
-        return out | {"cached": False}
+        return out
 
     def update_doc(self, doc_id: str) -> None:
         self.store.update(doc_id)
@@ -77,7 +87,7 @@ class CachedRag:
             self.cache.invalidate_doc(doc_id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReplayResult:
     requests: int
     response_hit_rate: float

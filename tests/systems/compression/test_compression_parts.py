@@ -7,7 +7,7 @@ import torch
 from systems.compression import claims as C
 from systems.compression.architectures import lora_counts
 from systems.compression.distill import make_student
-from systems.compression.fourbit import gptq_vs_rtn, nf4_vs_int4, with_weights
+from systems.compression.fourbit import end_to_end, gptq_vs_rtn, nf4_vs_int4, with_weights
 from systems.compression.int8 import mechanics, state_dict_bytes
 from systems.compression.pruning import PruneStep, prune_, reached, recover_, sparsity_of
 from systems.compression.task import Quality, embed, evaluate, score
@@ -93,6 +93,10 @@ def test_mechanics_and_fourbit_on_a_tiny_model(tiny_bert, tokenizer, task):
     )
     q, _ = evaluate(replaced, tokenizer, task, 32)
     assert 0 <= q.ndcg <= 1
+    scored = []
+    e2e = end_to_end(tiny_bert, g, lambda m: scored.append(m) or evaluate(m, tokenizer, task, 32)[0])
+    assert len(scored) == 2 and set(e2e.gptq) == set(e2e.rtn) == {4}
+    assert e2e.gptq[4].ndcg == pytest.approx(q.ndcg), "GPTQ is scored with GPTQ's weights"
 
 
 def test_lora_counts_are_linear_in_rank_on_the_meta_device():

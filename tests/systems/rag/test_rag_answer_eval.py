@@ -6,7 +6,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from systems.rag.answer import extract_answer, lcs_length, rouge_l
-from systems.rag.evaluate import paired_test, per_query, retrieval_composite, story_composite, summary
+from systems.rag.evaluate import MeanScores, paired_test, per_query, story_composite
 
 
 def test_lcs_and_rouge_l_by_hand():
@@ -33,11 +33,12 @@ def test_per_query_metrics_by_hand():
     qrels = {"q1": {"a": 2, "b": 1}, "q2": {"z": 1}}
     ranks = {"q1": ["x", "a", "y", "b"], "q2": ["z"]}
     s = per_query(ranks, qrels)
-    assert_allclose(s["recall_at_5"], [1.0, 1.0])
-    assert_allclose(s["mrr"], [0.5, 1.0])
+    assert_allclose(s.recall_at_5, [1.0, 1.0])
+    assert_allclose(s.mrr, [0.5, 1.0])
     dcg = 3 / np.log2(3) + 1 / np.log2(5)
     ideal = 3 + 1 / np.log2(3)
-    assert_allclose(s["ndcg_at_10"], [dcg / ideal, 1.0], rtol=1e-12)
+    assert_allclose(s.ndcg_at_10, [dcg / ideal, 1.0], rtol=1e-12)
+    assert s.mean().mrr == pytest.approx(0.75) and s.rouge_l is None
     with pytest.raises(ValueError, match="no judged"):
         per_query({}, {})
 
@@ -46,9 +47,9 @@ def test_paired_test_matches_scipy():
     rng = np.random.default_rng(0)
     a, b = rng.random(40), rng.random(40)
     out = paired_test(a, b)
-    assert out["t_p_value"] == pytest.approx(stats.ttest_rel(a, b).pvalue)
-    assert out["wilcoxon_p_value"] == pytest.approx(stats.wilcoxon(a - b).pvalue)
-    assert paired_test(a, a)["t_p_value"] == 1.0
+    assert out.t_p_value == pytest.approx(stats.ttest_rel(a, b).pvalue)
+    assert out.wilcoxon_p_value == pytest.approx(stats.wilcoxon(a - b).pvalue)
+    assert paired_test(a, a).t_p_value == 1.0
     with pytest.raises(ValueError, match="equal-length"):
         paired_test(a, b[:5])
 
@@ -58,6 +59,7 @@ def test_story_composite_recomputed():
     imp = {"recall_at_5": 0.89, "mrr": 0.81, "ndcg_at_10": 0.89, "rouge_l": 0.74, "faithfulness": 0.93}
     assert story_composite(base) == pytest.approx(0.696)  # the story prints 0.62
     assert story_composite(imp) == pytest.approx(0.8575)  # the story prints 0.855
-    assert retrieval_composite(summary({k: np.array([v]) for k, v in base.items()})) == pytest.approx(
+    means = MeanScores(base["recall_at_5"], 0.0, base["mrr"], base["ndcg_at_10"], base["rouge_l"])
+    assert means.composite == pytest.approx(
         np.dot([0.3, 0.2, 0.2], [base["recall_at_5"], base["mrr"], base["ndcg_at_10"]]) / 0.7
     )

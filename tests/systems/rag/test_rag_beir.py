@@ -1,6 +1,7 @@
 """BEIR loading (malformed files are named errors) and `--beir` end to end on a folder the test writes."""
 
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -95,14 +96,14 @@ def test_run_beir_end_to_end(tmp_path, tokenizer, fake_encoder):
     cfg = RagConfig(beir=folder, out=tmp_path / "reports", cache_dir=tmp_path / "cache")
     with start_run("rag_beir", cfg) as run:
         rows = run_beir(cfg, run, model=FakeST(tokenizer, fake_encoder))
-    assert [r["config"] for r in rows] == ["bm25", "dense", "hybrid"]
-    by = {r["config"]: r for r in rows}
-    assert by["bm25"]["recall_at_10"] == 1.0  # every query shares its words with its document
+    assert [r.config for r in rows] == ["bm25", "dense", "hybrid"]
+    by = {r.config: r for r in rows}
+    assert by["bm25"].recall_at_10 == 1.0  # every query shares its words with its document
     out = tmp_path / "reports" / "rag_beir"
     assert (out / "config_table.md").exists()
     per_q = json.loads((out / "per_query.json").read_text())
     assert per_q["qids"] == ["q1", "q2", "q3"]
-    assert np.isclose(np.mean(per_q["scores"]["hybrid"]["mrr"]), by["hybrid"]["mrr"])
+    assert np.isclose(np.mean(per_q["scores"]["hybrid"]["mrr"]), by["hybrid"].mrr)
     assert list((tmp_path / "cache").glob("emb-*.npy")), "embeddings are cached on disk"
 
 
@@ -132,7 +133,7 @@ def test_every_document_empty_is_one_clear_error(tmp_path, capsys):
     assert not (tmp_path / "r" / "rag_beir").exists()
 
 
-def test_one_empty_document_is_dropped_and_the_console_counts_it(tmp_path, tokenizer, fake_encoder, capsys):
+def test_one_empty_document_is_dropped_and_the_console_counts_it(tmp_path, tokenizer, fake_encoder, caplog):
     corpus = [*CORPUS, {"_id": "d5", "title": " ", "text": ""}]
     queries = [*QUERIES, {"_id": "q4", "text": "   "}]
     qrels = "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td3\t2\nq3\td4\t1\nq1\td5\t1\nq4\td2\t1\n"
@@ -141,9 +142,8 @@ def test_one_empty_document_is_dropped_and_the_console_counts_it(tmp_path, token
     assert (len(data.corpus), data.empty_documents, data.empty_queries) == (4, 1, 1)
     assert data.dropped_qrels == 2, "rows naming the empty document or the empty query"
     cfg = RagConfig(beir=folder, out=tmp_path / "reports", cache_dir=tmp_path / "cache")
-    with start_run("rag_beir", cfg) as run:
+    with caplog.at_level(logging.INFO, logger="systems.rag"), start_run("rag_beir", cfg) as run:
         run_beir(cfg, run, model=FakeST(tokenizer, fake_encoder))
-    out = capsys.readouterr().out
-    assert "4 documents indexed (1 empty dropped), 3 judged queries (1 empty dropped)" in out
+    assert "4 documents indexed (1 empty dropped), 3 judged queries (1 empty dropped)" in caplog.text
     metrics = json.loads((tmp_path / "reports" / "rag_beir" / "metrics.json").read_text())
     assert (metrics["documents"], metrics["empty_documents"]) == (4, 1)

@@ -74,14 +74,14 @@ class FakeRetriever:
 def test_no_stale_answer_after_update(invalidate):
     r = FakeRetriever()
     svc = CachedRag(r, DocStore(["dA", "dB"]), TTLCache(ttl=3600), invalidate=invalidate)
-    assert svc.answer("copay plan A")["cached"] is False
-    assert svc.answer("Copay plan A?")["cached"] is True and r.calls == 1
+    assert svc.answer("copay plan A").cached is False
+    assert svc.answer("Copay plan A?").cached is True and r.calls == 1
     svc.update_doc("dA")
     second = svc.answer("copay plan A")
     if invalidate:
-        assert second["cached"] is False and svc.stale_served == 0 and r.calls == 2
+        assert second.cached is False and svc.stale_served == 0 and r.calls == 2
     else:  # the control: without invalidation the old answer is served and counted as stale
-        assert second["cached"] is True and svc.stale_served == 1
+        assert second.cached is True and svc.stale_served == 1
 
 
 def test_replay_is_deterministic_and_counts():

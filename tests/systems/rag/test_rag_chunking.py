@@ -65,11 +65,11 @@ def test_empty_text_gives_no_chunks(tokenizer):
 def test_boundary_cases_caught_by_overlap(tokenizer):
     docs = {"d": TEXT}
     stats = boundary_stats(docs, [("d", a, b) for a, b in sentences(TEXT)], tokenizer, 64, (8, 32))
-    assert stats[0]["boundary_cases"] >= 3
+    assert stats[0].boundary_cases >= 3
     # sentences are ~15 tokens: an overlap of 32 holds any cut sentence whole, 8 holds fewer
-    assert stats[32]["caught"] == 1.0
-    assert stats[8]["caught"] < stats[32]["caught"]
-    assert stats[32]["size_increase"] > stats[8]["size_increase"] > 0
+    assert stats[32].caught == 1.0
+    assert stats[8].caught < stats[32].caught
+    assert stats[32].size_increase > stats[8].size_increase > 0
 
 
 def test_truncation_loss(tokenizer):

@@ -1,9 +1,14 @@
 """Claim functions: the story's own arithmetic decides RAG-05 and RAG-07; out-of-scope needs a reason."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from systems.core.ledger import Interval, Verdict, verdict
 from systems.rag import claims as C
+from systems.rag.evaluate import QueryScores
+from systems.rag.experiments import ChunkingStudy, ConfigRow, GridRow
+from systems.rag.kb_run import Bm25Tuning, CacheReplay
 from systems.rag.rrf import rrf
 
 
@@ -15,48 +20,56 @@ def test_rrf_example_is_inconsistent_because_of_c():
 
 
 def test_composite_baseline_is_inconsistent():
-    m = {
-        f"{p}_{k}": v
-        for p in ("dense", "hybrid")
-        for k, v in (("recall_at_5", 0.8), ("mrr", 0.8), ("ndcg_at_10", 0.8))
-    } | {"dense_composite": 0.8, "hybrid_composite": 0.8}
+    dense, hybrid = (
+        ConfigRow(c, 50, 0.8, 0.8, 0.8, 0.8, 0.8, None, 0.8, 0.8, 0.8) for c in ("dense", "hybrid")
+    )
     iv = {k: Interval(0.01, 0.05, "test") for k in ("recall_at_5", "mrr", "ndcg_at_10")}
-    claim = C.rag07(m, iv, [])
+    claim = C.rag07(dense, hybrid, iv, [])
     assert [c.agrees() for c in claim.checks] == [False, True]
     assert verdict(claim) is Verdict.INCONSISTENT
 
 
 def test_reranker_claim_scope():
     assert verdict(C.rag06(None, "no model")) is Verdict.OUT_OF_SCOPE
-    measured = {"mrr_before": 0.70, "mrr_after": 0.60, "rerank_ms": 30.0}
+    measured = C.RerankGain(mrr_before=0.70, mrr_after=0.60, rerank_ms=30.0)
     assert verdict(C.rag06(measured, "tiny")) is Verdict.NOT_REPRODUCED
     assert verdict(C.rag14()) is Verdict.OUT_OF_SCOPE
 
 
 def test_cache_claim_fails_on_a_stale_answer():
-    m = {
-        "response_hit_rate": 0.35,
-        "embedding_hit_rate": 0.6,
-        "stale_answers": 1.0,
-        "stale_without_invalidation": 3.0,
-    }
+    m = CacheReplay(
+        response_hit_rate=0.35,
+        embedding_hit_rate=0.6,
+        stale_answers=1.0,
+        stale_without_invalidation=3.0,
+        requests=100.0,
+        updates=4.0,
+        invalidated=2.0,
+        distinct_questions=40.0,
+        novel_share=0.3,
+    )
     assert verdict(C.rag10(m)) is Verdict.NOT_REPRODUCED
     # the hit rates come from the replayed log we generate: shown, never "reproduced"
-    assert verdict(C.rag10(m | {"stale_answers": 0.0})) is Verdict.BY_CONSTRUCTION
+    assert verdict(C.rag10(replace(m, stale_answers=0.0))) is Verdict.BY_CONSTRUCTION
 
 
-def _chunk_m(window: float) -> dict:
-    return {
-        "max_seq_length": window,
-        "caught_50": 0.94,
-        "size_increase_50": 0.10,
-        "caught_25": 0.5,
-        "caught_100": 0.99,
-        "chunk_512_token_loss": 0.1,
-        "chunk_512_unseen_sentence_share": 0.2,
-        "main_chunk_max_tokens": 200.0,
-        "boundary_cases": 40.0,
-    }
+def _chunk_m(window: float) -> ChunkingStudy:
+    return ChunkingStudy(
+        max_seq_length=window,
+        chunk_512_token_loss=0.1,
+        chunk_512_unseen_sentence_share=0.2,
+        chunks_512=100.0,
+        long_docs=10.0,
+        boundary_cases=40.0,
+        main_chunk_token_loss=0.0,
+        main_chunk_max_tokens=200.0,
+        caught_25=0.5,
+        size_increase_25=0.05,
+        caught_50=0.94,
+        size_increase_50=0.10,
+        caught_100=0.99,
+        size_increase_100=0.25,
+    )
 
 
 def test_rag01_is_judged_on_the_window_not_the_overlap_study():
@@ -65,25 +78,18 @@ def test_rag01_is_judged_on_the_window_not_the_overlap_study():
     assert verdict(C.rag01(_chunk_m(512.0))) is Verdict.REPRODUCED
 
 
-def _bm25_m(tuned: float, default: float, same: bool) -> dict:
-    return {
-        "best_k1": 1.5,
-        "best_b": 0.75,
-        "recall_default": 0.68,
-        "recall_best": 0.72,
-        "test_recall_default": default,
-        "test_recall_tuned": tuned,
-        "best_is_default": float(same),
-    }
+def _tuning(same: bool) -> Bm25Tuning:
+    default, best = GridRow(1.2, 0.75, 0.68, 0.5), GridRow(1.5, 0.75, 0.72, 0.5)
+    return Bm25Tuning([default, best], default if same else best, default)
 
 
 def test_rag04_grid_keeping_the_default_is_not_a_lift():
     zero = Interval(0.0, 0.0, "identical rankers")
-    assert verdict(C.rag04(_bm25_m(0.7, 0.7, True), zero, [])) is Verdict.NOT_REPRODUCED
+    assert verdict(C.rag04(_tuning(True), 0.7, 0.7, zero, [])) is Verdict.NOT_REPRODUCED
     noisy = Interval(-0.02, 0.06, "bootstrap")
-    assert verdict(C.rag04(_bm25_m(0.72, 0.70, False), noisy, [])) is Verdict.INCONCLUSIVE
+    assert verdict(C.rag04(_tuning(False), 0.70, 0.72, noisy, [])) is Verdict.INCONCLUSIVE
     clear = Interval(0.01, 0.06, "bootstrap")
-    assert verdict(C.rag04(_bm25_m(0.72, 0.68, False), clear, [])) is Verdict.REPRODUCED
+    assert verdict(C.rag04(_tuning(False), 0.68, 0.72, clear, [])) is Verdict.REPRODUCED
 
 
 def test_claim_intervals_are_paired_and_seeded():
@@ -92,10 +98,12 @@ def test_claim_intervals_are_paired_and_seeded():
     rng = np.random.default_rng(0)
 
     def mk(shift):
-        return {
-            k: np.clip(rng.random(60) + shift, 0, 1)
-            for k in ("recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
-        }
+        return QueryScores(
+            **{
+                k: np.clip(rng.random(60) + shift, 0, 1)
+                for k in ("recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
+            }
+        )
 
     per_mode = {"hybrid": mk(0.2), "dense": mk(0.0), "bm25": mk(0.1)}
     a = claim_intervals(per_mode, per_mode["bm25"], seed=3, n_boot=300)

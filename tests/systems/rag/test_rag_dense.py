@@ -57,7 +57,7 @@ def test_bad_inputs():
 
 def test_small_sweep_rows():
     rows = sweep(3000, 40, nlists=(16, 32), nprobes=(1, 32), dim=16, seed=0)
-    assert rows[0]["nlist"] == 0 and len(rows) == 5
-    by = {(r["nlist"], r["nprobe"]): r for r in rows}
-    assert by[(32, 32)]["recall_at_10"] == 1.0 and by[(32, 32)]["searched_fraction"] == pytest.approx(1.0)
-    assert by[(32, 1)]["searched_fraction"] < by[(16, 1)]["searched_fraction"] + 0.05
+    assert rows[0].nlist == 0 and len(rows) == 5
+    by = {(r.nlist, r.nprobe): r for r in rows}
+    assert by[(32, 32)].recall_at_10 == 1.0 and by[(32, 32)].searched_fraction == pytest.approx(1.0)
+    assert by[(32, 1)].searched_fraction < by[(16, 1)].searched_fraction + 0.05

@@ -1,5 +1,7 @@
 """Experiment helpers on a tiny knowledge base with a fake encoder: grid, split discipline, drills."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -22,11 +24,11 @@ def setup(tokenizer, fake_encoder_class):
 def test_grid_covers_the_story_grid_and_ties_keep_the_default(setup):
     kb, corpus, _ = setup
     rows = X.bm25_grid(corpus.texts, corpus.doc_of, kb.split("validation"))
-    assert [(r["k1"], r["b"]) for r in rows] == [(k, b) for k in X.K1_GRID for b in X.B_GRID]
-    flat = [dict(r, recall_at_10=0.5, mrr=0.5) for r in rows]
-    assert (X.best_of_grid(flat)["k1"], X.best_of_grid(flat)["b"]) == (1.2, 0.75)
-    flat[4]["recall_at_10"] = 0.6
-    assert (X.best_of_grid(flat)["k1"], X.best_of_grid(flat)["b"]) == (1.5, 0.75)
+    assert [(r.k1, r.b) for r in rows] == [(k, b) for k in X.K1_GRID for b in X.B_GRID]
+    flat = [replace(r, recall_at_10=0.5, mrr=0.5) for r in rows]
+    assert (X.best_of_grid(flat).k1, X.best_of_grid(flat).b) == (1.2, 0.75)
+    flat[4] = replace(flat[4], recall_at_10=0.6)
+    assert (X.best_of_grid(flat).k1, X.best_of_grid(flat).b) == (1.5, 0.75)
 
 
 def test_held_out_test_counts_touches_and_gold_stats(setup):
@@ -34,8 +36,8 @@ def test_held_out_test_counts_touches_and_gold_stats(setup):
     guard = X.HeldOutTest(kb)
     guard.get()
     stats = X.gold_stats(kb, guard.touches)
-    assert stats["test_touches"] == 1 and stats["n_gold"] == 120 and stats["chronological"] == 1
-    assert stats["train_fraction"] + stats["validation_fraction"] + stats["test_fraction"] == pytest.approx(1)
+    assert stats.test_touches == 1 and stats.n_gold == 120 and stats.chronological == 1
+    assert stats.train_fraction + stats.validation_fraction + stats.test_fraction == pytest.approx(1)
 
 
 def test_table_rows_and_significance(setup):
@@ -43,43 +45,46 @@ def test_table_rows_and_significance(setup):
     qs = kb.split("validation")
     per_mode = X.evaluate_modes(r, qs, ["bm25", "hybrid"])
     rows = X.table_rows(per_mode, qs)
-    assert [row["config"] for row in rows] == ["bm25", "hybrid"]
+    assert [row.config for row in rows] == ["bm25", "hybrid"]
     for row in rows:
-        assert 0 <= row["ndcg_at_10"] <= 1 and 0 <= row["rouge_l_extractive"] <= 1
-        assert row["n"] == len(qs)
+        assert 0 <= row.ndcg_at_10 <= 1 and 0 <= row.rouge_l_extractive <= 1
+        assert row.n == len(qs)
     sig = X.significance(per_mode, "hybrid", "bm25")
-    assert sig["ndcg_at_10_mean_diff"] == pytest.approx(
-        per_mode["hybrid"]["ndcg_at_10"].mean() - per_mode["bm25"]["ndcg_at_10"].mean()
+    assert sig.ndcg_at_10.mean_diff == pytest.approx(
+        per_mode["hybrid"].ndcg_at_10.mean() - per_mode["bm25"].ndcg_at_10.mean()
     )
+    assert sig.to_json()["ndcg_at_10_mean_diff"] == sig.ndcg_at_10.mean_diff
 
 
 def test_chunking_study_on_long_documents(setup, tokenizer):
     kb, corpus, _ = setup
     docs = {d.doc_id: d.text for d in kb.documents}
     m = X.chunking_study(docs, tokenizer, 256, corpus.chunks)
-    assert m["max_seq_length"] == 256 and m["long_docs"] >= 1
-    assert 0 < m["chunk_512_token_loss"] < 0.5 and m["main_chunk_token_loss"] == 0
-    assert m["caught_25"] <= m["caught_50"] <= m["caught_100"]
+    assert m.max_seq_length == 256 and m.long_docs >= 1
+    assert 0 < m.chunk_512_token_loss < 0.5 and m.main_chunk_token_loss == 0
+    assert m.caught_25 <= m.caught_50 <= m.caught_100
+    assert "dense_512_ndcg_at_10" not in m.to_json(), "unset fields stay out of the ledger"
 
 
 def test_fallback_drill_and_latency_table(setup):
     kb, _, r = setup
     out = O.fallback_drill(r, kb.questions[0].text, "hearing aids and mail order while abroad")
-    assert out == {
-        "dense_down_served_by_bm25": 1.0,
-        "both_down_served_popular": 1.0,
-        "both_down_novel_clear_error": 1.0,
-        "bm25_down_served_by_dense": 1.0,
-    }
+    assert out == O.FallbackDrill(
+        dense_down_served_by_bm25=1.0,
+        both_down_served_popular=1.0,
+        both_down_novel_clear_error=1.0,
+        bm25_down_served_by_dense=1.0,
+    )
     assert r.search("copay").mode == "hybrid", "the drill restores the live retriever"
-    rows, flat = O.latency_table(r, [q.text for q in kb.questions[:3]])
-    assert {row["path"] for row in rows} == {"sequential", "concurrent"}
-    assert all(np.isfinite(v) and v >= 0 for v in flat.values())
+    lat = O.latency_table(r, [q.text for q in kb.questions[:3]])
+    assert {row.path for row in lat.rows} == {"sequential", "concurrent"}
+    assert all(np.isfinite(v) and v >= 0 for v in lat.to_json().values())
+    assert lat.p50("concurrent", "total") <= lat.p95("concurrent", "total")
 
 
 def test_embedding_throughput_keys(fake_encoder_class):
     from systems.rag.embedding import Encoder
 
     out = O.embedding_throughput(Encoder(fake_encoder_class(), progress=False), ["a b", "c d e"], ["q"])
-    assert out["docs_per_s_batched"] > 0 and out["docs_per_s_single"] > 0
-    assert out["batch_speedup"] == pytest.approx(out["docs_per_s_batched"] / out["docs_per_s_single"])
+    assert out.docs_per_s_batched > 0 and out.docs_per_s_single > 0
+    assert out.batch_speedup == pytest.approx(out.docs_per_s_batched / out.docs_per_s_single)

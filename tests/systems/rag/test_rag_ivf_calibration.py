@@ -59,11 +59,11 @@ def test_nn_profile_is_ordered_by_rank():
 def test_rule_picks_the_smallest_nprobe_reaching_the_target():
     x = calibrated_vectors(6000, _cal(w=0.5, m=20), np.random.default_rng(4))
     r = ivf_rule_sweep(x[:5600], x[5600:5800], x[5800:], target=0.95)
-    assert r["nlist"] == 2 ** round(math.log2(4 * math.sqrt(5600)))
-    curve = dict(r["calibration_curve"])
-    assert curve[r["nprobe"]] >= 0.95
-    assert all(v < 0.95 for p, v in curve.items() if p < r["nprobe"])
-    assert 0.0 <= r["recall_at_10"] <= 1.0 and r["speedup_vs_flat"] > 0
+    assert r.nlist == 2 ** round(math.log2(4 * math.sqrt(5600)))
+    curve = dict(r.calibration_curve)
+    assert curve[r.nprobe] >= 0.95
+    assert all(v < 0.95 for p, v in curve.items() if p < r.nprobe)
+    assert 0.0 <= r.recall_at_10 <= 1.0 and r.speedup_vs_flat > 0
 
 
 def test_load_real_vectors(tmp_path):

@@ -79,6 +79,6 @@ def test_background_rebuild_thread():
 def test_readers_during_swaps_never_fail_but_in_place_rebuild_does():
     docs = {f"d{i}": f"copay mail order text {i}" for i in range(30)}
     out = swap_drill(docs, n_swaps=3, n_readers=2, delay=0.01)
-    assert out["blue_green_failed"] == 0 and out["blue_green_queries"] > 0
-    assert out["swaps"] == 3 and out["update_visible_after_swap"] == 1
-    assert out["in_place_failed"] > 0, "the control must show what a half-built read looks like"
+    assert out.blue_green_failed == 0 and out.blue_green_queries > 0
+    assert out.swaps == 3 and out.update_visible_after_swap == 1
+    assert out.in_place_failed > 0, "the control must show what a half-built read looks like"
