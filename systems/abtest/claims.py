@@ -1,9 +1,8 @@
 """One function per claim id: the story's figures (with their source) and our measurement.
 
-Sources: 000 = seeds/000_df41c2894197819b.txt (email recommendation A/B test),
-001 = seeds/001_5eea4b7ab9a51d40.txt (recommendation system, online evaluation),
-002 = seeds/002_609cbd1de81570d7.txt (A/B testing design checklist),
-003 = seeds/003_924875e4a5d4a6bf.txt (10K pilot with 34% win-back; 3 tiers, 28% better opens).
+The figures come from four stories (not part of this repository): an email recommendation
+A/B test, a recommendation system's online evaluation, an A/B design checklist, and a 10K
+pilot with a 34% win-back rate and a 3-tier segmentation; each claim states its figures.
 Every measured value arrives as a typed study result; nothing here is a result.
 """
 
@@ -15,9 +14,9 @@ from systems.abtest.study_sequential import FamilyStudy, SequentialStudy
 from systems.abtest.timeeffects import RampStudy, WeekStudy
 from systems.core.ledger import Claim, Interval, Relation, Tolerance
 
-ALPHA = 0.05  # 002: alpha = 0.05
+ALPHA = 0.05  # story: alpha = 0.05
 SRM_ALPHA = 0.001  # the conventional SRM alarm level
-PILOT_N, PILOT_RATE = 10_000, 0.34  # 003
+PILOT_N, PILOT_RATE = 10_000, 0.34
 
 
 def _diff_interval(a: Interval, b: Interval) -> Interval:
@@ -31,7 +30,7 @@ def _diff_interval(a: Interval, b: Interval) -> Interval:
 
 
 def ab01(a: AssignmentStudy, ev: list[str]) -> Claim:
-    # 000: deterministic hash of user ids, 80/20 control/treatment, stratified by engagement
+    # story: deterministic hash of user ids, 80/20 control/treatment, stratified by engagement
     dev = float((a.balance.table["share"] - 0.2).abs().max())
     det = {f"srm_detect_loss_{int(round(100 * k))}pct": v for k, v in a.detection.items()}
     return Claim(
@@ -72,7 +71,7 @@ def ab01(a: AssignmentStudy, ev: list[str]) -> Claim:
 
 
 def ab02(d: DesignStudy) -> Claim:
-    # 002: power analysis, typically 80% power at alpha = 0.05; 001: power analysis for sample size
+    # story: power analysis, typically 80% power at alpha = 0.05; power analysis for sample size
     c, skew = d.ctr, d.ctr_8020_same_total
     return Claim(
         "AB-02",
@@ -109,7 +108,7 @@ def ab02(d: DesignStudy) -> Claim:
 
 
 def ab03(ws: WeekStudy, t, ev: list[str]) -> Claim:
-    # 000: 4 weeks to account for weekly seasonality; 001: 1-2 weeks minimum
+    # story: 4 weeks to account for weekly seasonality; 1-2 weeks minimum
     return Claim(
         "AB-03",
         "reading a test after one week overstates the lift a launch keeps (novelty, partial cycles); "
@@ -137,7 +136,7 @@ def ab03(ws: WeekStudy, t, ev: list[str]) -> Claim:
 
 
 def ab04(st: StoryResults, d: DesignStudy, ev: list[str]) -> Claim:
-    # 000: +12% CTR (p < 0.001), +8% conversion (p < 0.01), +15% revenue per email (p < 0.001)
+    # story: +12% CTR (p < 0.001), +8% conversion (p < 0.01), +15% revenue per email (p < 0.001)
     e = st.estimates
     measured = {
         "ctr_lift": e["ctr"].rel,
@@ -176,7 +175,7 @@ def ab04(st: StoryResults, d: DesignStudy, ev: list[str]) -> Claim:
 
 
 def ab05(seq: SequentialStudy, ev: list[str]) -> Claim:
-    # 000: Bayesian A/B testing let us detect effects earlier than frequentist approaches
+    # story: Bayesian A/B testing let us detect effects earlier than frequentist approaches
     r = seq.results
     measured, intervals = {}, {}
     for k, v in r.items():
@@ -223,7 +222,7 @@ def ab05(seq: SequentialStudy, ev: list[str]) -> Claim:
 
 
 def ab06(seq: SequentialStudy, fam: FamilyStudy, ev: list[str]) -> Claim:
-    # 002: avoid peeking; multiple-testing correction (Bonferroni); guardrail metrics
+    # story: avoid peeking; multiple-testing correction (Bonferroni); guardrail metrics
     return Claim(
         "AB-06",
         "peeking daily inflates the false-positive rate above alpha; testing several metrics inflates "
@@ -258,7 +257,7 @@ def ab06(seq: SequentialStudy, fam: FamilyStudy, ev: list[str]) -> Claim:
 
 
 def ab07(pw: PowerStudy, ev: list[str]) -> Claim:
-    # 002: t-test or Mann-Whitney for continuous metrics, chi-square for categorical, CIs
+    # story: t-test or Mann-Whitney for continuous metrics, chi-square for categorical, CIs
     measured, intervals = {}, {}
     for t in ("welch", "mann_whitney", "cuped_welch"):
         p, pci = pw.power(t)
@@ -299,7 +298,7 @@ def ab07(pw: PowerStudy, ev: list[str]) -> Claim:
 
 
 def ab08(rs: RampStudy, ev: list[str]) -> Claim:
-    # 000: gradual rollout, treatment 20% -> 100% over 2 weeks
+    # story: gradual rollout, treatment 20% -> 100% over 2 weeks
     return Claim(
         "AB-08",
         "over a 20% -> 100% ramp with a drifting baseline, the pooled comparison reverses the sign of "
@@ -326,7 +325,7 @@ def ab08(rs: RampStudy, ev: list[str]) -> Claim:
 
 
 def ab09(p: PilotStudy) -> Claim:
-    # 003: pilot on 10K customers, 34% win-back rate
+    # story: pilot on 10K customers, 34% win-back rate
     half = (p.rate_ci.high - p.rate_ci.low) / 2
     return Claim(
         "AB-09",
@@ -357,7 +356,7 @@ def ab09(p: PilotStudy) -> Claim:
 
 
 def ab10(t: TierStudy, p: PilotStudy) -> Claim:
-    # 003: A/B test of 3 tiers vs the old segmentation: 28% better email open rates
+    # story: A/B test of 3 tiers vs the old segmentation: 28% better email open rates
     measured = {f"n_per_arm_open_{int(round(100 * r))}pct": n for r, n in t.n1.items()}
     measured |= {f"n_total_open_{int(round(100 * r))}pct": 2 * n for r, n in t.n1.items()}
     measured |= {"power_sim_open_20pct": t.check.power_sim, "pilot_size": float(PILOT_N)}

@@ -22,7 +22,7 @@ from systems.abtest.stats import Estimate, adjust, estimate_from_samples, p_two_
 from systems.core.ledger import Interval
 from systems.core.uncertainty import proportion_ci
 
-SPLIT = (0.8, 0.2)  # 000: 80/20 control/treatment
+SPLIT = (0.8, 0.2)  # story: 80/20 control/treatment
 
 
 def _hash_in_subprocess(ids: list[str], salt: str, hash_seed: str) -> np.ndarray:
@@ -209,7 +209,7 @@ class StoryResults:
     story_p: dict[str, float]
 
 
-STORY_P = {"ctr": 0.001, "conversion": 0.01, "revenue": 0.001}  # 000
+STORY_P = {"ctr": 0.001, "conversion": 0.01, "revenue": 0.001}
 
 
 def story_results(

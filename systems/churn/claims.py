@@ -2,7 +2,8 @@
 measured. Verdicts are computed by ``systems.core.ledger.verdict``; tolerances were set
 before the first run and are not tuned to pass.
 
-Sources: S000 = seeds/000_df41c2894197819b.txt, S003 = seeds/003_924875e4a5d4a6bf.txt.
+Figures come from two churn stories (S000: a subscription product, S003: a telecom), which
+are not part of this repository; each claim states its figures.
 
 Ledger v2. Every relation between two noisy figures is decided on the interval of their
 difference: a paired bootstrap over the test rows when both are scored on the same rows
@@ -103,7 +104,7 @@ SYNTHETIC = (
 
 
 def ch01(rates: ScenarioRates) -> Claim:
-    # S000 Q1: 50,000+ users, ~5% churn within 30 days; S003 Q1: 100K customers, 27% churn
+    # story: 50,000+ users, ~5% churn within 30 days; 100K customers, 27% churn
     intervals = {
         "saas_churn_rate": U.proportion_ci(round(rates.saas_churn_rate * rates.saas_n), int(rates.saas_n)),
         "telecom_churn_rate": U.proportion_ci(
@@ -129,7 +130,7 @@ def ch01(rates: ScenarioRates) -> Claim:
 def ch02(
     raw_missing_share: float, quarantined: Quarantined, imp: ImputationCheck, evidence: list[str]
 ) -> Claim:
-    # S000 Q1: missing values in 30% of records, inconsistent timestamps, pandera + cohort imputation
+    # story: missing values in 30% of records, inconsistent timestamps, pandera + cohort imputation
     gap = fold_mean_auc_diff(imp.y_folds, imp.cohort_lightgbm.scores, imp.global_lightgbm.scores)
     gap_lr = fold_mean_auc_diff(imp.y_folds, imp.cohort_logreg.scores, imp.global_logreg.scores)
     lgbm_gap = imp.cohort_lightgbm.mean_auc - imp.global_lightgbm.mean_auc
@@ -171,7 +172,7 @@ def ch02(
 
 
 def ch03(sel: Selection, evidence: list[str]) -> Claim:
-    # S000 Q1: 80+ features; S003 Q1/Q6: tenure bins, charges-to-tenure, support calls/month;
+    # story: 80+ features; tenure bins, charges-to-tenure, support calls/month;
     # 25 kept, pairs with corr > 0.9 and features < 1% importance dropped
     return Claim(
         "CH-03",
@@ -195,7 +196,7 @@ def ch03(sel: Selection, evidence: list[str]) -> Claim:
 
 
 def ch04(imb: ImbalanceComparison, evidence: list[str]) -> Claim:
-    # S003 Q5: class weights F1 0.80 recall 0.76; SMOTE(0.8) F1 0.845 recall 0.83; undersampling F1 0.78
+    # story: class weights F1 0.80 recall 0.76; SMOTE(0.8) F1 0.845 recall 0.83; undersampling F1 0.78
     m = {
         f"{k}_{metric}": getattr(v, metric)
         for k, v in imb.by_strategy().items()
@@ -234,7 +235,7 @@ def ch04(imb: ImbalanceComparison, evidence: list[str]) -> Claim:
 
 
 def ch05(models: ModelComparison, evidence: list[str]) -> Claim:
-    # S003 Q3: LogReg 76%, RF 84%, XGBoost 87% (89% tuned), recall 0.83 vs 0.79,
+    # story: LogReg 76%, RF 84%, XGBoost 87% (89% tuned), recall 0.83 vs 0.79,
     # 25 ms vs 60 ms inference, 25 MB vs 45 MB
     lr, rf, xg, xt = (models.scores[k] for k in ("logreg", "random_forest", "xgboost", "xgboost_tuned"))
     y_test = models.y_test
@@ -308,7 +309,7 @@ def ch05(models: ModelComparison, evidence: list[str]) -> Claim:
 
 
 def ch06(t: SaasTuning, evidence: list[str]) -> Claim:
-    # S000 Q1: LightGBM, time-series CV, Optuna, 0.78 AUC
+    # story: LightGBM, time-series CV, Optuna, 0.78 AUC
     intervals = {"holdout_auc": U.auc_ci(t.y_holdout, t.p_holdout, n_boot=N_BOOT)}
     if len(t.fold_aucs) >= 2:
         intervals["cv_auc"] = U.mean_ci(np.asarray(t.fold_aucs))
@@ -337,7 +338,7 @@ def ch07(
     y_train: np.ndarray | None = None,
     p_train: np.ndarray | None = None,
 ) -> Claim:
-    # S003 Q6/Q7: precision 0.86, recall 0.83, F1 0.845, ROC-AUC 0.92, accuracy 0.89, train 0.91
+    # story: precision 0.86, recall 0.83, F1 0.845, ROC-AUC 0.92, accuracy 0.89, train 0.91
     p, r = 0.86, 0.83
     intervals, gap = {}, None
     if y_test is not None:  # the run passes the rows; unit tests of the arithmetic need not
@@ -390,7 +391,7 @@ def ch07(
 
 
 def ch08(c: CalibrationReport, evidence: list[str], *, y_test, p_raw, p_cal) -> Claim:
-    # S003 Q7: Platt scaling so predicted probabilities match churn rates
+    # story: Platt scaling so predicted probabilities match churn rates
     return Claim(
         "CH-08",
         "telecom: Platt scaling makes predicted probabilities match observed churn rates "
@@ -431,7 +432,7 @@ def ch09(
     y_test=None,
     p_cal=None,
 ) -> Claim:
-    # S003 Q7: offer $50, lifetime value $500, threshold 0.45 instead of 0.5, 34% win-back in a 10K pilot
+    # story: offer $50, lifetime value $500, threshold 0.45 instead of 0.5, 34% win-back in a 10K pilot
     interval = None
     if y_test is not None:  # the run passes the rows; tests of the story's arithmetic need not
 
@@ -474,7 +475,7 @@ def ch09(
 
 
 def ch10(lk: LeakageResult, evidence: list[str]) -> Claim:
-    # S003 Q10: leaky random split 92% offline, 68% in production; temporal split without it 89%
+    # story: leaky random split 92% offline, 68% in production; temporal split without it 89%
     scores = lk.scores
     intervals = {
         "leaky_offline_accuracy": rate_ci(scores.y_offline, scores.leaky_offline),
@@ -515,7 +516,7 @@ def ch10(lk: LeakageResult, evidence: list[str]) -> Claim:
 
 
 def ch11(es: EarlyStopping, evidence: list[str]) -> Claim:
-    # S003 Q6: early stopping after 20 rounds without improvement; max_depth, min_child_weight, gamma
+    # story: early stopping after 20 rounds without improvement; max_depth, min_child_weight, gamma
     return Claim(
         "CH-11",
         "telecom: boosting stops 20 rounds after the best validation loss; depth, child weight "
@@ -546,7 +547,7 @@ def ch11(es: EarlyStopping, evidence: list[str]) -> Claim:
 
 
 def ch12(split: SplitSummary, temporal: TemporalCheck, evidence: list[str]) -> Claim:
-    # S003 Q6: 70/15/15 stratified split; temporal holdout of the last 3 months
+    # story: 70/15/15 stratified split; temporal holdout of the last 3 months
     n = split.n
     rates = split.pos_rate.values()
     return Claim(
@@ -575,7 +576,7 @@ def ch12(split: SplitSummary, temporal: TemporalCheck, evidence: list[str]) -> C
 
 
 def ch13() -> Claim:
-    # S003 Q1: churn 27% -> 21%, $1.2M saved; S000 Q1: 24% churn reduction, ~$800K a year
+    # story: churn 27% -> 21%, $1.2M saved; 24% churn reduction, ~$800K a year
     return Claim(
         "CH-13",
         "Business outcome: churn 27% -> 21% and $1.2M saved a year; 24% churn reduction and $800K a year",

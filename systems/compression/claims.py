@@ -1,6 +1,6 @@
 """QZ-01..QZ-09: one function per claim; measured values come in as typed results.
 
-Claimed figures are the story's (source: seeds 004, the quantization/pruning answer and its
+Claimed figures are the story's (not part of this repository: its quantization/pruning answer and
 follow-ups 4, 5, 7, 8, 10, and the embedding-model follow-up); nothing else is typed here.
 Quality drops are relative, 1 - nDCG@10(variant) / nDCG@10(FP32), with paired bootstrap
 intervals over the same questions.

@@ -68,7 +68,7 @@ RECIPES: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
-# The ensemble story's search spaces (EN-14). source: 004 story, quick-reference
+# The ensemble story's search spaces (EN-14). story: quick-reference
 # "Hyperparameters Tuned" and follow-up 10 (XGBoost, LightGBM, LogReg); CatBoost and the MLP
 # are ours (the story names no ranges for them).
 SPACES: dict[str, dict[str, tuple]] = {

@@ -4,7 +4,7 @@ Each claim takes the typed result of the stage that measured it (``results.py``,
 ``experiment.py``): its figures are the claim's measured values and its ``intervals`` the
 intervals of the noisy ones; nothing here is a result. Notes that describe an outcome
 are written from the measured values, so they say what happened on this draw.
-Sources: 004 = seeds/004_ac56de8954b4f73a.txt, 000 = seeds/000_df41c2894197819b.txt.
+The stories the figures come from are not part of this repository; each claim states them.
 
 Ledger v2 rules applied here: a relation between a sampled figure and a line is decided on
 the figure's interval; counts of what the loop did in this run (triggers, retrains,
@@ -74,7 +74,7 @@ def dr02(r: SignificanceRules, ev: list[str]) -> Claim:
 
 
 def dr03(r: SampleSize, ev: list[str]) -> Claim:
-    # 000 Q9: 10,000 recent predictions sampled daily
+    # story: 10,000 recent predictions sampled daily
     return Claim(
         "DR-03",
         "with 10,000 sampled rows a negligible shift stays below the critical KS level; the "
@@ -144,7 +144,7 @@ def dr05(r: PredictionFaults, ev: list[str]) -> Claim:
 
 
 def dr06(r: DtiStory, ev: list[str]) -> Claim:
-    # 000 Q9: month-6 DTI drift after a policy change; retraining on recent data raised
+    # story: month-6 DTI drift after a policy change; retraining on recent data raised
     # approval rate 8% at the same default rate
     if r.retrained_on_policy_data < 1:
         story = (
@@ -241,7 +241,7 @@ def dr08(r: Skips, ev: list[str]) -> Claim:
 
 
 def dr09(r: Incidents, ev: list[str]) -> Claim:
-    # 000 Q9: prevented 3 major incidents that would have cost 10%+ performance
+    # story: prevented 3 major incidents that would have cost 10%+ performance
     over, planted = int(r.incidents_over_10pct), int(r.incidents_planted)
     return Claim(
         "DR-09",

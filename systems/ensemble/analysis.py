@@ -57,7 +57,7 @@ from systems.core.seeding import rng
 from systems.core.timing import compare, measure
 from systems.ensemble.ensembles import weights_from_uniforms
 
-TOP_FRACTION = 0.10  # source: 004 story, follow-up 20 (top 10% scored customers)
+TOP_FRACTION = 0.10  # story: follow-up 20 (top 10% scored customers)
 
 
 def error_mask(y, scores, q: float) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 Tolerances were fixed before the first run: AUC +-0.02, correlations and overlaps +-0.05,
 weights +-0.05, top-10% metrics +-0.03, hyperparameters rel 25%; latency ratios (EN-10,
-first judged in ledger v2) rel 25%. Source of every figure: seed story 004, the ensemble
-answer, its follow-ups (Fn) and quick-reference tables (QR).
+first judged in ledger v2) rel 25%. Every figure comes from the ensemble
+story (not part of this repository): its answer, follow-ups (Fn) and quick-reference tables (QR).
 
 Ledger v2. Every model here is scored on the same test rows, so a relation between two
 AUCs is decided on a paired bootstrap of their difference (``U.auc_diff_ci``, resampled

@@ -40,7 +40,7 @@ from systems.core.churn_table.features import ChurnFeatures
 from systems.core.churn_table.validation import validate
 from systems.core.config import RunConfig
 
-RECENT_DAYS = 90  # source: 004 story, follow-up 14 (recent signups < 90 days)
+RECENT_DAYS = 90  # story: follow-up 14 (recent signups < 90 days)
 
 
 @dataclass

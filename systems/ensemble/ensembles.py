@@ -67,13 +67,13 @@ from systems.core.studies import best_complete, open_study, top_up
 from systems.ensemble.data import Dataset, EnsembleConfig
 from systems.ensemble.tuning import BASE_MODELS, BaseModels, oof_predictions
 
-STACK_BASES = ("xgboost", "lightgbm", "catboost")  # source: 004 story, "Stacking" approach
-BLEND_MODELS = ("xgboost", "lightgbm", "logreg")  # source: 004 story, follow-ups 5 and 15
-VOTE2 = ("xgboost", "lightgbm")  # source: 004 story, follow-up 11
+STACK_BASES = ("xgboost", "lightgbm", "catboost")  # story: "Stacking" approach
+BLEND_MODELS = ("xgboost", "lightgbm", "logreg")  # story: follow-ups 5 and 15
+VOTE2 = ("xgboost", "lightgbm")  # story: follow-up 11
 N_SHAP = 5
-PENALTY_AUC_WEIGHT = 0.9  # source: 004 story, follow-up 6 (0.9 * AUC - 0.1 * max(w))
+PENALTY_AUC_WEIGHT = 0.9  # story: follow-up 6 (0.9 * AUC - 0.1 * max(w))
 PENALTY_CONCENTRATION = 0.1
-META_L2_ALPHA = 0.1  # source: 004 story, follow-up 9 (meta L2 penalty alpha = 0.1)
+META_L2_ALPHA = 0.1  # story: follow-up 9 (meta L2 penalty alpha = 0.1)
 _CLIP = 1e-6
 # keep -log(u) finite: Optuna may suggest the bound itself
 _EPS = 1e-12

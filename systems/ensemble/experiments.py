@@ -68,7 +68,7 @@ from systems.ensemble.tuning import (
     take_rows,
 )
 
-N_SEEDS = 3  # source: 004 story, follow-up 12 (three Random Forest variants)
+N_SEEDS = 3  # story: follow-up 12 (three Random Forest variants)
 RECENCY = [
     "last_login_days",
     "inactive_7d",

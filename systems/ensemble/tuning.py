@@ -44,7 +44,7 @@ ALL_MODELS = ("random_forest", *BASE_MODELS)
 
 # The story's tuned optima (EN-14), used where a stage runs with fixed hyperparameters
 # (nested CV without inner tuning, the failure-case experiments).
-# source: 004 story, quick reference "Hyperparameters Tuned (per model)"
+# story: quick reference "Hyperparameters Tuned (per model)"
 STORY_OPTIMA: dict[str, dict[str, Any]] = {
     "xgboost": {"learning_rate": 0.05, "max_depth": 6, "subsample": 0.8, "colsample_bytree": 0.75},
     "lightgbm": {"learning_rate": 0.08, "num_leaves": 64, "min_child_samples": 20, "feature_fraction": 0.85},

@@ -1,6 +1,6 @@
 """One function per claim id: the story's figures (with their source) against our measurements.
 
-Source of every claimed figure: 004_ac56de8954b4f73a.txt, the Responsible-AI answer
+Source of every claimed figure: the fairness story (not part of this repository): its Responsible-AI answer
 (the question about explainability revealing a critical issue), its follow-ups 1-15 and
 its quick reference ("Key Metrics", "Key numbers to remember").
 Tolerances were declared with the claims; they say how close a figure must be, nothing more.

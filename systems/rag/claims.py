@@ -1,7 +1,7 @@
 """The RAG story's claims (RAG-01 .. RAG-16): its figures, our measurements, the verdicts.
 
-Every claimed figure below cites the story file and section it comes from
-(story = seeds/004_ac56de8954b4f73a.txt). Tolerances are declared here, before the run,
+Every claimed figure below names the part of the story it comes from (the story itself is
+not part of this repository; each claim states its figures). Tolerances are declared here, before the run,
 and are not tuned to the outcome. Measured values arrive as the stages' typed results
 (``kb_run``, ``experiments``, ``operations``); each claim picks the figures it judges.
 """
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from systems.rag.kb_run import Bm25Tuning, CacheReplay, IvfStudy
     from systems.rag.operations import EmbeddingThroughput, FallbackDrill, LatencyTable, SwapDrill
 
-STORY = "004_ac56de8954b4f73a.txt"
 WEIGHTS = (0.3, 0.2, 0.2, 0.15, 0.15)  # R@5, MRR, NDCG@10, ROUGE-L, faithfulness (eval follow-up 4)
 BASELINE = (0.72, 0.64, 0.71, 0.58, 0.82)  # eval follow-ups 4 and 8
 IMPROVED = (0.89, 0.81, 0.89, 0.74, 0.93)

@@ -1,8 +1,8 @@
 """One function per claim id: the stories' serving figures (with their source) and our measurement.
 
-Sources: 003 = seeds/003_924875e4a5d4a6bf.txt (churn model deployed as a REST API, Q9 and
-Q1), 000 = seeds/000_df41c2894197819b.txt (CTR model serving, gradual rollout, alerts),
-002 = seeds/002_609cbd1de81570d7.txt ("how would you serve 1,000 req/s"). Every measured
+Figures come from three stories (not part of this repository): a churn model deployed as a
+REST API, a CTR model's serving with gradual rollout and alerts, and an interviewer's "how
+would you serve 1,000 req/s"; each claim states its figures. Every measured
 value arrives as an argument; the only numbers here are the stories' figures.
 """
 
@@ -17,7 +17,7 @@ LOOPBACK = (
 
 
 def sv01(m: dict, ev: list[str]) -> Claim:
-    # 003 Q9: REST API with /predict, /predict-batch, /health; request schemas; errors; logging
+    # story: REST API with /predict, /predict-batch, /health; request schemas; errors; logging
     return Claim(
         "SV-01",
         "the churn model served as a REST API with /predict, /predict-batch, /health; request schemas "
@@ -77,7 +77,7 @@ def sv02(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
 
 
 def sv03(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
-    # 003 Q9: load tested to 500 req/s; 003 Q1: 50K predictions a day; 002: serve 1,000 req/s
+    # story: load tested to 500 req/s; 50K predictions a day; serve 1,000 req/s
     return Claim(
         "SV-03",
         "load tested to 500 requests/s; 50K predictions a day",
@@ -110,7 +110,7 @@ def sv03(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
 
 
 def sv04(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
-    # 000 Q6: a CTR model serving 50,000 predictions/s under 10 ms
+    # story: a CTR model serving 50,000 predictions/s under 10 ms
     return Claim(
         "SV-04",
         "a CTR model serving 50,000 predictions/s under 10 ms",
@@ -138,7 +138,7 @@ def sv04(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
 
 
 def sv05(m: dict, ev: list[str]) -> Claim:
-    # 003 Q9: model saved with joblib, versioned (v1.0.0), with feature names and preprocessing
+    # story: model saved with joblib, versioned (v1.0.0), with feature names and preprocessing
     return Claim(
         "SV-05",
         "the model saved versioned (v1.0.0) with feature names and preprocessing; loading refuses a "
@@ -172,7 +172,7 @@ def sv05(m: dict, ev: list[str]) -> Claim:
 
 
 def sv06(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
-    # 003 Q9: blue-green deployment for zero downtime; automated rollback when health checks fail
+    # story: blue-green deployment for zero downtime; automated rollback when health checks fail
     return Claim(
         "SV-06",
         "blue-green deployment with zero downtime; automated rollback when health checks fail",
@@ -209,7 +209,7 @@ def sv06(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
 
 
 def sv07(m: dict, iv: dict[str, Interval], ev: list[str]) -> Claim:
-    # 003 Q9: canary at 5% of traffic first; 000: gradual rollout 20% -> 100%
+    # story: canary at 5% of traffic first; gradual rollout 20% -> 100%
     return Claim(
         "SV-07",
         "canary at 5% of traffic first, then 20% -> 100%",
@@ -280,7 +280,7 @@ def sv08(m: dict, ev: list[str]) -> Claim:
 
 
 def sv09(m: dict) -> Claim:
-    # 003 Q9: 99.8% uptime; Docker image 450 MB; AWS ECS/ALB
+    # story: 99.8% uptime; Docker image 450 MB; AWS ECS/ALB
     return Claim(
         "SV-09",
         "99.8% uptime; Docker image 450 MB; AWS ECS/ALB",
