@@ -3,8 +3,10 @@
 
 One row per unit; the file is read by ``systems.core.tabular.read_table`` (encoding,
 delimiter, gzip; a missing, empty or header-only file is refused). Output in
-OUT/abtest/data/ (written to a temporary folder, then renamed, so a failed run leaves the
-previous report intact): metrics.json, report.md, effects.png (+ cumulative.png with --time).
+OUT/abtest_data/ (its own folder: ``make abtest`` republishes OUT/abtest/ whole), staged and
+published in one rename under a lock (``systems.core.publish``), so a failed or concurrent
+run leaves the previous report intact: metrics.json, report.md, effects.png
+(+ cumulative.png with --time).
 
 metrics.json layout::
 
@@ -32,8 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ from scipy import stats as st
 from systems.abtest.assignment import srm_test, stratum_balance
 from systems.abtest.stats import adjust, cuped_adjust, cuped_theta, estimate_from_samples, mann_whitney_p
 from systems.core.cli import add_output_args, pop_output_args
+from systems.core.publish import RunLocked, published
 from systems.core.tabular import read_table
 
 log = logging.getLogger(__name__)
@@ -278,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         "--expected-shares", type=_shares, help="designed shares, control first (default 0.5,0.5)"
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("reports"), help="reports root; writes OUT/abtest/data/"
+        "--out", type=Path, default=Path("reports"), help="reports root; writes OUT/abtest_data/"
     )
     add_output_args(parser)
     args = parser.parse_args(argv)
@@ -293,16 +294,18 @@ def main(argv: list[str] | None = None) -> int:
         log.error("abtest --data: %s", err)
         return 2
     metrics = [m for m in args.metrics.split(",") if m.strip()]
-    final = args.out / "abtest" / "data"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".data-", dir=final.parent))
-    (tmp / "metrics.json").write_text(json.dumps(res, indent=2, sort_keys=True, default=float) + "\n")
+    final = args.out / "abtest_data"
     text = _report(res, metrics)
-    (tmp / "report.md").write_text(text)
-    _plot(res, metrics, tmp / "effects.png")
-    if final.exists():
-        shutil.rmtree(final)
-    tmp.rename(final)
+    try:
+        with published(args.out, "abtest_data") as staging:
+            (staging / "metrics.json").write_text(
+                json.dumps(res, indent=2, sort_keys=True, default=float) + "\n"
+            )
+            (staging / "report.md").write_text(text)
+            _plot(res, metrics, staging / "effects.png")
+    except RunLocked as err:
+        log.error("abtest --data: %s", err)
+        return 2
     log.info(
         "%s\nwritten: %s, %s, %s", text, final / "metrics.json", final / "report.md", final / "effects.png"
     )

@@ -51,7 +51,7 @@ def _args(path, out, *extra):
 def test_analysis_writes_the_documented_layout(tmp_path):
     path, df = _csv(tmp_path)
     assert main(_args(path, tmp_path / "o", "--covariate", "pre", "--time", "day", "--strata", "tier")) == 0
-    res = json.loads((tmp_path / "o" / "abtest" / "data" / "metrics.json").read_text())
+    res = json.loads((tmp_path / "o" / "abtest_data" / "metrics.json").read_text())
     assert 0 <= res["srm"]["p_value"] <= 1
     for m in ("clicked", "revenue"):
         r = res[m]
@@ -69,7 +69,7 @@ def test_analysis_writes_the_documented_layout(tmp_path):
     cu = res["revenue"]["cuped"]
     assert cu["variance_ratio"] < 0.8
     assert cu["ci_high"] - cu["ci_low"] < res["revenue"]["ci_high"] - res["revenue"]["ci_low"]
-    assert (tmp_path / "o" / "abtest" / "data" / "effects.png").exists()
+    assert (tmp_path / "o" / "abtest_data" / "effects.png").exists()
 
 
 @pytest.mark.parametrize(
@@ -117,10 +117,10 @@ def test_bad_inputs_each_named(tmp_path, capsys):
 def test_a_failed_run_keeps_the_previous_report(tmp_path):
     path, df = _csv(tmp_path)
     assert main(_args(path, tmp_path / "o")) == 0
-    before = (tmp_path / "o" / "abtest" / "data" / "metrics.json").read_text()
+    before = (tmp_path / "o" / "abtest_data" / "metrics.json").read_text()
     df.assign(arm="same").to_csv(path, index=False)
     assert main(_args(path, tmp_path / "o")) == 2
-    assert (tmp_path / "o" / "abtest" / "data" / "metrics.json").read_text() == before
+    assert (tmp_path / "o" / "abtest_data" / "metrics.json").read_text() == before
 
 
 def test_srm_is_flagged_for_a_broken_split(tmp_path):
@@ -128,5 +128,17 @@ def test_srm_is_flagged_for_a_broken_split(tmp_path):
     broken = df[~((df.arm == "new") & (np.arange(len(df)) % 5 == 0))]
     broken.to_csv(path, index=False)
     assert main(_args(path, tmp_path / "o")) == 0
-    res = json.loads((tmp_path / "o" / "abtest" / "data" / "metrics.json").read_text())
+    res = json.loads((tmp_path / "o" / "abtest_data" / "metrics.json").read_text())
     assert res["srm"]["flagged"] and res["srm"]["p_value"] < 0.001
+
+
+def test_a_synthetic_run_leaves_the_data_report_alone(tmp_path):
+    # the lock itself is tested with two processes in tests/core/test_publish.py
+    from systems.core.publish import published
+
+    path, _ = _csv(tmp_path)
+    assert main(_args(path, tmp_path / "o")) == 0
+    report = (tmp_path / "o" / "abtest_data" / "metrics.json").read_text()
+    with published(tmp_path / "o", "abtest") as staging:  # what `make abtest` publishes
+        (staging / "ledger.json").write_text("{}")
+    assert (tmp_path / "o" / "abtest_data" / "metrics.json").read_text() == report
