@@ -257,7 +257,7 @@ def ab06(seq: SequentialStudy, fam: FamilyStudy, ev: list[str]) -> Claim:
 
 
 def ab07(pw: PowerStudy, ev: list[str]) -> Claim:
-    # story: t-test or Mann-Whitney for continuous metrics, chi-square for categorical, CIs
+    # story: the checklist of tests (Welch or rank test on continuous metrics, chi-square on counts, intervals)
     measured, intervals = {}, {}
     for t in ("welch", "mann_whitney", "cuped_welch"):
         p, pci = pw.power(t)
