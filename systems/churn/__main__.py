@@ -21,15 +21,14 @@ from dataclasses import asdict
 from systems.churn import claims
 from systems.churn.config import ChurnConfig
 from systems.churn.intake import scenario_rates
-from systems.core.cli import add_output_args, pop_output_args
-from systems.core.config import build_parser, parse_config
+from systems.core.cli import Command, add_output_args, dispatch, pop_output_args
+from systems.core.config import parse_config
 from systems.core.report import Run, start_run
 from systems.core.seeding import seed_everything
 
 log = logging.getLogger(__name__)
 
 PROG = "python -m systems.churn"
-COMMANDS = ("run", "predict")
 
 
 def add_claims(run: Run, cfg: ChurnConfig, s, t) -> None:
@@ -139,23 +138,15 @@ def predict_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_cli() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = parser.add_subparsers(dest="command", metavar="{run,predict}")
-    # run's options are ChurnConfig's fields (and the console options), built by systems.core.config
-    commands.add_parser(
-        "run",
-        parents=[build_parser(ChurnConfig, f"{PROG} run", __doc__)],
-        add_help=False,
-        help="the synthetic stories, or --data F.csv (default)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p = commands.add_parser(
-        "predict",
-        help="score a CSV of new customers with a saved pipeline",
+def run_main(argv: list[str]) -> int:
+    """``run``: ChurnConfig's fields under the chosen profile (``systems.core.config``)."""
+    return run_command(parse_config(ChurnConfig, argv, f"{PROG} run", __doc__))
+
+
+def predict_main(argv: list[str]) -> int:
+    """``predict``: its own options, then ``predict_command``."""
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} predict",
         description="Score a CSV of new customers with a saved pipeline. The model file is verified "
         "(manifest, sha256, allow-listed types) before anything in it is loaded; rows that "
         "fail the saved schema go to a rejects file with a reason each.",
@@ -169,24 +160,19 @@ def build_cli() -> argparse.ArgumentParser:
         "--rejects", default=None, help="rejected rows go here (default: <output stem>.rejects.csv)"
     )
     add_output_args(p)
-    return parser
+    args = p.parse_args(argv)  # usage errors exit 2 with the message on stderr
+    pop_output_args(vars(args))
+    return predict_command(args)
 
 
-def with_default_command(argv: list[str]) -> list[str]:
-    """``run`` when argv names no command (``--seed 1`` means ``run --seed 1``); top-level help stays."""
-    if argv[:1] and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
-        return argv
-    return ["run", *argv]
+COMMANDS = {
+    "run": Command("the synthetic stories, or --data F.csv (default)", run_main),
+    "predict": Command("score a CSV of new customers with a saved pipeline", predict_main),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = with_default_command(list(sys.argv[1:] if argv is None else argv))
-    args = build_cli().parse_args(argv)  # usage errors exit 2 with the message on stderr
-    if args.command == "predict":
-        pop_output_args(vars(args))
-        return predict_command(args)
-    # the same options again, through parse_config: the profile's values under explicit flags
-    return run_command(parse_config(ChurnConfig, argv[1:], f"{PROG} run", __doc__))
+    return dispatch(argv, PROG, __doc__, COMMANDS, lambda _: "run")
 
 
 if __name__ == "__main__":
