@@ -242,3 +242,23 @@ def test_audit_is_a_subcommand_and_each_command_refuses_the_others_input(tmp_pat
     assert "--data PATH.csv is required" in capsys.readouterr().err
     assert main(["run", "--data", "x.csv", "--out", str(tmp_path)]) == 2
     assert "belongs to the audit command" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # two fairness --data runs, ~45 s on a busy 2-core machine
+def test_an_explicit_threshold_is_printed_and_changes_the_decisions(tmp_path, capsys):
+    # the default (0.5), --alert-rate and the refusals are tested above; a threshold the user
+    # gives must reach the decisions: a lower one flags more rows
+    path = tmp_path / "loans.csv"
+    _frame(800).to_csv(path, index=False)
+    rates = {}
+    for t in ("0.5", "0.2"):
+        out = tmp_path / f"r{t}"
+        argv = ["--data", str(path), "--target", "label", "--positive", "bad", "--sensitive", "sex"]
+        assert main([*argv, "--out", str(out), "--threshold", t, *FAST]) == 0
+        captured = capsys.readouterr()
+        printed = captured.out + captured.err  # the report on stdout, the narration logged on stderr
+        assert f"decision rule: flag p >= {t} (threshold on predicted probabilities)" in printed
+        assert f"Decision rule: flag p >= {t}" in (out / "fairness_csv" / "gate.md").read_text()
+        rates[t] = json.loads((out / "fairness_csv" / "metrics.json").read_text())["baseline"]
+    assert rates["0.2"]["flag_rate"] > rates["0.5"]["flag_rate"] + 0.1, rates
+    assert rates["0.2"]["tpr"] >= rates["0.5"]["tpr"] and rates["0.2"]["auc"] == rates["0.5"]["auc"]
