@@ -100,15 +100,68 @@ def aggregate(
     return Stability(seeds, out)
 
 
+# The order verdict counts are listed in: what holds first, then what the rebuild set,
+# then what failed or cannot be judged.
+REPORT_ORDER = (
+    "reproduced",
+    "direction-holds",
+    "by-construction",
+    "inconclusive",
+    "not-reproduced",
+    "inconsistent-claim",
+    "out-of-scope",
+    ERROR,
+)
+
+
+@dataclass(frozen=True)
+class SystemSummary:
+    """One system's row of the summary: modal-verdict counts, unanimity and what flips."""
+
+    system: str
+    modal_counts: dict[str, int]  # verdict -> claims with that modal verdict, REPORT_ORDER
+    unanimous: int  # claims with the same verdict on every seed
+    n_claims: int
+    flips: list[tuple[str, float, bool]]  # (id, agreement, timed) for claims below 100%
+
+    def counts_text(self) -> str:
+        return ", ".join(f"{n} {v}" for v, n in self.modal_counts.items())
+
+    def flips_text(self) -> str:
+        if not self.flips:
+            return "none"
+        return ", ".join(f"{cid}{' (timed)' if timed else ''} {a:.0%}" for cid, a, timed in self.flips)
+
+
+def summarise(stab: Stability) -> list[SystemSummary]:
+    """Per system, in order of first appearance: counts of modal verdicts, unanimity, flips."""
+    rank = {v: i for i, v in enumerate(REPORT_ORDER)}
+    out = []
+    for system in dict.fromkeys(c.system for c in stab.claims):
+        rows = [c for c in stab.claims if c.system == system]
+        counts = Counter(c.modal for c in rows)
+        ordered = {v: counts[v] for v in sorted(counts, key=lambda v: (rank.get(v, len(rank)), v))}
+        flips = [(c.id, c.agreement, c.timed) for c in rows if c.agreement < 1.0]
+        out.append(SystemSummary(system, ordered, len(rows) - len(flips), len(rows), flips))
+    return out
+
+
 def markdown(stab: Stability) -> str:
-    """A table per system: id, modal verdict, agreement, verdict per seed."""
+    """A summary row per system, then a table per system: id, modal, agreement, each seed."""
     lines = [
         f"# Verdict stability over seeds {', '.join(map(str, stab.seeds))} (quick profile)",
         "",
         "Modal verdict per claim and the share of seeds that gave it; (timed) marks claims "
         "judged on wall-clock figures.",
         "",
+        f"| system | modal verdicts over {len(stab.seeds)} seeds | unanimous | claims that flip |",
+        "|---|---|---|---|",
     ]
+    for row in summarise(stab):
+        lines.append(
+            f"| {row.system} | {row.counts_text()} | {row.unanimous} of {row.n_claims} | {row.flips_text()} |"
+        )
+    lines.append("")
     systems = list(dict.fromkeys(c.system for c in stab.claims))
     for system in systems:
         rows = [c for c in stab.claims if c.system == system]

@@ -45,6 +45,27 @@ def test_tie_goes_to_the_more_cautious_verdict():
     )
 
 
+def test_summary_counts_modal_verdicts_unanimity_and_flips():
+    runs = {
+        "churn": {
+            0: ledger(("CH-01", "by-construction"), ("CH-02", "reproduced"), ("CH-03", "reproduced")),
+            1: ledger(("CH-01", "by-construction"), ("CH-02", "inconclusive"), ("CH-03", "reproduced")),
+            2: ledger(("CH-01", "by-construction"), ("CH-02", "inconclusive"), ("CH-03", "reproduced")),
+        },
+        "rag": {
+            s: ledger(("RAG-02", "reproduced" if s else "not-reproduced"), timed=("RAG-02",))
+            for s in range(3)
+        },
+    }
+    churn, rag = stability.summarise(aggregate(runs))
+    assert churn.modal_counts == {"reproduced": 1, "by-construction": 1, "inconclusive": 1}
+    assert list(churn.modal_counts) == ["reproduced", "by-construction", "inconclusive"], "report order"
+    assert (churn.unanimous, churn.n_claims) == (2, 3)
+    assert churn.flips_text() == "CH-02 67%" and rag.flips_text() == "RAG-02 (timed) 67%"
+    md = stability.markdown(aggregate(runs))
+    assert "| churn | 1 reproduced, 1 by-construction, 1 inconclusive | 2 of 3 | CH-02 67% |" in md
+
+
 def test_expected_ids_reported_even_when_every_run_failed():
     stab = aggregate({"drift": {0: None, 1: None}}, expected_ids={"drift": ["DR-01"]})
     assert [(c.id, c.modal, c.agreement) for c in stab.claims] == [("DR-01", "error", 1.0)]
