@@ -64,3 +64,19 @@ def compare(
         b.append(_once(fn_b))
     ta, tb = Timing(tuple(a)), Timing(tuple(b))
     return ta, tb, ta.median / tb.median
+
+
+def compare_many(fns: dict[str, Callable[[], Any]], repeats: int = 5, warmup: int = 1) -> dict[str, Timing]:
+    """Time several callables interleaved round by round (A, B, C, A, B, C, ...), by name."""
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
+    if not fns:
+        raise ValueError("compare_many needs at least one callable")
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            samples[name].append(_once(fn))
+    return {name: Timing(tuple(s)) for name, s in samples.items()}

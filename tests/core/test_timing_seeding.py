@@ -87,3 +87,17 @@ def test_seed_everything_seeds_each_global_stream():
         float(torch.rand(1, generator=torch.Generator().manual_seed(11))),
     )
     assert drawn == expected
+
+
+def test_compare_many_interleaves_rounds_and_names_each_timing():
+    from systems.core.timing import compare_many
+
+    order = []
+    fns = {name: (lambda n=name: order.append(n)) for name in ("a", "b", "c")}
+    out = compare_many(fns, repeats=2, warmup=1)
+    assert order == ["a", "b", "c"] * 3, "warm-up round, then interleaved rounds"
+    assert list(out) == ["a", "b", "c"] and all(len(t.samples) == 2 for t in out.values())
+    with pytest.raises(ValueError, match="repeats"):
+        compare_many(fns, repeats=0)
+    with pytest.raises(ValueError, match="at least one"):
+        compare_many({})
