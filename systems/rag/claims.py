@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from systems.core.ledger import Claim, Interval, Recompute, Relation, Tolerance
 
 if TYPE_CHECKING:
+    from systems.rag.encoding_speed import EmbeddingThroughput
     from systems.rag.experiments import ChunkingStudy, ConfigRow, GoldStats, Significance
     from systems.rag.kb_run import Bm25Tuning, CacheReplay, IvfStudy
-    from systems.rag.operations import EmbeddingThroughput, FallbackDrill, LatencyTable, SwapDrill
+    from systems.rag.operations import FallbackDrill, LatencyTable, SwapDrill
+    from systems.rag.query_latency import QueryLatencyStudy
 
 WEIGHTS = (0.3, 0.2, 0.2, 0.15, 0.15)  # R@5, MRR, NDCG@10, ROUGE-L, faithfulness (eval follow-up 4)
 BASELINE = (0.72, 0.64, 0.71, 0.58, 0.82)  # eval follow-ups 4 and 8
@@ -85,28 +87,38 @@ def rag01(m: ChunkingStudy) -> Claim:
     )
 
 
-def rag02(m: EmbeddingThroughput) -> Claim:
+def rag02(m: EmbeddingThroughput, q: QueryLatencyStudy) -> Claim:
     # story: follow-ups 6 (2 ms per query, 5x faster than mpnet) and 20 (8 h -> 45 min for 2M docs)
+    base, chosen = q.row(q.baseline), q.row(q.chosen)
     return Claim(
         "RAG-02",
         "all-MiniLM-L6-v2 encodes a query in about 2 ms; batching 256 per pass took 2M documents "
         "from 8 h to 45 min",
         claimed={"query_ms_p50": 2.0, "batch_speedup": 8 * 60 / 45},
         measured={
-            "query_ms_p50": m.query_ms_p50,
+            "query_ms_p50": base.encode_p50_ms,
             "batch_speedup": m.batch_speedup,
-            "docs_per_s_batched": m.docs_per_s_batched,
+            "query_ms_p50_fastest": chosen.encode_p50_ms,
+            "fastest_test_ndcg_delta": chosen.test_delta,
+            "padded_speedup": m.padded_speedup,
+            "padded_share_padded": m.padded_share_padded,
+            "padded_share_sorted": m.padded_share_sorted,
+            "docs_per_s_sorted": m.docs_per_s_sorted,
             "docs_per_s_single": m.docs_per_s_single,
             "hours_for_2m_docs_batched_here": m.hours_for_2m_docs_batched_here,
         },
         tolerance=Tolerance(rel=0.5),
         unit="ms / ratio",
         relations=[("batch_speedup", ">", 1.0)],
-        note="Measured on 2 shared CPU cores. The story's 8 h -> 45 min also used 4 workers on 16 "
-        "cores, so its "
-        "speedup mixes batching with parallelism; ours is batching alone. "
-        "hours_for_2m_docs_batched_here is "
-        "an extrapolation of our batched rate, not a measurement. The 5x-vs-mpnet comparison is not "
+        note=f"Measured on 2 shared CPU cores. query_ms_p50 is the model as shipped (FP32, "
+        f"sentence-transformers encode); the fastest variant that keeps validation nDCG@10 within "
+        f"{q.max_ndcg_loss} of it is {q.chosen!r} (query_encoding.md has every variant). "
+        f"batch_speedup is length-sorted batches of {m.sorted_batch_size} over one text at a time on "
+        f"{m.n_texts} chunks; one padded batch of all of them gives padded_speedup "
+        "(systems/rag/encoding_speed.py explains the padding). "
+        "The story's 8 h -> 45 min also used 4 workers on 16 cores, so its speedup mixes batching "
+        "with parallelism; ours is batching alone. hours_for_2m_docs_batched_here is an "
+        "extrapolation of our batched rate, not a measurement. The 5x-vs-mpnet comparison is not "
         "measured: no mpnet model is available offline.",
         timed=True,
     )

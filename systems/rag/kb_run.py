@@ -10,7 +10,9 @@ Stages, in order (each returns a frozen result; the order fixes every seeded dra
     replay_caches      response and embedding caches on a replayed log (RAG-10)
     serving_drills     latency, fallbacks, blue-green swaps (RAG-11/12/13)
     ivf_study          IVF sweep on synthetic vectors and IVF vs Flat on ours (RAG-03)
-    embedding_throughput, then ``claims`` turns the results into RAG-01..16.
+    encoding_speeds    corpus batching schedules and the query-encoding variants (RAG-02;
+                       ``make bench`` calls the same stage)
+then ``claims`` turns the results into RAG-01..16.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from data.member_kb import KnowledgeBase, Question, generate
-from systems.core.encoder import model_tag
+from systems.core.encoder import model_tag, quantize_dynamic_int8
 from systems.core.ledger import Claim
 from systems.core.plotting import figure
 from systems.core.seeding import rng
@@ -32,10 +34,12 @@ from systems.rag import operations as O
 from systems.rag.cache import EmbeddingCacheAdapter, TTLCache
 from systems.rag.dense import DenseIndex, recall_vs_exact
 from systems.rag.embedding import Encoder, PrecomputedQueries, load_model
+from systems.rag.encoding_speed import EmbeddingThroughput, embedding_throughput
 from systems.rag.evaluate import MeanScores, QueryScores, per_query
 from systems.rag.ivf_sweep import SweepRow, sweep
 from systems.rag.keyword import BM25Index
 from systems.rag.pipeline import Corpus, build_retriever, chunk_corpus
+from systems.rag.query_latency import QueryLatencyStudy, query_latency_study
 from systems.rag.rerank import reranker_or_reason
 from systems.rag.retriever import HybridRetriever, normalise
 from systems.rag.rrf import rrf
@@ -331,6 +335,32 @@ def ivf_study(cfg, kc: KbCorpus, index: Index) -> tuple[IvfStudy, list[SweepRow]
     return study, sweep_rows
 
 
+@dataclass(frozen=True)
+class EncodingSpeeds:
+    """Corpus batching schedules and query-encoding variants, measured side by side (RAG-02)."""
+
+    throughput: EmbeddingThroughput
+    queries: QueryLatencyStudy
+
+
+def encoder_models(kc: KbCorpus) -> dict[str, object]:
+    """The FP32 and the dynamic-INT8 model, reusing the run's own model for its kind."""
+    kind = "int8" if kc.encoder.tag != model_tag("fp32") else "fp32"
+    fp32 = kc.model if kind == "fp32" else load_model(kind="fp32")
+    return {"fp32": fp32, "int8": kc.model if kind == "int8" else quantize_dynamic_int8(fp32)}
+
+
+def encoding_speeds(cfg, kc: KbCorpus, index: Index, n_texts: int = 64) -> EncodingSpeeds:
+    """Batching schedules on a seeded sample of chunks, then the query-encoding study."""
+    pick = rng(cfg.seed, "encoding-speed").choice(
+        len(kc.corpus.texts), size=min(n_texts, len(kc.corpus.texts)), replace=False
+    )
+    texts = [kc.corpus.texts[i] for i in sorted(pick)]
+    throughput = embedding_throughput(kc.model, texts, batch_size=cfg.batch_size)
+    study = query_latency_study(index.retriever, encoder_models(kc), kc.kb.split("validation"), index.test)
+    return EncodingSpeeds(throughput, study)
+
+
 def run_kb(cfg, run) -> None:
     clock = _Clock()
     kc = load_corpus(cfg)
@@ -366,13 +396,18 @@ def run_kb(cfg, run) -> None:
     ivf, sweep_rows = ivf_study(cfg, kc, index)
     run.write_table([asdict(r) for r in sweep_rows], "ivf_sweep.md")
     plot = _plot_sweep(run, sweep_rows)
-    emb = O.embedding_throughput(kc.encoder, kc.corpus.texts[:12], [q.text for q in index.test[:20]])
-    _metrics(run, "embedding", asdict(emb))
-    index.retriever.close()
-    clock.step("IVF sweep and embedding throughput")
     _metrics(run, "ivf", asdict(ivf))
+    clock.step("IVF sweep")
 
-    run.add(*claims(kc, tuning, index, configs, caches, drills, ivf, emb, plot))
+    speeds = encoding_speeds(cfg, kc, index)
+    index.retriever.close()
+    _metrics(run, "embedding", asdict(speeds.throughput))
+    run.write_table(speeds.queries.table(), "query_encoding.md")
+    numeric = {k: v for k, v in asdict(speeds.queries).items() if isinstance(v, float)}
+    _metrics(run, "query_encoding", numeric)  # the variant names are in query_encoding.md
+    clock.step("corpus batching and query-encoding variants")
+
+    run.add(*claims(kc, tuning, index, configs, caches, drills, ivf, speeds, plot))
 
 
 def claims(
@@ -383,7 +418,7 @@ def claims(
     caches: CacheReplay,
     drills: ServingDrills,
     ivf: IvfStudy,
-    emb: O.EmbeddingThroughput,
+    speeds: EncodingSpeeds,
     plot: str,
 ) -> list[Claim]:
     """RAG-01..16 from the stage results (the reranker is timed here, on the closed-pool path)."""
@@ -393,7 +428,7 @@ def claims(
     iv = configs.intervals
     return [
         C.rag01(configs.chunking),
-        C.rag02(emb),
+        C.rag02(speeds.throughput, speeds.queries),
         C.rag03(ivf, [plot, "ivf_sweep.md"]),
         C.rag04(
             tuning,

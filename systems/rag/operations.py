@@ -1,4 +1,4 @@
-"""Serving experiments: latency per stage, embedding throughput, fallbacks, blue-green swaps.
+"""Serving experiments: latency per stage, fallbacks, blue-green swaps.
 
 Latency (RAG-11): each query runs the hybrid path twice, dense and BM25 one after the
 other and concurrently in two threads, alternating which goes first (FAISS, numpy and
@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from systems.core.timing import compare
 from systems.rag.keyword import BM25Index
 from systems.rag.lifecycle import IndexSlots
 from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normalise
@@ -78,43 +77,6 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> LatencyTabl
             for name, stages in samples.items()
             for stage, v in stages.items()
         )
-    )
-
-
-@dataclass(frozen=True)
-class EmbeddingThroughput:
-    """Encoding speed on this machine (RAG-02)."""
-
-    docs_per_s_batched: float
-    docs_per_s_single: float
-    batch_speedup: float
-    query_ms_p50: float
-    query_ms_p95: float
-    hours_for_2m_docs_batched_here: float  # an extrapolation of the batched rate
-
-
-def embedding_throughput(encoder, texts: list[str], queries: list[str]) -> EmbeddingThroughput:
-    """Docs/s batched vs one at a time on the same texts (interleaved repeats), and query latency."""
-    model = encoder.model
-    tb, ts, _ = compare(
-        lambda: model.encode(texts, batch_size=len(texts), show_progress_bar=False),
-        lambda: [model.encode([t], batch_size=1, show_progress_bar=False) for t in texts],
-        repeats=3,
-        warmup=1,
-    )
-    batched, single = len(texts) / tb.median, len(texts) / ts.median
-    lat = []
-    for q in queries:
-        t0 = time.perf_counter()
-        model.encode([q], batch_size=1, show_progress_bar=False)
-        lat.append(1e3 * (time.perf_counter() - t0))
-    return EmbeddingThroughput(
-        docs_per_s_batched=batched,
-        docs_per_s_single=single,
-        batch_speedup=batched / single,
-        query_ms_p50=float(np.median(lat)),
-        query_ms_p95=float(np.percentile(lat, 95)),
-        hours_for_2m_docs_batched_here=2e6 / batched / 3600,
     )
 
 

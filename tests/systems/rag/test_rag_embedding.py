@@ -95,3 +95,25 @@ def test_damaged_cache_is_rebuilt_with_one_line(tmp_path, caplog, damage):
 def test_cache_writes_leave_no_temporary_files(tmp_path):
     _cached(tmp_path)
     assert sorted(p.name.split(".", 1)[1] for p in tmp_path.iterdir()) == ["keys.json", "npy"]
+
+
+class _Recording:
+    """Returns a vector that identifies each text, and records the batches it was given."""
+
+    def __init__(self):
+        self.batches = []
+
+    def encode(self, texts, batch_size=None, show_progress_bar=False):
+        self.batches.append(list(texts))
+        return np.array([[len(t), 1.0 + t.count("x")] for t in texts], dtype=np.float32)
+
+
+def test_batches_hold_similar_lengths_and_vectors_come_back_in_input_order():
+    texts = ["x" * 9, "y", "xx" * 3, "yy", "x" * 8, "yyy"]
+    model = _Recording()
+    got = Encoder(model, progress=False, batch_size=2).encode(texts, cache=False)
+    direct = model.encode(texts)
+    expected = direct / np.linalg.norm(direct, axis=1, keepdims=True)
+    assert_allclose(got, expected, rtol=0, atol=1e-7, err_msg="vectors must follow the input order")
+    lengths = [[len(t) for t in b] for b in model.batches[:-1]]
+    assert lengths == [[9, 8], [6, 3], [2, 1]], "longest first, so each batch pads little"

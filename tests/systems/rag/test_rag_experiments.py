@@ -80,11 +80,3 @@ def test_fallback_drill_and_latency_table(setup):
     assert {row.path for row in lat.rows} == {"sequential", "concurrent"}
     assert all(np.isfinite(v) and v >= 0 for v in lat.to_json().values())
     assert lat.p50("concurrent", "total") <= lat.p95("concurrent", "total")
-
-
-def test_embedding_throughput_keys(fake_encoder_class):
-    from systems.rag.embedding import Encoder
-
-    out = O.embedding_throughput(Encoder(fake_encoder_class(), progress=False), ["a b", "c d e"], ["q"])
-    assert out.docs_per_s_batched > 0 and out.docs_per_s_single > 0
-    assert out.batch_speedup == pytest.approx(out.docs_per_s_batched / out.docs_per_s_single)

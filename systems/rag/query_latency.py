@@ -1,0 +1,224 @@
+"""Query encoding at the limit: which encoder variant meets the latency goal without losing quality.
+
+Hybrid search waits for the slower of its two branches, and the dense branch is almost all
+query encoding (FAISS over a few thousand chunks takes well under a millisecond). So the
+hybrid p95 is set by how one query goes through MiniLM. The study measures each variant
+
+    kind    fp32 | int8        (torch dynamic INT8 of every Linear, ``systems.core.encoder``)
+    path    encode | forward   (sentence-transformers ``encode`` | bare forward under
+                                inference_mode, ``systems.rag.query_encoder``)
+    threads 1 | 2              (PyTorch intra-op threads during the forward pass)
+
+on the same questions, the variants interleaved query by query so that machine noise falls
+on all of them alike, and reports per variant:
+
+    encode p50 / p95 ms     one query at a time, wall clock (validation and test queries)
+    nDCG@10 (hybrid)        validation and test questions, query vectors from the variant,
+                            chunk vectors always FP32 (the index is not rebuilt)
+    test delta              mean over test questions of nDCG(variant) - nDCG(baseline),
+                            with a t interval over questions (paired: same questions)
+
+Baseline: FP32 through ``encode`` with the process's threads, i.e. the model as shipped.
+Rule, fixed before measuring: the chosen variant is the one with the lowest encode p50
+whose validation nDCG@10 is at least the baseline's minus ``max_ndcg_loss`` (0.005). Test
+questions only report the chosen variant's quality; they choose nothing.
+
+End to end: hybrid search (dense and BM25 concurrently, RRF, roll-up) with the baseline and
+the chosen encoder, interleaved, without and with a warm query-embedding cache (a repeated
+query skips encoding; how often queries repeat is the cache replay's business, RAG-10).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from systems.core.uncertainty import mean_ci
+from systems.rag import experiments as X
+from systems.rag.cache import EmbeddingCacheAdapter, TTLCache
+from systems.rag.embedding import Encoder
+from systems.rag.query_encoder import ForwardQueryEncoder
+
+BASELINE = "fp32 encode"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of encoding a query."""
+
+    kind: str  # fp32 | int8
+    path: str  # encode | forward
+    threads: int | None  # None: the process's setting
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind} {self.path}" + ("" if self.threads is None else f" {self.threads}t")
+
+
+def variants(max_threads: int = 2) -> list[Variant]:
+    """The baseline, INT8 through ``encode``, and both kinds through the bare forward at 1..max threads."""
+    out = [Variant("fp32", "encode", None), Variant("int8", "encode", None)]
+    for kind in ("fp32", "int8"):
+        out += [Variant(kind, "forward", t) for t in range(1, max_threads + 1)]
+    return out
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """Speed and quality of one variant."""
+
+    variant: str
+    encode_p50_ms: float
+    encode_p95_ms: float
+    val_ndcg_at_10: float
+    test_ndcg_at_10: float
+    test_delta: float  # vs the baseline, same test questions
+    test_delta_lo: float
+    test_delta_hi: float
+    eligible: bool  # validation nDCG within max_ndcg_loss of the baseline
+
+
+@dataclass(frozen=True)
+class QueryLatencyStudy:
+    """Every variant, the chosen one and end-to-end hybrid latency (ms)."""
+
+    rows: tuple[VariantRow, ...]
+    chosen: str
+    max_ndcg_loss: float
+    hybrid_p50_ms_baseline: float
+    hybrid_p95_ms_baseline: float
+    hybrid_p50_ms: float  # chosen encoder
+    hybrid_p95_ms: float
+    hybrid_p95_ms_cached: float  # chosen encoder, every query already in the embedding cache
+    n_timed: int
+    baseline: str = BASELINE
+
+    def row(self, variant: str) -> VariantRow:
+        for r in self.rows:
+            if r.variant == variant:
+                return r
+        raise KeyError(f"no variant {variant!r} in the query-latency study")
+
+    def table(self) -> list[dict]:
+        return [{**asdict(r), "chosen": r.variant == self.chosen} for r in self.rows]
+
+
+def make_encoder(models: dict[str, object], v: Variant):
+    """A sentence-transformers-compatible encoder for variant ``v`` (``models`` by kind)."""
+    model = models[v.kind]
+    return model if v.path == "encode" else ForwardQueryEncoder(model, threads=v.threads)
+
+
+def encode_times_ms(
+    encoders: dict[str, object], queries: list[str], warmup: int = 3
+) -> dict[str, np.ndarray]:
+    """Per-variant wall-clock ms of encoding each query alone, variants interleaved per query."""
+    names = list(encoders)
+    for name in names:
+        for q in queries[:warmup]:
+            encoders[name].encode([q], batch_size=1, show_progress_bar=False)
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for i, q in enumerate(queries):
+        order = names[i % len(names) :] + names[: i % len(names)]  # rotate who goes first
+        for name in order:
+            t0 = time.perf_counter()
+            encoders[name].encode([q], batch_size=1, show_progress_bar=False)
+            out[name].append(1e3 * (time.perf_counter() - t0))
+    return {n: np.asarray(v) for n, v in out.items()}
+
+
+def hybrid_ndcg(retriever, encoder, questions) -> np.ndarray:
+    """Per-question hybrid nDCG@10 (sorted by question id) with ``encoder`` for the queries."""
+    saved, cache = retriever.encoder, retriever.embed_cache
+    retriever.encoder = Encoder(encoder, tag="query-latency-study", progress=False)
+    retriever.embed_cache = None
+    try:
+        return X.evaluate_modes(retriever, questions, ["hybrid"], answers=False)["hybrid"].ndcg_at_10
+    finally:
+        retriever.encoder, retriever.embed_cache = saved, cache
+
+
+def hybrid_times_ms(retriever, encoders: dict[str, object], queries: list[str], cached: str | None = None):
+    """End-to-end concurrent hybrid ms per query for each encoder, interleaved.
+
+    ``cached`` names an extra entry: the chosen encoder behind a warm embedding cache.
+    """
+    saved, cache = retriever.encoder, retriever.embed_cache
+    runs = {n: (Encoder(e, tag=n, progress=False), None) for n, e in encoders.items()}
+    if cached is not None:
+        warm = EmbeddingCacheAdapter(TTLCache(ttl=3600.0))
+        runs[f"{cached} cached"] = (runs[cached][0], warm)
+    out: dict[str, list[float]] = {n: [] for n in runs}
+    try:
+        for enc, emb in runs.values():  # warm-up; fills the warm cache with every query
+            retriever.encoder, retriever.embed_cache = enc, emb
+            for q in queries if emb is not None else queries[:3]:
+                retriever.search(q, "hybrid", concurrent=True)
+        for q in queries:
+            for name, (enc, emb) in runs.items():
+                retriever.encoder, retriever.embed_cache = enc, emb
+                out[name].append(1e3 * retriever.search(q, "hybrid", concurrent=True).timings["total"])
+    finally:
+        retriever.encoder, retriever.embed_cache = saved, cache
+    return {n: np.asarray(v) for n, v in out.items()}
+
+
+def choose(rows: list[VariantRow]) -> VariantRow:
+    """The eligible variant with the lowest encode p50 (the baseline is always eligible)."""
+    return min((r for r in rows if r.eligible), key=lambda r: r.encode_p50_ms)
+
+
+def query_latency_study(
+    retriever,
+    models: dict[str, object],
+    val,
+    test,
+    max_ndcg_loss: float = 0.005,
+    max_threads: int = 2,
+    only: list[Variant] | None = None,
+) -> QueryLatencyStudy:
+    """Run the study (see module docstring); ``models`` maps "fp32"/"int8" to loaded models.
+
+    ``only`` restricts the variants (it must include the baseline); default: ``variants()``.
+    """
+    vs = variants(max_threads) if only is None else list(only)
+    if BASELINE not in {v.name for v in vs}:
+        raise ValueError(f"the variants must include the baseline {BASELINE!r}")
+    encoders = {v.name: make_encoder(models, v) for v in vs}
+    timed_queries = [q.text for q in val + test]  # timing reads no labels: both splits
+    times = encode_times_ms(encoders, timed_queries)
+    val_nd = {n: hybrid_ndcg(retriever, e, val) for n, e in encoders.items()}
+    test_nd = {n: hybrid_ndcg(retriever, e, test) for n, e in encoders.items()}
+    rows = []
+    for n in encoders:
+        d = test_nd[n] - test_nd[BASELINE]
+        ci = mean_ci(d) if np.ptp(d) > 0 else None
+        rows.append(
+            VariantRow(
+                variant=n,
+                encode_p50_ms=float(np.percentile(times[n], 50)),
+                encode_p95_ms=float(np.percentile(times[n], 95)),
+                val_ndcg_at_10=float(val_nd[n].mean()),
+                test_ndcg_at_10=float(test_nd[n].mean()),
+                test_delta=float(d.mean()),
+                test_delta_lo=float(d.mean()) if ci is None else ci.low,
+                test_delta_hi=float(d.mean()) if ci is None else ci.high,
+                eligible=bool(val_nd[n].mean() >= val_nd[BASELINE].mean() - max_ndcg_loss),
+            )
+        )
+    chosen = choose(rows).variant
+    timed = {BASELINE: encoders[BASELINE], chosen: encoders[chosen]}  # one entry if chosen is the baseline
+    lat = hybrid_times_ms(retriever, timed, timed_queries, cached=chosen)
+    return QueryLatencyStudy(
+        rows=tuple(rows),
+        chosen=chosen,
+        max_ndcg_loss=max_ndcg_loss,
+        hybrid_p50_ms_baseline=float(np.percentile(lat[BASELINE], 50)),
+        hybrid_p95_ms_baseline=float(np.percentile(lat[BASELINE], 95)),
+        hybrid_p50_ms=float(np.percentile(lat[chosen], 50)),
+        hybrid_p95_ms=float(np.percentile(lat[chosen], 95)),
+        hybrid_p95_ms_cached=float(np.percentile(lat[f"{chosen} cached"], 95)),
+        n_timed=len(timed_queries),
+    )

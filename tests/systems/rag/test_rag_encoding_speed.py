@@ -1,0 +1,56 @@
+"""Batching schedules: the padded share against a brute-force count, and the throughput record."""
+
+import numpy as np
+import pytest
+
+from systems.rag.encoding_speed import embedding_throughput, padded_share, token_lengths
+
+
+def _brute_padding(lengths, batch_size, sort):
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i]) if sort else list(range(len(lengths)))
+    slots = real = 0
+    for start in range(0, len(order), batch_size):
+        batch = [lengths[i] for i in order[start : start + batch_size]]
+        slots += len(batch) * max(batch)
+        real += sum(batch)
+    return 1 - real / slots
+
+
+def test_padded_share_matches_a_hand_count_and_sorting_removes_padding():
+    assert padded_share(np.array([1, 4, 1, 4]), 2, sort=False) == pytest.approx(1 - 10 / 16)
+    assert padded_share(np.array([1, 4, 1, 4]), 2, sort=True) == 0.0
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        lengths = rng.integers(1, 257, size=int(rng.integers(2, 40)))
+        for b in (1, 3, 8, 64):
+            for sort in (False, True):
+                assert padded_share(lengths, b, sort) == pytest.approx(_brute_padding(list(lengths), b, sort))
+            assert padded_share(lengths, b, True) <= padded_share(lengths, b, False) + 1e-12
+    with pytest.raises(ValueError, match="batch_size"):
+        padded_share(np.array([3]), 0, sort=True)
+
+
+class _TinyModel:
+    """Hashing encoder with the real tokenizer: the attributes embedding_throughput reads."""
+
+    max_seq_length = 256
+
+    def __init__(self, tokenizer, fake):
+        self.tokenizer, self.fake = tokenizer, fake
+
+    def encode(self, texts, batch_size=None, show_progress_bar=False):
+        return self.fake.encode(texts)
+
+
+def test_throughput_record_is_consistent(tokenizer, fake_encoder):
+    texts = ["a short one", "a much longer text " * 20, "medium length text here", "x"]
+    m = embedding_throughput(_TinyModel(tokenizer, fake_encoder), texts, batch_size=2, repeats=1)
+    assert m.n_texts == 4 and m.sorted_batch_size == 2
+    assert m.batch_speedup == pytest.approx(m.docs_per_s_sorted / m.docs_per_s_single)
+    assert m.padded_speedup == pytest.approx(m.docs_per_s_padded / m.docs_per_s_single)
+    lengths = token_lengths(_TinyModel(tokenizer, fake_encoder), texts)
+    assert lengths[1] > lengths[0] and lengths.max() <= 256
+    assert m.padded_share_sorted == pytest.approx(padded_share(lengths, 2, sort=True))
+    assert m.padded_share_sorted < m.padded_share_padded
+    with pytest.raises(ValueError, match="at least 2"):
+        embedding_throughput(_TinyModel(tokenizer, fake_encoder), ["one"])

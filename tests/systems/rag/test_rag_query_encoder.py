@@ -1,0 +1,45 @@
+"""The bare-forward query encoder against sentence-transformers' own encode (real MiniLM)."""
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_allclose
+
+from systems.core.encoder import load_model
+from systems.rag.query_encoder import ForwardQueryEncoder
+
+QUERIES = ["what does my plan cover for hearing aids", "MB-1234 copay?", "metformin " * 300]
+
+
+@pytest.fixture(scope="module")
+def models():
+    fp32 = load_model()
+    return {"fp32": fp32, "int8": load_model(kind="int8")}
+
+
+@pytest.mark.parametrize("kind", ["fp32", "int8"])
+def test_forward_matches_sentence_transformers_one_query_at_a_time(models, kind):
+    st = models[kind]
+    ours = ForwardQueryEncoder(st, threads=1).encode(QUERIES)
+    # one query per call on both sides: dynamic INT8 scales depend on what shares a batch
+    ref = np.vstack([st.encode([q], normalize_embeddings=True, show_progress_bar=False) for q in QUERIES])
+    assert ours.shape == (3, 384) and ours.dtype == np.float32
+    assert_allclose(ours, ref, rtol=0, atol=1e-5, err_msg=f"{kind}: ours vs SentenceTransformer.encode")
+    assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-6)
+
+
+def test_threads_are_restored_and_checked(models):
+    before = torch.get_num_threads()
+    ForwardQueryEncoder(models["fp32"], threads=1).encode("one query")
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="threads"):
+        ForwardQueryEncoder(models["fp32"], threads=0)
+
+
+def test_a_model_that_does_not_mean_pool_is_refused(models):
+    class ClsPooled(list):
+        pass
+
+    pooling = type("Pooling", (), {"pooling_mode": "cls"})()
+    with pytest.raises(ValueError, match="mean-pooling"):
+        ForwardQueryEncoder(ClsPooled([models["fp32"][0], pooling]))

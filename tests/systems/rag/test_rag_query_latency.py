@@ -1,0 +1,96 @@
+"""Query-encoding study: the choice rule, the comparison against the baseline, restored state."""
+
+import numpy as np
+import pytest
+
+from data.member_kb import generate
+from systems.rag import experiments as X
+from systems.rag.pipeline import build_retriever, chunk_corpus
+from systems.rag.query_latency import (
+    BASELINE,
+    Variant,
+    VariantRow,
+    choose,
+    encode_times_ms,
+    query_latency_study,
+    variants,
+)
+
+
+class RandomEncoder:
+    """Unit vectors unrelated to the text: an encoder that has lost all quality."""
+
+    def __init__(self, dim: int = 64, seed: int = 0):
+        self.rng = np.random.default_rng(seed)
+        self.dim = dim
+
+    def encode(self, texts, batch_size=None, show_progress_bar=False, **_):
+        v = self.rng.standard_normal((len(texts), self.dim))
+        return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def setup(tokenizer, fake_encoder_class):
+    kb = generate(n_plans=4, n_pairs=10, n_filler=5, n_questions=120, seed=1)
+    docs = {d.doc_id: (d.title, d.text) for d in kb.documents}
+    corpus = chunk_corpus(docs, tokenizer, 224, 50, progress=False)
+    encoder = fake_encoder_class()
+    r, _ = build_retriever(corpus, encoder, kind="flat")
+    yield kb, r, encoder
+    r.close()
+
+
+def _row(name, p50, eligible):
+    return VariantRow(name, p50, p50, 0.5, 0.5, 0.0, 0.0, 0.0, eligible)
+
+
+def test_choose_takes_the_fastest_eligible_variant():
+    rows = [
+        _row(BASELINE, 20.0, True),
+        _row("int8 forward 1t", 3.0, False),
+        _row("fp32 forward 1t", 9.0, True),
+    ]
+    assert choose(rows).variant == "fp32 forward 1t", "the faster INT8 lost quality, so it is not eligible"
+    assert choose(rows[:2]).variant == BASELINE
+
+
+def test_variants_are_named_uniquely_and_start_with_the_baseline():
+    vs = variants(2)
+    names = [v.name for v in vs]
+    assert names[0] == BASELINE and len(set(names)) == len(names) == 6
+    assert Variant("int8", "forward", 1).name == "int8 forward 1t"
+
+
+def test_encode_times_interleave_every_variant_over_every_query(fake_encoder_class):
+    calls = []
+
+    class Logged:
+        def __init__(self, name):
+            self.name = name
+
+        def encode(self, texts, batch_size=None, show_progress_bar=False):
+            calls.append(self.name)
+
+    times = encode_times_ms({"a": Logged("a"), "b": Logged("b")}, ["q1", "q2", "q3"], warmup=1)
+    assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
+    assert calls[2:] == ["a", "b", "b", "a", "a", "b"], "who goes first rotates query by query"
+
+
+def test_a_variant_that_loses_quality_is_not_chosen_and_state_is_restored(setup):
+    kb, r, encoder = setup
+    val, test = kb.split("validation"), kb.split("test")
+    models = {"fp32": encoder, "int8": RandomEncoder()}
+    only = [Variant("fp32", "encode", None), Variant("int8", "encode", None)]
+    study = query_latency_study(r, models, val, test, only=only)
+    base, broken = study.row(BASELINE), study.row("int8 encode")
+    # the reference: the baseline's own nDCG through the ordinary evaluation path
+    ref = X.evaluate_modes(r, test, ["hybrid"], answers=False)["hybrid"].ndcg_at_10.mean()
+    assert base.test_ndcg_at_10 == pytest.approx(ref, abs=1e-12), (base.test_ndcg_at_10, ref)
+    assert base.test_delta == 0.0 and base.eligible
+    assert not broken.eligible and broken.test_delta < 0, broken
+    assert broken.test_delta_lo <= broken.test_delta <= broken.test_delta_hi
+    assert study.chosen == BASELINE
+    assert r.encoder is encoder and r.embed_cache is None, "the study puts the live encoder back"
+    assert study.n_timed == len(val) + len(test)
+    with pytest.raises(ValueError, match="baseline"):
+        query_latency_study(r, models, val, test, only=only[1:])
