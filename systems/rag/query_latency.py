@@ -13,8 +13,9 @@ on the same questions, the variants interleaved query by query so that machine n
 on all of them alike, and reports per variant:
 
     encode p50 / p95 ms     one query at a time, wall clock (validation and test queries)
-    nDCG@10 (hybrid)        validation and test questions, query vectors from the variant,
-                            chunk vectors always FP32 (the index is not rebuilt)
+    nDCG@10 (hybrid)        validation and test questions, scored with the very query
+                            vectors produced while timing; chunk vectors always FP32 (the
+                            index is not rebuilt)
     test delta              mean over test questions of nDCG(variant) - nDCG(baseline),
                             with a t interval over questions (paired: same questions)
 
@@ -113,20 +114,39 @@ def make_encoder(models: dict[str, object], v: Variant):
 
 def encode_times_ms(
     encoders: dict[str, object], queries: list[str], warmup: int = 3
-) -> dict[str, np.ndarray]:
-    """Per-variant wall-clock ms of encoding each query alone, variants interleaved per query."""
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Per-variant wall-clock ms of encoding each query alone, variants interleaved per query.
+
+    Returns the times, shape (n_queries,) per variant, and the vectors each variant produced
+    ({variant: {query: (1, dim)}}), so quality is judged on exactly the vectors that were timed.
+    """
     names = list(encoders)
     for name in names:
         for q in queries[:warmup]:
             encoders[name].encode([q], batch_size=1, show_progress_bar=False)
-    out: dict[str, list[float]] = {n: [] for n in names}
+    times: dict[str, list[float]] = {n: [] for n in names}
+    vectors: dict[str, dict[str, np.ndarray]] = {n: {} for n in names}
     for i, q in enumerate(queries):
         order = names[i % len(names) :] + names[: i % len(names)]  # rotate who goes first
         for name in order:
             t0 = time.perf_counter()
-            encoders[name].encode([q], batch_size=1, show_progress_bar=False)
-            out[name].append(1e3 * (time.perf_counter() - t0))
-    return {n: np.asarray(v) for n, v in out.items()}
+            v = encoders[name].encode([q], batch_size=1, show_progress_bar=False)
+            times[name].append(1e3 * (time.perf_counter() - t0))
+            vectors[name][q] = np.asarray(v, dtype=np.float32).reshape(1, -1)
+    return {n: np.asarray(v) for n, v in times.items()}, vectors
+
+
+class _Lookup:
+    """Serves the vectors a variant produced while it was timed (sentence-transformers API)."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]):
+        self.vectors = vectors
+
+    def encode(self, texts, batch_size=None, show_progress_bar=False, **_):
+        missing = [t for t in texts if t not in self.vectors]
+        if missing:
+            raise KeyError(f"query {missing[0]!r} was not encoded during timing")
+        return np.vstack([self.vectors[t] for t in texts])
 
 
 def hybrid_ndcg(retriever, encoder, questions) -> np.ndarray:
@@ -188,9 +208,9 @@ def query_latency_study(
         raise ValueError(f"the variants must include the baseline {BASELINE!r}")
     encoders = {v.name: make_encoder(models, v) for v in vs}
     timed_queries = [q.text for q in val + test]  # timing reads no labels: both splits
-    times = encode_times_ms(encoders, timed_queries)
-    val_nd = {n: hybrid_ndcg(retriever, e, val) for n, e in encoders.items()}
-    test_nd = {n: hybrid_ndcg(retriever, e, test) for n, e in encoders.items()}
+    times, vectors = encode_times_ms(encoders, timed_queries)
+    val_nd = {n: hybrid_ndcg(retriever, _Lookup(vectors[n]), val) for n in encoders}
+    test_nd = {n: hybrid_ndcg(retriever, _Lookup(vectors[n]), test) for n in encoders}
     rows = []
     for n in encoders:
         d = test_nd[n] - test_nd[BASELINE]

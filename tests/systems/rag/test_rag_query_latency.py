@@ -70,9 +70,11 @@ def test_encode_times_interleave_every_variant_over_every_query(fake_encoder_cla
 
         def encode(self, texts, batch_size=None, show_progress_bar=False):
             calls.append(self.name)
+            return np.full((1, 2), len(calls), dtype=np.float32)
 
-    times = encode_times_ms({"a": Logged("a"), "b": Logged("b")}, ["q1", "q2", "q3"], warmup=1)
+    times, vectors = encode_times_ms({"a": Logged("a"), "b": Logged("b")}, ["q1", "q2", "q3"], warmup=1)
     assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
+    assert vectors["b"]["q2"].shape == (1, 2) and vectors["b"]["q2"][0, 0] == 5, "the timed call's vector"
     assert calls[2:] == ["a", "b", "b", "a", "a", "b"], "who goes first rotates query by query"
 
 
