@@ -1,11 +1,12 @@
 """Serving experiments: latency per stage, fallbacks, blue-green swaps.
 
 Latency (RAG-11): each query runs the hybrid path twice, dense and BM25 one after the
-other and concurrently in two threads, alternating which goes first (FAISS, numpy and
-torch release the GIL during their kernels, so the two can overlap); p50/p95 of every
-stage and of the whole call. Both paths run on the retriever's worker threads: torch's
-encode speed differs between the main thread and a pool thread on a busy machine, and
-that must not pass for the benefit of overlap.
+other and concurrently (BM25 on a worker thread while the dense branch runs on the calling
+thread; FAISS, numpy and torch release the GIL during their kernels, so the two can
+overlap), alternating which path goes first; p50/p95 of every stage and of the whole call.
+In both paths torch runs on the calling thread: its intra-op threads serve the thread that
+started them, and a 2-thread encode from a pool thread was 2.5x slower, which must not
+pass for (or hide) the benefit of overlap.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ query encoding (FAISS over a few thousand chunks takes well under a millisecond)
 hybrid p95 is set by how one query goes through MiniLM. The study measures each variant
 
     kind    fp32 | int8        (torch dynamic INT8 of every Linear, ``systems.core.encoder``)
-    path    encode | forward   (sentence-transformers ``encode`` | bare forward under
-                                inference_mode, ``systems.rag.query_encoder``)
+    path    encode | forward | traced
+                               (sentence-transformers ``encode`` | bare eager forward under
+                                inference_mode | the same as a frozen TorchScript trace;
+                                ``systems.rag.query_encoder``)
     threads 1 | 2              (PyTorch intra-op threads during the forward pass)
 
 on the same questions, the variants interleaved query by query so that machine noise falls
@@ -59,10 +61,15 @@ class Variant:
 
 
 def variants(max_threads: int = 2) -> list[Variant]:
-    """The baseline, INT8 through ``encode``, and both kinds through the bare forward at 1..max threads."""
-    out = [Variant("fp32", "encode", None), Variant("int8", "encode", None)]
+    """Per kind: ``encode`` as shipped, the eager forward on 1 thread, the trace on 1..max threads.
+
+    Each step removes one layer of overhead (sentence-transformers' bookkeeping, then eager
+    dispatch), and the threads show whether one short query can use a second core.
+    """
+    out = []
     for kind in ("fp32", "int8"):
-        out += [Variant(kind, "forward", t) for t in range(1, max_threads + 1)]
+        out += [Variant(kind, "encode", None), Variant(kind, "forward", 1)]
+        out += [Variant(kind, "traced", t) for t in range(1, max_threads + 1)]
     return out
 
 
@@ -109,7 +116,9 @@ class QueryLatencyStudy:
 def make_encoder(models: dict[str, object], v: Variant):
     """A sentence-transformers-compatible encoder for variant ``v`` (``models`` by kind)."""
     model = models[v.kind]
-    return model if v.path == "encode" else ForwardQueryEncoder(model, threads=v.threads)
+    if v.path == "encode":
+        return model
+    return ForwardQueryEncoder(model, threads=v.threads, traced=v.path == "traced")
 
 
 def encode_times_ms(

@@ -1,6 +1,7 @@
 """The hybrid retriever: dense + BM25 over chunks, RRF fusion, optional rerank, doc roll-up.
 
-    query -> [encode -> FAISS top-20]  ||  [BM25 top-20]      (run concurrently)
+    query -> [encode -> FAISS top-20]  ||  [BM25 top-20]      (concurrently: dense on the
+                                                                calling thread, BM25 on a worker)
           -> RRF (k = 60) -> optional rerank of the top 50 -> chunk -> document roll-up
 
 Roll-up: a document's score is the MAX over its chunks' scores (one strong passage makes
@@ -98,7 +99,7 @@ class HybridRetriever:
         self.depth, self.rrf_k, self.rerank_top = depth, rrf_k, rerank_top
         self.popular = popular or {}
         self.embed_cache = embed_cache
-        self._pool = ThreadPoolExecutor(max_workers=2)
+        self._pool = ThreadPoolExecutor(max_workers=1)  # BM25's worker
 
     def _dense(self, query: str, t: dict) -> list[int]:
         t0 = time.perf_counter()
@@ -120,26 +121,25 @@ class HybridRetriever:
         return [int(i) for i in ids]
 
     def _retrieve_both(self, query: str, t: dict, concurrent: bool):
-        if concurrent:
-            fd = self._pool.submit(self._dense, query, t)
-            fb = self._pool.submit(self._bm25, query, t)
-            outs = []
-            for f in (fd, fb):
-                try:
-                    outs.append(f.result())
-                except Exception as err:  # noqa: BLE001 - a failure is data for the fallback chain
-                    outs.append(err)
-            return outs
-        return self._pool.submit(self._one_after_other, query, t).result()
+        # The dense branch (torch) always runs on the calling thread and only BM25 goes to a
+        # worker: torch's intra-op threads serve the thread that started them, and a 2-thread
+        # INT8 encode measured 7.6 ms from a pool thread against 3.0 ms from the caller.
+        if not concurrent:
+            return [self._attempt(self._dense, query, t), self._attempt(self._bm25, query, t)]
+        fb = self._pool.submit(self._bm25, query, t)
+        dense = self._attempt(self._dense, query, t)
+        try:
+            bm25 = fb.result()
+        except Exception as err:  # noqa: BLE001 - a failure is data for the fallback chain
+            bm25 = err
+        return [dense, bm25]
 
-    def _one_after_other(self, query: str, t: dict):
-        outs = []
-        for fn in (self._dense, self._bm25):
-            try:
-                outs.append(fn(query, t))
-            except Exception as err:  # noqa: BLE001
-                outs.append(err)
-        return outs
+    @staticmethod
+    def _attempt(fn, query: str, t: dict):
+        try:
+            return fn(query, t)
+        except Exception as err:  # noqa: BLE001 - a failure is data for the fallback chain
+            return err
 
     def search(self, query: str, mode: str = "hybrid", k: int = 10, concurrent: bool = True) -> Result:
         """Top-``k`` documents for ``query`` (see the module docstring for modes and fallbacks)."""

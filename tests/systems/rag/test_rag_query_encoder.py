@@ -17,15 +17,30 @@ def models():
     return {"fp32": fp32, "int8": load_model(kind="int8")}
 
 
+@pytest.mark.parametrize("traced", [False, True])
 @pytest.mark.parametrize("kind", ["fp32", "int8"])
-def test_forward_matches_sentence_transformers_one_query_at_a_time(models, kind):
+def test_forward_matches_sentence_transformers_one_query_at_a_time(models, kind, traced):
     st = models[kind]
-    ours = ForwardQueryEncoder(st, threads=1).encode(QUERIES)
+    ours = ForwardQueryEncoder(st, threads=1, traced=traced).encode(QUERIES)
     # one query per call on both sides: dynamic INT8 scales depend on what shares a batch
     ref = np.vstack([st.encode([q], normalize_embeddings=True, show_progress_bar=False) for q in QUERIES])
     assert ours.shape == (3, 384) and ours.dtype == np.float32
     assert_allclose(ours, ref, rtol=0, atol=1e-5, err_msg=f"{kind}: ours vs SentenceTransformer.encode")
     assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["fp32", "int8"])
+def test_trace_recorded_on_a_short_query_holds_at_every_length(models, kind):
+    # Tracing records Python-side branches taken on its example (5 tokens); a branch on the
+    # sequence length would make longer queries wrong, so compare across lengths.
+    st = models[kind]
+    eager, traced = ForwardQueryEncoder(st), ForwardQueryEncoder(st, traced=True)
+    texts = ["a", " ".join(["copay"] * 40), " ".join(["metformin interaction"] * 60), "word " * 400]
+    lengths = [len(st.tokenizer(t, truncation=True, max_length=256)["input_ids"]) for t in texts]
+    assert lengths[0] == 3 and lengths[-1] == 256
+    assert_allclose(
+        traced.encode(texts), eager.encode(texts), rtol=0, atol=1e-6, err_msg=f"{kind} traced vs eager"
+    )
 
 
 def test_threads_are_restored_and_checked(models):

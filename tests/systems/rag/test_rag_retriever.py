@@ -37,6 +37,28 @@ def test_concurrent_equals_sequential(retriever):
     assert retriever.search(q, concurrent=True).docs == retriever.search(q, concurrent=False).docs
 
 
+def test_dense_runs_on_the_calling_thread_and_bm25_beside_it(retriever):
+    import threading
+
+    seen = {}
+    encode, search = retriever.encoder.encode_query, retriever.bm25.search
+
+    def encode_logged(text):
+        seen["dense"] = threading.get_ident()
+        return encode(text)
+
+    def search_logged(query, k):
+        seen["bm25"] = threading.get_ident()
+        return search(query, k)
+
+    retriever.encoder.encode_query, retriever.bm25.search = encode_logged, search_logged
+    retriever.search("metformin lisinopril interaction", concurrent=True)
+    assert seen["dense"] == threading.get_ident(), "torch work stays on the caller's thread"
+    assert seen["bm25"] != threading.get_ident(), "BM25 overlaps on a worker"
+    retriever.search("metformin lisinopril interaction", concurrent=False)
+    assert seen["bm25"] == threading.get_ident(), "the sequential path uses no worker"
+
+
 @pytest.mark.parametrize("query", ["", "   \n\t"])
 def test_empty_query_is_a_clear_error(retriever, query):
     with pytest.raises(ValueError, match="empty query"):
