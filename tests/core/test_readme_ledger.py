@@ -1,0 +1,75 @@
+"""readme_ledger: the README's ledger table is replaced and its code links point at the code."""
+
+from pathlib import Path
+
+import pytest
+
+from systems.core import readme_ledger
+
+LEDGER = """# Ledger: rag (profile quick, seed 0)
+
+Verdicts: 1 reproduced, 1 not-reproduced.
+
+| id | verdict | claim | claimed | measured | code |
+|---|---|---|---|---|---|
+| RAG-01 | reproduced | a | x=1 | x=1 | [claims.py:93](../../systems/rag/claims.py#L93) |
+| RAG-02 | not-reproduced | b | y=2 | y=3 | [kb_run.py:7](../../systems/rag/kb_run.py#L7) |
+
+## Why
+"""
+
+README = """# RAG
+
+## Measured ledger
+
+Produced by a run.
+
+Verdicts: 2 reproduced.
+
+| id | verdict | claim | claimed | measured |
+|---|---|---|---|---|
+| RAG-01 | reproduced | a | x=1 | x=1 |
+
+After the table.
+"""
+
+
+def test_table_and_verdict_line_are_replaced_with_links_relative_to_the_readme(tmp_path):
+    repo = tmp_path
+    led = repo / "out" / "rag" / "ledger.md"  # any --out folder: links are read as reports/rag/
+    readme = repo / "systems" / "rag" / "README.md"
+    for p, text in ((led, LEDGER), (readme, README)):
+        p.parent.mkdir(parents=True)
+        p.write_text(text)
+    text = readme_ledger.update(led, readme, repo)
+    assert "| RAG-02 | not-reproduced | b | y=2 | y=3 | [kb_run.py:7](kb_run.py#L7) |" in text
+    assert "[claims.py:93](claims.py#L93)" in text
+    assert "Verdicts: 1 reproduced, 1 not-reproduced." in text and "Verdicts: 2 reproduced." not in text
+    assert "| id | verdict | claim | claimed | measured | code |" in text
+    assert text.endswith("After the table.\n") and "Produced by a run." in text
+
+
+def test_core_links_resolve_from_another_system(tmp_path):
+    row = "| X | v | [ledger.py:5](../../systems/core/ledger.py#L5) |"
+    out = readme_ledger.relink(row, tmp_path / "reports" / "rag", tmp_path / "systems" / "rag")
+    assert out == "| X | v | [ledger.py:5](../core/ledger.py#L5) |"
+
+
+def test_a_readme_without_the_section_is_a_clear_error(tmp_path, capsys):
+    led, readme = tmp_path / "ledger.md", tmp_path / "README.md"
+    led.write_text(LEDGER)
+    readme.write_text("# nothing here\n")
+    with pytest.raises(SystemExit) as exc:
+        readme_ledger.main([str(led), str(readme)])
+    assert exc.value.code == 2 and "no '## Measured ledger' or '## Ledger' section" in capsys.readouterr().err
+    assert readme.read_text() == "# nothing here\n", "the README is left as it was"
+
+
+def test_every_system_readme_row_links_to_existing_code():
+    root = Path(__file__).resolve().parents[2]
+    for readme in sorted((root / "systems").glob("*/README.md")):
+        for line in readme.read_text().splitlines():
+            for m in readme_ledger.LINK.finditer(line if line.startswith("| ") else ""):
+                if m.group(1).startswith("http"):
+                    continue
+                assert (readme.parent / m.group(1)).exists(), f"{readme}: {m.group(0)} points nowhere"
