@@ -172,3 +172,29 @@ def test_maxpool_names_bad_input():
         maxpool2d_backward(np.full(y.shape, np.inf), cache)
     with pytest.raises(ValueError, match=r"^g must have shape \(1, 1, 2, 2\) \(the pooled output's\), got"):
         maxpool2d_backward(np.ones((1, 1, 3, 3)), cache)
+
+
+@pytest.mark.parametrize("K,S,P", [(3, 1, 0), (3, 2, 1), (2, 3, 0), (4, 2, 1)])
+def test_default_output_size_is_torchs_without_output_padding(K, S, P):
+    w = np.random.default_rng(8).normal(size=(3, 2, K, K))
+    g = np.random.default_rng(9).normal(size=(2, 3, 4, 5))
+    ours = conv_transpose2d(g, w, S, P)  # out_hw from the shapes: (H' - 1) S + K - 2P
+    ref = F.conv_transpose2d(torch.tensor(g), torch.tensor(w), stride=S, padding=P).numpy()
+    assert ours.shape == ref.shape, (ours.shape, ref.shape)
+    assert_allclose(
+        ours, ref, rtol=1e-10, atol=1e-12, err_msg=f"ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}"
+    )
+
+
+def test_transposed_convolution_names_the_bad_argument():
+    w, g = np.ones((3, 2, 3, 3)), np.ones((1, 3, 4, 4))
+    with pytest.raises(ValueError, match=r"^g must have 4 dimensions"):
+        conv_transpose2d(g[0], w)
+    with pytest.raises(ValueError, match=r"^w contains NaN"):
+        conv_transpose2d(g, np.full_like(w, np.nan))
+    with pytest.raises(
+        ValueError, match=r"g must have shape \(N, 3, H', W'\) to match w, got \(1, 2, 4, 4\)"
+    ):
+        conv_transpose2d(np.ones((1, 2, 4, 4)), w)
+    with pytest.raises(ValueError, match=r"out_hw \(9, 9\) does not map to g's spatial shape \(4, 4\)"):
+        conv_transpose2d(g, w, 1, 0, (9, 9))
