@@ -61,3 +61,49 @@ def test_bad_input():
         s.fit(lambda Z: Z[:, 0], np.zeros(2), np.ones(3), np.random.default_rng(0))
     with pytest.raises(ValueError, match="must return shape"):
         s.fit(lambda Z: Z, np.zeros(2), np.ones(2), np.random.default_rng(0))
+
+
+def _black_box(calls):
+    def f(Z):
+        calls.append(np.array(Z, copy=True))
+        return np.sin(Z[:, 0]) + 0.5 * Z[:, 1] ** 2 - Z[:, 2] * Z[:, 3]
+
+    return f
+
+
+@pytest.mark.parametrize(
+    ("kernel_width", "alpha", "frozen"), [(None, 1.0, ()), (1.3, 0.1, (2,)), (None, 0.0, (0, 3))]
+)
+def test_fit_equals_sklearn_weighted_ridge_on_the_same_perturbations(kernel_width, alpha, frozen):
+    from sklearn.metrics import r2_score
+
+    x0, scale, calls = np.array([0.3, -1.0, 2.0, 0.5]), np.array([1.0, 0.5, 2.0, 0.8]), []
+    f = _black_box(calls)
+    sur = LocalSurrogate(n_samples=400, kernel_width=kernel_width, alpha=alpha, frozen=frozen)
+    sur.fit(f, x0, scale, np.random.default_rng(0))
+    U = (calls[0] - x0) / scale  # the perturbations the surrogate used, in standard units
+    assert_allclose(U[:, list(frozen)], 0.0, atol=1e-15, err_msg="frozen features stay at x0")
+    width = 0.75 * np.sqrt(4) if kernel_width is None else kernel_width
+    w = np.exp(-np.sum(U**2, axis=1) / width**2)
+    free = [j for j in range(4) if j not in frozen]
+    y = f(calls[0])
+    ref = Ridge(alpha=alpha, solver="cholesky").fit(U[:, free], y, sample_weight=w)
+    assert_allclose(sur.coef_[free], ref.coef_, rtol=1e-8, err_msg=f"ours {sur.coef_} vs sklearn {ref.coef_}")
+    assert_allclose(sur.coef_[list(frozen)], 0.0, atol=0)
+    assert sur.intercept_ == pytest.approx(ref.intercept_, rel=1e-8)
+    assert sur.score_ == pytest.approx(r2_score(y, ref.predict(U[:, free]), sample_weight=w), rel=1e-8)
+    assert sur.prediction_ == pytest.approx(f(x0[None, :])[0]) and sur.kernel_width_ == pytest.approx(width)
+
+
+def test_a_constant_black_box_scores_one_and_bad_inputs_are_named():
+    x0, scale, rng = np.zeros(3), np.ones(3), np.random.default_rng(1)
+    sur = LocalSurrogate(n_samples=5).fit(lambda Z: np.full(len(Z), 2.0), x0, scale, rng)  # d + 2 is enough
+    assert sur.score_ == 1.0 and sur.intercept_ == pytest.approx(2.0) and np.allclose(sur.coef_, 0.0)
+    with pytest.raises(ValueError, match=r"n_samples=4 is too few for 3 features"):
+        LocalSurrogate(n_samples=4).fit(lambda Z: Z[:, 0], x0, scale, rng)
+    with pytest.raises(ValueError, match="scale must be finite and > 0 for every feature"):
+        LocalSurrogate().fit(lambda Z: Z[:, 0], x0, np.array([1.0, 0.0, 1.0]), rng)
+    with pytest.raises(ValueError, match="x0 and scale must be 1-D of the same length"):
+        LocalSurrogate().fit(lambda Z: Z[:, 0], np.zeros((1, 3)), scale, rng)
+    with pytest.raises(ValueError, match=r"f must return shape \(50,\), got \(50, 1\)"):
+        LocalSurrogate(n_samples=50).fit(lambda Z: Z[:, :1], x0, scale, rng)
