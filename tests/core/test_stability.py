@@ -125,3 +125,41 @@ def test_verify_reuses_ledgers_left_by_an_earlier_run(tmp_path):
     assert verify.main(["--systems", "algorithms", "--seeds", "2", "--out", str(tmp_path), "--reuse"]) == 0
     stab = json.loads((tmp_path / "verify" / "stability.json").read_text())
     assert stab["claims"][0]["verdicts"] == {"0": "reproduced", "1": "inconclusive"}
+
+
+def test_markdown_is_the_documented_layout_line_by_line():
+    runs = {
+        "drift": {
+            0: ledger(("DR-01", "reproduced"), timed=("DR-01",)),
+            1: ledger(("DR-01", "not-reproduced")),
+        },
+        "rag": {0: ledger(("RAG-01", "by-construction")), 1: ledger(("RAG-01", "by-construction"))},
+    }
+    expected = [
+        "# Verdict stability over seeds 0, 1 (quick profile)",
+        "",
+        "Modal verdict per claim and the share of seeds that gave it; (timed) marks claims judged on wall-clock figures.",
+        "",
+        "| system | modal verdicts over 2 seeds | unanimous | claims that flip |",
+        "|---|---|---|---|",
+        "| drift | 1 not-reproduced | 0 of 1 | DR-01 (timed) 50% |",
+        "| rag | 1 by-construction | 1 of 1 | none |",
+        "",
+        "## drift",
+        "",
+        "Modal verdicts: 1 not-reproduced.",
+        "",
+        "| id | modal | agreement | seed 0 | seed 1 |",
+        "|---|---|---|---|---|",
+        "| DR-01 | not-reproduced (timed) | 50% | reproduced | not-reproduced |",
+        "",
+        "## rag",
+        "",
+        "Modal verdicts: 1 by-construction.",
+        "",
+        "| id | modal | agreement | seed 0 | seed 1 |",
+        "|---|---|---|---|---|",
+        "| RAG-01 | by-construction | 100% | by-construction | by-construction |",
+        "",
+    ]
+    assert stability.markdown(aggregate(runs)).split("\n") == expected
