@@ -48,18 +48,16 @@ def stability_section(root: Path) -> list[str]:
         stab = stability.load(path)
     except (json.JSONDecodeError, KeyError, TypeError) as err:
         raise SystemExit(f"{path}: not a stability table ({err}); re-run `make verify`") from err
-    rows = []
-    for system in dict.fromkeys(c.system for c in stab.claims):
-        claims = [c for c in stab.claims if c.system == system]
-        counts = count_verdicts_lenient(c.modal for c in claims)
-        rows.append(
-            {
-                "system": system,
-                "claims": len(claims),
-                "modal verdicts": format_counts(counts),
-                "all seeds agree": sum(c.agreement == 1.0 for c in claims),
-            }
-        )
+    rows = [
+        {
+            "system": row.system,
+            "claims": row.n_claims,
+            "modal verdicts": row.counts_text(),
+            "all seeds agree": row.unanimous,
+            "claims that flip": row.flips_text(),
+        }
+        for row in stability.summarise(stab)
+    ]
     return [
         f"## Stability over seeds {', '.join(map(str, stab.seeds))}",
         "",
@@ -68,14 +66,6 @@ def stability_section(root: Path) -> list[str]:
         "Per claim: `verify/stability.md`.",
         "",
     ]
-
-
-def count_verdicts_lenient(verdicts) -> dict[str, int]:
-    """Like ``count_verdicts`` but also counts ``error`` (a seed whose run failed)."""
-    counts: dict[str, int] = {}
-    for v in verdicts:
-        counts[v] = counts.get(v, 0) + 1
-    return counts
 
 
 def render(ledgers: list[dict], missing: list[str], root: Path | None = None) -> str:
