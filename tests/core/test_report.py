@@ -1,4 +1,5 @@
 import json
+import logging
 
 import pytest
 
@@ -62,3 +63,53 @@ def test_claims_report_gathers_present_ledgers(tmp_path, capsys):
     assert claims_main(["--root", str(tmp_path)]) == 0
     text = (tmp_path / "CLAIMS.md").read_text()
     assert "1 reproduced, 1 out-of-scope" in text and "No ledger yet for: ensemble" in text
+
+
+def test_claims_md_layout_and_log(tmp_path, caplog):
+    from systems.core.claims_report import SYSTEMS, render
+
+    drift = {
+        "system": "drift",
+        "profile": "quick",
+        "seed": 3,
+        "claims": [
+            {"id": "DR-01", "verdict": "reproduced", "reason": "a | b", "timed": True},
+            {"id": "DR-02", "verdict": "not-reproduced", "reason": "off"},
+        ],
+    }
+    text = render([drift], ["rag"])
+    lines = text.split("\n")
+    assert lines[:3] == [
+        "# Claims ledger, all systems",
+        "",
+        "Total: 2 claims (1 reproduced, 1 not-reproduced).",
+    ]
+    assert lines[4].startswith("| system | profile | seed | claims | reproduced |")
+    assert lines[6].startswith("| drift | quick | 3 | 2 | 1 |")
+    assert "No ledger yet for: rag (run `make <system>`)." in lines
+    assert "## drift" in lines and "## Stability" not in text, "no root: no stability section"
+    assert "| DR-01 | reproduced (timed) | a \\| b |" in lines and "| DR-02 | not-reproduced | off |" in lines
+    (tmp_path / "drift").mkdir()
+    (tmp_path / "drift" / "ledger.json").write_text(json.dumps(drift))
+    with caplog.at_level(logging.INFO, logger="systems.core.claims_report"):
+        assert claims_main(["--root", str(tmp_path)]) == 0
+    assert f"{tmp_path / 'CLAIMS.md'}: 1 systems, 1 reproduced, 1 not-reproduced" in caplog.text
+    assert "not run yet: " + ", ".join(s for s in SYSTEMS if s != "drift") in caplog.text
+    assert (tmp_path / "CLAIMS.md").read_text().startswith("# Claims ledger, all systems\n")
+
+
+def test_a_damaged_ledger_or_stability_file_names_itself(tmp_path):
+    (tmp_path / "churn").mkdir()
+    (tmp_path / "churn" / "ledger.json").write_text("{not json")
+    with pytest.raises(SystemExit, match=r"churn/ledger.json: not a ledger .*re-run `make churn`"):
+        claims_main(["--root", str(tmp_path)])
+    (tmp_path / "churn" / "ledger.json").write_text('{"system": "churn"}')
+    with pytest.raises(SystemExit, match="not a ledger"):
+        claims_main(["--root", str(tmp_path)])
+    (tmp_path / "churn" / "ledger.json").write_text(
+        '{"system": "churn", "profile": "quick", "seed": 0, "claims": []}'
+    )
+    (tmp_path / "verify").mkdir()
+    (tmp_path / "verify" / "stability.json").write_text("[]")
+    with pytest.raises(SystemExit, match=r"stability.json: not a stability table .*re-run `make verify`"):
+        claims_main(["--root", str(tmp_path)])
