@@ -1,6 +1,7 @@
 """bench.json: recorded figures are validated and published through a rename."""
 
 import json
+import logging
 
 import pytest
 
@@ -62,3 +63,39 @@ def test_bench_run_as_a_script_keeps_what_the_bench_modules_record(tmp_path):
     assert done.returncode == 0, done.stderr
     payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
     assert payload["results"] == {"fake_speedup": 3.5}
+
+
+def test_bench_main_runs_every_system_passes_the_seed_and_keeps_failures(tmp_path, monkeypatch, caplog):
+    seen = {}
+
+    def fake(name, status):
+        class Fake:
+            @staticmethod
+            def main(argv):
+                seen[name] = argv
+                bench.record(f"{name}_figure", 1.0)
+                return status
+
+        return Fake
+
+    fakes = {"systems.churn.bench": fake("churn", 0), "systems.drift.bench": fake("drift", 1)}
+    monkeypatch.setattr(bench.importlib, "import_module", lambda n: fakes.get(n) or bench)
+    monkeypatch.setattr(
+        bench.importlib.util,
+        "find_spec",
+        lambda n: object() if n.split(".")[1] in ("churn", "drift") else None,
+    )
+    with caplog.at_level(logging.INFO, logger="systems.core.bench"):
+        assert bench.main(["--seed", "7", "--out", str(tmp_path)]) == 1, "a failing bench fails make bench"
+    assert seen == {"churn": ["--seed", "7"], "drift": ["--seed", "7"]}
+    payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
+    assert payload == {"seed": 7, "only": None, "results": {"churn_figure": 1.0, "drift_figure": 1.0}}
+    assert "== bench churn" in caplog.text and "bench rag: no benchmarks yet" in caplog.text
+    assert f"bench: 2 figures in {tmp_path / 'bench' / 'bench.json'}" in caplog.text
+
+
+def test_bench_main_without_any_bench_is_an_error(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(bench.importlib.util, "find_spec", lambda n: None)
+    assert bench.main(["--out", str(tmp_path)]) == 2
+    assert "make bench: no system has benchmarks yet" in caplog.text
+    assert not (tmp_path / "bench").exists(), "nothing is written"
