@@ -250,3 +250,88 @@ def test_schema_names_missing_columns():
 
 def test_schema_json_round_trip():
     assert FeatureSchema.from_json(json.loads(json.dumps(SCHEMA.to_json()))) == SCHEMA
+
+
+def test_schema_json_round_trip_keeps_every_non_default_field_and_fills_documented_defaults():
+    full = FeatureSchema(
+        (
+            Column("plan", "categorical", ("a", "b"), unknown="reject", nullable=False),
+            Column("age", "numeric", nullable=False),
+        ),
+        id_column="id",
+        target="churned",
+        positive_label="yes",
+        ignored=("note",),
+        max_abs=123.0,
+    )
+    assert FeatureSchema.from_json(json.loads(json.dumps(full.to_json()))) == full
+    minimal = FeatureSchema.from_json({"columns": [{"name": "x", "kind": "categorical"}]})
+    assert minimal == FeatureSchema((Column("x", "categorical", (), "zeros", True),))
+    assert minimal.max_abs == artifact.MAX_ABS and minimal.ignored == () and minimal.id_column is None
+
+
+def test_validation_reasons_at_their_boundaries():
+    schema = FeatureSchema(
+        (
+            Column("x", "numeric", nullable=False),
+            Column("plan", "categorical", ("a", "b"), unknown="reject"),
+            Column("when", "datetime"),
+        ),
+        max_abs=10.0,
+    )
+    table = pd.DataFrame(
+        {
+            "x": ["10", "-10.5", "+NaN", "abc", None, "inf", "3"],
+            "plan": ["a", "b", "a", "c", "a", None, "z"],
+            "when": ["2024-01-01"] * 7,
+        }
+    )
+    checked = schema.validate(table, require_id=False)
+    assert checked.valid.index.tolist() == [0], "|x| = max_abs is allowed; every other row has a fault"
+    assert checked.valid["x"].dtype == float
+    assert checked.rejects[artifact.REASON].tolist() == [
+        "x: out of range (|x| > 10: -10.5)",
+        "x: not finite ('+NaN')",
+        "x: not a number ('abc'); plan: unknown category ('c')",
+        "x: missing",
+        "x: not finite (inf)",
+        "plan: unknown category ('z')",
+    ]
+
+
+def test_column_refuses_unknown_kinds_and_rules_by_name():
+    Column("t", "datetime")  # the third kind exists
+    with pytest.raises(ValueError, match=r"column 'c': unknown kind 'text'"):
+        Column("c", "text")
+    with pytest.raises(ValueError, match=r"column 'c': unknown-category rule 'drop'"):
+        Column("c", "categorical", unknown="drop")
+
+
+class _Scores:
+    """A stand-in pipeline whose positive-class probabilities are given (or which raises)."""
+
+    def __init__(self, p=None, error=None):
+        self.p, self.error = p, error
+
+    def predict_proba(self, table):
+        if self.error is not None:
+            raise self.error
+        return np.column_stack([1 - np.asarray(self.p), self.p])
+
+
+def test_smoke_test_accepts_the_saved_probabilities_and_names_each_failure(saved):
+    from dataclasses import replace
+
+    m = artifact.load(saved[0]).manifest
+    m = replace(m, smoke_rows=m.smoke_rows[:2], smoke_probabilities=(0.0, 1.0))
+    smoke = lambda pipe, **kw: artifact.Artifact(replace(m, **kw), pipe).smoke_test()  # noqa: E731
+    assert smoke(_Scores([0.0, 1.0])) is None, "0 and 1 are probabilities"
+    assert smoke(_Scores([artifact.SMOKE_ATOL, 1.0])) is None, "a gap of exactly the tolerance passes"
+    assert smoke(_Scores([3e-9, 1.0])) == "smoke probabilities differ from save time by up to 3e-09"
+    for bad in ([1.5, 1.0], [-0.1, 1.0], [np.nan, 1.0]):
+        assert smoke(_Scores(bad)) == "smoke probabilities are not finite numbers in [0, 1]", bad
+    assert (
+        smoke(_Scores(error=KeyError("x" * 200)))
+        == f"scoring the smoke rows raised KeyError: {str(KeyError('x' * 200))[:120]}"
+    )
+    assert smoke(_Scores([0.0]), smoke_rows=()) == "the manifest holds no smoke rows"
