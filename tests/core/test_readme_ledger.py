@@ -73,3 +73,39 @@ def test_every_system_readme_row_links_to_existing_code():
                 if m.group(1).startswith("http"):
                     continue
                 assert (readme.parent / m.group(1)).exists(), f"{readme}: {m.group(0)} points nowhere"
+
+
+def test_main_writes_links_that_resolve_to_the_repository_code(tmp_path, capsys):
+    root = Path(__file__).resolve().parents[2]
+    led = tmp_path / "runs" / "rag" / "ledger.md"
+    led.parent.mkdir(parents=True)
+    led.write_text(
+        LEDGER.replace(
+            "[kb_run.py:7](../../systems/rag/kb_run.py#L7)", "[kb_run.py](../../systems/rag/kb_run.py)"
+        )
+    )
+    readme = tmp_path / "doc" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(
+        "Verdicts: before the section stays.\n\n" + README.rstrip("\n").rsplit("\n\nAfter", 1)[0] + "\n"
+    )
+    assert readme_ledger.main([str(led), str(readme)]) == 0
+    text = readme.read_text()
+    assert text.startswith("Verdicts: before the section stays.\n"), "only the section's verdict line changes"
+    assert text.rstrip("\n").split("\n")[-1].startswith("| RAG-02 |"), "a table at the end of the file"
+    links = [m.group(1) for m in readme_ledger.LINK.finditer(text)]
+    assert [(readme.parent / p).resolve() for p in links] == [
+        root / "systems" / "rag" / "claims.py",
+        root / "systems" / "rag" / "kb_run.py",
+    ]
+    assert "#L93)" in text and "kb_run.py)" in text, "an anchor is kept, and none is invented"
+    with pytest.raises(SystemExit):
+        readme_ledger.main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m systems.core.readme_ledger") and "a run's ledger.md" in out
+    assert "the system's README.md" in out
+
+
+def test_a_section_without_a_table_is_named():
+    with pytest.raises(ValueError, match=r"^no table starting with '\| id \| verdict' found$"):
+        readme_ledger._table(["## Measured ledger", "", "text"], 0)

@@ -101,3 +101,12 @@ def test_compare_many_interleaves_rounds_and_names_each_timing():
         compare_many(fns, repeats=0)
     with pytest.raises(ValueError, match="at least one"):
         compare_many({})
+
+
+def test_compare_many_with_a_single_repeat():
+    from systems.core.timing import compare_many
+
+    out = compare_many({"only": lambda: None}, repeats=1, warmup=0)
+    assert len(out["only"].samples) == 1
+    with pytest.raises(ValueError, match="^compare_many needs at least one callable$"):
+        compare_many({}, repeats=1)
