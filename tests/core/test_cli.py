@@ -28,3 +28,20 @@ def test_gives_reads_both_option_spellings_and_a_missing_value():
     assert gives(["--data"], "--data")  # routed to the command, whose parser names the problem
     assert not gives(["--seed", "1", "--database", "y"], "--data")
     assert not gives([], "--reference", "--current")
+
+
+def test_progress_bar_goes_to_stderr_with_its_label_and_total_and_clears(monkeypatch, capsys):
+    from systems.core import cli
+
+    monkeypatch.setattr(cli, "_SHOW_PROGRESS", True)
+    assert list(cli.progress(iter(range(3)), desc="scoring", total=3)) == [0, 1, 2]
+    err = capsys.readouterr()
+    assert err.out == "" and err.err.startswith("\rscoring:") and "0/3" in err.err, (
+        "label and total, on stderr"
+    )
+    assert err.err.endswith("\r") and "\n" not in err.err, (
+        "leave=False: the bar is cleared, not left as a line"
+    )
+    monkeypatch.setattr(cli, "_SHOW_PROGRESS", False)
+    items = [1, 2]
+    assert list(cli.progress(items, desc="quiet")) == items and capsys.readouterr().err == ""

@@ -1,4 +1,5 @@
 import dataclasses
+import typing
 from pathlib import Path
 from typing import ClassVar
 
@@ -69,3 +70,35 @@ def test_console_options_configure_output_not_the_run():
     parse_config(DemoConfig, [], "demo", "")
     assert logging.getLogger().level == logging.INFO
     assert cli.progress_enabled() is False  # pytest's stderr is not a terminal
+
+
+@dataclasses.dataclass
+class RichConfig(RunConfig):
+    ids: list[int] = dataclasses.field(default_factory=lambda: [1, 2], metadata={"help": "ids to keep"})
+    mode: typing.Literal["fast", "exact"] = "fast"
+    limit: int | None = None
+    PROFILES: ClassVar = {"quick": {}}  # no full profile at all
+
+
+def test_lists_literals_optionals_and_default_factories():
+    assert parse_config(RichConfig, [], "rich", "").ids == [1, 2], "default_factory is called"
+    cfg = parse_config(RichConfig, ["--ids", "3, 4,,5", "--mode", "exact", "--limit", "9"], "rich", "")
+    assert (cfg.ids, cfg.mode, cfg.limit) == ([3, 4, 5], "exact", 9)
+    with pytest.raises(SystemExit):
+        parse_config(RichConfig, ["--mode", "slow"], "rich", "")
+
+
+def test_help_keeps_prog_description_and_field_help(capsys):
+    text = build_parser(DemoConfig, "demo-prog", "Demo description.").format_help()
+    assert text.startswith("usage: demo-prog") and "Demo description." in text
+    assert "rows to generate [full profile: 50000]" in text, "the full value is appended to the help"
+    assert "ids to keep" in build_parser(RichConfig, "rich", "").format_help()
+
+
+def test_a_field_type_without_a_conversion_is_named():
+    @dataclasses.dataclass
+    class Bad(RunConfig):
+        table: dict = dataclasses.field(default_factory=dict)
+
+    with pytest.raises(TypeError, match=r"config field type <class 'dict'> has no CLI conversion"):
+        build_parser(Bad, "bad", "")
