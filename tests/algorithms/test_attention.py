@@ -211,3 +211,124 @@ def test_row_entropy_matches_scipy_on_batched_rows_with_zeros():
     w[..., 0] += 0.1
     w /= w.sum(axis=-1, keepdims=True)
     assert_allclose(row_entropy(w), entropy(w, axis=-1), rtol=1e-12, err_msg="ours vs scipy entropy")
+
+
+def _torch_attention(q, k, v):
+    """softmax(q k^T / sqrt(d_k)) v written plainly in torch; torch broadcasts and autograd sums back."""
+    return torch.softmax(q @ k.transpose(-1, -2) / np.sqrt(q.shape[-1]), dim=-1) @ v
+
+
+@pytest.mark.parametrize(
+    "q_shape, k_shape, v_shape",
+    [
+        ((4, 3), (2, 5, 3), (2, 5, 2)),  # one set of queries shared across a batch: extra leading axis
+        ((2, 4, 3), (1, 5, 3), (2, 5, 2)),  # keys shared across a batch of 2: size-1 axis
+        ((3, 2, 4, 3), (3, 1, 5, 3), (3, 1, 5, 2)),  # multi-query attention: k, v shared by 2 heads
+    ],
+)
+def test_broadcast_inputs_get_gradients_of_their_own_shape(q_shape, k_shape, v_shape):
+    # reference: torch autograd through the same broadcasting formula
+    rng = np.random.default_rng(12)
+    q, k, v = (rng.normal(size=s) for s in (q_shape, k_shape, v_shape))
+    out, _, cache = scaled_dot_product_attention(q, k, v)
+    g = rng.normal(size=out.shape)
+    grads = attention_backward(g, cache)
+    tq, tk, tv = (torch.tensor(a, requires_grad=True) for a in (q, k, v))
+    (_torch_attention(tq, tk, tv) * torch.tensor(g)).sum().backward()
+    for name, ours, t in zip("qkv", grads, (tq, tk, tv), strict=True):
+        ref = t.grad.numpy()
+        assert ours.shape == ref.shape, f"d{name}: ours {ours.shape} vs torch {ref.shape}"
+        assert_allclose(
+            ours,
+            ref,
+            rtol=1e-10,
+            atol=1e-12,
+            err_msg=f"d{name}: ours {ours.ravel()[:3]} vs torch {ref.ravel()[:3]}",
+        )
+
+
+def test_attention_backward_names_bad_g():
+    q, k, v = _qkv(13)
+    _, _, cache = scaled_dot_product_attention(q, k, v)
+    g = np.zeros((2, 4, 2))
+    g[0, 1, 1] = np.nan
+    with pytest.raises(ValueError, match=r"^g contains NaN or inf \(1 entries\)$"):
+        attention_backward(g, cache)
+    with pytest.raises(
+        ValueError, match=r"^g must have shape \(2, 4, 2\) \(the output's\), got \(2, 4, 3\)$"
+    ):
+        attention_backward(np.zeros((2, 4, 3)), cache)
+
+
+def _check_mha_against_torch(mha, x, mask=None, causal=None):
+    """Forward and backward of ``mha`` vs torch.nn.MultiheadAttention (mask True = may attend)."""
+    kwargs = {} if causal is None else {"causal": causal}
+    y, A, cache = mha.forward(x, mask=mask, **kwargs)
+    g = np.random.default_rng(14).normal(size=y.shape)
+    grads, dx = mha.backward(g, cache)
+    ref = _torch_mha(mha)
+    tx = torch.tensor(x, requires_grad=True)
+    blocked = None if mask is None else torch.tensor(~mask)  # torch: True = blocked
+    ty, tA = ref(tx, tx, tx, attn_mask=blocked, need_weights=True, average_attn_weights=False)
+    (ty * torch.tensor(g)).sum().backward()
+    ty = ty.detach().numpy()
+    assert_allclose(
+        y, ty, rtol=1e-10, atol=1e-12, err_msg=f"y ours {y.ravel()[:3]} vs torch {ty.ravel()[:3]}"
+    )
+    assert_allclose(A, tA.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg="per-head weights differ")
+    assert_allclose(dx, tx.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg="dx differs from torch")
+    assert_allclose(grads["w_o"], ref.out_proj.weight.grad.numpy().T, rtol=1e-9, atol=1e-12, err_msg="dW_o")
+
+
+def test_multihead_default_is_not_causal():
+    # reference: torch.nn.MultiheadAttention with no mask; forward() called without `causal`
+    rng = np.random.default_rng(15)
+    mha = MultiHeadSelfAttention(embed_dim=8, num_heads=2).initialize(rng)
+    _check_mha_against_torch(mha, rng.normal(size=(2, 5, 8)))
+
+
+def test_multihead_with_a_single_head():
+    # reference: torch.nn.MultiheadAttention(num_heads=1); h = 1 is plain self-attention
+    rng = np.random.default_rng(16)
+    mha = MultiHeadSelfAttention(embed_dim=6, num_heads=1).initialize(rng)
+    _check_mha_against_torch(mha, rng.normal(size=(2, 4, 6)), causal=False)
+
+
+def test_multihead_applies_a_boolean_mask():
+    # reference: torch.nn.MultiheadAttention with attn_mask = ~mask (torch marks blocked positions)
+    rng = np.random.default_rng(17)
+    mha = MultiHeadSelfAttention(embed_dim=8, num_heads=4).initialize(rng)
+    mask = rng.random((5, 5)) > 0.5
+    mask[np.arange(5), np.arange(5)] = True  # every query may attend at least to itself
+    _check_mha_against_torch(mha, rng.normal(size=(3, 5, 8)), mask=mask, causal=False)
+
+
+def test_initialisation_preserves_unit_variance():
+    # analytic: with W entries N(0, 1/d), (x W)_j = sum_i x_i W_ij has variance d * 1/d = 1 for
+    # unit-variance x
+    rng = np.random.default_rng(18)
+    d = 256
+    mha = MultiHeadSelfAttention(embed_dim=d, num_heads=4).initialize(rng)
+    x = rng.normal(size=(8, 64, d))
+    for c in "qkvo":
+        var = (x @ mha.params_[f"w_{c}"]).var()
+        assert abs(var - 1.0) < 0.1, f"Var(x W_{c}) = {var}, expected 1"
+
+
+def test_multihead_names_bad_x_and_g():
+    rng = np.random.default_rng(19)
+    mha = MultiHeadSelfAttention(8, 2).initialize(rng)
+    x = rng.normal(size=(3, 5, 8))
+    with pytest.raises(ValueError, match=r"^x must have 3 dimensions, got shape \(5, 8\)$"):
+        mha.forward(x[0])
+    with pytest.raises(ValueError, match=r"^x contains NaN or inf \(1 entries\)$"):
+        mha.forward(np.where(np.arange(x.size).reshape(x.shape) == 7, np.inf, x))
+    _, _, cache = mha.forward(x)
+    g = np.zeros_like(x)
+    g[1, 2, 3] = np.nan
+    with pytest.raises(ValueError, match=r"^g contains NaN or inf \(1 entries\)$"):
+        mha.backward(g, cache)
+    with pytest.raises(
+        ValueError, match=r"^g must have shape \(3, 5, 8\) \(the output's\), got \(3, 5, 4\)$"
+    ):
+        mha.backward(np.zeros((3, 5, 4)), cache)
