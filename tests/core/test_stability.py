@@ -105,7 +105,9 @@ def test_claims_report_shows_stability_when_present(tmp_path):
     text = (tmp_path / "CLAIMS.md").read_text()
     assert "Stability over seeds 0, 1" in text and "2 by-construction" not in text
     assert "1 by-construction" in text
-    assert "| churn | 1 | 1 by-construction | 1 | none |" in text, "make claims shows stability.md's summary row"
+    assert "| churn | 1 | 1 by-construction | 1 | none |" in text, (
+        "make claims shows stability.md's summary row"
+    )
 
 
 def test_verify_rejects_unknown_system(capsys):
