@@ -162,14 +162,12 @@ def markdown(stab: Stability) -> str:
             f"| {row.system} | {row.counts_text()} | {row.unanimous} of {row.n_claims} | {row.flips_text()} |"
         )
     lines.append("")
-    systems = list(dict.fromkeys(c.system for c in stab.claims))
-    for system in systems:
-        rows = [c for c in stab.claims if c.system == system]
-        counts = Counter(c.modal for c in rows)
+    for summary in summarise(stab):
+        rows = [c for c in stab.claims if c.system == summary.system]
         lines += [
-            f"## {system}",
+            f"## {summary.system}",
             "",
-            "Modal verdicts: " + ", ".join(f"{n} {v}" for v, n in counts.most_common()) + ".",
+            f"Modal verdicts: {summary.counts_text()}.",
             "",
             "| id | modal | agreement | " + " | ".join(f"seed {s}" for s in stab.seeds) + " |",
             "|---|---|---|" + "---|" * len(stab.seeds),

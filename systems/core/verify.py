@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -21,16 +20,10 @@ from pathlib import Path
 
 from systems.core.claims_report import SYSTEMS
 from systems.core.cli import add_output_args, pop_output_args
+from systems.core.publish import atomic_write_text
 from systems.core.stability import aggregate, markdown
 
 log = logging.getLogger(__name__)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 def run_one(system: str, seed: int, root: Path, extra: list[str], reuse: bool = False) -> dict | None:
@@ -96,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         s: {seed: run_one(s, seed, root, extra, args.reuse) for seed in range(args.seeds)} for s in built
     }
     stab = aggregate(ledgers)
-    _write_atomic(root / "stability.json", json.dumps(stab.to_json(), indent=2, sort_keys=True) + "\n")
-    _write_atomic(root / "stability.md", markdown(stab))
+    root.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(root / "stability.json", json.dumps(stab.to_json(), indent=2, sort_keys=True) + "\n")
+    atomic_write_text(root / "stability.md", markdown(stab))
     failed = sum(led is None for runs in ledgers.values() for led in runs.values())
     log.info(
         "%s: %d claims over %d seeds; %d failed runs",

@@ -343,11 +343,10 @@ class EncodingSpeeds:
     queries: QueryLatencyStudy
 
 
-def encoder_models(kc: KbCorpus) -> dict[str, object]:
-    """The FP32 and the dynamic-INT8 model, reusing the run's own model for its kind."""
-    kind = "int8" if kc.encoder.tag != model_tag("fp32") else "fp32"
-    fp32 = kc.model if kind == "fp32" else load_model(kind="fp32")
-    return {"fp32": fp32, "int8": kc.model if kind == "int8" else quantize_dynamic_int8(fp32)}
+def encoder_models(kind: str, model) -> dict[str, object]:
+    """The FP32 and the dynamic-INT8 model, reusing the run's own ``model`` (of ``kind``)."""
+    fp32 = model if kind == "fp32" else load_model(kind="fp32")
+    return {"fp32": fp32, "int8": model if kind == "int8" else quantize_dynamic_int8(fp32)}
 
 
 def encoding_speeds(cfg, kc: KbCorpus, index: Index, n_texts: int = 64) -> EncodingSpeeds:
@@ -357,7 +356,9 @@ def encoding_speeds(cfg, kc: KbCorpus, index: Index, n_texts: int = 64) -> Encod
     )
     texts = [kc.corpus.texts[i] for i in sorted(pick)]
     throughput = embedding_throughput(kc.model, texts, batch_size=cfg.batch_size)
-    study = query_latency_study(index.retriever, encoder_models(kc), kc.kb.split("validation"), index.test)
+    study = query_latency_study(
+        index.retriever, encoder_models(cfg.encoder, kc.model), kc.kb.split("validation"), index.test
+    )
     return EncodingSpeeds(throughput, study)
 
 
