@@ -32,13 +32,21 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from algorithms.kernels import kernel_diagonal, kernel_matrix
 from algorithms.svm import TAU, SMOClassifier, _RowCache
 
 BLOCK = 256  # rows of the Gram per BLAS call: a BLOCK x n float64 temporary stays cache-sized
 SHRINK_EVERY = 1000  # libsvm: shrink every min(n, 1000) steps
+_THREADPOOLS: list[ThreadpoolController] = []  # made once: each inspection of the loaded
+# libraries costs ~15 ms with torch and scikit-learn imported, a tenth of a fit at n = 2,000
+
+
+def _one_blas_thread():
+    if not _THREADPOOLS:
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
 
 
 def _gram_rows(Xb: np.ndarray, X: np.ndarray, sq_b: np.ndarray, sq: np.ndarray, params: dict) -> np.ndarray:
@@ -89,44 +97,64 @@ class _GramCache:
 
 
 class _Active:
-    """The active set A (global indices) and compact copies of the per-variable arrays on A."""
+    """The active set A (global indices) and compact copies of the per-variable arrays on A.
+
+    Scores are kept twice, masked, so that selection needs no ``np.where`` per step:
+    ``s_up[t] = s_t`` if t in I_up else -inf, and ``s_low[t] = s_t`` if t in I_low else +inf.
+    Every variable is in I_up or I_low (or both) when C > 0, so s_t is always recoverable;
+    a gradient update shifts both (the infinities stay infinite).
+    """
 
     def __init__(self, idx: np.ndarray, y, alpha, s, diag, C: float):
         self.idx, self.C = idx, C
-        self.y, self.alpha, self.s, self.diag = y[idx], alpha[idx], s[idx], diag[idx]
+        self.y, self.alpha, self.diag = y[idx], alpha[idx], diag[idx]
         self.up = ((self.y > 0) & (self.alpha < C)) | ((self.y < 0) & (self.alpha > 0))
         self.low = ((self.y < 0) & (self.alpha < C)) | ((self.y > 0) & (self.alpha > 0))
+        self.s_up = np.where(self.up, s[idx], -np.inf)
+        self.s_low = np.where(self.low, s[idx], np.inf)
+
+    @property
+    def s(self) -> np.ndarray:
+        """The scores s_t on A (a new array)."""
+        return np.where(self.up, self.s_up, self.s_low)
 
     def write_back(self, alpha: np.ndarray, s: np.ndarray) -> None:
         alpha[self.idx], s[self.idx] = self.alpha, self.s
 
+    def shift(self, d: np.ndarray) -> None:
+        """s <- s - d on A."""
+        self.s_up -= d
+        self.s_low -= d
+
     def set_status(self, t: int) -> None:
         """Snap alpha_t to its bound against round-off and refresh its I_up / I_low membership."""
-        C, a = self.C, min(max(self.alpha[t], 0.0), self.C)
+        # Python floats: comparisons of NumPy scalars cost microseconds each, twice per step
+        C, a = self.C, min(max(float(self.alpha[t]), 0.0), self.C)
         a = 0.0 if a < 1e-12 * C else C if a > C * (1 - 1e-12) else a
+        s_t = float(self.s_up[t] if self.up[t] else self.s_low[t])
         self.alpha[t] = a
-        pos = self.y[t] > 0
+        pos = bool(self.y[t] > 0)
         self.up[t] = (pos and a < C) or (not pos and a > 0)
         self.low[t] = (not pos and a < C) or (pos and a > 0)
+        self.s_up[t] = s_t if self.up[t] else -np.inf
+        self.s_low[t] = s_t if self.low[t] else np.inf
 
     def shrinkable(self) -> np.ndarray:
         """Mask over A of bound variables that cannot be in a violating pair now."""
-        m = np.max(self.s[self.up], initial=-np.inf)
-        M = np.min(self.s[self.low], initial=np.inf)
+        m, M = self.s_up.max(), self.s_low.min()
         only_low, only_up = self.low & ~self.up, self.up & ~self.low
-        return (only_low & (self.s > m)) | (only_up & (self.s < M))
+        return (only_low & (self.s_low > m)) | (only_up & (self.s_up < M))
 
 
 def _gap(A: _Active) -> float:
     """m - M on the active set."""
-    return float(np.max(A.s[A.up], initial=-np.inf) - np.min(A.s[A.low], initial=np.inf))
+    return float(A.s_up.max() - A.s_low.min())
 
 
 def _select(A: _Active) -> tuple[int, np.ndarray]:
     """i = argmax_{I_up} s_t and b_t = m - s_t on I_low (-inf elsewhere), so max b = m - M."""
-    su = np.where(A.up, A.s, -np.inf)
-    i = int(su.argmax())  # ndarray methods: the np.* wrappers cost ~5 us a call here
-    return i, np.where(A.low, su[i] - A.s, -np.inf)
+    i = int(A.s_up.argmax())  # ndarray methods: the np.* wrappers cost ~5 us a call here
+    return i, A.s_up[i] - A.s_low
 
 
 class _Solver:
@@ -177,12 +205,17 @@ class _Solver:
             Kt = _gram_rows(self.X[t], self.X[sv], sq[t], sq[sv], self.params)
             self.s[t] = self.y[t] - Kt @ beta
 
+    def _row(self, t: int) -> np.ndarray:
+        """K(x_t, x_u) for u in A, as float64: ``astype`` is a plain copy, while a ufunc given
+        float32 input and ``dtype=float64`` takes NumPy's buffered cast loop, ~6x slower here."""
+        K = self.row(self.A.idx[t])
+        return (K[self.A.idx] if self.shrunk else K).astype(np.float64)
+
     def step(self, i: int, b: np.ndarray) -> None:
         """One SMO step on A: pick j by WSS2, move (alpha_i, alpha_j), update s on A."""
-        A, partial = self.A, self.shrunk
-        Ki = self.row(A.idx[i])
-        Ki = Ki[A.idx] if partial else Ki
-        a = np.multiply(Ki, -2.0, dtype=np.float64)  # float64 even when the Gram is float32
+        A = self.A
+        Ki = self._row(i)
+        a = Ki * -2.0
         a += A.diag
         a += A.diag[i]
         np.maximum(a, TAU, out=a)  # a_t = K_ii + K_tt - 2 K_it
@@ -190,19 +223,17 @@ class _Solver:
         gain = b * b
         gain /= a
         j = int(gain.argmax())  # = argmin -b_t^2 / a_t over the candidates
-        Kj = self.row(A.idx[j])
-        Kj = Kj[A.idx] if partial else Kj
-        C, yi, yj = self.C, A.y[i], A.y[j]
-        delta = min(
-            b[j] / a[j], C - A.alpha[i] if yi > 0 else A.alpha[i], A.alpha[j] if yj > 0 else C - A.alpha[j]
-        )
+        Kj = self._row(j)
+        C, yi, yj = self.C, float(A.y[i]), float(A.y[j])
+        ai, aj = float(A.alpha[i]), float(A.alpha[j])
+        delta = min(float(b[j] / a[j]), C - ai if yi > 0 else ai, aj if yj > 0 else C - aj)
         A.alpha[i] += yi * delta
         A.alpha[j] -= yj * delta
         A.set_status(i)
         A.set_status(j)
-        diff = np.subtract(Ki, Kj, dtype=np.float64)
-        diff *= delta
-        A.s -= diff
+        Ki -= Kj
+        Ki *= delta
+        A.shift(Ki)
 
 
 class FastSMOClassifier(SMOClassifier):
@@ -251,7 +282,7 @@ class FastSMOClassifier(SMOClassifier):
         X, y = self._validate(X, y)
         # One BLAS thread, as libsvm: a kernel row is an (n x d) gemv, far too small to pay
         # for a thread hand-off, and on a loaded machine a second thread waits for a core.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _one_blas_thread():
             return self._fit(X, y)
 
     def _fit(self, X: np.ndarray, y: np.ndarray) -> FastSMOClassifier:
@@ -268,16 +299,18 @@ class FastSMOClassifier(SMOClassifier):
                 if self.shrinking:
                     P.shrink()
             i, b = _select(P.A)
-            if b.max() < self.tol and P.shrunk:
+            gap = b[b.argmax()]  # = m - M; ndarray.max() goes through a Python wrapper
+            if gap < self.tol and P.shrunk:
                 P.unshrink()  # optimal on A: verify on all n variables
                 i, b = _select(P.A)
+                gap = b[b.argmax()]
                 counter = 1  # if SMO must go on, shrink again at once (as libsvm)
-            if b.max() < self.tol:
+            if gap < self.tol:
                 converged = True
                 break
             if n_iter == self.max_iter:
                 warnings.warn(
-                    f"SMO stopped at max_iter={self.max_iter} with KKT gap {b.max():.3g} > "
+                    f"SMO stopped at max_iter={self.max_iter} with KKT gap {gap:.3g} > "
                     f"tol {self.tol}; raise max_iter or tol",
                     RuntimeWarning,
                     stacklevel=2,
