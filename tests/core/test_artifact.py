@@ -335,3 +335,246 @@ def test_smoke_test_accepts_the_saved_probabilities_and_names_each_failure(saved
         == f"scoring the smoke rows raised KeyError: {str(KeyError('x' * 200))[:120]}"
     )
     assert smoke(_Scores([0.0]), smoke_rows=()) == "the manifest holds no smoke rows"
+
+
+# --- round trips, each refusal's message, and each size cap at its edge
+
+
+def test_select_columns_returns_a_float_matrix_in_the_given_order():
+    df = pd.DataFrame({"a": [1, 2], "b": [3, 4], "c": ["x", "y"]})
+    step = artifact.SelectColumns(["b", "a"])
+    out = step.fit(df).transform(df)
+    np.testing.assert_array_equal(out, np.array([[3.0, 1.0], [4.0, 2.0]]))
+    assert out.dtype == np.float64 and step.get_params() == {"columns": ["b", "a"]}
+
+
+def test_require_columns_asks_for_the_id_by_default_and_lists_at_most_20_columns():
+    wide = pd.DataFrame(columns=[f"f{i}" for i in range(25)] + ["usage", "plan"])
+    with pytest.raises(ValueError) as err:
+        SCHEMA.require_columns(wide)
+    first_20 = [f"f{i}" for i in range(20)]
+    assert str(err.value) == (
+        f"input has no id column 'cid' (the model was saved with it); columns are {first_20}"
+    )
+    SCHEMA.require_columns(wide, require_id=False)
+
+
+def test_a_negative_nan_is_reported_as_not_finite():
+    checked = FeatureSchema((Column("x", "numeric"),)).validate(pd.DataFrame({"x": ["-nan", "1"]}))
+    assert checked.rejects[artifact.REASON].tolist() == ["x: not finite ('-nan')"]
+
+
+def test_loaded_manifest_equals_the_saved_one(tmp_path):
+    pipe, df = _pipeline()
+    saved = artifact.save(tmp_path / "m.skops", pipe, SCHEMA, 0.4, df, {"rows": 60})
+    art = artifact.load(tmp_path / "m.skops")
+    assert art.manifest == saved and art.path == tmp_path / "m.skops"
+    assert saved.model_version.startswith("1.0.0+"), "the documented default version"
+
+
+def test_manifest_records_the_installed_library_versions(saved):
+    import sklearn
+    import skops
+
+    libs = artifact.load(saved[0]).manifest.libraries
+    assert libs["numpy"] == np.__version__ and libs["pandas"] == pd.__version__
+    assert libs["scikit-learn"] == sklearn.__version__ and libs["skops"] == skops.__version__
+
+
+def test_manifest_json_holds_exactly_the_manifest_fields_sorted_and_indented(saved):
+    from dataclasses import fields
+
+    with zipfile.ZipFile(saved[0]) as z:
+        text = z.read("manifest.json").decode()
+    d = json.loads(text)
+    assert set(d) == {f.name for f in fields(artifact.Manifest)}
+    # stored in one canonical form, so two manifests diff line by line
+    assert text == json.dumps(d, indent=2, sort_keys=True)
+
+
+def test_training_metadata_and_smoke_rows_become_plain_json(tmp_path):
+    from pathlib import Path
+
+    pipe, df = _pipeline()
+    smoke = df.head(3).astype({"usage": float})
+    smoke.loc[1, "usage"] = np.nan
+    training = {"auc": np.float64(0.75), "rows": np.int64(60), "gap": float("nan"), "data": Path("d.csv")}
+    m = artifact.save(tmp_path / "m.skops", pipe, SCHEMA, 0.5, smoke, training)
+    assert m.training == {"auc": 0.75, "rows": 60, "gap": None, "data": "d.csv"}
+    assert type(m.training["rows"]) is int
+    expected = [{"cid": r.cid, "usage": r.usage, "plan": r.plan} for r in smoke.itertuples()]
+    expected[1]["usage"] = None  # NaN is not JSON: stored as null, imputed when replayed
+    assert list(m.smoke_rows) == expected
+    with zipfile.ZipFile(tmp_path / "m.skops") as z:  # strict JSON: no NaN token anywhere
+        json.loads(z.read("manifest.json"), parse_constant=lambda c: pytest.fail(f"{c} in the manifest"))
+    assert artifact.load(tmp_path / "m.skops").smoke_test() is None
+
+
+def test_save_creates_missing_parent_folders(tmp_path):
+    pipe, df = _pipeline()
+    artifact.save(tmp_path / "a" / "b" / "m.skops", pipe, SCHEMA, 0.5, df)
+    assert artifact.load(tmp_path / "a" / "b" / "m.skops").smoke_test() is None
+
+
+def test_untrusted_types_at_save_are_named_with_what_to_do(tmp_path):
+    with pytest.raises(ArtifactError) as err:
+        artifact.save(tmp_path / "m.skops", _Holder(), SCHEMA, 0.5, _table())
+    assert "_Holder" in str(err.value)
+    assert str(err.value).endswith("add them to TRUSTED_TYPES only if they hold data, not code")
+
+
+def test_missing_file_message_says_how_to_get_one(tmp_path):
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(tmp_path / "none.skops")
+    assert str(err.value) == (
+        f"{tmp_path / 'none.skops'}: no model file here (train one with `make churn` or "
+        "`python -m systems.churn --data ...` first)"
+    )
+
+
+def test_file_size_cap_allows_exactly_the_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(artifact, "MAX_FILE_BYTES", 1 << 20)  # 1 MiB
+    at_cap, over = tmp_path / "at.bin", tmp_path / "over.bin"
+    at_cap.write_bytes(b"x" * (1 << 20))
+    over.write_bytes(b"x" * ((1 << 20) + 1))
+    with pytest.raises(ArtifactError, match="not a zip archive"):  # passed the size check
+        artifact.load(at_cap)
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(over)
+    assert str(err.value) == f"{over}: refused: larger than 1 MiB"
+
+
+def test_member_size_caps_allow_exactly_the_cap(saved, monkeypatch):
+    with zipfile.ZipFile(saved[0]) as z:
+        sizes = {i.filename: i.file_size for i in z.infolist()}
+    monkeypatch.setattr(artifact, "MAX_MANIFEST_BYTES", sizes["manifest.json"])
+    monkeypatch.setattr(artifact, "MAX_PAYLOAD_BYTES", sizes["payload.skops"])
+    artifact.load(saved[0])
+    for cap, name in (("MAX_MANIFEST_BYTES", "manifest.json"), ("MAX_PAYLOAD_BYTES", "payload.skops")):
+        monkeypatch.setattr(artifact, cap, sizes[name] - 1)
+        with pytest.raises(ArtifactError) as err:
+            artifact.load(saved[0])
+        assert str(err.value) == f"{saved[0]}: refused: a member is larger than the size caps"
+        monkeypatch.setattr(artifact, cap, sizes[name])
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        (b"{oops", "the manifest is not JSON"),
+        (b'{"format": "other"}', "not a mlstories-model manifest"),
+        (b'{"format": "mlstories-model", "format_version": 9}', "format version 9, this code reads 1"),
+        (
+            b'{"format": "mlstories-model", "format_version": 1}',
+            "the manifest lacks or garbles a field (KeyError: 'model_version')",
+        ),
+    ],
+)
+def test_refusals_start_with_the_path(tmp_path, manifest, message):
+    p = tmp_path / "x.skops"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("manifest.json", manifest)
+        z.writestr("payload.skops", b"")
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(p)
+    assert str(err.value).startswith(f"{p}: refused: {message}")
+
+
+def test_an_archive_with_other_members_lists_the_first_five(tmp_path):
+    p = tmp_path / "x.skops"
+    names = [f"m{i}.txt" for i in range(7)]
+    with zipfile.ZipFile(p, "w") as z:
+        for name in names:
+            z.writestr(name, b"x")
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(p)
+    assert str(err.value) == (
+        f"{p}: refused: not a model artefact (members {names[:5]}, expected ['manifest.json', 'payload.skops'])"
+    )
+
+
+def test_a_tampered_payload_message_names_both_hashes(tmp_path, saved):
+    import hashlib
+
+    path = saved[0]
+    with zipfile.ZipFile(path) as z:
+        payload = bytearray(z.read("payload.skops"))
+        recorded = json.loads(z.read("manifest.json"))["sha256"]
+    payload[len(payload) // 2] ^= 0xFF
+    bad = tmp_path / "tampered.skops"
+    artifact.rewrite_payload(path, bad, bytes(payload), rehash=False)
+    actual = hashlib.sha256(bytes(payload)).hexdigest()
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(bad)
+    assert str(err.value) == (
+        f"{bad}: refused: payload sha256 {actual[:12]} does not match the manifest's {recorded[:12]} "
+        "(the file was modified after it was saved)"
+    )
+
+
+def test_a_payload_that_is_not_skops_is_refused_with_the_error_type(tmp_path, saved):
+    import zipfile as zf
+
+    bad = tmp_path / "junk.skops"
+    artifact.rewrite_payload(saved[0], bad, b"not a zip", rehash=True)
+    with pytest.raises(zf.BadZipFile):  # what skops itself raises on these bytes
+        sio.get_untrusted_types(data=b"not a zip")
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(bad)
+    assert str(err.value) == f"{bad}: refused: the payload is not a skops file (BadZipFile)"
+
+
+def test_a_payload_that_is_not_a_classifier_is_refused_by_type_name(tmp_path, saved):
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(np.array([[0.0], [1.0]]))
+    bad = tmp_path / "scaler.skops"
+    artifact.rewrite_payload(saved[0], bad, sio.dumps(scaler), rehash=True)
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(bad)
+    assert str(err.value) == f"{bad}: refused: the payload is a StandardScaler, not a classifier pipeline"
+
+
+def test_an_empty_allow_list_refuses_a_payload_naming_its_types(saved):
+    from sklearn.pipeline import Pipeline
+
+    pipe = Pipeline([("select", artifact.SelectColumns(["usage"])), ("lr", LogisticRegression())])
+    df = _table()
+    pipe.fit(df, (df["usage"] > 0).astype(int))
+    path = saved[0].with_name("sel.skops")
+    artifact.save(path, pipe, SCHEMA, 0.5, df)
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(path, trusted=frozenset())
+    assert str(err.value) == (
+        f"{path}: refused: the payload holds types outside the allow-list: ['systems.core.artifact.SelectColumns']"
+    )
+
+
+def test_a_payload_that_passes_the_type_check_but_does_not_rebuild_is_refused(tmp_path, saved):
+    # keep the payload's JSON (so its types are listed and trusted) but garble every array file
+    with zipfile.ZipFile(saved[0]) as z:
+        payload = z.read("payload.skops")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(payload)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, b"garbage" if name.endswith(".npy") else src.read(name))
+    garbled = buf.getvalue()
+    with pytest.raises(Exception) as reference:  # what skops says about these bytes
+        sio.loads(garbled, trusted=sio.get_untrusted_types(data=garbled))
+    bad = tmp_path / "garbled.skops"
+    artifact.rewrite_payload(saved[0], bad, garbled, rehash=True)
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(bad)
+    why = f"{type(reference.value).__name__}: {str(reference.value)[:100]}"
+    assert str(err.value) == f"{bad}: refused: the payload does not rebuild ({why})"
+
+
+def test_a_pickle_file_is_refused_saying_what_to_do(tmp_path):
+    p = tmp_path / "model.pkl"
+    p.write_bytes(pickle.dumps({"a": 1}))
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(p)
+    assert str(err.value) == (
+        f"{p}: refused: not a model artefact (not a zip archive; pickle/joblib files are never "
+        "loaded: retrain to get a .skops artefact)"
+    )

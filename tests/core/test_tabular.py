@@ -162,3 +162,144 @@ def test_missing_labels_are_set_aside_and_counted():
     # them for the user and counts them, which is what that message asked the user to do
     enc = encode_target(pd.Series([1.0, np.nan, 0.0, 1.0], name="y"))
     assert enc.positive == "1.0" and enc.y.tolist() == [1, 0, 1] and enc.n_unlabelled == 1
+
+
+# --- every message names the flag and the file; each sniffing rule at its edge
+
+
+def test_two_columns_when_three_are_needed_says_how_many_were_found(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(TableError) as err:
+        read_table(path, "--data", min_columns=3)
+    assert str(err.value) == (
+        f"--data {path}: only 2 columns (['a', 'b']); at least 3 are needed, "
+        "and no delimiter among , ; tab | splits the header"
+    )
+
+
+def test_parse_and_binary_errors_start_with_the_flag_and_the_path(tmp_path):
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3,4,5\n")
+    with pytest.raises(TableError, match=rf"^--input {ragged}: not a readable CSV"):
+        read_table(ragged, "--input")
+    parquet = tmp_path / "x.parquet"
+    parquet.write_bytes(b"PAR1\x00\x01")
+    with pytest.raises(TableError, match=rf"^--input {parquet}: binary content"):
+        read_table(parquet, "--input")
+
+
+def test_a_broken_gzip_file_reports_gzips_own_complaint(tmp_path):
+    data = b"\x1f\x8b not really gzip"
+    with pytest.raises(gzip.BadGzipFile) as reference:
+        gzip.decompress(data)
+    (tmp_path / "bad.gz").write_bytes(data)
+    with pytest.raises(TableError, match=r"does not decompress \((.*)\)$") as err:
+        read_table(tmp_path / "bad.gz")
+    assert str(err.value).endswith(f"({reference.value})")
+
+
+def test_invalid_utf16_is_refused_naming_the_encoding(tmp_path):
+    # a lone high surrogate (0xD800) cannot be decoded as UTF-16
+    body = codecs.BOM_UTF16_LE + "a,b\n1,2\n".encode("utf-16-le") + b"\x00\xd8,\x003\x00\n\x00"
+    path = tmp_path / "u16.csv"
+    path.write_bytes(body)
+    with pytest.raises(TableError, match=rf"^--data {path}: not valid utf-16 text \(.*codec can't decode"):
+        read_table(path)
+
+
+def test_a_utf8_character_cut_by_the_sniffed_sample_is_still_utf8(tmp_path, caplog):
+    from systems.core.tabular import SNIFF_BYTES
+
+    # "é" is 2 bytes in UTF-8; place it so the 64 KiB sample ends between them
+    head = b"a,b\n"
+    filler = b"x,1\n" * ((SNIFF_BYTES - len(head) - 1) // 4)
+    pad = b"y" * (SNIFF_BYTES - len(head) - len(filler) - 1)
+    body = head + filler + pad + "é,2\n".encode()
+    assert body[SNIFF_BYTES - 1 : SNIFF_BYTES + 1] == "é".encode()
+    (tmp_path / "cut.csv").write_bytes(body)
+    with caplog.at_level(logging.WARNING):
+        df = read_table(tmp_path / "cut.csv")
+    assert df["a"].iloc[-1] == pad.decode() + "é"
+    assert "latin-1" not in caplog.text
+
+
+def test_the_latin1_fallback_warnings_name_the_file(tmp_path, caplog):
+    from systems.core.tabular import SNIFF_BYTES
+
+    early, late = tmp_path / "early.csv", tmp_path / "late.csv"
+    early.write_bytes("a,b\ncafé,1\n".encode("latin-1"))
+    late.write_bytes(b"a,b\n" + b"x,1\n" * (SNIFF_BYTES // 4) + "café,2\n".encode("latin-1"))
+    with caplog.at_level(logging.WARNING):
+        read_table(early)
+        read_table(late, "--current")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"--data {early}: not valid UTF-8; read as latin-1",
+        f"--current {late}: not valid UTF-8 after the first {SNIFF_BYTES} bytes; read as latin-1",
+    ]
+
+
+def test_debug_log_reports_the_format_and_the_shape(tmp_path, caplog):
+    path = tmp_path / "d.csv"
+    path.write_text("a;b;c\n1;2;3\n4;5;6\n")
+    with caplog.at_level(logging.DEBUG, logger="systems.core.tabular"):
+        read_table(path, "--reference")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"--reference {path}: CsvFormat(gzipped=False, encoding='utf-8', delimiter=';')",
+        f"--reference {path}: 2 rows x 3 columns",
+    ]
+
+
+def test_a_header_only_semicolon_file_is_split_before_it_is_refused(tmp_path):
+    # one line: the sniffer must use it (there is no other), so the header has 2 columns
+    (tmp_path / "h.csv").write_text("a;b\n")
+    with pytest.raises(TableError, match="has a header but no data rows"):
+        read_table(tmp_path / "h.csv", min_columns=2)
+
+
+def test_the_last_sampled_line_does_not_vote_on_the_delimiter(tmp_path):
+    # the last line of a sample may be cut short, so only "a;b" is sniffed here
+    (tmp_path / "d.csv").write_text("a;b\n1,5\n")
+    df = read_table(tmp_path / "d.csv")
+    assert list(df.columns) == ["a", "b"] and df["a"].iloc[0] == "1,5"
+
+
+def test_data_rows_outvote_a_comma_inside_a_header_name(tmp_path):
+    (tmp_path / "d.csv").write_text("id;price, eur;plan\n1;2.5;p\n2;3.5;q\n3;4.5;r\n")
+    df = read_table(tmp_path / "d.csv")
+    assert list(df.columns) == ["id", "price, eur", "plan"] and df["price, eur"].tolist() == [2.5, 3.5, 4.5]
+
+
+def test_only_the_four_documented_delimiters_are_sniffed(tmp_path):
+    (tmp_path / "s.csv").write_text("a b\n1 2\n3 4\n")  # a space is not a delimiter here
+    assert read_table(tmp_path / "s.csv").to_dict("list") == {"a b": ["1 2", "3 4"]}
+
+
+def test_comma_is_the_fallback_when_no_delimiter_is_consistent(tmp_path):
+    # "a,b" / "1" / "2,3": the comma is in 2 of 3 sampled lines, too few for the sniffer;
+    # the fallback is still a comma, so the short rows read as blanks in column b
+    (tmp_path / "d.csv").write_text("a,b\n1\n2,3\n4\n")
+    df = read_table(tmp_path / "d.csv")
+    assert list(df.columns) == ["a", "b"] and df["a"].tolist() == [1, 2, 4]
+    assert df["b"].isna().tolist() == [True, False, True]
+
+
+def test_target_messages_name_the_column_and_its_values():
+    with pytest.raises(TableError) as err:
+        encode_target(pd.Series(["yes"] * 3, name="churn"))
+    assert str(err.value) == "target 'churn' has one class only (['yes']); a binary target needs two"
+    eleven = [f"v{i:02d}" for i in range(11)]
+    with pytest.raises(TableError) as err:
+        encode_target(pd.Series(eleven, name="churn"))
+    assert str(err.value) == f"target 'churn' has 11 values {eleven[:10]}; it must be binary"
+    with pytest.raises(TableError) as err:
+        encode_target(pd.Series(["red", "blue"], name="churn"))
+    assert (
+        str(err.value)
+        == "cannot tell the positive class of 'churn' among ['blue', 'red']; pass --positive VALUE"
+    )
+
+
+def test_encoded_target_is_an_integer_array():
+    y = encode_target(pd.Series(["no", "yes", "yes"], name="t")).y
+    assert y.dtype.kind == "i" and y.tolist() == [0, 1, 1]

@@ -63,7 +63,10 @@ class Validation:
 
     def summary(self, n_examples: int = 3) -> dict:
         # one reason reads "column: kind (offending value)"; count by "column: kind"
-        reasons = self.quarantine[REASON].str.split("; ").explode().str.split(" (", regex=False).str[0]
+        # astype(str): with nothing quarantined the column is empty float, which has no .str
+        reasons = (
+            self.quarantine[REASON].astype(str).str.split("; ").explode().str.split(" (", regex=False).str[0]
+        )
         examples = {}
         for r in reasons.unique() if len(reasons) else []:
             ids = self.quarantine.loc[reasons.index[reasons == r], ID].astype(str).unique()
@@ -131,9 +134,10 @@ def validate(raw: pd.DataFrame, require_target: bool = True) -> Validation:
         # unparseable dates were already reported with the raw string
         fc = fc[~(fc["column"].isin(DATE_COLUMNS) & (fc["check"] == "not_nullable"))]
         for _, r in fc.iterrows():
-            reasons.setdefault(int(r["index"]), []).append(
-                f"{r['column']}: failed {str(r['check'])[:60]} ({str(r['failure_case'])[:20]})"
-            )
+            i, c = int(r["index"]), r["column"]
+            # the value as read, not as checked: a bad target was set to -1 above to fit an int column
+            shown = df.at[i, c] if c in df.columns else r["failure_case"]
+            reasons.setdefault(i, []).append(f"{c}: failed {str(r['check'])[:60]} ({str(shown)[:20]})")
     order = df["signup_date"] > df[TIME]
     flag(order.fillna(False), f"{TIME}: before signup_date")
     bad_idx = sorted(reasons)
