@@ -2,8 +2,11 @@
 
 import json
 import logging
+import re
 
-from systems.core.ledger_diff import diff_ledgers, main
+import pytest
+
+from systems.core.ledger_diff import Difference, diff_ledgers, main
 
 
 def _rec(cid, verdict="reproduced", source="systems/x/a.py:10", timed=False, measured=0.5):
@@ -57,3 +60,77 @@ def test_cli_names_systems_differences_and_missing_ledgers(tmp_path, caplog):
     caplog.clear()
     assert main([str(tmp_path / "empty"), b]) == 2
     assert f"no ledger at {tmp_path / 'empty'}/*/ledger.json" in caplog.text
+
+
+def test_each_difference_names_its_system_and_the_side_a_claim_is_on():
+    before = [_rec("X-01"), _rec("X-03")]
+    after = [_rec("X-02"), _rec("X-03", verdict="not-reproduced")]
+    diffs = diff_ledgers("churn", before, after)
+    # sorted by id; a claim missing on one side does not stop the comparison of the ones after it
+    assert [(d.system, d.claim, d.fields) for d in diffs] == [
+        ("churn", "X-01", ("only in before",)),
+        ("churn", "X-02", ("only in after",)),
+        ("churn", "X-03", ("verdict",)),
+    ]
+
+
+def test_a_field_present_on_one_side_only_is_a_difference():
+    before = [_rec("X-01")]
+    after = [dict(_rec("X-01"), note="new field")]
+    assert diff_ledgers("x", before, after) == [Difference("x", "X-01", ("note",))]
+    assert diff_ledgers("x", after, before) == [Difference("x", "X-01", ("note",))]
+
+
+def test_fields_are_listed_in_alphabetical_order():
+    before = [_rec("X-01")]
+    after = [_rec("X-01", verdict="not-reproduced", measured=0.9)]
+    assert diff_ledgers("x", before, after) == [Difference("x", "X-01", ("measured", "verdict"))]
+
+
+def _write(root, system, recs):
+    (root / system).mkdir(parents=True, exist_ok=True)
+    (root / system / "ledger.json").write_text(json.dumps({"claims": recs}))
+
+
+def test_any_differing_system_makes_the_exit_status_1(tmp_path):
+    _write(tmp_path / "a", "one", [_rec("X-01")])
+    _write(tmp_path / "a", "two", [_rec("X-01")])
+    _write(tmp_path / "b", "one", [_rec("X-01", verdict="x")])
+    _write(tmp_path / "b", "two", [_rec("X-01")])
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    assert main([a, b]) == 1, "'one' differs even though 'two', compared last, is identical"
+    assert main([a, b, "--systems", "two,one"]) == 1
+    assert main([a, b, "--systems", "two"]) == 0
+
+
+def _argument_help(out):
+    """{argument: help text} from argparse's two-column "  name    help" lines."""
+    pairs = (re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in out.splitlines())
+    return {p[0]: p[1] for p in pairs if len(p) == 2}
+
+
+def test_help_names_the_module_and_its_arguments(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m systems.core.ledger_diff")
+    assert "Compare the seed-determined part of two runs' ledgers" in out, "the module docstring"
+    helps = _argument_help(out)
+    assert helps["before"] == "report root of the earlier run"
+    assert helps["after"] == "report root of the later run"
+    assert helps["--systems SYSTEMS"] == "comma-separated systems (default: all in BEFORE)"
+
+
+def test_log_lines_are_exactly_one_per_system_and_one_per_differing_claim(tmp_path, caplog):
+    _write(tmp_path / "a", "one", [_rec("X-01"), _rec("X-02")])
+    _write(tmp_path / "b", "one", [_rec("X-01", verdict="x", measured=0.1), _rec("X-02")])
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    with caplog.at_level(logging.INFO, logger="systems.core.ledger_diff"):
+        assert main([a, b]) == 1
+        assert main([a, str(tmp_path / "none")]) == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "one: 1 claims differ",
+        "  X-01: measured, verdict",
+        f"ledger_diff: no ledger at {tmp_path / 'none' / 'one' / 'ledger.json'}",
+    ]

@@ -1,5 +1,6 @@
 """readme_ledger: the README's ledger table is replaced and its code links point at the code."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,54 @@ def test_main_writes_links_that_resolve_to_the_repository_code(tmp_path, capsys)
 def test_a_section_without_a_table_is_named():
     with pytest.raises(ValueError, match=r"^no table starting with '\| id \| verdict' found$"):
         readme_ledger._table(["## Measured ledger", "", "text"], 0)
+
+
+def _files(tmp_path, ledger, readme):
+    led = tmp_path / "out" / "rag" / "ledger.md"
+    doc = tmp_path / "systems" / "rag" / "README.md"
+    for p, text in ((led, ledger), (doc, readme)):
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return led, doc
+
+
+def test_only_the_table_of_the_ledger_section_is_replaced_and_the_rest_is_kept_line_for_line(tmp_path):
+    readme = (
+        "# RAG\n\n| id | verdict | of another table |\n|---|---|---|\n\n"  # before the section: untouched
+        + README
+    )
+    led, doc = _files(tmp_path, LEDGER, readme)
+    expected = readme.replace("Verdicts: 2 reproduced.", "Verdicts: 1 reproduced, 1 not-reproduced.").replace(
+        "| id | verdict | claim | claimed | measured |\n|---|---|---|---|---|\n| RAG-01 | reproduced | a | x=1 | x=1 |\n",
+        "| id | verdict | claim | claimed | measured | code |\n|---|---|---|---|---|---|\n"
+        "| RAG-01 | reproduced | a | x=1 | x=1 | [claims.py:93](claims.py#L93) |\n"
+        "| RAG-02 | not-reproduced | b | y=2 | y=3 | [kb_run.py:7](kb_run.py#L7) |\n",
+    )
+    assert readme_ledger.update(led, doc, tmp_path) == expected
+
+
+def test_links_to_report_files_point_into_reports_of_the_system(tmp_path):
+    # a link relative to the ledger (an evidence file next to it) is read as reports/rag/roc.png
+    ledger = LEDGER.replace("[claims.py:93](../../systems/rag/claims.py#L93)", "[roc.png](roc.png)")
+    led, doc = _files(tmp_path, ledger, README)
+    assert "| RAG-01 | reproduced | a | x=1 | x=1 | [roc.png](../../reports/rag/roc.png) |" in (
+        readme_ledger.update(led, doc, tmp_path)
+    )
+
+
+def test_a_ledger_that_is_only_a_table_and_has_no_verdict_line(tmp_path):
+    table = "| id | verdict | claim |\n|---|---|---|\n| RAG-09 | reproduced | z |\n"
+    led, doc = _files(tmp_path, table, README)
+    text = readme_ledger.update(led, doc, tmp_path)
+    assert "| RAG-09 | reproduced | z |" in text and "| RAG-01 |" not in text
+    assert "Verdicts: 2 reproduced." in text, "no verdict line in the ledger: the README's is kept"
+
+
+def test_help_describes_the_tool_and_its_arguments(capsys):
+    with pytest.raises(SystemExit):
+        readme_ledger.main(["--help"])
+    out = capsys.readouterr().out
+    assert "Copy a run's ledger table into a system README" in out, "the module docstring"
+    # argparse's two-column lines: "  name    help"
+    assert re.search(r"^  ledger +a run's ledger\.md \(reports/<system>/ledger\.md\)$", out, re.M)
+    assert re.search(r"^  readme +the system's README\.md$", out, re.M)
