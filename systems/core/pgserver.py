@@ -157,8 +157,8 @@ def _make_data_dir(cache: Path) -> Path:
 def sweep_stale(cache: Path) -> None:
     """Remove data dirs of earlier runs whose server is no longer running."""
     for d in cache.glob("run-*"):
-        pidfile = d / "postmaster.pid"
-        with contextlib.suppress(OSError, ValueError):
+        pidfile = d / "pgdata" / "postmaster.pid"  # postgres runs with -D <data dir>/pgdata
+        with contextlib.suppress(OSError, ValueError, IndexError):  # IndexError: an empty pidfile
             if pidfile.exists() and _alive(int(pidfile.read_text().split()[0])):
                 continue
         shutil.rmtree(d, ignore_errors=True)
@@ -201,9 +201,8 @@ def _initdb(bin_dir: Path, data: Path, user: str, password: str) -> None:
     )
     pwfile.unlink()
     if done.returncode != 0:
-        raise PostgresUnavailable(
-            f"initdb failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
-        )
+        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise PostgresUnavailable(f"initdb failed (exit {done.returncode}): {tail[0]}")
 
 
 def _wait_ready(proc: subprocess.Popen, server: PgServer, logfile: Path, timeout: float) -> None:

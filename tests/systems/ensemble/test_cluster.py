@@ -25,7 +25,6 @@ from systems.core.models import SPACES
 from systems.core.pgserver import (
     PostgresUnavailable,
     _alive,
-    ensure_installed,
     find_bin_dir,
     free_port,
     throwaway_postgres,
@@ -244,24 +243,3 @@ def test_unreachable_storage_is_one_line_without_password(tmp_path, caplog):
     assert cluster.main(["--storage", url, "--out", str(tmp_path)]) == 2
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and "pw-XYZ-123" not in errors[0] and "Connection refused" in errors[0]
-
-
-def test_missing_postgres_is_installed_with_apt_or_named(monkeypatch, tmp_path):
-    import systems.core.pgserver as pgs
-
-    found = iter([None, tmp_path])
-    monkeypatch.setattr(pgs, "find_bin_dir", lambda: next(found))
-    monkeypatch.setattr(pgs.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(pgs.shutil, "which", lambda name: f"/usr/bin/{name}" if name == "apt-get" else None)
-    calls = []
-
-    def fake_run(cmd, **kw):
-        calls.append(cmd)
-        assert kw["stdin"] == subprocess.DEVNULL and kw["env"]["DEBIAN_FRONTEND"] == "noninteractive"
-        return subprocess.CompletedProcess(cmd, 0, "", "")
-
-    assert ensure_installed(run=fake_run) == tmp_path
-    assert calls == [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "postgresql"]]
-    monkeypatch.setattr(pgs, "find_bin_dir", lambda: None)
-    with pytest.raises(PostgresUnavailable, match="not installed.*--storage"):
-        ensure_installed(install=False)
