@@ -1,4 +1,5 @@
 import dataclasses
+import re
 import typing
 from pathlib import Path
 from typing import ClassVar
@@ -102,3 +103,54 @@ def test_a_field_type_without_a_conversion_is_named():
 
     with pytest.raises(TypeError, match=r"config field type <class 'dict'> has no CLI conversion"):
         build_parser(Bad, "bad", "")
+
+
+def test_unknown_profile_in_code_is_named_with_the_choices():
+    with pytest.raises(ValueError, match=r"^unknown profile 'huge'; choose from \['full', 'quick'\]$"):
+        DemoConfig(profile="huge")
+
+
+def test_help_shows_each_default_and_the_field_help(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # no line wrapping in the help text
+    demo = build_parser(DemoConfig, "demo", "").format_help()
+    assert "rows to generate [full profile: 50000] (default: 100)" in demo
+    # a field without help gets an empty help, not a placeholder
+    assert re.search(r"--rate RATE\s+\(default: 0\.1\)", demo)
+    assert "seed for every random choice (default: 0)" in demo
+    rich = build_parser(RichConfig, "rich", "").format_help()
+    assert "ids to keep (default: [1, 2])" in rich, "the default_factory value is shown"
+    assert "[full profile" not in rich, "RichConfig has no full profile"
+
+
+def test_list_field_splits_on_commas():
+    assert parse_config(RichConfig, ["--ids", "7"], "rich", "").ids == [7]
+    assert parse_config(RichConfig, ["--ids", "1,2"], "rich", "").ids == [1, 2]
+    assert parse_config(RichConfig, ["--ids", ""], "rich", "").ids == []
+
+
+def test_without_profile_flag_the_quick_profile_applies():
+    # resolution order: dataclass default -> PROFILES[profile] -> flag; "quick" when none is given
+    @dataclasses.dataclass
+    class QuickOverrides(RunConfig):
+        n: int = 3
+        PROFILES: ClassVar = {"quick": {"n": 5}, "full": {"n": 500}}
+
+    assert parse_config(QuickOverrides, [], "q", "").n == 5
+    assert parse_config(QuickOverrides, ["--n", "7"], "q", "").n == 7
+
+
+def test_a_config_without_a_quick_profile_is_refused_by_name():
+    @dataclasses.dataclass
+    class FullOnly(RunConfig):
+        PROFILES: ClassVar = {"full": {}}
+
+    with pytest.raises(ValueError, match=r"^unknown profile 'quick'; choose from \['full'\]$"):
+        parse_config(FullOnly, [], "f", "")
+
+
+def test_parse_config_help_keeps_prog_and_the_description_layout(capsys):
+    description = "Demo run.\n\n  make demo    the quick profile"  # laid out by hand: kept as is
+    with pytest.raises(SystemExit):
+        parse_config(DemoConfig, ["--help"], "demo-prog", description)
+    out = capsys.readouterr().out
+    assert out.startswith("usage: demo-prog ") and "\n" + description + "\n" in out

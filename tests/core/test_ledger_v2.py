@@ -8,6 +8,7 @@ from systems.core.ledger import (
     Interval,
     Recompute,
     Relation,
+    RelationResult,
     State,
     Tolerance,
     Verdict,
@@ -222,3 +223,126 @@ def test_relation_results_say_holds_only_for_held_relations():
         intervals={"a": iv(0.5, 1.5)},
     )
     assert c.relation_results() == [("a < b", True), ("a > b", False)]
+
+
+# Boundaries of the interval rule, worked out by hand from d = a - b:
+# "a > b" needs every d > 0 (low > 0) to hold and fails once every d <= 0 (high <= 0);
+# "a >= b" holds once every d >= 0 and fails only when every d < 0. "<" and "<=" mirror them.
+@pytest.mark.parametrize(
+    ("op", "lo", "hi", "state"),
+    [
+        (">", -0.03, 0.0, State.FAILS),  # no d above 0: "a > b" is false everywhere
+        (">=", -0.03, 0.0, State.UNDECIDED),  # d = 0 still satisfies ">="
+        (">=", -0.03, -0.01, State.FAILS),
+        (">=", -0.01, 0.03, State.UNDECIDED),
+        ("<", 0.0, 0.03, State.FAILS),  # no d below 0: "a < b" is false everywhere
+        ("<", -0.03, 0.0, State.UNDECIDED),  # touching zero is not "below"
+        ("<=", 0.0, 0.03, State.UNDECIDED),  # d = 0 still satisfies "<="
+        ("<=", 0.01, 0.03, State.FAILS),
+        ("<=", -0.03, -0.01, State.HOLDS),
+    ],
+)
+def test_relation_interval_boundaries_at_zero(op, lo, hi, state):
+    c = claim(measured={"a": 0.9, "b": 0.88}, relations=[Relation("a", op, "b", interval=iv(lo, hi))])
+    assert c.relation_states()[0].state is state
+
+
+def test_number_against_figure_uses_the_mirrored_interval():
+    # 0.06 > fpr with fpr in [0.03, 0.07] (90%): d = 0.06 - fpr lies in [0.06 - 0.07, 0.06 - 0.03]
+    # = [-0.01, 0.03], so the point values (0.06 > 0.05) hold but the relation is undecided.
+    c = claim(
+        measured={"fpr": 0.05},
+        intervals={"fpr": Interval(0.03, 0.07, "exact", level=0.9)},
+        relations=[(0.06, ">", "fpr")],
+    )
+    r = c.relation_states()[0]
+    assert r.state is State.UNDECIDED
+    assert (r.interval.low, r.interval.high) == pytest.approx((0.06 - 0.07, 0.06 - 0.03))
+    assert r.interval.level == 0.9 and r.interval.method == "exact"
+
+
+def test_number_against_figure_without_interval_is_decided_on_points():
+    c = claim(measured={"fpr": 0.05}, relations=[(0.06, ">", "fpr")])
+    r = c.relation_states()[0]
+    assert r.state is State.HOLDS and r.interval is None
+    assert r.values == (0.06, 0.05)
+
+
+def test_shifted_interval_keeps_its_level():
+    # fpr < 0.06 with fpr in [0.03, 0.07] at 80%: d = fpr - 0.06 in [-0.03, 0.01], same level
+    c = claim(
+        measured={"fpr": 0.05},
+        intervals={"fpr": Interval(0.03, 0.07, "exact", level=0.8)},
+        relations=[("fpr", "<", 0.06)],
+    )
+    assert c.relation_states()[0].interval.level == 0.8
+
+
+def test_conservative_interval_takes_the_lower_level():
+    c = claim(
+        measured={"a": 0.9, "b": 0.8},
+        intervals={"a": Interval(0.85, 0.95, "boot", 0.9), "b": Interval(0.75, 0.86, "boot", 0.8)},
+        relations=[("a", ">", "b")],
+    )
+    assert c.relation_states()[0].interval.level == 0.8
+
+
+def test_undecided_relation_with_a_figure_off_is_not_reproduced():
+    c = claim(
+        claimed={"auc_manual": 0.95},
+        measured={"auc_manual": 0.8601, "auc_uniform": 0.86006},
+        tolerance=TOL,
+        intervals={"auc_manual": iv(0.84, 0.88)},
+        relations=[Relation("auc_manual", ">", "auc_uniform", interval=iv(-0.018, 0.018))],
+    )
+    assert verdict(c) is Verdict.NOT_REPRODUCED
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "level", "message"),
+    [
+        (float("-inf"), 0.0, 0.95, r"^Interval bounds must be finite, got \[-inf, 0.0\]$"),
+        (0.0, float("inf"), 0.95, r"^Interval bounds must be finite, got \[0.0, inf\]$"),
+        (1.0, 0.5, 0.95, r"^Interval low 1.0 > high 0.5$"),
+        (0.0, 1.0, 0.0, r"^Interval level must be in \(0, 1\), got 0.0$"),
+        (0.0, 1.0, 1.0, r"^Interval level must be in \(0, 1\), got 1.0$"),
+    ],
+)
+def test_interval_errors_name_the_problem(lo, hi, level, message):
+    with pytest.raises(ValueError, match=message):
+        Interval(lo, hi, "x", level)
+
+
+def test_interval_needs_a_method_and_may_be_a_single_point():
+    with pytest.raises(ValueError, match=r"^Interval needs a method \(how it was computed\)$"):
+        Interval(0.0, 1.0, " ")
+    point = Interval(0.5, 0.5, "exact count", level=0.5)
+    assert (point.low, point.high, point.level) == (0.5, 0.5, 0.5)
+
+
+def test_non_interval_in_intervals_is_a_type_error():
+    with pytest.raises(TypeError, match=r"XX-01: intervals\['a'\] must be an Interval, got \(0, 1\)"):
+        verdict(claim(measured={"a": 1.0}, intervals={"a": (0, 1)}, relations=[("a", ">", 0)]))
+
+
+def test_a_valid_interval_passes_validation():
+    c = claim(measured={"a": 1.0}, intervals={"a": iv(0.5, 1.5)}, relations=[("a", ">", 0)])
+    assert verdict(c) is Verdict.REPRODUCED  # d = a - 0 in [0.5, 1.5], all above 0
+
+
+@pytest.mark.parametrize(
+    ("result", "text"),
+    [
+        (RelationResult("a > b", State.HOLDS, True, None, 0.5, (1.0, 0.5)), "a > b: holds (point: 1 vs 0.5)"),
+        (
+            RelationResult("a > b", State.FAILS, False, None, -0.5, (0.5, 1.0)),
+            "a > b (supporting): FAILS (point: 0.5 vs 1)",
+        ),
+        (
+            RelationResult("a < b", State.UNDECIDED, True, Interval(-0.1, 0.2, "boot", 0.9), 0.05),
+            "a < b: UNDECIDED (a - b = 0.05, 90% [-0.1, 0.2], boot)",
+        ),
+    ],
+)
+def test_relation_result_describe(result, text):
+    assert result.describe() == text

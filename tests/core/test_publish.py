@@ -207,3 +207,139 @@ def test_ctrl_c_while_importing_prints_one_line(capsys):
     assert err == "interrupted (Ctrl-C) before the run started; nothing was written"
     hook(ValueError, ValueError("x"), None)
     assert len(calls) == 1, "other exceptions keep the normal traceback"
+
+
+# --- Publication on its own: the layout and the t0-t4 steps of the module docstring ---------
+
+
+def test_publication_layout(tmp_path):
+    pub = P.publication(tmp_path, "churn")
+    staging = tmp_path / ".staging"
+    assert (pub.dest, pub.staging, pub.lock_path) == (
+        tmp_path / "churn",
+        staging / f"churn-{os.getpid()}",
+        staging / "churn.lock",
+    )
+    assert pub.old == staging / f"churn-{os.getpid()}.old"
+
+
+def test_acquire_writes_our_pid_and_release_empties_the_lock(tmp_path):
+    pub = P.publication(tmp_path, "churn")
+    pub.acquire()
+    assert pub.lock_path.read_text() == f"{os.getpid()}\n"
+    assert pub.staging.is_dir() and not any(pub.staging.iterdir())
+    pub.release()
+    assert pub.lock_path.read_text() == "" and pub._fd is None
+    pub.release()  # a second release is a no-op
+
+
+def test_a_held_lock_refuses_with_the_holders_pid(tmp_path):
+    holder = P.publication(tmp_path, "churn")
+    holder.acquire()
+    os.pwrite(holder._fd, b"4242\n", 0)  # as if another process held it
+    second = P.publication(tmp_path, "churn")
+    try:
+        with pytest.raises(P.RunLocked) as err:
+            second.acquire()
+        assert str(err.value) == (
+            f"another run (pid 4242) is writing {tmp_path / 'churn'}/; wait for it to finish "
+            f"(lock {tmp_path / '.staging' / 'churn.lock'}), or use another --out"
+        )
+        assert err.value.__cause__ is None and err.value.__suppress_context__
+        os.ftruncate(holder._fd, 0)  # a holder that has not written its pid yet
+        with pytest.raises(P.RunLocked, match=r"^another run \(pid \?\) is writing"):
+            second.acquire()
+    finally:
+        holder.release()
+
+
+def test_a_lock_with_our_own_pid_or_no_pid_is_not_reported_as_stale(tmp_path, caplog):
+    staging = tmp_path / ".staging"
+    staging.mkdir()
+    for text in (f"{os.getpid()}\n", "not a pid\n"):
+        (staging / "churn.lock").write_text(text)
+        pub = P.publication(tmp_path, "churn")
+        pub.acquire()
+        pub.release()
+    assert "stale lock" not in caplog.text
+
+
+def test_recover_restores_the_newest_old_report_and_removes_only_this_systems_leftovers(tmp_path, caplog):
+    staging = tmp_path / ".staging"
+    for name, mtime in (("churn-11.old", 1_000), ("churn-12.old", 2_000)):
+        (staging / name).mkdir(parents=True)
+        (staging / name / "a.md").write_text(name)
+        os.utime(staging / name, (mtime, mtime))
+    (staging / "churn-13").mkdir()
+    (staging / "churnx-14").mkdir()  # another system whose name starts with ours
+    (staging / "churn-x").mkdir()  # not "<system>-<pid>"
+    pub = P.publication(tmp_path, "churn")
+    pub.acquire()
+    try:
+        assert (tmp_path / "churn" / "a.md").read_text() == "churn-12.old", "the newer of the two"
+        assert f"restored the previous report {tmp_path / 'churn'}" in caplog.text
+        assert sorted(os.listdir(staging)) == sorted(
+            ["churn.lock", "churn-x", "churnx-14", f"churn-{os.getpid()}"]
+        )
+    finally:
+        pub.abandon()
+        pub.release()
+
+
+def test_recover_keeps_a_present_report_and_drops_the_old_copy(tmp_path, caplog):
+    (tmp_path / "churn").mkdir()
+    (tmp_path / "churn" / "a.md").write_text("current")
+    (tmp_path / ".staging" / "churn-11.old").mkdir(parents=True)
+    pub = P.publication(tmp_path, "churn")
+    pub.acquire()
+    pub.abandon()
+    pub.release()
+    assert (tmp_path / "churn" / "a.md").read_text() == "current"
+    assert not (tmp_path / ".staging" / "churn-11.old").exists() and "restored" not in caplog.text
+
+
+def test_publish_swaps_in_the_staging_folder(tmp_path):
+    (tmp_path / "churn").mkdir()
+    (tmp_path / "churn" / "stale.md").write_text("old run")
+    pub = P.publication(tmp_path, "churn")
+    pub.acquire()
+    (pub.staging / "a.md").write_text("new run")
+    pub.publish()
+    pub.release()
+    assert os.listdir(tmp_path / "churn") == ["a.md"]
+    assert not pub.staging.exists() and not pub.old.exists()
+
+
+def test_published_yields_staging_and_abandons_on_error(tmp_path):
+    with P.published(tmp_path, "notes") as folder:
+        assert folder == tmp_path / ".staging" / f"notes-{os.getpid()}"
+        (folder / "n.md").write_text("x")
+    assert (tmp_path / "notes" / "n.md").read_text() == "x"
+    with pytest.raises(RuntimeError, match="boom"), P.published(tmp_path, "notes") as folder:
+        (folder / "n.md").write_text("half")
+        raise RuntimeError("boom")
+    assert (tmp_path / "notes" / "n.md").read_text() == "x" and not folder.exists()
+    assert (tmp_path / ".staging" / "notes.lock").read_text() == "", "released after the error too"
+
+
+def test_acquire_creates_missing_parents_and_a_0644_lock(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        pub = P.publication(tmp_path / "new" / "reports", "churn")
+        pub.acquire()
+        pub.abandon()
+        pub.release()
+    finally:
+        os.umask(old_umask)
+    assert pub.lock_path.stat().st_mode & 0o777 == 0o644, "rw for the owner, read for others"
+
+
+def test_stale_pid_in_an_unheld_lock_is_logged_by_number(tmp_path, caplog):
+    (tmp_path / ".staging").mkdir()
+    (tmp_path / ".staging" / "churn.lock").write_text("4242\n")  # written by a run that died
+    pub = P.publication(tmp_path, "churn")
+    pub.acquire()
+    pub.release()
+    assert [r.getMessage() for r in caplog.records if r.name == P.log.name] == [
+        "broke the stale lock of pid 4242 (that run died without publishing)"
+    ]

@@ -110,3 +110,11 @@ def test_compare_many_with_a_single_repeat():
     assert len(out["only"].samples) == 1
     with pytest.raises(ValueError, match="^compare_many needs at least one callable$"):
         compare_many({}, repeats=1)
+
+
+def test_compare_many_defaults_are_one_warmup_and_five_rounds():
+    from systems.core.timing import compare_many
+
+    calls = []
+    out = compare_many({"a": lambda: calls.append("a")})
+    assert len(calls) == 1 + 5 and len(out["a"].samples) == 5

@@ -126,3 +126,147 @@ def test_seed_spread_from_two_seeds():
     assert (iv.low, iv.high, iv.level) == (0.6, 0.7, 0.95)
     with pytest.raises(ValueError, match=r"^seed_spread needs at least two finite values, got 1$"):
         U.seed_spread([0.5])
+
+
+# A percentile bootstrap written out row by row, as the docstrings describe it: rows drawn
+# with replacement from np.random.default_rng(seed) (within each stratum, strata in sorted
+# order), the statistic on every resample, non-finite values dropped, then the two quantiles.
+def reference_bootstrap(stat, arrays, n_boot, level, seed, strata=None):
+    rng = np.random.default_rng(seed)
+    n = len(arrays[0])
+    if strata is None:
+        idx = rng.integers(0, n, size=(n_boot, n))
+    else:
+        parts = []
+        for value in np.unique(strata):
+            rows = np.flatnonzero(strata == value)
+            parts.append(rows[rng.integers(0, rows.size, size=(n_boot, rows.size))])
+        idx = np.hstack(parts)
+    values = np.array([stat(*(a[i] for a in arrays)) for i in idx])
+    values = values[np.isfinite(values)]
+    return np.quantile(values, [(1 - level) / 2, 1 - (1 - level) / 2])
+
+
+@pytest.fixture
+def small():
+    rng = np.random.default_rng(11)
+    y = np.array([0, 1] * 15)
+    return y, y + rng.normal(0, 1.0, 30), y + rng.normal(0, 2.0, 30)
+
+
+TIGHT = 1e-12  # same draws and same arithmetic: equal up to float rounding
+
+
+def test_bootstrap_ci_equals_the_row_by_row_bootstrap(small):
+    _, a, _ = small
+    ci = U.bootstrap_ci(np.mean, a, n_boot=60, seed=2)
+    assert_allclose([ci.low, ci.high], reference_bootstrap(np.mean, (a,), 60, 0.95, 2), atol=TIGHT)
+    assert (ci.level, ci.method) == (0.95, "bootstrap over 30 rows, 60 resamples")
+
+
+def test_stratified_bootstrap_ci_equals_the_row_by_row_bootstrap(small):
+    y, a, _ = small
+    ci = U.bootstrap_ci(roc_auc_score, y, a, n_boot=20, level=0.8, seed=5, stratify=y)
+    ref = reference_bootstrap(roc_auc_score, (y, a), 20, 0.8, 5, strata=y)
+    assert_allclose([ci.low, ci.high], ref, atol=TIGHT)
+    assert (ci.level, ci.method) == (0.8, "bootstrap over 30 rows, 20 resamples, stratified")
+
+
+def test_bootstrap_defaults_are_1000_resamples_at_95_percent(small):
+    _, a, _ = small
+    ci = U.bootstrap_ci(np.mean, a)
+    assert_allclose([ci.low, ci.high], reference_bootstrap(np.mean, (a,), 1000, 0.95, 0), atol=TIGHT)
+    assert ci.method == "bootstrap over 30 rows, 1000 resamples"
+
+
+def test_paired_bootstrap_diff_equals_the_row_by_row_bootstrap(small):
+    y, a, b = small
+
+    def diff(y_, a_, b_):
+        return roc_auc_score(y_, a_) - roc_auc_score(y_, b_)
+
+    ci = U.paired_bootstrap_diff(roc_auc_score, y, a, b, n_boot=20, level=0.9, seed=3)
+    assert_allclose([ci.low, ci.high], reference_bootstrap(diff, (y, a, b), 20, 0.9, 3, strata=y), atol=TIGHT)
+    assert (ci.level, ci.method) == (0.9, "paired bootstrap over 30 rows, 20 resamples, stratified by label")
+    free = U.paired_bootstrap_diff(np.dot, y, a, b, n_boot=20, seed=3, stratify=False)
+    ref = reference_bootstrap(lambda y_, a_, b_: np.dot(y_, a_) - np.dot(y_, b_), (y, a, b), 20, 0.95, 3)
+    assert_allclose([free.low, free.high], ref, atol=TIGHT)
+    assert free.method == "paired bootstrap over 30 rows, 20 resamples"
+
+
+def test_paired_bootstrap_defaults(small):
+    y, a, b = small
+    ci = U.paired_bootstrap_diff(np.dot, y, a, b)
+    ref = reference_bootstrap(lambda y_, a_, b_: np.dot(y_, a_) - np.dot(y_, b_), (y, a, b), 1000, 0.95, 0, y)
+    assert_allclose([ci.low, ci.high], ref, atol=TIGHT)
+    assert (ci.level, ci.method) == (
+        0.95,
+        "paired bootstrap over 30 rows, 1000 resamples, stratified by label",
+    )
+
+
+def test_vectorised_auc_intervals_equal_the_row_by_row_bootstrap_with_sklearn(small):
+    y, a, b = small
+    ci = U.auc_ci(y, a, n_boot=20, level=0.9, seed=4)
+    assert_allclose(
+        [ci.low, ci.high], reference_bootstrap(roc_auc_score, (y, a), 20, 0.9, 4, strata=y), atol=TIGHT
+    )
+    assert (ci.level, ci.method) == (0.9, "bootstrap over 30 rows, 20 resamples, stratified by label")
+
+    def diff(y_, a_, b_):
+        return roc_auc_score(y_, a_) - roc_auc_score(y_, b_)
+
+    d = U.auc_diff_ci(y, a, b, n_boot=20, level=0.9, seed=4)
+    assert_allclose([d.low, d.high], reference_bootstrap(diff, (y, a, b), 20, 0.9, 4, strata=y), atol=TIGHT)
+    assert (d.level, d.method) == (0.9, "paired bootstrap over 30 rows, 20 resamples, stratified by label")
+
+
+def test_vectorised_auc_interval_defaults(small):
+    y, a, b = small
+    ci, d = U.auc_ci(y, a), U.auc_diff_ci(y, a, b)
+    assert (ci.level, ci.method) == (0.95, "bootstrap over 30 rows, 1000 resamples, stratified by label")
+    assert (d.level, d.method) == (0.95, "paired bootstrap over 30 rows, 1000 resamples, stratified by label")
+    # seed 0 by default: the same interval as asking for seed 0
+    assert ci == U.auc_ci(y, a, n_boot=1000, level=0.95, seed=0)
+    assert d == U.auc_diff_ci(y, a, b, n_boot=1000, level=0.95, seed=0)
+
+
+def test_non_finite_statistics_are_dropped_and_all_non_finite_is_an_error(small):
+    _, a, _ = small
+
+    def mean_or_nan(x):  # undefined on resamples whose first row is above the median
+        return np.nan if x[0] > np.median(a) else x.mean()
+
+    ci = U.bootstrap_ci(mean_or_nan, a, n_boot=50, seed=1)
+    assert_allclose([ci.low, ci.high], reference_bootstrap(mean_or_nan, (a,), 50, 0.95, 1), atol=TIGHT)
+    with pytest.raises(
+        ValueError, match=r"^bootstrap produced no finite statistic \(degenerate resamples\)$"
+    ):
+        U.bootstrap_ci(lambda x: np.inf, a, n_boot=5)
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ((), r"^bootstrap needs at least one array$"),
+        ((np.zeros(1),), r"^bootstrap arrays need the same length >= 2, got \[1\]$"),
+        ((np.zeros(3), np.zeros(2)), r"^bootstrap arrays need the same length >= 2, got \[3, 2\]$"),
+    ],
+)
+def test_bootstrap_row_errors_name_the_lengths(arrays, message):
+    with pytest.raises(ValueError, match=message):
+        U.bootstrap_ci(np.mean, *arrays, n_boot=5)
+
+
+def test_two_rows_are_enough_to_bootstrap():
+    ci = U.bootstrap_ci(np.mean, np.array([0.0, 1.0]), n_boot=20, seed=0)
+    assert 0.0 <= ci.low <= ci.high <= 1.0
+
+
+def test_three_strata_are_resampled_each_within_itself():
+    rng = np.random.default_rng(3)
+    strata = np.array([0, 1, 2] * 6)
+    x = strata + rng.normal(0, 0.1, 18)
+    ci = U.bootstrap_ci(np.mean, x, n_boot=30, seed=6, stratify=strata)
+    ref = reference_bootstrap(np.mean, (x,), 30, 0.95, 6, strata=strata)
+    assert_allclose([ci.low, ci.high], ref, atol=TIGHT)
