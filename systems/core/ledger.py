@@ -68,6 +68,7 @@ from __future__ import annotations
 import inspect
 import math
 import operator
+import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -232,13 +233,22 @@ def _decide(op: str, diff: float, interval: Interval | None) -> State:
 
 
 def _caller_source() -> str:
-    """``path:line`` of the first frame outside this module (the code building the claim)."""
+    """``path:line`` of the code building the claim: the first frame of our own code outside
+    this module. Generated code (``<string>``: a dataclass ``__init__``), the standard library and
+    installed packages (a decorator's wrapper, a test tool's trampoline) are skipped."""
     here = Path(__file__).resolve()
     for frame in inspect.stack()[1:]:
         path = Path(frame.filename).resolve()
-        if path != here and "dataclasses" not in path.name and not frame.filename.startswith("<"):
-            return f"{_repo_relative(path)}:{frame.lineno}"
+        if frame.filename.startswith("<") or path == here or _not_ours(path):
+            continue
+        return f"{_repo_relative(path)}:{frame.lineno}"
     return ""
+
+
+def _not_ours(path: Path) -> bool:
+    """True for files of the standard library or of an installed package."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    return "site-packages" in path.parts or path.is_relative_to(stdlib)
 
 
 def _repo_relative(path: Path) -> str:

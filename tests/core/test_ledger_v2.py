@@ -1,5 +1,7 @@
 """Ledger v2: relations decided on intervals, central vs supporting, the two new verdicts."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -346,3 +348,14 @@ def test_a_valid_interval_passes_validation():
 )
 def test_relation_result_describe(result, text):
     assert result.describe() == text
+
+
+def test_source_skips_library_frames_between_the_ledger_and_our_code():
+    # dataclasses.replace builds the new Claim from inside the standard library (as a decorator's
+    # wrapper or a test tool's trampoline would): the source is still the line of ours calling it
+    import dataclasses
+
+    base = claim(measured={"a": 1.0}, relations=[("a", ">", 0)])
+    c = dataclasses.replace(base, source=None)  # the line the source must name
+    line = inspect.currentframe().f_lineno - 1
+    assert c.source == f"tests/core/test_ledger_v2.py:{line}"
