@@ -82,7 +82,9 @@ def best_split(
         gains = np.where(ok, xgb_gain(GL, HL, G - GL, H - HL, reg_lambda), -np.inf)
         k = int(np.argmax(gains))
         if gains[k] > best[0]:
-            best = (float(gains[k]), f, float((x[k] + x[k + 1]) / 2))
+            a, b = float(x[k]), float(x[k + 1])
+            mid = (a + b) / 2  # for adjacent floats this rounds onto a, which x < mid would send right
+            best = (float(gains[k]), f, mid if mid > a else b)
     return best
 
 
@@ -232,7 +234,8 @@ class SecondOrderBooster(ClassifierMixin, BaseEstimator):
         """Margin F(x) = logit(base_score) + sum of the trees' leaf values, shape (n,)."""
         check_is_fitted(self)
         X = np.asarray(X, float)
-        return self.base_margin_ + sum(predict_tree(t, X) for t in self.trees_)
+        # start from zeros: with no trees (n_estimators=0) the margin is still one value per row
+        return self.base_margin_ + sum((predict_tree(t, X) for t in self.trees_), np.zeros(len(X)))
 
     def predict_proba(self, X) -> np.ndarray:
         p = sigmoid(self.decision_function(X))

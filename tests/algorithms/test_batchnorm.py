@@ -190,3 +190,28 @@ def test_inference_validates_variance_and_names_bad_input():
         batchnorm_inference(x, g, b, rm, np.array([1.0, -0.1, 1.0]))
     with pytest.raises(ValueError, match=r"^x contains NaN or inf \(1 entries\)$"):
         batchnorm_inference(np.array([[1.0, np.nan, 0.0]]), g, b, rm, np.ones(3))
+
+
+def test_default_eps_is_torchs_and_two_rows_are_enough():
+    # two rows per channel (m = 2) is the smallest batch training mode accepts; small values make
+    # eps matter (var ~ 0.01, so eps = 1e-5 vs anything larger shows in the output)
+    x = np.random.default_rng(1).normal(0.0, 0.1, (2, 3))
+    gamma, beta = np.ones(3), np.zeros(3)
+    y, _ = batchnorm_forward(x, gamma, beta)
+    ref = F.batch_norm(torch.tensor(x), None, None, torch.tensor(gamma), torch.tensor(beta), training=True)
+    assert_allclose(y, ref.numpy(), rtol=1e-10, atol=1e-12)  # float64 both sides
+
+
+def test_errors_name_the_argument_and_the_count():
+    x, gamma, beta, w = _setup((6, 3))
+    with pytest.raises(ValueError, match=r"^x contains NaN or inf \(1 entries\)$"):
+        batchnorm_forward(np.where(x == x.max(), np.nan, x), gamma, beta)
+    with pytest.raises(ValueError, match=r"^beta contains NaN or inf \(1 entries\)$"):
+        batchnorm_forward(x, gamma, np.array([0.0, np.inf, 0.0]))
+    with pytest.raises(
+        ValueError, match=r"^batch norm needs >= 2 values per channel in training mode, got 1$"
+    ):
+        batchnorm_forward(x[:1], gamma, beta)
+    _, cache = batchnorm_forward(x, gamma, beta)
+    with pytest.raises(ValueError, match=r"^dy contains NaN or inf \(18 entries\)$"):
+        batchnorm_backward_expanded(np.full((6, 3), np.nan), cache)

@@ -198,3 +198,81 @@ def test_transposed_convolution_names_the_bad_argument():
         conv_transpose2d(np.ones((1, 2, 4, 4)), w)
     with pytest.raises(ValueError, match=r"out_hw \(9, 9\) does not map to g's spatial shape \(4, 4\)"):
         conv_transpose2d(g, w, 1, 0, (9, 9))
+
+
+def test_output_size_defaults_and_argument_checks():
+    assert output_size(5, 3) == 3  # no padding, stride 1: 5 - 3 + 1
+    assert output_size(1, 3, padding=1) == 1  # padded input 3 exactly fits the kernel
+    msg = r"^need stride >= 1, padding >= 0, kernel >= 1; got {}, {}, {}$"
+    for stride, padding, kernel in ((0, 0, 1), (1, -1, 1), (1, 0, 0)):  # each bound alone
+        with pytest.raises(ValueError, match=msg.format(stride, padding, kernel)):
+            output_size(5, kernel, padding, stride)
+    with pytest.raises(ValueError, match=r"^kernel 4 is larger than the padded input 1 \+ 2\*1$"):
+        output_size(1, 4, padding=1)
+
+
+@pytest.mark.parametrize("S,P", [(1, 0), (2, 1)])
+@pytest.mark.parametrize(("hw", "k"), [((5, 7), (3, 2)), ((7, 5), (2, 3))])  # wide and tall
+def test_rectangular_kernel_and_input_equal_torch(S, P, hw, k):
+    rng = np.random.default_rng(11)
+    x, w, b = rng.normal(size=(2, 2, *hw)), rng.normal(size=(3, 2, *k)), rng.normal(size=3)
+    y, cache = conv2d_forward(x, w, b, stride=S, padding=P)
+    g = rng.normal(size=y.shape)
+    dx, dw, db = conv2d_backward(g, cache)
+    tx, tw, tb = (torch.tensor(v, requires_grad=True) for v in (x, w, b))
+    ty = F.conv2d(tx, tw, tb, stride=S, padding=P)
+    (ty * torch.tensor(g)).sum().backward()
+    for ours, ref in zip((y, dx, dw, db), (ty.detach(), tx.grad, tw.grad, tb.grad), strict=True):
+        assert_allclose(ours, ref.numpy(), rtol=1e-10, atol=1e-12)  # float64 sums of a few terms
+
+
+def test_conv_transpose_defaults_are_stride_1_padding_0_like_torch():
+    rng = np.random.default_rng(12)
+    g, w = rng.normal(size=(1, 3, 4, 5)), rng.normal(size=(3, 2, 2, 3))
+    ref = F.conv_transpose2d(torch.tensor(g), torch.tensor(w)).numpy()
+    assert_allclose(conv_transpose2d(g, w), ref, rtol=1e-10, atol=1e-12)
+
+
+def test_forward_errors_name_the_argument_and_the_dimension():
+    x, w, b = _conv_setup(5, 5, 3)
+    with pytest.raises(ValueError, match=r"^x must have 4 dimensions, got shape \(2, 5, 5\)$"):
+        conv2d_forward(x[0], w, b)
+    with pytest.raises(ValueError, match=r"^x contains NaN or inf \(1 entries\)$"):
+        conv2d_forward(np.where(x == x.max(), np.inf, x), w, b)
+    with pytest.raises(ValueError, match=r"^w must have 4 dimensions, got shape \(2, 3, 3\)$"):
+        conv2d_forward(x, w[0], b)
+    with pytest.raises(ValueError, match=r"^w contains NaN or inf \(1 entries\)$"):
+        conv2d_forward(x, np.where(w == w.max(), np.nan, w), b)
+    with pytest.raises(ValueError, match=r"^b contains NaN or inf \(1 entries\)$"):
+        conv2d_forward(x, w, np.array([0.0, np.nan, 0.0]))
+    with pytest.raises(
+        ValueError,
+        match=r"^w must have shape \(C_out, 2, K_h, K_w\) to match x's 2 channels, got \(3, 1, 3, 3\)$",
+    ):
+        conv2d_forward(x, w[:, :1], b)
+    with pytest.raises(ValueError, match=r"^need stride >= 1, padding >= 0, kernel >= 1; got 0, 0, 3$"):
+        conv2d_forward(x, w, b, stride=0)
+
+
+@pytest.mark.parametrize(("H", "W", "kh", "kw"), [(2, 5, 3, 1), (5, 2, 1, 3)])
+def test_kernel_taller_or_wider_than_the_input_is_named(H, W, kh, kw):
+    x = np.zeros((1, 1, H, W))
+    k = max(kh, kw)
+    with pytest.raises(ValueError, match=rf"^kernel {k} is larger than the padded input 2 \+ 2\*0$"):
+        conv2d_forward(x, np.zeros((1, 1, kh, kw)), np.zeros(1))
+
+
+def test_gradient_errors_name_the_argument():
+    w, g = np.ones((3, 2, 3, 3)), np.ones((1, 3, 4, 4))
+    with pytest.raises(ValueError, match=r"^g contains NaN or inf \(3 entries\)$"):
+        conv_transpose2d(np.where(np.arange(16).reshape(1, 1, 4, 4) == 0, np.nan, g), w)  # 1 per channel
+    with pytest.raises(ValueError, match=r"^w must have 4 dimensions, got shape \(2, 3, 3\)$"):
+        conv_transpose2d(g, w[0])
+    with pytest.raises(ValueError, match=r"^g must have 4 dimensions, got shape \(3, 4, 4\)$"):
+        conv_transpose2d(g[0], w)
+    x, w, b = _conv_setup(5, 5, 3)
+    y, cache = conv2d_forward(x, w, b)
+    with pytest.raises(ValueError, match=r"^g must have 4 dimensions, got shape \(3, 3, 3\)$"):
+        conv2d_backward(y[0], cache)
+    with pytest.raises(ValueError, match=r"^g contains NaN or inf \(54 entries\)$"):
+        conv2d_backward(np.full(y.shape, np.nan), cache)  # y is (2, 3, 3, 3)

@@ -99,3 +99,29 @@ def test_many_temperatures_equal_torch():
         )
         (0.3 * T * T * soft + 0.7 * F.cross_entropy(ts, torch.tensor(y))).backward()
         assert_allclose(grad, ts.grad.numpy(), rtol=1e-9, atol=1e-14, err_msg=f"T={T}")
+
+
+def test_defaults_are_temperature_2_alpha_half_without_t_squared():
+    # reference: torch's KL(batchmean) at T = 2 and cross-entropy, mixed 1/2 : 1/2, no T^2 factor
+    s, t, y = _logits(2)
+    loss, _, parts = distillation_loss(s, t, y)
+    soft = F.kl_div(
+        F.log_softmax(torch.tensor(s) / 2.0, dim=1),
+        F.softmax(torch.tensor(t) / 2.0, dim=1),
+        reduction="batchmean",
+    ).item()
+    hard = F.cross_entropy(torch.tensor(s), torch.tensor(y)).item()
+    assert_allclose([parts.soft, parts.hard], [soft, hard], rtol=1e-12)  # float64 both sides
+    assert_allclose(loss, 0.5 * soft + 0.5 * hard, rtol=1e-12)
+
+
+def test_logit_errors_name_the_argument():
+    s, t, y = _logits(3, n=2, k=3)
+    for name, args in (("student_logits", (s[0], t)), ("teacher_logits", (s, t[0]))):
+        with pytest.raises(ValueError, match=rf"^{name} must have 2 dimensions, got shape \(3,\)$"):
+            distillation_loss(*args, y)
+    bad = np.where(s == s.max(), np.nan, s)
+    with pytest.raises(ValueError, match=r"^student_logits contains NaN or inf \(1 entries\)$"):
+        distillation_loss(bad, t, y)
+    with pytest.raises(ValueError, match=r"^teacher_logits contains NaN or inf \(1 entries\)$"):
+        distillation_loss(s, bad, y)

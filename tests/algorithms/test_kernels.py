@@ -101,3 +101,43 @@ def test_sigmoid_counterexample_is_sklearns_sigmoid_kernel():
     X, K = sigmoid_counterexample()
     assert_allclose(K, sigmoid_kernel(X, gamma=1.0, coef0=-2.0), rtol=1e-12, err_msg="ours vs sklearn")
     assert not is_psd(K)
+
+
+def test_defaults_rbf_with_gamma_1_degree_3_coef0_0():
+    rng = np.random.default_rng(4)
+    X, Z = rng.normal(size=(4, 3)), rng.normal(size=(5, 3))
+    assert_allclose(kernel_matrix(X, Z), rbf_kernel(X, Z, gamma=1.0), rtol=1e-10, atol=1e-12)
+    # sklearn's own defaults differ (gamma 1/d, coef0 1), so its arguments are spelled out
+    poly = polynomial_kernel(X, Z, degree=3, gamma=1.0, coef0=0.0)
+    assert_allclose(kernel_matrix(X, Z, "poly"), poly, rtol=1e-10, atol=1e-12)
+    sig = sigmoid_kernel(X, Z, gamma=1.0, coef0=0.0)
+    assert_allclose(kernel_matrix(X, Z, "sigmoid"), sig, rtol=1e-10, atol=1e-12)
+    assert_allclose(kernel_diagonal(X), 1.0)  # the default kernel is rbf: K(x, x) = exp(0)
+    for kernel in ("rbf", "poly", "sigmoid"):
+        full = np.diag(kernel_matrix(X, X, kernel))
+        assert_allclose(kernel_diagonal(X, kernel), full, rtol=1e-12, atol=1e-12, err_msg=kernel)
+
+
+def test_a_single_point_may_be_given_as_a_1d_vector():
+    # x = (1, 2), z = (3, -1): <x, z> = 1; ||x - z||^2 = 4 + 9 = 13
+    assert_allclose(kernel_matrix([1.0, 2.0], [3.0, -1.0], "linear"), [[1.0]])
+    assert_allclose(kernel_matrix([1.0, 2.0], [3.0, -1.0], "rbf", gamma=0.1), [[np.exp(-1.3)]], rtol=1e-12)
+
+
+def test_rbf_never_exceeds_one_even_when_the_distance_rounds_below_zero():
+    # ||x||^2 + ||x||^2 - 2 <x, x> rounds to about +-1e-9 for |x| ~ 1e3; a negative distance is
+    # clipped to 0, so no entry exceeds exp(0) = 1, and the diagonal is 1 up to that rounding
+    X = np.random.default_rng(5).normal(size=(30, 3)) * 1e3
+    K = kernel_matrix(X, X, "rbf", gamma=1.0)
+    assert K.max() <= 1.0
+    assert_allclose(np.diag(K), 1.0, rtol=0, atol=1e-8)
+
+
+def test_error_messages_are_exact():
+    msg = r"^unknown kernel 'cubic'; choose from \('linear', 'poly', 'rbf', 'sigmoid'\)$"
+    with pytest.raises(ValueError, match=msg):
+        kernel_matrix(np.ones((2, 2)), np.ones((2, 2)), "cubic")
+    with pytest.raises(ValueError, match=msg):
+        kernel_diagonal(np.ones((2, 2)), "cubic")
+    with pytest.raises(ValueError, match=r"^X has 2 features but Z has 3$"):
+        kernel_matrix(np.ones((2, 2)), np.ones((2, 3)), "linear")

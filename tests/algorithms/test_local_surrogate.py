@@ -107,3 +107,55 @@ def test_a_constant_black_box_scores_one_and_bad_inputs_are_named():
         LocalSurrogate().fit(lambda Z: Z[:, 0], np.zeros((1, 3)), scale, rng)
     with pytest.raises(ValueError, match=r"f must return shape \(50,\), got \(50, 1\)"):
         LocalSurrogate(n_samples=50).fit(lambda Z: Z[:, :1], x0, scale, rng)
+
+
+def test_weighted_ridge_defaults_to_no_penalty():
+    rng = np.random.default_rng(4)
+    U, y, w = rng.normal(size=(30, 2)), rng.normal(size=30), rng.uniform(0.5, 1.5, 30)
+    b, coef = weighted_ridge(U, y, w)
+    ref = LinearRegression().fit(U, y, sample_weight=w)
+    assert_allclose(coef, ref.coef_, rtol=1e-8)  # normal equations vs lstsq: round-off only
+    assert_allclose(b, ref.intercept_, rtol=1e-8)
+
+
+def test_defaults_are_the_documented_lime_settings():
+    assert LocalSurrogate().get_params() == {
+        "n_samples": 5000,
+        "kernel_width": None,
+        "alpha": 1.0,
+        "frozen": (),
+    }
+
+
+def test_the_black_box_always_receives_float_rows():
+    # integer x0 and scale are converted: f sees float64 perturbations and a float64 x0 row
+    dtypes = []
+
+    def f(Z):
+        dtypes.append(Z.dtype)
+        return Z[:, 0] ** 2
+
+    LocalSurrogate(n_samples=50).fit(f, [1, 2], [1, 1], np.random.default_rng(5))
+    assert dtypes == [np.float64, np.float64]
+
+
+def test_score_is_invariant_to_rescaling_the_black_box():
+    # weighted R^2 is a ratio of weighted sums of squares: multiplying f by 1e-3 changes neither
+    def f(Z):
+        return np.sin(3 * Z[:, 0]) + Z[:, 1]
+
+    fits = [
+        LocalSurrogate(n_samples=300).fit(
+            lambda Z, c=c: c * f(Z), np.zeros(2), np.ones(2), np.random.default_rng(6)
+        )
+        for c in (1.0, 1e-3)
+    ]
+    assert 0 < fits[0].score_ < 0.99  # sin is visibly non-linear over one standard unit
+    assert_allclose(fits[1].score_, fits[0].score_, rtol=1e-9)  # rounding only
+
+
+def test_scale_error_message_is_exact():
+    with pytest.raises(ValueError, match=r"^scale must be finite and > 0 for every feature$"):
+        LocalSurrogate(n_samples=50).fit(
+            lambda Z: Z[:, 0], np.zeros(2), [1.0, np.inf], np.random.default_rng(0)
+        )

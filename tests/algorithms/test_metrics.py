@@ -1,5 +1,7 @@
 """Metrics from definitions vs scikit-learn, and the catalogue's worked examples (AL-13)."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -231,3 +233,34 @@ def test_pr_auc_with_a_single_positive_matches_sklearn():
     assert M.pr_auc(y, s) == pytest.approx(skm.average_precision_score(y, s), rel=1e-12)
     with pytest.raises(ValueError, match=r"^PR-AUC needs at least one positive in y_true$"):
         M.pr_auc([0, 0], [0.1, 0.2])
+
+
+def test_hard_boolean_flags_are_valid_scores():
+    # a classifier's True/False flags used as scores: one threshold, so AP is sklearn's on 0/1
+    y = np.array([0, 1, 1, 0, 1, 0])
+    flags = np.array([False, True, False, False, True, True])
+    assert M.pr_auc(y, flags) == pytest.approx(skm.average_precision_score(y, flags.astype(float)), rel=1e-12)
+    assert M.roc_auc(y, flags) == pytest.approx(skm.roc_auc_score(y, flags.astype(float)), rel=1e-12)
+
+
+def test_error_messages_name_the_argument_and_show_the_values():
+    with pytest.raises(ValueError, match=r"^y_true must hold only 0 and 1, got values \[0 1 2 3 4\]$"):
+        M.roc_auc([0, 1, 2, 3, 4, 5], np.zeros(6))  # at most five distinct values are listed
+    with pytest.raises(ValueError, match=r"^y_pred must hold only 0 and 1, got values \[0 2\]$"):
+        M.precision_recall_f1([0, 1], [0, 2])
+    with pytest.raises(ValueError, match=r"^y_pred has shape \(3,\), y_true has \(2,\)$"):
+        M.precision_recall_f1([0, 1], [0, 1, 1])
+    with pytest.raises(ValueError, match=r"^y_score has shape \(1,\), y_true has \(2,\)$"):
+        M.roc_auc([0, 1], [0.5])
+    with pytest.raises(ValueError, match=r"^ROC-AUC needs both classes in y_true$"):
+        M.roc_auc([1, 1], [0.1, 0.2])
+
+
+def test_auc_rows_gives_nan_for_a_single_class_row_without_a_warning():
+    # documented: a bootstrap row holding one class gives NaN (0/0), silently
+    Y = np.array([[0, 1, 1], [1, 1, 1], [0, 0, 0]])
+    S = np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1], [0.3, 0.2, 0.1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        auc = M.roc_auc_rows(Y, S)
+    assert auc[0] == 1.0 and np.isnan(auc[1:]).all()

@@ -1,5 +1,7 @@
 """MLP backprop (AL-06): central differences on every parameter, and torch autograd."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -175,3 +177,55 @@ def test_backward_without_reuse_names_bad_gradient():
         net.backward_without_reuse(cache, np.ones(4))
     with pytest.raises(ValueError, match=r"^d_out contains NaN or inf"):
         net.backward_without_reuse(cache, np.full((4, 1), np.nan))
+
+
+def test_layer_sizes_need_two_positive_widths():
+    for sizes in ((3,), (3, 0, 2)):
+        with pytest.raises(
+            ValueError, match=rf"^layer_sizes needs >= 2 positive widths, got {re.escape(str(sizes))}$"
+        ):
+            MLP(sizes).initialize(np.random.default_rng(0))
+
+
+def test_glorot_uniform_bound_and_zero_biases():
+    # W ~ U(-r, r) with r = sqrt(6 / (d_in + d_out)), so Var W = r^2 / 3 = 2 / (d_in + d_out)
+    net = MLP((300, 200, 100)).initialize(np.random.default_rng(0))
+    for (W, b), (d_in, d_out) in zip(net.params_, ((300, 200), (200, 100)), strict=True):
+        r = np.sqrt(6.0 / (d_in + d_out))
+        assert np.abs(W).max() <= r
+        assert np.abs(W).max() == pytest.approx(r, rel=1e-3)  # 20000+ draws come within r/1000 of r
+        assert W.var() == pytest.approx(2 / (d_in + d_out), rel=0.03)  # sampling error ~1%
+        assert not b.any()
+    assert net.madds_ == 0  # no product has run yet
+
+
+def test_errors_name_the_argument_and_the_expected_shape():
+    net = MLP((2, 4, 3, 1)).initialize(np.random.default_rng(0))
+    with pytest.raises(RuntimeError, match=r"^this MLP has no parameters yet; call initialize\(rng\) first$"):
+        MLP((2, 1)).forward(np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=r"^X must have 2 dimensions, got shape \(2,\)$"):
+        net.forward(np.zeros(2))
+    with pytest.raises(ValueError, match=r"^X contains NaN or inf \(1 entries\)$"):
+        net.forward(np.array([[0.0, np.inf]]))
+    _, cache = net.forward(np.zeros((5, 2)))
+    with pytest.raises(ValueError, match=r"^d_out must have 2 dimensions, got shape \(5,\)$"):
+        net.backward(cache, np.zeros(5))
+    with pytest.raises(ValueError, match=r"^d_out contains NaN or inf \(5 entries\)$"):
+        net.backward(cache, np.full((5, 1), np.nan))
+    with pytest.raises(ValueError, match=r"^d_out must have shape \(5, 1\), got \(5, 3\)$"):
+        net.backward(cache, np.zeros((5, 3)))  # (5, 3) is a hidden layer's shape, not the output's
+    with pytest.raises(ValueError, match=r"^unknown loss 'hinge'; use 'mse' or 'softmax'$"):
+        net.loss_and_gradients(np.zeros((5, 2)), np.zeros((5, 1)), loss="hinge")
+
+
+def test_loss_errors_name_the_argument():
+    with pytest.raises(ValueError, match=r"^pred must have 2 dimensions, got shape \(3,\)$"):
+        mse_loss(np.zeros(3), np.zeros(3))
+    with pytest.raises(ValueError, match=r"^pred contains NaN or inf \(1 entries\)$"):
+        mse_loss(np.array([[np.nan]]), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"^y contains NaN or inf \(1 entries\)$"):
+        mse_loss(np.zeros((1, 1)), np.array([[np.inf]]))
+    with pytest.raises(ValueError, match=r"^logits must have 2 dimensions, got shape \(3,\)$"):
+        softmax_cross_entropy(np.zeros(3), np.array([0]))
+    with pytest.raises(ValueError, match=r"^logits contains NaN or inf \(1 entries\)$"):
+        softmax_cross_entropy(np.array([[0.0, np.nan]]), np.array([0]))

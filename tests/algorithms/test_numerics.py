@@ -47,3 +47,26 @@ def test_check_finite_names_the_argument():
         check_finite("w", np.zeros(2), ndim=4)
     with pytest.raises(ValueError, match=r"^g contains NaN or inf \(2 entries\)$"):
         check_finite("g", [np.nan, 1.0, np.inf])
+
+
+def test_log_softmax_shifts_each_row_by_its_own_max():
+    # row 2 sits 1000 below row 1: shifting by the global max would underflow its exp to 0 and give
+    # -inf; per row, log softmax([-1000, -1001]) = log softmax([0, -1]) = [-log(1 + e^-1), -1 - log(1 + e^-1)]
+    z = np.array([[0.0, 1.0], [-1000.0, -1001.0]])
+    c = np.log1p(np.exp(-1.0))
+    assert_allclose(log_softmax(z), [[-1 - c, -c], [-c, -1 - c]], rtol=1e-12)
+    assert_allclose(log_softmax(z.T, axis=0), [[-1 - c, -c], [-c, -1 - c]], rtol=1e-12)
+    assert_allclose(softmax(z)[1], np.exp([-c, -1 - c]), rtol=1e-12)
+
+
+def test_numerical_gradient_of_a_matrix_parameter():
+    # f(W) = sum(W * C) is linear: dF/dW = C entry by entry, for a 2-D (weight-shaped) array
+    C = np.arange(6.0).reshape(2, 3) - 2.5
+    W = np.ones((2, 3))
+    assert_allclose(numerical_gradient(lambda: float(np.sum(W * C)), W), C, atol=1e-8)  # rounding only
+
+
+def test_numerical_gradient_contiguity_message_is_exact():
+    msg = r"^numerical_gradient perturbs x in place and needs a C-contiguous array$"
+    with pytest.raises(ValueError, match=msg):
+        numerical_gradient(lambda: 0.0, np.zeros((3, 4))[:, ::2])
