@@ -94,3 +94,107 @@ def test_suggest_draws_each_kind_within_its_range_in_order():
         assert list(p) == ["lr", "depth", "kind"]
     with pytest.raises(ValueError, match="unknown parameter kind"):
         M.suggest(trial, {"x": ("bool", 0, 1, False)})
+
+
+@pytest.mark.parametrize("space", [*M.SPACES.values(), *M.CHURN_SPACES.values()])
+def test_suggest_declares_each_spaces_range_and_log_scale_to_optuna(space):
+    trial = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0)).ask()
+    M.suggest(trial, space)
+    for name, spec in space.items():
+        kind, dist = spec[0], trial.distributions[name]
+        if kind == "float":
+            assert dist == optuna.distributions.FloatDistribution(spec[1], spec[2], log=spec[3]), name
+        elif kind == "int":
+            assert dist == optuna.distributions.IntDistribution(spec[1], spec[2], log=spec[3]), name
+        else:
+            assert dist == optuna.distributions.CategoricalDistribution(spec[1]), name
+
+
+def test_lbfgs_with_l1_error_names_the_fix():
+    with pytest.raises(ValueError) as err:
+        M.check_params("logreg", {"penalty": "l1", "solver": "lbfgs"})
+    assert str(err.value) == "logreg: solver lbfgs supports only the l2 penalty; use saga for l1"
+
+
+def _has(params, expected):
+    """The entries of ``expected`` that differ in ``params`` (empty when all reached the library)."""
+    return {k: (params.get(k), v) for k, v in expected.items() if params.get(k) != v}
+
+
+def test_churn_recipe_reaches_the_boosters_and_params_override_it():
+    xgb = M.make_model("xgboost", seed=4, max_depth=3).get_params()
+    fixed = {"tree_method": "hist", "eval_metric": "logloss", "n_jobs": 1, "verbosity": 0, "random_state": 4}
+    assert not _has(xgb, M.RECIPES["churn"]["xgboost"] | {"max_depth": 3} | fixed)
+    lgb = M.make_model("lightgbm", seed=4, num_leaves=7).get_params()
+    fixed = {"n_jobs": 1, "verbose": -1, "random_state": 4, "n_estimators": M.MAX_ROUNDS}
+    assert not _has(lgb, M.RECIPES["churn"]["lightgbm"] | {"num_leaves": 7} | fixed)
+    # defaults: one thread, and a positive weight of 1 unless a pos_ratio is given
+    assert M.make_model("xgboost", seed=0, class_weight="balanced").get_params()["scale_pos_weight"] == 1.0
+    assert M.make_model("random_forest", seed=0).n_jobs == 1
+
+
+def test_churn_recipe_reaches_the_sklearn_models():
+    rf = M.make_model("random_forest", seed=0).get_params()
+    assert not _has(rf, M.RECIPES["churn"]["random_forest"])
+    logreg = M.make_model("logreg", seed=0)[-1]
+    assert (logreg.C, logreg.max_iter) == (1.0, 2000)
+    assert M.make_model("logreg", seed=0, C=0.1)[-1].C == 0.1
+
+
+def test_ensemble_recipe_reaches_every_family():
+    xgb = M.make_model("xgboost", seed=6, recipe="ensemble", max_depth=4).get_params()
+    assert not _has(xgb, M.RECIPES["ensemble"]["xgboost"] | {"max_depth": 4, "n_jobs": 1, "random_state": 6})
+    lgb = M.make_model("lightgbm", seed=6, recipe="ensemble", num_leaves=9).get_params()
+    want = M.RECIPES["ensemble"]["lightgbm"] | {"num_leaves": 9, "n_jobs": 1, "random_state": 6}
+    assert not _has(lgb, want | {"n_estimators": 200})
+    cat = M.make_model("catboost", seed=6, recipe="ensemble", depth=5).get_params()
+    assert not _has(cat, M.RECIPES["ensemble"]["catboost"] | {"depth": 5, "thread_count": 1})
+    logreg = M.make_model("logreg", seed=6, recipe="ensemble", C=0.5, solver="saga")[-1].get_params()
+    assert not _has(logreg, {"max_iter": 1000, "tol": 1e-3, "C": 0.5, "solver": "saga", "random_state": 6})
+    mlp = M.make_model("mlp", seed=6, recipe="ensemble", alpha=0.01, max_iter=50)[-1].get_params()
+    assert not _has(mlp, {"early_stopping": True, "alpha": 0.01, "max_iter": 50, "random_state": 6})
+
+
+def test_plain_fits_use_the_training_rows_only(data, capsys):
+    X, y, Xv, yv = data
+    # logreg ignores a validation set: same coefficients as the pipeline fitted directly
+    logreg = M.fit_model(M.make_model("logreg", seed=0), "logreg", X, y, Xv, yv)
+    direct = M.make_model("logreg", seed=0).fit(X, y)
+    np.testing.assert_allclose(logreg[-1].coef_, direct[-1].coef_, rtol=1e-12)  # same solver, same data
+    # xgboost without early stopping needs no validation set, and fitting prints nothing
+    xgb = M.fit_model(M.make_model("xgboost", seed=0, early_stopping=False, n_estimators=5), "xgboost", X, y)
+    assert xgb.get_booster().num_boosted_rounds() == 5
+    M.fit_model(M.make_model("xgboost", seed=0, n_estimators=5), "xgboost", X, y, Xv, yv)
+    M.fit_model(M.make_model("lightgbm", seed=0, learning_rate=0.3), "lightgbm", X, y, Xv, yv)
+    assert capsys.readouterr().out == ""
+
+
+def test_xgboost_without_a_validation_set_error_says_what_is_needed():
+    with pytest.raises(ValueError) as err:
+        M.fit_model(M.make_model("xgboost", seed=0), "xgboost", np.zeros((4, 2)), np.array([0, 1, 0, 1]))
+    assert str(err.value) == "xgboost with early stopping needs X_val, y_val"
+    with pytest.raises(TypeError, match="^RandomForestClassifier has no boosting rounds$"):
+        M.rounds_used(M.make_model("random_forest", seed=0))
+
+
+def test_lightgbm_train_curve_is_the_log_loss_of_its_own_training_predictions(data):
+    X, y, Xv, yv = data
+    model = M.fit_model(M.make_model("lightgbm", seed=0, learning_rate=0.3), "lightgbm", X, y, Xv, yv)
+    train_curve, val_curve = M.validation_curve(model)
+    best, _ = M.rounds_used(model)  # LightGBM keeps the trees up to the best round only
+    for r in (1, 2, best):
+        p_train = model.predict_proba(X, num_iteration=r)[:, 1]
+        p_val = model.predict_proba(Xv, num_iteration=r)[:, 1]
+        # tolerance: LightGBM accumulates the metric in float64 from the same raw scores
+        assert train_curve[r - 1] == pytest.approx(log_loss(y, p_train), abs=1e-6), r
+        assert val_curve[r - 1] == pytest.approx(log_loss(yv, p_val), abs=1e-6), r
+
+
+def test_rounds_used_reads_a_lightgbm_fitted_with_only_a_validation_set(data):
+    import lightgbm as lgb
+
+    X, y, Xv, yv = data
+    model = lgb.LGBMClassifier(n_estimators=300, learning_rate=0.3, verbose=-1, n_jobs=1)
+    model.fit(X, y, eval_X=(Xv,), eval_y=(yv,), callbacks=[lgb.early_stopping(10, verbose=False)])
+    curve = model.evals_result_["valid_0"]["binary_logloss"]
+    assert M.rounds_used(model) == (int(np.argmin(curve)) + 1, len(curve))

@@ -34,3 +34,20 @@ def test_breakeven_is_the_argmax_for_calibrated_probabilities():
 def test_win_back_must_be_a_probability():
     with pytest.raises(ValueError, match="win_back"):
         profit_curve([0, 1], [0.2, 0.8], [0.5], win_back=1.5)
+
+
+def test_default_costs_are_the_storys_figures():
+    # c = 50, V = 500, r = 0.34: a flagged churner earns 0.34 * 500 - 50 = 120, a non-churner -50
+    y, p = np.array([1, 0, 1]), np.array([0.9, 0.8, 0.2])
+    np.testing.assert_allclose(profit_curve(y, p, [0.5, 0.1]), [120 - 50, 2 * 120 - 50])
+
+
+def test_a_score_equal_to_the_threshold_is_flagged():
+    # p >= t: the customer at exactly 0.5 gets the offer
+    assert profit_curve([1], [0.5], [0.5], offer_cost=10.0, clv=100.0, win_back=0.5).tolist() == [40.0]
+
+
+def test_win_back_bounds_zero_and_one_are_allowed():
+    # r = 0: every offer is a pure cost; r = 1: every flagged churner is won back
+    np.testing.assert_allclose(profit_curve([1, 0], [0.9, 0.9], [0.5], win_back=0.0), [-100.0])
+    np.testing.assert_allclose(profit_curve([1, 0], [0.9, 0.9], [0.5], win_back=1.0), [500 - 100.0])
