@@ -101,3 +101,13 @@ def test_missing_share_counts_rows_with_any_gap():
     df = pd.DataFrame({"a": [1.0, np.nan, 3.0, np.nan], "b": [np.nan, 1.0, 1.0, np.nan], "c": 1.0})
     assert missing_share(df) == 0.75
     assert missing_share(df, ["a"]) == 0.5 and missing_share(df, ["c"]) == 0.0
+
+
+def test_by_default_a_cohort_needs_twenty_observed_values():
+    # a: 20 values of 100 (trusted); b: 19 zeros (too few); c: 21 values of 50.
+    # Global median of 19 zeros, 21 fifties and 20 hundreds: the 30th and 31st values, both 50.
+    train = pd.DataFrame(
+        {"g": ["a"] * 20 + ["b"] * 19 + ["c"] * 21, "x": [100.0] * 20 + [0.0] * 19 + [50.0] * 21}
+    )
+    test = pd.DataFrame({"g": ["a", "b"], "x": [np.nan, np.nan]})
+    assert CohortImputer(["x"], cohort=("g",)).fit(train).transform(test)["x"].tolist() == [100.0, 50.0]

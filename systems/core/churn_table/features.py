@@ -3,7 +3,7 @@
 Fitted state is learned on training rows only (``ChurnFeatures.fit``): imputation
 medians, the scale of the engagement score, the 75th percentile of charges, and the
 category lists. Everything else is a row-wise formula, so a scoring row is turned into
-features exactly as a training row was. Groups (``FEATURE_GROUPS``):
+features exactly as a training row was. Groups:
 
     raw        the 20 numeric raw fields after imputation
     time       tenure_months = (snapshot - signup) / 30.44 days, snapshot month of year
@@ -224,41 +224,6 @@ class ChurnFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(self.feature_names_, dtype=object)
-
-
-def feature_group(name: str) -> str:
-    """The group a candidate feature belongs to (for the documented selection table)."""
-    if name.endswith("_missing"):
-        return "missing"
-    if "=" in name:
-        return "category"
-    if name.startswith("tenure_") and name != "tenure_months":
-        return "tenure"
-    if name in RAW_NUMERIC:
-        return "raw"
-    for key, group in (
-        ("payment", "payment"),
-        ("late", "payment"),
-        ("invoice", "payment"),
-        ("autopay", "payment"),
-        ("ticket", "support"),
-        ("support", "support"),
-        ("_x_", "interact"),
-        ("charge", "charges"),
-        ("price", "charges"),
-        ("discount", "charges"),
-        ("engagement", "engagement"),
-        ("nps", "engagement"),
-        ("inactive", "engagement"),
-        ("features_used", "engagement"),
-        ("session", "usage"),
-        ("minutes", "usage"),
-        ("login", "usage"),
-        ("usage", "usage"),
-    ):
-        if key in name:
-            return group
-    return "time"
 
 
 def build_features(

@@ -55,5 +55,6 @@ def parse_mixed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             got = pd.to_datetime(text[m].astype("int64"), unit="s", errors="coerce")
         else:
             got = pd.to_datetime(text[m].str.rstrip("Z"), format=fmt, errors="coerce")
-        parsed[m] = got.astype("datetime64[ns]")
+        # the column holds nanoseconds (years 1677 to 2262); a date outside cannot be stored: NaT
+        parsed[m] = got.where(got.between(pd.Timestamp.min, pd.Timestamp.max)).astype("datetime64[ns]")
     return parsed, shape
