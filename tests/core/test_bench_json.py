@@ -90,12 +90,103 @@ def test_bench_main_runs_every_system_passes_the_seed_and_keeps_failures(tmp_pat
     assert seen == {"churn": ["--seed", "7"], "drift": ["--seed", "7"]}
     payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
     assert payload == {"seed": 7, "only": None, "results": {"churn_figure": 1.0, "drift_figure": 1.0}}
-    assert "== bench churn" in caplog.text and "bench rag: no benchmarks yet" in caplog.text
-    assert f"bench: 2 figures in {tmp_path / 'bench' / 'bench.json'}" in caplog.text
+    assert "== bench churn" in caplog.messages and "bench rag: no benchmarks yet" in caplog.messages
+    assert f"bench: 2 figures in {tmp_path / 'bench' / 'bench.json'}" in caplog.messages
 
 
 def test_bench_main_without_any_bench_is_an_error(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(bench.importlib.util, "find_spec", lambda n: None)
     assert bench.main(["--out", str(tmp_path)]) == 2
-    assert "make bench: no system has benchmarks yet" in caplog.text
+    assert "make bench: no system has benchmarks yet" in caplog.messages
     assert not (tmp_path / "bench").exists(), "nothing is written"
+
+
+def test_write_json_creates_missing_folders_and_writes_indented_sorted_json(tmp_path):
+    path = tmp_path / "new" / "reports" / "bench" / "bench.json"  # none of these folders exist
+    payload = {"seed": 0, "only": None, "results": {"b_ratio": 2.0, "a_ratio": 1.5}}
+    bench.write_json(path, payload)
+    # The repo's JSON convention (stable diffs between runs): 2-space indent, sorted keys, final newline.
+    assert path.read_text() == json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def test_bench_main_skips_a_system_whose_package_has_no_bench_module(tmp_path, monkeypatch, caplog):
+    class Fake:
+        @staticmethod
+        def main(argv):
+            bench.record("churn_figure", 1.0)
+            return 0
+
+    # Every system package exists, but only systems.churn.bench does.
+    monkeypatch.setattr(
+        bench.importlib.util,
+        "find_spec",
+        lambda n: object() if n.count(".") == 1 or n == "systems.churn.bench" else None,
+    )
+    monkeypatch.setattr(
+        bench.importlib, "import_module", lambda n: Fake if n == "systems.churn.bench" else bench
+    )
+    with caplog.at_level(logging.INFO, logger="systems.core.bench"):
+        assert bench.main(["--out", str(tmp_path)]) == 0
+    assert "bench rag: no benchmarks yet" in caplog.messages and "== bench churn" in caplog.messages
+
+
+def test_bench_main_fails_when_an_earlier_system_failed_and_a_later_one_passed(tmp_path, monkeypatch):
+    def fake(status):
+        class Fake:
+            @staticmethod
+            def main(argv):
+                return status
+
+        return Fake
+
+    fakes = {"systems.churn.bench": fake(1), "systems.drift.bench": fake(0)}
+    monkeypatch.setattr(bench.importlib, "import_module", lambda n: fakes.get(n) or bench)
+    monkeypatch.setattr(
+        bench.importlib.util,
+        "find_spec",
+        lambda n: object() if n.split(".")[1] in ("churn", "drift") else None,
+    )
+    assert bench.main(["--out", str(tmp_path)]) == 1, (
+        "one failing bench fails make bench, whatever ran after it"
+    )
+
+
+def test_bench_out_defaults_to_reports_in_the_working_folder(tmp_path, monkeypatch):
+    class Fake:
+        @staticmethod
+        def main(argv):
+            bench.record("fake_speedup", 2.0)
+            return 0
+
+    real = bench.importlib.import_module
+    monkeypatch.setattr(
+        bench.importlib, "import_module", lambda n: Fake if n == "systems.churn.bench" else real(n)
+    )
+    monkeypatch.chdir(tmp_path)
+    assert bench.main(["--only", "churn"]) == 0
+    assert json.loads((tmp_path / "reports" / "bench" / "bench.json").read_text())["results"] == {
+        "fake_speedup": 2.0
+    }
+
+
+def test_bench_only_accepts_a_known_system(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--only", "nosuch"])
+    err = capsys.readouterr().err
+    assert err.startswith("usage: make bench") and "argument --only: invalid choice: 'nosuch'" in err
+
+
+def test_bench_help_shows_the_module_docstring_as_written_and_each_option(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as done:
+        bench.main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: make bench")
+    lines = out.splitlines()
+    for line in bench.__doc__.strip().splitlines():
+        assert line in lines, "the description keeps the docstring's own line breaks"
+    flat = " ".join(out.split())
+    choices = "{" + ",".join(bench.SYSTEMS) + "}"
+    assert f"--only {choices} run one system's benchmarks" in flat
+    assert "--out OUT reports root (bench/bench.json)" in flat

@@ -166,3 +166,62 @@ def test_markdown_is_the_documented_layout_line_by_line():
         "",
     ]
     assert stability.markdown(aggregate(runs)).split("\n") == expected
+
+
+def test_modal_verdict_of_nothing_is_an_error():
+    with pytest.raises(ValueError, match="^modal_verdict needs at least one verdict$"):
+        modal_verdict([])
+
+
+def test_an_unknown_verdict_wins_a_tie_even_against_error():
+    # rank.get(v, -1): a verdict missing from CAUTION sorts before "error" (rank 0), so a tie
+    # with it is reported as the unknown verdict, never as the more flattering one.
+    assert modal_verdict(["error", "made-up"]) == ("made-up", 0.5)
+    assert modal_verdict(["reproduced", "made-up"]) == ("made-up", 0.5)
+    assert modal_verdict(["made-up", "error", "error"])[0] == "error", "a majority still wins"
+
+
+def test_agreement_is_stored_to_four_decimals():
+    # Two of three seeds agree: 2/3 = 0.666..., kept in stability.json as 0.6667.
+    runs = {"churn": {s: ledger(("CH-01", "reproduced" if s else "inconclusive")) for s in range(3)}}
+    (claim,) = aggregate(runs).claims
+    assert claim.agreement == 0.6667
+
+
+def test_timed_is_false_for_a_claim_no_run_reported():
+    stab = aggregate({"drift": {0: None}}, expected_ids={"drift": ["DR-01"]})
+    assert stab.claims[0].timed is False
+
+
+def test_a_claim_is_timed_if_any_seed_said_so():
+    runs = {
+        "drift": {0: ledger(("DR-01", "reproduced"), timed=("DR-01",)), 1: ledger(("DR-01", "reproduced"))}
+    }
+    assert aggregate(runs).claims[0].timed is True
+    runs = {"drift": {0: ledger(("DR-01", "reproduced")), 1: ledger(("DR-01", "reproduced"))}}
+    assert aggregate(runs).claims[0].timed is False
+
+
+def test_flips_are_listed_comma_separated_in_claim_order():
+    runs = {
+        "churn": {
+            0: ledger(("CH-01", "reproduced"), ("CH-02", "reproduced"), ("CH-03", "reproduced")),
+            1: ledger(("CH-01", "inconclusive"), ("CH-02", "reproduced"), ("CH-03", "not-reproduced")),
+        }
+    }
+    (churn,) = stability.summarise(aggregate(runs))
+    # CH-01 and CH-03 each agree on 1 of 2 seeds; CH-02 is unanimous.
+    assert churn.flips_text() == "CH-01 50%, CH-03 50%"
+    assert (churn.unanimous, churn.n_claims) == (1, 3)
+
+
+def test_summary_says_none_when_nothing_flips():
+    runs = {"rag": {0: ledger(("RAG-01", "reproduced")), 1: ledger(("RAG-01", "reproduced"))}}
+    (rag,) = stability.summarise(aggregate(runs))
+    assert rag.flips == [] and rag.flips_text() == "none"
+
+
+def test_summary_lists_an_unknown_modal_verdict_after_the_known_ones():
+    runs = {"rag": {0: ledger(("RAG-01", "made-up"), ("RAG-02", "error"), ("RAG-03", "reproduced"))}}
+    (rag,) = stability.summarise(aggregate(runs))
+    assert list(rag.modal_counts) == ["reproduced", "error", "made-up"]
