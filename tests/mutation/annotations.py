@@ -69,4 +69,605 @@ EQUIVALENT: dict[str, str] = {
         "the Wilson upper limit is <= 1 analytically; clipping at 2 instead of 1 differs only if "
         "round-off pushes it one ulp above 1, which the k = n cases tested do not"
     ),
+    "algorithms.bias_variance.x_sample__mutmut_12": (
+        "f(X) - s*eps vs f(X) + s*eps with eps ~ N(0,1): the noise is symmetric and independent of X, so y has the same distribution"
+    ),
+    "algorithms.bias_variance.x_decompose__mutmut_61": (
+        "same as sample_12: the fresh test noise enters as -s*eps instead of +s*eps, identical in distribution (symmetric, independent of the predictions)"
+    ),
+    "algorithms.forest_variance.x_simulate_mean_variance__mutmut_15": (
+        "-sqrt(1-rho)*own vs +: own ~ N(0,1) is symmetric and independent of shared, so h has the same joint distribution"
+    ),
+    "algorithms.local_surrogate.xǁLocalSurrogateǁfit__mutmut_8": (
+        "scale is only multiplied into the float64 array U and compared with 0; an int or float scale gives identical Z and checks"
+    ),
+    "algorithms.local_surrogate.xǁLocalSurrogateǁfit__mutmut_10": (
+        "same as fit_8 (dtype argument dropped instead of None)"
+    ),
+    "algorithms.local_surrogate.xǁLocalSurrogateǁfit__mutmut_46": (
+        "y only enters arithmetic with the float64 weights/coefficients (w*y, y - b, y - ybar), which promotes int/bool y to the same float values"
+    ),
+    "algorithms.local_surrogate.xǁLocalSurrogateǁfit__mutmut_48": ("same as fit_46 (dtype argument dropped)"),
+    "algorithms.local_surrogate.xǁLocalSurrogateǁfit__mutmut_117": (
+        "the element is passed to float() right after, which converts any numeric dtype to the same value"
+    ),
+    "algorithms.local_surrogate.xǁLocalSurrogateǁfit__mutmut_119": (
+        "same as fit_117 (dtype argument dropped)"
+    ),
+    "algorithms.conv.x_conv2d_forward__mutmut_74": (
+        "b.reshape(-1, 1, 1) broadcasts against (N, C_out, H', W') exactly like b.reshape(1, -1, 1, 1)"
+    ),
+    "algorithms.conv.x_conv2d_forward__mutmut_80": (
+        "numpy treats any negative entry of a reshape as the one inferred dimension, so (1, -2, 1, 1) == (1, -1, 1, 1) (survives a bias test against torch)"
+    ),
+    "algorithms.conv.x_conv_transpose2d__mutmut_117": (
+        "_correlate(..., None): the windows are sliced [::None], which is [::1], the stride 1 passed originally"
+    ),
+    "algorithms.conv.x_conv_transpose2d__mutmut_127": (
+        "dxp only gets extra zero rows at the bottom (H + 3P instead of H + 2P); the crop [P:P+H] never reads them"
+    ),
+    "algorithms.conv.x_conv_transpose2d__mutmut_130": ("same as 127 for columns"),
+    "algorithms.batchnorm.x__per_channel__mutmut_5": (
+        "numpy treats any negative reshape entry as the inferred dimension: (1, -2, ...) == (1, -1, ...)"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_50": (
+        "the changed term is d_var * (-2/m) * sum(x - mu), and sum(x - mu) = 0 (module docstring): only round-off differs"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_60": (
+        "as 50: the factor multiplies sum(x - mu) = 0"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_61": (
+        "as 50: the factor multiplies sum(x - mu) = 0"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_62": (
+        "as 50: the factor multiplies sum(x - mu) = 0"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_63": (
+        "as 50: the factor multiplies sum(x - mu) = 0"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_65": (
+        "sum over all axes of x - mu is a sum of per-channel sums that are each 0"
+    ),
+    "algorithms.batchnorm.x_batchnorm_backward_expanded__mutmut_67": ("as 65 (axis omitted = all axes)"),
+    "algorithms.mlp.xǁMLPǁinitialize__mutmut_16": (
+        "zip(sizes[:-1], sizes[1:]) always has equal lengths, so strict=None cannot change anything"
+    ),
+    "algorithms.mlp.xǁMLPǁinitialize__mutmut_19": ("as 16 (strict omitted)"),
+    "algorithms.mlp.xǁMLPǁinitialize__mutmut_23": ("as 16 (strict=False)"),
+    "algorithms.metrics.x__binary__mutmut_21": (
+        "every caller uses the labels in comparisons (== 0/1), sums and indexing masks; float 0./1. give the same results as int"
+    ),
+    "algorithms.metrics.x_at_threshold__mutmut_13": (
+        "a bool prediction vector passes precision_recall_f1's 0/1 check and is cast to int there (as at_top_fraction_13)"
+    ),
+    "algorithms.metrics.x_roc_auc_rows__mutmut_8": (
+        "astype(None) gives float 0./1.; np.where(pos, ...) and pos.sum treat them exactly as the booleans"
+    ),
+    "algorithms.metrics.x_roc_auc_rows__mutmut_27": (
+        "a divide-by-zero needs a nonzero numerator over n_pos*n_neg = 0; but n_pos = 0 gives r_pos = 0 and n_neg = 0 gives r_pos = n(n+1)/2, numerator 0 both times (0/0 is 'invalid', still ignored)"
+    ),
+    "algorithms.metrics.x_roc_auc_rows__mutmut_29": ("as 27 (divide omitted)"),
+    "systems.core.churn_table.features.x_add_time_columns__mutmut_13": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__time_and_categories__mutmut_11": (
+        "zip(edges[:-1], edges[1:]) always gets two sequences of equal length, so any strict setting pairs them identically"
+    ),
+    "systems.core.churn_table.features.x__time_and_categories__mutmut_14": (
+        "zip(edges[:-1], edges[1:]) always gets two sequences of equal length, so any strict setting pairs them identically"
+    ),
+    "systems.core.churn_table.features.x__time_and_categories__mutmut_18": (
+        "zip(edges[:-1], edges[1:]) always gets two sequences of equal length, so any strict setting pairs them identically"
+    ),
+    "systems.core.churn_table.features.x__time_and_categories__mutmut_27": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__time_and_categories__mutmut_32": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__usage__mutmut_67": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__engagement__mutmut_23": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__engagement__mutmut_30": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__engagement__mutmut_37": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__engagement__mutmut_44": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__payment__mutmut_8": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__payment__mutmut_48": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__support__mutmut_27": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__support__mutmut_49": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__charges__mutmut_41": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__interactions__mutmut_7": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__interactions__mutmut_18": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x__interactions__mutmut_51": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x_engineer__mutmut_2": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x_engineer__mutmut_6": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x_engineer__mutmut_58": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.features.x_engineer__mutmut_60": (
+        "every value of f is a Series on d.index, so pd.DataFrame aligns them to that same index (in the same order) without index="
+    ),
+    "systems.core.churn_table.features.x_engineer__mutmut_62": (
+        "every value of f is a Series on d.index, so pd.DataFrame aligns them to that same index (in the same order) without index="
+    ),
+    "systems.core.churn_table.features.xǁChurnFeaturesǁ_features__mutmut_12": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged (the leaky column is float after validation)"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ_keys__mutmut_2": (
+        "cohort=() only: with all-None keys groupby drops every row, so every fill falls back to the global median, which is exactly the single 'all' cohort's median (or its fallback) in the original"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ_keys__mutmut_4": (
+        "cohort=() only: with all-NaN keys groupby drops every row, so every fill falls back to the global median, which is exactly the single 'all' cohort's median (or its fallback) in the original"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ_keys__mutmut_6": (
+        "the label of the single cohort when cohort=() is only compared with itself (fit and transform build it the same way); fills are unchanged"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ_keys__mutmut_7": (
+        "the label of the single cohort when cohort=() is only compared with itself (fit and transform build it the same way); fills are unchanged"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ_keys__mutmut_16": (
+        "the separator only joins keys compared with keys joined the same way; it matters only if cohort values contain '|' (plans and signup years never do)"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁtransform__mutmut_12": (
+        "astype(None) is astype(float64) in pandas (np.dtype(None) is float64) and the series is bool or float, so values and dtype are unchanged"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ__getstate____mutmut_19": (
+        "the medians are float64 (median of float columns, then where/fillna), so to_numpy(None) returns the same float64 array"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ__getstate____mutmut_31": (
+        "the medians are float64 (median of float columns, then where/fillna), so to_numpy(None) returns the same float64 array"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ__setstate____mutmut_16": (
+        "the state's values are already float64 ndarrays written by __getstate__, so np.asarray with or without float returns the same array"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ__setstate____mutmut_18": (
+        "the state's values are already float64 ndarrays written by __getstate__, so np.asarray with or without float returns the same array"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ__setstate____mutmut_38": (
+        "the state's values are already float64 ndarrays written by __getstate__, so np.asarray with or without float returns the same array"
+    ),
+    "systems.core.churn_table.imputation.xǁCohortImputerǁ__setstate____mutmut_40": (
+        "the state's values are already float64 ndarrays written by __getstate__, so np.asarray with or without float returns the same array"
+    ),
+    "systems.core.ledger.xǁClaimǁ_interval_of__mutmut_2": (
+        "intervals maps measured names (str) to Interval; a numeric operand is never a key, so intervals.get(number) returns None exactly like the else branch"
+    ),
+    "systems.core.studies.x__scrub__mutmut_3": (
+        'except branch sets password to "" instead of None: both are falsy, so the text is returned unchanged either way'
+    ),
+    "systems.core.studies.x_with_driver__mutmut_5": (
+        'url.split("://")[0] equals url.split("://", 1)[0] for every string (the first piece does not depend on maxsplit)'
+    ),
+    "systems.core.studies.x_with_driver__mutmut_8": (
+        'url.split("://", 2)[0] equals url.split("://", 1)[0] for every string (the first piece does not depend on maxsplit)'
+    ),
+    "systems.core.studies.x_open_study__mutmut_9": (
+        "drops n_startup_trials=10 from TPESampler(...), whose default n_startup_trials is 10: the same sampler"
+    ),
+    "systems.core.cli.x_add_output_args__mutmut_42": (
+        "drops default=None from the --progress BooleanOptionalAction, whose default is already None"
+    ),
+    "systems.core.cli.x_pop_output_args__mutmut_9": (
+        'values.pop("quiet", None) vs pop("quiet", False): wrapped in bool(), both give False when the key is missing'
+    ),
+    "systems.core.cli.x_pop_output_args__mutmut_17": (
+        'values.pop("verbose", None) vs pop("verbose", False): wrapped in bool(), both give False when the key is missing'
+    ),
+    "systems.core.cli.x_progress__mutmut_8": (
+        "tqdm(file=None) writes to sys.stderr (tqdm's own default, looked up when the bar is made), the same stream as file=sys.stderr"
+    ),
+    "systems.core.cli.x_dispatch__mutmut_25": (
+        "add_help=None on the routing subparsers: the router parses only argv[:1] (the command name), so a subparser's -h is never parsed; None and False are both falsy to argparse"
+    ),
+    "systems.core.cli.x_dispatch__mutmut_28": (
+        "add_help left at its default True on the routing subparsers: the router parses only argv[:1] (the command name), so the subparser never sees -h"
+    ),
+    "systems.core.cli.x_dispatch__mutmut_29": (
+        "add_help=True on the routing subparsers: the router parses only argv[:1] (the command name), so the subparser never sees -h"
+    ),
+    "systems.core.cli.x_gives__mutmut_2": (
+        "ArgumentParser(add_help=None): argparse tests add_help for truth, None behaves as False"
+    ),
+    "systems.core.cli.x_gives__mutmut_3": (
+        "ArgumentParser(exit_on_error=None): argparse tests exit_on_error for truth, None behaves as False"
+    ),
+    "systems.core.config.x__converter__mutmut_7": (
+        "type(choices[1]) vs type(choices[0]) of a Literal: the converter assumes one type for all choices (argparse converts every value with it), so for any Literal it supports both are the same type"
+    ),
+    "systems.core.config.x_build_parser__mutmut_52": (
+        'dest=None: argparse then derives dest from "--" + name.replace("_", "-"), which gives back the field name'
+    ),
+    "systems.core.config.x_build_parser__mutmut_56": (
+        'dest omitted: argparse derives dest from "--" + name.replace("_", "-"), which gives back the field name'
+    ),
+    "systems.core.uncertainty.x__resample_indices__mutmut_7": (
+        "rng.integers(n, size=...) draws from [0, n) exactly like rng.integers(0, n, size=...) (numpy: with high omitted, low is the exclusive upper bound), same stream"
+    ),
+    "systems.core.encoder.x_quantize_dynamic_int8__mutmut_20": (
+        "drops dtype=torch.qint8 from quantize_dynamic, whose default dtype is torch.qint8"
+    ),
+    "systems.core.studies.x_best_complete__mutmut_2": (
+        "get_trials(deepcopy=None) vs False: only decides whether the returned FrozenTrials are copies; the same trial (number, value, params) is chosen"
+    ),
+    "systems.core.studies.x_best_complete__mutmut_4": (
+        "get_trials default deepcopy=True: only decides whether the returned FrozenTrials are copies; the same trial (number, value, params) is chosen"
+    ),
+    "systems.core.studies.x_best_complete__mutmut_7": (
+        "get_trials(deepcopy=True): only decides whether the returned FrozenTrials are copies; the same trial (number, value, params) is chosen"
+    ),
+    "systems.core.uncertainty.x__resample_indices__mutmut_27": (
+        "rng.integers(rows.size, size=...) draws from [0, rows.size) exactly like rng.integers(0, rows.size, size=...), same stream"
+    ),
+    "systems.core.encoder.x_quantize_dynamic_int8__mutmut_22": (
+        "copy.copy instead of copy.deepcopy: torch.ao.quantization.quantize_dynamic (inplace=False by default) deep-copies the model itself, so the caller's model is untouched either way"
+    ),
+    "systems.core.publish.xǁPublicationǁacquire__mutmut_41": (
+        'ftruncate(fd, 1) instead of 0 right before pwrite of "<pid>\\n" at offset 0: the pid line is at least 2 bytes, so it overwrites that byte and the file content is the same'
+    ),
+    "systems.core.publish.xǁPublicationǁacquire__mutmut_50": (
+        'rmtree(None, ignore_errors=True) removes nothing, but the staging folder "<system>-<pid>" matches _recover\'s leftover pattern and was already removed by _recover() just before'
+    ),
+    "systems.core.publish.xǁPublicationǁacquire__mutmut_55": (
+        "staging.mkdir(parents=None) vs parents=True: the parent (.staging) was created at the top of acquire, so no parent is missing"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_11": (
+        "np.full_like(float d, None) fills with NaN (None casts to nan in a float array), the same array as np.nan"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_14": (
+        "ok=None indexes the whole array (p[None] = sf(d[None], en[None])); scipy's kstwo/kstwobign sf return NaN for NaN input, so the NaN entries stay NaN and the others are unchanged"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_22": (
+        "lower clip bound 0 never binds: kstwo.sf is a survival probability in [0, 1]"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_23": (
+        "upper clip bound 1 never binds: kstwo.sf is a survival probability in [0, 1]"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_32": (
+        "upper clip bound 1 vs 2 never binds: kstwo.sf is in [0, 1]"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_35": (
+        "lower clip bound 0 never binds: kstwobign.sf is a survival probability in [0, 1]"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_36": (
+        "upper clip bound 1 never binds: kstwobign.sf is in [0, 1]"
+    ),
+    "systems.drift.stattests.x_ks_pvalue__mutmut_44": (
+        "upper clip bound 1 vs 2 never binds: kstwobign.sf is in [0, 1]"
+    ),
+    "systems.drift.stattests.x__expected__mutmut_12": (
+        "column sums without keepdims have shape (K,), which broadcasts against the (2, 1) row sums to the same (2, K) product"
+    ),
+    "systems.drift.stattests.x__expected__mutmut_14": (
+        "keepdims=False: same broadcast as above, shape (K,) against (2, 1) gives the same (2, K) expected table"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_2": (
+        "astype(None) is astype(float64): numpy reads dtype None as the default float64"
+    ),
+    "systems.drift.stattests.x_categorical_test__mutmut_2": (
+        "astype(None) is astype(float64): numpy reads dtype None as the default float64"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_18": (
+        "first zip's strict flag: the second zip over the same (names, sparse) keeps strict=True and raises the same ValueError on a length mismatch, before anything is returned"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_21": (
+        "first zip's strict flag: the second zip over the same (names, sparse) keeps strict=True and raises the same ValueError on a length mismatch"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_22": (
+        "first zip's strict flag: the second zip over the same (names, sparse) keeps strict=True and raises the same ValueError on a length mismatch"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_37": (
+        "second zip's strict flag: the first zip over the same (names, sparse) is strict and has already raised on a length mismatch"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_40": (
+        "second zip's strict flag: the first zip over the same (names, sparse) is strict and has already raised on a length mismatch"
+    ),
+    "systems.drift.stattests.x_merge_sparse__mutmut_41": (
+        "second zip's strict flag: the first zip over the same (names, sparse) is strict and has already raised on a length mismatch"
+    ),
+    "systems.drift.stattests.x_categorical_test__mutmut_57": (
+        "correction=None: chi2_contingency applies Yates only when `correction` is truthy (and dof == 1); None is falsy, same as False"
+    ),
+    "systems.drift.numeric.x__sorted_columns__mutmut_8": (
+        "NaN counts in a float64 instead of int64 array: they are only written into the float count table (out[j, -1] = nans[j]), same values"
+    ),
+    "systems.drift.numeric.x__sorted_columns__mutmut_10": (
+        "NaN counts in a float64 instead of int64 array: they are only written into the float count table, same values"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁ_counts__mutmut_6": (
+        "strict flag of zip(cols, edges_): score's own zip(self.sorted_, cols, strict=True) runs right after and raises the same ValueError on a column-count mismatch (and psi_from_shares cannot broadcast); counts are never returned otherwise"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁ_counts__mutmut_9": (
+        "as _counts__mutmut_6: score's strict zip over the same column lists raises on a mismatch"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁ_counts__mutmut_10": (
+        "as _counts__mutmut_6: score's strict zip over the same column lists raises on a mismatch"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁ_counts__mutmut_17": (
+        'searchsorted\'s default side is "left": dropping side="left" changes nothing'
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁscore__mutmut_24": (
+        "strict flag of zip(sorted_, cols): _counts' strict zip over the same lists (edges_ has one entry per sorted_ column) already raised on a mismatch"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁscore__mutmut_27": (
+        "as score__mutmut_24: _counts' strict zip already raised on a column-count mismatch"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁscore__mutmut_28": (
+        "as score__mutmut_24: _counts' strict zip already raised on a column-count mismatch"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁscore__mutmut_60": (
+        "clip lower bound on -gap.min(): if -gap.min() < 0 then gap.max() >= gap.min() > 0 wins the max anyway"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁscore__mutmut_61": (
+        "clip upper bound: gap is a difference of two CDFs, so -gap.min() <= 1 already"
+    ),
+    "systems.drift.numeric.xǁNumericDriftǁscore__mutmut_67": (
+        "clip upper bound 1 vs 2: gap is a difference of two CDFs, so -gap.min() <= 1 already"
+    ),
+    "systems.drift.psi.x_category_counts__mutmut_12": (
+        "to_numpy(None) keeps int64 counts instead of float64: same exact values, and every consumer (shares, categorical_test, psi) converts to float"
+    ),
+    "systems.drift.psi.x_category_counts__mutmut_18": (
+        "to_numpy(None) keeps int64 counts instead of float64: same exact values, and every consumer converts to float"
+    ),
+    "systems.drift.psi.x_categorical_psi__mutmut_9": (
+        "zip(cats, rc) strictness: both come from category_counts and have the same length by construction"
+    ),
+    "systems.drift.psi.x_categorical_psi__mutmut_12": (
+        "zip(cats, rc) strictness: both come from category_counts and have the same length by construction"
+    ),
+    "systems.drift.psi.x_categorical_psi__mutmut_13": (
+        "zip(cats, rc) strictness: both come from category_counts and have the same length by construction"
+    ),
+    "systems.core.models.x__ensemble_model__mutmut_63": (
+        'penalty default None instead of "l2": it is only compared with "l1" (l1_ratio 1.0 vs 0.0), so any non-"l1" default gives l1_ratio 0.0'
+    ),
+    "systems.core.models.x__ensemble_model__mutmut_68": (
+        'penalty default "XXl2XX": only compared with "l1", same l1_ratio 0.0'
+    ),
+    "systems.core.models.x__ensemble_model__mutmut_69": (
+        'penalty default "L2": only compared with "l1", same l1_ratio 0.0'
+    ),
+    "systems.core.models.x_fit_model__mutmut_35": (
+        "eval_metric None: LightGBM's binary objective already evaluates binary_logloss, so evals_result_ and early stopping are the same (checked: same keys, same best_iteration_)"
+    ),
+    "systems.core.models.x_fit_model__mutmut_41": (
+        "eval_metric omitted: the binary objective's default metric is binary_logloss, same evals_result_ and early stopping"
+    ),
+    "systems.core.models.x_fit_model__mutmut_43": (
+        "eval_metric \"XXbinary_loglossXX\": LightGBM's sklearn wrapper ignores it and keeps the objective's binary_logloss (checked: evals_result_ keys and best_iteration_ unchanged)"
+    ),
+    "systems.core.models.x_fit_model__mutmut_44": (
+        'eval_metric "BINARY_LOGLOSS": same evals_result_ (binary_logloss only) and best_iteration_, checked'
+    ),
+    "systems.core.models.x_fit_model__mutmut_46": (
+        "lgb.early_stopping(verbose=None): the callback prints only `if verbose`, None is falsy like False"
+    ),
+    "systems.core.models.x_rounds_used__mutmut_13": (
+        "next(..., None) default: only used when the last eval set has no metric, which LightGBM never records (each eval set has its objective's metric)"
+    ),
+    "systems.core.models.x_rounds_used__mutmut_15": (
+        "next() without default: only differs when the last eval set has no metric, which LightGBM never records"
+    ),
+    "systems.core.models.x_validation_curve__mutmut_19": (
+        "sets[+1] vs sets[-1]: the function reads an early-stopped booster from fit_model, which always passes exactly two eval sets (train, validation), so index 1 is index -1"
+    ),
+    "systems.core.models.x_fit_model__mutmut_16": (
+        "xgboost fit(verbose=None): XGBClassifier.fit hands verbose to train() as verbose_eval, which adds the printing EvaluationMonitor only `if verbose_eval`; None is falsy like False (checked: nothing printed)"
+    ),
+    "systems.core.pgserver.x_find_bin_dir__mutmut_17": (
+        "ranks non-numeric folders 1 instead of 0: both are below every PostgreSQL major version (Debian ships 9 and up), so the newest numeric version wins either way"
+    ),
+    "systems.core.pgserver.x__online_clusters__mutmut_9": (
+        "check=None is falsy like check=False: subprocess.run raises on neither"
+    ),
+    "systems.core.pgserver.x__online_clusters__mutmut_13": (
+        "dropping check=False leaves subprocess.run's default, which is False"
+    ),
+    "systems.core.pgserver.x__online_clusters__mutmut_25": (
+        "len(r) > 4 instead of >= 4: pg_lsclusters -h prints 6-7 fields per cluster (ver, cluster, port, status, owner, data dir[, log]); rows of exactly 4 fields do not occur"
+    ),
+    "systems.core.pgserver.x__online_clusters__mutmut_26": (
+        "len(r) >= 5 instead of >= 4: same as mutmut_25, pg_lsclusters -h rows always have at least 6 fields"
+    ),
+    "systems.core.pgserver.x_free_port__mutmut_4": (
+        "socket(AF_INET) without a type: the type defaults to SOCK_STREAM"
+    ),
+    "systems.core.pgserver.x__die_with_parent__mutmut_5": (
+        "CDLL(None) opens the running program's global namespace, which holds libc's prctl: the same function is called"
+    ),
+    "systems.core.pgserver.x__die_with_parent__mutmut_6": (
+        "use_errno only decides whether ctypes saves errno for ctypes.get_errno(), which is never read"
+    ),
+    "systems.core.pgserver.x__die_with_parent__mutmut_8": (
+        "use_errno only decides whether ctypes saves errno for ctypes.get_errno(), which is never read"
+    ),
+    "systems.core.pgserver.x__die_with_parent__mutmut_11": (
+        "use_errno only decides whether ctypes saves errno for ctypes.get_errno(), which is never read"
+    ),
+    "systems.core.pgserver.x__server_user_can_write__mutmut_10": (
+        "check=None is falsy like check=False: the probe's exit code is read, never raised"
+    ),
+    "systems.core.pgserver.x__server_user_can_write__mutmut_13": (
+        "dropping check=False leaves subprocess.run's default, which is False"
+    ),
+    "systems.core.pgserver.x__make_data_dir__mutmut_3": (
+        "only renames the fallback folder under the temp dir: nothing else refers to it (no sweep, no setting), and the data dir's path is returned and logged whatever its name"
+    ),
+    "systems.core.pgserver.x__make_data_dir__mutmut_4": (
+        "only renames the fallback folder under the temp dir: nothing else refers to it (no sweep, no setting), and the data dir's path is returned and logged whatever its name"
+    ),
+    "systems.core.pgserver.x__make_data_dir__mutmut_40": (
+        "ignore_errors=None vs True only matters if removal fails; the rejected folder was just made empty by this process (root may delete anything; a non-root user owns it), so rmtree cannot fail"
+    ),
+    "systems.core.pgserver.x__make_data_dir__mutmut_42": (
+        "ignore_errors default (False) vs True only matters if removal fails; the rejected folder was just made empty by this process, so rmtree cannot fail"
+    ),
+    "systems.core.pgserver.x__make_data_dir__mutmut_43": (
+        "ignore_errors=False vs True only matters if removal fails; the rejected folder was just made empty by this process, so rmtree cannot fail"
+    ),
+    "systems.core.pgserver.x_stop__mutmut_3": (
+        "suppress(None) never sees an exception: Popen.send_signal already swallows ProcessLookupError itself (bpo-40550, Python 3.9+), and with no exception suppress's __exit__ returns False without looking at its arguments"
+    ),
+    "systems.core.pgserver.x__start__mutmut_3": (
+        "only renames the server's log file inside the throwaway data dir: nothing reads it by name; _wait_ready gets the path and its timeout message names whatever path is used"
+    ),
+    "systems.core.pgserver.x__start__mutmut_4": (
+        "only renames the server's log file inside the throwaway data dir: nothing reads it by name; _wait_ready gets the path and its timeout message names whatever path is used"
+    ),
+    "systems.core.pgserver.x__start__mutmut_21": (
+        "stdin=None instead of DEVNULL: the postmaster never reads stdin (it runs in its own session, detached from the terminal's input)"
+    ),
+    "systems.core.pgserver.x__start__mutmut_28": (
+        "stdin left inherited instead of DEVNULL: the postmaster never reads stdin (it runs in its own session, detached from the terminal's input)"
+    ),
+    "systems.core.pgserver.x__start__mutmut_56": (
+        "-c MAX_CONNECTIONS=50: PostgreSQL setting names are case-insensitive, the server still runs with max_connections = 50 (confirmed against the real server tests)"
+    ),
+    "systems.core.pgserver.x__wait_ready__mutmut_29": (
+        "`>= deadline` vs `> deadline` differ only when the monotonic clock reads exactly the deadline; the next poll 0.2 s later gives up with the same message either way"
+    ),
+    "systems.core.plotting.x_figure__mutmut_13": (
+        "squeeze=True is plt.subplots default; dropping the keyword passes the same value"
+    ),
+    "systems.core.report.xǁRunǁ__init____mutmut_10": (
+        "Run.published is only read in truth tests (out_dir, the Ctrl-C message, _publish_uninterrupted sets it True before any read after publishing); None and False are both falsy there"
+    ),
+    "systems.core.report.x__publish_uninterrupted__mutmut_11": (
+        "the handler list is only read by `if caught:`; [None] is as truthy as [SIGINT], so the deferred KeyboardInterrupt is raised the same"
+    ),
+    "systems.core.ledger_diff.x_main__mutmut_92": (
+        "main never reads Difference.system: it logs the loop variable s, d.claim and d.fields, and returns 1 if any difference; the system field is discarded"
+    ),
+    "systems.core.tabular.x__is_utf8__mutmut_4": (
+        "decode(head, final=False) -> decode(head): final already defaults to False in IncrementalDecoder.decode"
+    ),
+    "systems.core.tabular.x__is_utf8__mutmut_7": (
+        '"utf-8" -> "UTF-8": Python codec lookup is case-insensitive, same decoder'
+    ),
+    "systems.core.tabular.x__parse__mutmut_41": (
+        '"latin-1" -> "LATIN-1": Python codec lookup is case-insensitive, same codec (and the name only appears in messages for non-utf-8 encodings, where this branch is not taken)'
+    ),
+    "systems.core.artifact.xǁFeatureSchemaǁvalidate__mutmut_27": (
+        "np.array of Python bools with dtype=None infers dtype bool: same array"
+    ),
+    "systems.core.artifact.xǁFeatureSchemaǁvalidate__mutmut_29": (
+        "np.array of Python bools without dtype infers dtype bool: same array"
+    ),
+    "systems.core.artifact.xǁFeatureSchemaǁvalidate__mutmut_37": (
+        "zip(reasons, bad): bad is built from reasons, so the lengths are always equal and strict never triggers"
+    ),
+    "systems.core.artifact.xǁFeatureSchemaǁvalidate__mutmut_40": (
+        "zip(reasons, bad): bad is built from reasons, so the lengths are always equal and strict never triggers"
+    ),
+    "systems.core.artifact.xǁFeatureSchemaǁvalidate__mutmut_41": (
+        "zip(reasons, bad): bad is built from reasons, so the lengths are always equal and strict never triggers"
+    ),
+    "systems.core.artifact.x__check_column__mutmut_11": (
+        "to_numeric of a string Series gives Int64/Float64; .astype(None) converts it to float64 exactly as .astype(float)"
+    ),
+    "systems.core.artifact.x__check_column__mutmut_27": (
+        'lstrip("XX+-XX") strips the set {X,+,-}; the text was lower-cased first so it holds no "X": same as lstrip("+-")'
+    ),
+    "systems.core.artifact.x__check_column__mutmut_41": (
+        "np.errstate(invalid=None) leaves the current setting; abs/compare on NaN under isfinite raise no FloatingPointError and no test/config turns warnings into errors: no result changes"
+    ),
+    "systems.core.artifact.x__check_column__mutmut_62": (
+        "isin on a string Series returns a numpy bool array (no <NA>), so fillna(...) is a no-op; blank rows are excluded by ~blank anyway"
+    ),
+    "systems.core.artifact.x__check_column__mutmut_64": (
+        "isin on a string Series returns a numpy bool array (no <NA>), so fillna(...) is a no-op; blank rows are excluded by ~blank anyway"
+    ),
+    "systems.core.artifact.x_save__mutmut_75": (
+        'zipfile.ZipFile(tmp, "w") defaults to compression=ZIP_STORED: same archive'
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_4": (
+        "pandera tests nullable by truthiness (schema.nullable or not isna.any()): None behaves as False"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_7": (
+        "pa.Column's nullable defaults to False: same column"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_25": (
+        "pandera tests nullable by truthiness: None behaves as False"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_28": (
+        "pa.Column's nullable defaults to False: same column"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_33": (
+        "pandera tests nullable by truthiness: None behaves as False"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_35": (
+        "pa.Column's nullable defaults to False: same column"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_42": (
+        "pandera tests nullable by truthiness: None behaves as False"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_45": ("target nullable default False: same column"),
+    "systems.core.churn_table.validation.x_schema__mutmut_49": (
+        "target nullable=True: an int64 column cannot hold nulls, so any column with a null already fails the int dtype check (SchemaError either way); validate() fills bad targets with -1 before checking"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_51": (
+        "pandera reads coerce by truthiness: None behaves as False"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_54": (
+        "DataFrameSchema's coerce defaults to False: same schema"
+    ),
+    "systems.core.churn_table.validation.x_schema__mutmut_55": (
+        "DataFrameSchema's strict defaults to False: same schema"
+    ),
+    "systems.core.artifact.x__smoke_rows__mutmut_5": (
+        'pandas lower-cases to_dict\'s orient ("RECORDS" is accepted as "records"): same list of dicts'
+    ),
+    "systems.core.artifact.x__smoke_rows__mutmut_7": (
+        'the explicit NaN->None branch is redundant: _json_safe(nan) dumps "NaN" and parse_constant maps it to None, so every value comes out the same'
+    ),
+    "systems.core.churn_table.validation.x_write_quarantine__mutmut_2": (
+        "to_csv(index=None): pandas tests index by truthiness, so None writes no index, same as False"
+    ),
+    "systems.core.verify.x_main__mutmut_53": (
+        "--reuse default None instead of False: args.reuse is only passed to run_one, which tests it with `reuse and ...`; None and False are both falsy, and this Python's BooleanOptionalAction help does not print the default"
+    ),
+    "systems.core.verify.x_main__mutmut_57": (
+        "--reuse without default= (so None): same as _53, None and False are both falsy where run_one reads it and the help text is unchanged"
+    ),
+    "systems.core.stability.x_modal_verdict__mutmut_21": (
+        "rank.get(v, -2) instead of -1: the default only has to sort an unknown verdict before every CAUTION rank (0..7); -2 and -1 both do, and all unknown verdicts share the same default, so every comparison of the key tuples comes out the same"
+    ),
+    "systems.core.bench.x_main__mutmut_86": (
+        "`ran = 1` instead of `ran += 1`: ran is only read in `if ran == 0`, and after at least one bench ran it is nonzero either way"
+    ),
+    "systems.core.bench.x_main__mutmut_87": (
+        "`ran -= 1` instead of `ran += 1`: ran is only compared with 0; it is 0 before any bench and nonzero (negative) after one, exactly when the original is"
+    ),
+    "systems.core.bench.x_main__mutmut_88": (
+        "`ran += 2` instead of `ran += 1`: ran is only compared with 0, and it is nonzero after one bench either way"
+    ),
 }
