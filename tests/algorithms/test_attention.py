@@ -332,3 +332,44 @@ def test_multihead_names_bad_x_and_g():
         ValueError, match=r"^g must have shape \(3, 5, 8\) \(the output's\), got \(3, 5, 4\)$"
     ):
         mha.backward(np.zeros((3, 5, 4)), cache)
+
+
+def test_sdpa_names_the_input_that_is_not_finite():
+    # the error names q, k or v and counts the bad entries (check_finite's contract)
+    for name in "qkv":
+        qkv = dict(zip("qkv", _qkv(20), strict=True))
+        qkv[name][0, 1, 1] = np.nan
+        with pytest.raises(ValueError, match=rf"^{name} contains NaN or inf \(1 entries\)$"):
+            scaled_dot_product_attention(qkv["q"], qkv["k"], qkv["v"])
+
+
+def test_a_batched_mask_equals_torch_sdpa():
+    # reference: torch SDPA with a (batch, n_q, n_k) boolean mask, one mask per batch element
+    q, k, v = _qkv(21)
+    mask = np.random.default_rng(22).random((2, 4, 5)) > 0.5
+    mask[..., 0] = True  # every query may attend at least to key 0
+    out, A, _ = scaled_dot_product_attention(q, k, v, mask=mask)
+    ref = F.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=torch.tensor(mask))
+    assert_allclose(out, ref.numpy(), rtol=1e-10, atol=1e-12, err_msg="batched mask: ours vs torch")
+    assert np.all(A[~mask] == 0.0)
+
+
+def test_one_all_false_mask_row_is_refused():
+    # a single query with nothing to attend to would get 0/0 = NaN weights: it must be named,
+    # also when the other rows (and every key column) are fine and when the mask is batched
+    q, k, v = _qkv(23)
+    msg = r"^every query needs at least one position it may attend to; a mask row is all False$"
+    mask = np.ones((2, 4, 5), dtype=bool)
+    mask[1, 2] = False  # batch 1, query 2 sees nothing
+    for m in (mask[1], mask):
+        with pytest.raises(ValueError, match=msg):
+            scaled_dot_product_attention(q, k, v, mask=m)
+
+
+def test_initial_biases_are_small_and_centred():
+    # the projections start with unit variance (see the test above); the biases must start small
+    # and centred so that they do not shift every query, key and value by an O(1) constant.
+    # 4 biases x 400 entries: with std <= 0.2 the sample mean has sd <= 0.2 / 40 = 0.005
+    mha = MultiHeadSelfAttention(embed_dim=400, num_heads=4).initialize(np.random.default_rng(24))
+    b = np.concatenate([mha.params_[f"b_{c}"] for c in "qkvo"])
+    assert 0 < b.std() < 0.2 and abs(b.mean()) < 0.05, (b.mean(), b.std())

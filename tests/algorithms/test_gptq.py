@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from algorithms.gptq import gptq, hessian, output_error, rtn
+from algorithms.gptq import gptq, hessian, output_error, relative_output_error, rtn
 
 
 def _layer(seed, d_out=24, d_in=48, n=300):
@@ -224,6 +224,22 @@ def test_output_error_against_a_hand_computed_value():
     """(W - Q) X = [[1*2 + 0*1], [0*2 + 2*1]] = [[2], [2]] -> 8."""
     w, q, x = np.array([[1.0, 0.0], [0.0, 3.0]]), np.array([[0.0, 0.0], [0.0, 1.0]]), np.array([[2.0], [1.0]])
     assert output_error(w, q, x) == 8.0
+
+
+def test_relative_output_error_against_hand_computed_values():
+    """||(W - Q) X||^2 / ||W X||^2 worked out by hand, and 0.0 when W X = 0 (docstring)."""
+    w, q, x = np.array([[0.3, 0.1]]), np.array([[0.3, 0.0]]), np.array([[1.0], [1.0]])
+    # W X = 0.4 -> 0.16; (W - Q) X = 0.1 -> 0.01; a denominator below 1 on purpose
+    assert_allclose(relative_output_error(w, q, x), 0.01 / 0.16, rtol=1e-12)
+    # two rows, two tokens: W X = [[1, 2], [0, 1]] -> 6; (W - Q) X = [[0, 0], [0, 1]] -> 1
+    w, q, x = (
+        np.array([[1.0, 0.0], [0.0, 1.0]]),
+        np.array([[1.0, 0.0], [0.0, 0.0]]),
+        np.array([[1.0, 2.0], [0.0, 1.0]]),
+    )
+    assert_allclose(relative_output_error(w, q, x), 1 / 6, rtol=1e-12)
+    # a layer whose output is zero on the calibration set has nothing to lose
+    assert relative_output_error(np.zeros((2, 2)), np.ones((2, 2)), x) == 0.0
 
 
 def test_validation_messages_are_exact():

@@ -270,3 +270,14 @@ def test_bad_input_messages():
     msg = r"^X and y must be finite \(no NaN or inf\); impute or drop those rows first$"
     with pytest.raises(ValueError, match=msg):
         ridge(X, np.where(y > 0, np.nan, y), 1.0)
+
+
+def test_default_max_iter_is_ten_thousand_sweeps():
+    # documented default max_iter=10_000: with tol < 0 "no weight moved more than tol" can
+    # never hold, so the loop runs until the cap (one feature keeps each sweep cheap)
+    X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    y = np.array([1.0, 0.0, 2.0, 5.0])
+    w, _, sweeps = elastic_net(X, y, 0.1, tol=-1.0)
+    assert sweeps == 10_000
+    ref = Lasso(alpha=0.1, tol=1e-12).fit(X, y)
+    assert_allclose(w, ref.coef_, atol=1e-10, err_msg=f"ours {w} vs sklearn {ref.coef_}")
