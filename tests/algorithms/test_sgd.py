@@ -1,5 +1,8 @@
 """SGD with momentum: gradient check, least-squares optimum, momentum speed-up, rates."""
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -307,3 +310,111 @@ def test_accelerated_gradient_is_the_two_sequence_nesterov_recurrence(momentum):
     assert_allclose(ours, ref, rtol=1e-10, atol=1e-14, err_msg="ours vs the two-sequence recurrence")
     with pytest.raises(ValueError, match=r"^pass loss=callable\(w\) -> float to record the trajectory$"):
         accelerated_gradient(g, np.zeros_like(w_star), lr, 3)
+
+
+def _one_dim(lr, **kwargs):
+    """f(w) = 1/2 (w - 1)^2 from one row X = [[1]], y = [1]: full-batch plain GD is
+    w <- w - lr (w - 1), so the error e = w - 1 is multiplied by (1 - lr) every epoch,
+    exactly in float64 for the learning rates used below (powers of two)."""
+    return MomentumSGDRegressor(
+        learning_rate=lr, method="plain", batch_size=None, fit_intercept=False, random_state=0, **kwargs
+    ).fit([[1.0]], [1.0])
+
+
+def test_tol_stops_at_the_first_epoch_whose_gradient_norm_reaches_tol():
+    # lr = 1/2: e goes -1, -1/2, -1/4, ...; |grad| = |e| = 1/2 after epoch 1, equal to tol ("<= tol")
+    assert _one_dim(0.5, tol=0.5, max_epochs=50).n_epochs_ == 1
+    assert _one_dim(0.5, tol=0.25, max_epochs=50).n_epochs_ == 2
+
+
+def test_tol_zero_never_stops_early_even_at_an_exact_optimum():
+    # lr = 1 = 1/L lands on w = 1 exactly after one epoch (gradient exactly 0); tol=0 means "never"
+    model = _one_dim(1.0, tol=0.0, max_epochs=7)
+    assert model.n_epochs_ == 7 and model.coef_.tolist() == [1.0]
+
+
+def test_divergence_factor_raises_at_the_first_epoch_past_the_limit():
+    # lr = 3: e_t = (-2)^t e_0, loss_t = 4^t * 0.5; 4^3 = 64 <= 100 < 256 = 4^4, so epoch 4
+    with pytest.raises(DivergenceError, match=r"^SGD diverged at epoch 4: loss 128 vs 0.5 at the start"):
+        _one_dim(3.0, divergence_factor=100.0, max_epochs=10)
+    with pytest.raises(
+        DivergenceError, match=r"\(for full-batch GD it must be below 2/lambda_max of X\^T X / n\)"
+    ):
+        _one_dim(3.0, divergence_factor=100.0, max_epochs=10)
+
+
+def test_learning_rate_two_over_l_oscillates_without_exceeding_the_start_loss():
+    # lr = 2/L: w alternates 0, 2, 0, 2, ... and the loss stays exactly 0.5 = the loss at w = 0;
+    # "exceeds" is strict, so even divergence_factor=1 does not raise
+    model = _one_dim(2.0, divergence_factor=1.0, max_epochs=5)
+    assert model.loss_history_ == [0.5] * 6 and model.coef_.tolist() == [2.0]  # odd epoch count
+
+
+def test_huge_learning_rate_is_one_divergence_error_without_numpy_warnings():
+    X, y = _regression(n=20, d=2)
+    start = float(y @ y) / (2 * len(y))  # the loss at w = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # overflow / invalid RuntimeWarnings would surface here
+        with pytest.raises(DivergenceError, match=rf"at epoch 1: loss nan vs {start:.3g} at the start"):
+            MomentumSGDRegressor(learning_rate=1e30, batch_size=1, max_epochs=5, random_state=0).fit(X, y)
+
+
+def test_batch_size_one_is_plain_sgd_and_converges_on_consistent_data():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50, 2))
+    y = X @ np.array([1.5, -0.5]) + 2.0  # no noise: every row's gradient vanishes at the optimum
+    model = MomentumSGDRegressor(
+        learning_rate=0.05, momentum=0.0, batch_size=1, max_epochs=200, random_state=0
+    )
+    model.fit(X, y)
+    # linear convergence of SGD in the interpolation regime: 200 epochs are far more than enough
+    assert_allclose(np.r_[model.coef_, model.intercept_], [1.5, -0.5, 2.0], atol=1e-8)
+
+
+def test_fit_intercept_false_fits_through_the_origin_like_sklearn():
+    from sklearn.linear_model import LinearRegression
+
+    X, y = _regression(n=60, d=3)  # y has an offset 0.5 that a through-origin fit cannot absorb
+    ours = MomentumSGDRegressor(
+        learning_rate=0.1, momentum=0.5, batch_size=None, max_epochs=2000, tol=1e-10, fit_intercept=False
+    ).fit(X, y)
+    ref = LinearRegression(fit_intercept=False).fit(X, y)
+    assert ours.coef_.shape == (3,) and ours.intercept_ == 0.0 and ours.n_features_in_ == 3
+    assert_allclose(ours.coef_, ref.coef_, atol=1e-8, err_msg="ours vs sklearn, no intercept")
+    assert_allclose(ours.predict(X), ref.predict(X), atol=1e-7)
+
+
+def test_input_error_messages_name_the_problem():
+    with pytest.raises(ValueError, match=r"^X must be a non-empty 2-D array .* got shape \(0, 3\)$"):
+        MomentumSGDRegressor().fit(np.empty((0, 3)), np.empty(0))
+    with pytest.raises(ValueError, match=r"X has 4 rows, y has shape \(3,\)"):
+        MomentumSGDRegressor().fit(np.ones((4, 2)), np.ones(3))
+    with pytest.raises(
+        ValueError, match=r"X contains 1 non-finite values \(NaN or inf\); impute or drop them first"
+    ):
+        MomentumSGDRegressor().fit([[1.0], [np.nan]], [1.0, 2.0])
+    with pytest.raises(
+        ValueError, match=r"^unknown method 'adam'; choose from \('plain', 'heavy_ball', 'nesterov'\)$"
+    ):
+        momentum_step(np.zeros(1), np.zeros(1), lambda w: w, 0.1, 0.9, "adam")
+
+
+def test_accelerated_gradient_names_the_diverging_step_without_numpy_warnings():
+    # plain GD on f(w) = 1/2 (w - 1)^2 with lr = 3 doubles |w - 1| each step until the square overflows;
+    # the same recursion written out in Python floats gives the step
+    w, t = 0.0, 0
+    while math.isfinite(0.5 * (w - 1.0) * (w - 1.0)):
+        w, t = w - 3.0 * (w - 1.0), t + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(
+            DivergenceError, match=rf"^plain diverged at step {t} \(lr=3.0\); lower the learning rate$"
+        ):
+            accelerated_gradient(
+                lambda u: u - 1.0,
+                np.zeros(1),
+                3.0,
+                10 * t,
+                "plain",
+                loss=lambda u: 0.5 * np.sum((u - 1.0) ** 2),
+            )

@@ -255,3 +255,17 @@ def test_kkt_violations_on_a_hand_made_example():
         {"box": 0.0, "equality": 0.5, "at_zero": 0.25, "free": 0.25, "at_c": 0.5}
     )
     assert v.worst() == 0.5
+
+
+def test_a_point_on_the_decision_boundary_is_predicted_as_classes_0():
+    # x = -1 (class "a"), x = +1 (class "b"), linear kernel: one SMO step gives alpha = (1/2, 1/2),
+    # w = 1, b = 0 exactly, so f(0) = 0; the docstring says "> 0 means classes_[1]"
+    model = SMOClassifier(kernel="linear", C=10.0).fit([[-1.0], [1.0]], ["a", "b"])
+    assert model.decision_function([[0.0]]).tolist() == [0.0]
+    assert model.predict([[0.0], [0.5], [-0.5]]).tolist() == ["a", "b", "a"]
+
+
+def test_kkt_violations_with_every_multiplier_free():
+    # no alpha at 0 or at C: those two conditions are vacuous and report 0; margins are exactly 1
+    v = kkt_violations(np.array([0.5, 0.5]), np.array([-1.0, 1.0]), np.array([1.0, 1.0]), C=1.0)
+    assert asdict(v) == {"box": 0.0, "equality": 0.0, "at_zero": 0.0, "free": 0.0, "at_c": 0.0}
