@@ -670,4 +670,169 @@ EQUIVALENT: dict[str, str] = {
     "systems.core.bench.x_main__mutmut_88": (
         "`ran += 2` instead of `ran += 1`: ran is only compared with 0, and it is nonzero after one bench either way"
     ),
+    "algorithms.sgd.xǁMomentumSGDRegressorǁpredict__mutmut_4": (
+        "np.asarray/zeros_like without dtype=float: for the documented numeric input every later operation (X @ coef_, w - lr * v, mu * v + g) returns a new float64 array with the same values, and w, v are never written in place"
+    ),
+    "algorithms.sgd.xǁMomentumSGDRegressorǁpredict__mutmut_6": (
+        "np.asarray/zeros_like without dtype=float: for the documented numeric input every later operation (X @ coef_, w - lr * v, mu * v + g) returns a new float64 array with the same values, and w, v are never written in place"
+    ),
+    "algorithms.sgd.x_accelerated_gradient__mutmut_9": (
+        "np.asarray/zeros_like without dtype=float: for the documented numeric input every later operation (X @ coef_, w - lr * v, mu * v + g) returns a new float64 array with the same values, and w, v are never written in place"
+    ),
+    "algorithms.sgd.x_accelerated_gradient__mutmut_11": (
+        "np.asarray/zeros_like without dtype=float: for the documented numeric input every later operation (X @ coef_, w - lr * v, mu * v + g) returns a new float64 array with the same values, and w, v are never written in place"
+    ),
+    "algorithms.sgd.x_accelerated_gradient__mutmut_13": (
+        "np.asarray/zeros_like without dtype=float: for the documented numeric input every later operation (X @ coef_, w - lr * v, mu * v + g) returns a new float64 array with the same values, and w, v are never written in place"
+    ),
+    "algorithms.sgd.x_accelerated_gradient__mutmut_15": (
+        "np.asarray/zeros_like without dtype=float: for the documented numeric input every later operation (X @ coef_, w - lr * v, mu * v + g) returns a new float64 array with the same values, and w, v are never written in place"
+    ),
+    "algorithms.sgd.x_accelerated_gradient__mutmut_12": (
+        "np.zeros_like(None, dtype=float) is the 0-d 0.0: v starts as a scalar zero that broadcasts exactly like zeros(d) in mu*v + g and w - lr*mu*v; plain returns v unused; the first heavy_ball/nesterov step replaces v by a (d,) array"
+    ),
+    "algorithms.reinforce.x_exact_gradient__mutmut_13": (
+        "dropping eps passes numerical_gradient's own default eps=1e-6, the same value as exact_gradient's default"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_34": (
+        "y >= 0 selects the same entries as y > 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_38": (
+        "y <= 0 selects the same entries as y < 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_39": (
+        "y < 1 selects the same entries as y < 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_45": (
+        "y <= 0 selects the same entries as y < 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_46": (
+        "y < 1 selects the same entries as y < 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_132": (
+        "y[i] >= 0 is y[i] > 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_136": (
+        "y[j] >= 0 is y[j] > 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_169": (
+        "delta / y equals delta * y exactly for y = +-1 (1/y = y, division by +-1 is exact): y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.regularization.x__centre__mutmut_9": (
+        "y + ym instead of y - ym shifts the centred target by the constant 2*mean(y); every use of it is through Xc^T (ridge's Xc^T yc, coordinate descent's rho_j = x_j^T resid / n) and the centred columns of Xc sum to 0, so the shift adds 2*mean(y)*sum(x_j) = 0 (rounding only); the intercept uses ym itself, which is unchanged"
+    ),
+    "algorithms.regularization.x_lasso_alpha_max__mutmut_8": (
+        "X + mean(X) instead of X - mean(X): the result only enters as Xc^T yc, and yc is centred (sums to 0), so the constant column shift 2*mean(x_j) contributes 2*mean(x_j)*sum(yc) = 0; centring X is not needed once y is centred"
+    ),
+    "algorithms.regularization.x_lasso_alpha_max__mutmut_9": (
+        "X - mean over all entries instead of per column: subtracting any constant c from X changes Xc^T yc by c*sum(yc) = 0 because yc is centred"
+    ),
+    "algorithms.gptq.x_relative_output_error__mutmut_3": (
+        "np.asarray(W, None) instead of float64: the other operand np.asarray(X, float64) is float64, so numpy promotes W to float64 before the product; identical result for bool, int and float inputs"
+    ),
+    "algorithms.gptq.x_relative_output_error__mutmut_5": (
+        "np.asarray(W, ) (dtype None) instead of float64: the other operand is float64, so numpy promotes W to float64 before the product"
+    ),
+    "algorithms.gptq.x_relative_output_error__mutmut_7": (
+        "np.asarray(X, None) instead of float64: the other operand np.asarray(W, float64) is float64, so numpy promotes X to float64 before the product"
+    ),
+    "algorithms.gptq.x_relative_output_error__mutmut_9": (
+        "np.asarray(X, ) (dtype None) instead of float64: the other operand is float64, so numpy promotes X to float64 before the product"
+    ),
+    "algorithms.regularization.x_lasso_alpha_max__mutmut_11": (
+        "y + mean(y) instead of y - mean(y): the result only enters as Xc^T yc and the columns of Xc are centred (sum to 0), so the constant shift 2*mean(y) contributes 2*mean(y)*sum(x_j) = 0"
+    ),
+    "algorithms.regularization.x_regularisation_path__mutmut_41": (
+        "cold start (w0=None) instead of warm start along the path: the warm start only changes where coordinate descent starts, i.e. how many sweeps it takes, and regularisation_path returns no sweep count; for these convex objectives both starts stop within tol=1e-10 of the same minimiser (n > d, full-rank X, or l1_ratio < 1 which is strictly convex), so coefficients agree to ~1e-10"
+    ),
+    "algorithms.regularization.x_regularisation_path__mutmut_46": (
+        "same as regularisation_path_41: w0 dropped means a cold start (w0=None); only the number of sweeps changes, which regularisation_path does not return, and both starts stop within tol=1e-10 of the same minimiser"
+    ),
+    "algorithms.quantization.x_dequantize__mutmut_5": (
+        "ndarray.astype(None) means astype(float64) (numpy's default dtype), so the codes are converted to float64 exactly as before"
+    ),
+    "algorithms.quantization.x_dequantize__mutmut_11": (
+        "ndarray.astype(None) means astype(float64) (numpy's default dtype), so the codes are converted to float64 exactly as before"
+    ),
+    "algorithms.quantization.x_dequantize__mutmut_26": (
+        "ndarray.astype(None) means astype(float64) (numpy's default dtype), so the codes are converted to float64 exactly as before"
+    ),
+    "algorithms.quantization.x_dequantize__mutmut_19": (
+        'reshape(-2, block): numpy (2.x here) reads any negative size as "infer this axis", the same as -1'
+    ),
+    "algorithms.quantization.x_relative_error__mutmut_7": (
+        "np.asarray(w_hat, None) instead of float64: w is already float64, so w - w_hat is computed in float64 whatever w_hat's dtype (numpy promotes)"
+    ),
+    "algorithms.quantization.x_relative_error__mutmut_9": (
+        "np.asarray(w_hat, ) (dtype None) instead of float64: w is already float64, so w - w_hat is computed in float64 whatever w_hat's dtype"
+    ),
+    "algorithms.gptq.x_rtn__mutmut_19": (
+        "RTN's lower clip cannot bind: the grid comes from the same weights, so every w >= lo and rint(w / s) >= rint(lo / s) = -rint(-lo / s) = -zero (rint is odd: ties go to even on both sides), hence rint(w / s) + zero >= 0; only the top clip can bind (tested by the rounding-tie test)"
+    ),
+    "algorithms.gptq.x_gptq__mutmut_1": (
+        "default block_size 129 instead of 128: the module docstring states that lazy batches give a result identical to B = 1 for every block size (test_lazy_batches_give_the_same_result_as_one_column_at_a_time checks B = 1, 7, 16, 40, 128 agree to 1e-12); only the grouping of the floating-point updates changes"
+    ),
+    "algorithms.attention.xǁMultiHeadSelfAttentionǁbackward__mutmut_25": (
+        "einsum subscripts 'NLI,NLJ->IJ' instead of 'nli,nlj->ij': einsum accepts upper-case letters as labels and the renaming is consistent, so it is the same contraction over n and l"
+    ),
+    "algorithms.attention.xǁMultiHeadSelfAttentionǁbackward__mutmut_46": (
+        "zip strictness: d_heads is attention_backward's 3-tuple (dq, dk, dv) by construction, the same length as 'qkv', so strict=None never has anything to report"
+    ),
+    "algorithms.gptq.x_gptq__mutmut_28": (
+        "np.asarray(X, None) in the dead-input check: the other operand np.asarray(X, float64).T is float64, so numpy promotes the product to float64 and the diagonal (and which entries are exactly 0) is the same for bool/int/float16/32/64 inputs (only an extended-precision longdouble X could differ)"
+    ),
+    "algorithms.gptq.x_gptq__mutmut_30": (
+        "same as gptq_28: np.asarray(X, ) is dtype None, and the product with the float64 operand is promoted to float64"
+    ),
+    "algorithms.gptq.x_gptq__mutmut_32": (
+        "same as gptq_28 on the other operand: np.asarray(X, None).T times the float64 np.asarray(X, float64) is promoted to float64"
+    ),
+    "algorithms.gptq.x_gptq__mutmut_34": (
+        "same as gptq_32: dtype None on one operand, the other is float64, so the product is float64"
+    ),
+    "algorithms.gptq.x_output_error__mutmut_4": (
+        "np.asarray(W, None) instead of float64: Q is converted to float64, so W - Q is promoted to float64 whatever W's dtype"
+    ),
+    "algorithms.attention.xǁMultiHeadSelfAttentionǁbackward__mutmut_49": (
+        "zip without strict: d_heads is attention_backward's 3-tuple (dq, dk, dv), the same length as 'qkv' by construction, so strictness never triggers"
+    ),
+    "algorithms.attention.xǁMultiHeadSelfAttentionǁbackward__mutmut_52": (
+        "strict=False: d_heads is attention_backward's 3-tuple, the same length as 'qkv' by construction, so strictness never triggers"
+    ),
+    "algorithms.gptq.x_output_error__mutmut_6": (
+        "np.asarray(W, ) (dtype None): Q is converted to float64, so W - Q is promoted to float64 whatever W's dtype"
+    ),
+    "algorithms.gptq.x_output_error__mutmut_8": (
+        "np.asarray(Q, None): W is converted to float64, so W - Q is promoted to float64 whatever Q's dtype"
+    ),
+    "algorithms.attention.xǁMultiHeadSelfAttentionǁbackward__mutmut_75": (
+        "einsum subscripts 'NLI,NLJ->IJ' instead of 'nli,nlj->ij': upper-case labels are valid and renamed consistently, so it is the same contraction"
+    ),
+    "algorithms.gptq.x_output_error__mutmut_10": (
+        "np.asarray(Q, ) (dtype None): W is converted to float64, so W - Q is promoted to float64 whatever Q's dtype"
+    ),
+    "algorithms.gptq.x_output_error__mutmut_12": (
+        "np.asarray(X, None): the left operand (W - Q) is float64, so the product is promoted to float64 whatever X's dtype"
+    ),
+    "algorithms.gptq.x_output_error__mutmut_14": (
+        "np.asarray(X, ) (dtype None): the left operand (W - Q) is float64, so the product is promoted to float64"
+    ),
+    "algorithms.quantization.x_dynamic_int8_linear__mutmut_15": (
+        "np.asarray(bias, None) instead of float64: y is float64 (dequantized product), so y + bias is float64 whatever the bias dtype (numpy promotes)"
+    ),
+    "algorithms.quantization.x_dynamic_int8_linear__mutmut_17": (
+        "np.asarray(bias, ) (dtype None) instead of float64: y is float64, so y + bias is float64 whatever the bias dtype"
+    ),
+    "algorithms.quantization.x_quantize_int8_symmetric__mutmut_24": (
+        "the lower clip bound cannot be reached: s = max|w| / 127.5 so w / s >= -127.5, and rint(-127.5) = -128 (ties to even), so the codes are already >= -128 without the clip"
+    ),
+    "algorithms.quantization.x_quantize_int8_symmetric__mutmut_32": (
+        "lower clip -129 instead of -128 cannot be reached either: w / s >= -127.5 with s = max|w| / 127.5, so rint(w / s) >= -128"
+    ),
+    "algorithms.quantization.x_static_int8_linear__mutmut_19": (
+        "np.asarray(bias, None) instead of float64: y is float64 (dequantized product), so y + bias is float64 whatever the bias dtype"
+    ),
+    "algorithms.quantization.x_static_int8_linear__mutmut_21": (
+        "np.asarray(bias, ) (dtype None) instead of float64: y is float64, so y + bias is float64 whatever the bias dtype"
+    ),
 }
