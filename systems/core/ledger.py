@@ -245,10 +245,12 @@ def _caller_source() -> str:
     return ""
 
 
+_STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
+
+
 def _not_ours(path: Path) -> bool:
     """True for files of the standard library or of an installed package."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
-    return "site-packages" in path.parts or path.is_relative_to(stdlib)
+    return "site-packages" in path.parts or path.is_relative_to(_STDLIB)
 
 
 def _repo_relative(path: Path) -> str:
