@@ -29,6 +29,7 @@ Shrinking is off by default (see ``FastSMOClassifier``): measured, it does not p
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -39,16 +40,14 @@ from algorithms.svm import TAU, SMOClassifier, _RowCache
 
 BLOCK = 256  # rows of the Gram per BLAS call: a BLOCK x n float64 temporary stays cache-sized
 SHRINK_EVERY = 1000  # libsvm: shrink every min(n, 1000) steps
-_THREADPOOLS: list[ThreadpoolController] = []  # one per process, made on first use
 
 
-def _one_blas_thread():
-    """A context limiting BLAS to one thread. ``threadpool_limits`` inspects every loaded
-    library on each call (15-50 ms measured with torch and scikit-learn imported on a loaded
-    machine, against a 70 ms fit at n = 2,000); a controller made once only switches."""
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    """Made once per process. ``threadpool_limits`` inspects every loaded library on each call
+    (15-50 ms measured with torch and scikit-learn imported on a loaded machine, against a
+    70 ms fit at n = 2,000); a controller made once only switches the limit."""
+    return ThreadpoolController()
 
 
 def _gram_rows(Xb: np.ndarray, X: np.ndarray, sq_b: np.ndarray, sq: np.ndarray, params: dict) -> np.ndarray:
@@ -284,7 +283,7 @@ class FastSMOClassifier(SMOClassifier):
         X, y = self._validate(X, y)
         # One BLAS thread, as libsvm: a kernel row is an (n x d) gemv, far too small to pay
         # for a thread hand-off, and on a loaded machine a second thread waits for a core.
-        with _one_blas_thread():
+        with _threadpools().limit(limits=1, user_api="blas"):
             return self._fit(X, y)
 
     def _fit(self, X: np.ndarray, y: np.ndarray) -> FastSMOClassifier:

@@ -16,3 +16,17 @@ def _console():
 
     setup_output()
     set_prefix("")  # a command under test (tune-cluster) may have set one
+
+
+@pytest.fixture
+def help_of(capsys, monkeypatch):
+    """``help_of(main)``: what ``main(["--help"])`` prints on a 200-column terminal; it must exit 0."""
+
+    def run(main) -> str:
+        monkeypatch.setenv("COLUMNS", "200")
+        with pytest.raises(SystemExit) as done:
+            main(["--help"])
+        assert done.value.code == 0
+        return capsys.readouterr().out
+
+    return run

@@ -100,8 +100,9 @@ def ensure_installed(
     for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "postgresql"]):
         done = run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if done.returncode != 0:
-            tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise PostgresUnavailable(f"`{' '.join(cmd)}` failed (exit {done.returncode}): {tail[0]}")
+            raise PostgresUnavailable(
+                f"`{' '.join(cmd)}` failed (exit {done.returncode}): {_last_line(done.stderr)}"
+            )
     # the package starts a default cluster on port 5432; we did not ask for that server
     for version, name in _online_clusters() - before:
         run(["pg_ctlcluster", version, name, "stop"], capture_output=True, text=True)
@@ -109,6 +110,17 @@ def ensure_installed(
     if found is None:
         raise PostgresUnavailable(f"apt-get installed postgresql but no initdb was found under {BIN_GLOB}")
     return found
+
+
+def _cluster_dir(data: Path) -> Path:
+    """Where initdb puts the cluster and postgres runs (-D) inside a run's data dir; the one
+    place that says so, since the sweep must find the postmaster.pid the server writes there."""
+    return data / "pgdata"
+
+
+def _last_line(stderr: str | None) -> str:
+    """The last line a failed command printed, for a one-line error."""
+    return ((stderr or "").strip().splitlines() or ["no output"])[-1]
 
 
 def free_port() -> int:
@@ -157,7 +169,7 @@ def _make_data_dir(cache: Path) -> Path:
 def sweep_stale(cache: Path) -> None:
     """Remove data dirs of earlier runs whose server is no longer running."""
     for d in cache.glob("run-*"):
-        pidfile = d / "pgdata" / "postmaster.pid"  # postgres runs with -D <data dir>/pgdata
+        pidfile = _cluster_dir(d) / "postmaster.pid"
         with contextlib.suppress(OSError, ValueError, IndexError):  # IndexError: an empty pidfile
             if pidfile.exists() and _alive(int(pidfile.read_text().split()[0])):
                 continue
@@ -184,7 +196,7 @@ def _initdb(bin_dir: Path, data: Path, user: str, password: str) -> None:
     pwfile.write_text(password + "\n")
     if os.geteuid() == 0:
         shutil.chown(pwfile, SERVER_USER, SERVER_USER)
-    pgdata = data / "pgdata"
+    pgdata = _cluster_dir(data)
     cmd = [
         str(bin_dir / "initdb"),
         "-D",
@@ -201,8 +213,7 @@ def _initdb(bin_dir: Path, data: Path, user: str, password: str) -> None:
     )
     pwfile.unlink()
     if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        raise PostgresUnavailable(f"initdb failed (exit {done.returncode}): {tail[0]}")
+        raise PostgresUnavailable(f"initdb failed (exit {done.returncode}): {_last_line(done.stderr)}")
 
 
 def _wait_ready(proc: subprocess.Popen, server: PgServer, logfile: Path, timeout: float) -> None:
@@ -266,7 +277,7 @@ def _start(bin_dir: Path, data: Path, server: PgServer, timeout: float) -> subpr
             [
                 str(bin_dir / "postgres"),
                 "-D",
-                str(data / "pgdata"),
+                str(_cluster_dir(data)),
                 "-h",
                 server.host,
                 "-p",

@@ -25,17 +25,23 @@ def test_write_json_replaces_atomically(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["bench.json"]  # no temporary file left
 
 
-def test_bench_main_writes_the_recorded_figures(tmp_path, monkeypatch):
+def _fake_churn_bench(monkeypatch, speedup: float) -> None:
+    """Make ``systems.churn.bench`` a module whose main records one figure and succeeds."""
+
     class Fake:
         @staticmethod
         def main(argv):
-            bench.record("fake_speedup", 3.5)
+            bench.record("fake_speedup", speedup)
             return 0
 
     real = bench.importlib.import_module
     monkeypatch.setattr(
         bench.importlib, "import_module", lambda name: Fake if name == "systems.churn.bench" else real(name)
     )
+
+
+def test_bench_main_writes_the_recorded_figures(tmp_path, monkeypatch):
+    _fake_churn_bench(monkeypatch, 3.5)
     assert bench.main(["--only", "churn", "--out", str(tmp_path)]) == 0
     payload = json.loads((tmp_path / "bench" / "bench.json").read_text())
     assert payload == {"seed": 0, "only": "churn", "results": {"fake_speedup": 3.5}}
@@ -152,16 +158,7 @@ def test_bench_main_fails_when_an_earlier_system_failed_and_a_later_one_passed(t
 
 
 def test_bench_out_defaults_to_reports_in_the_working_folder(tmp_path, monkeypatch):
-    class Fake:
-        @staticmethod
-        def main(argv):
-            bench.record("fake_speedup", 2.0)
-            return 0
-
-    real = bench.importlib.import_module
-    monkeypatch.setattr(
-        bench.importlib, "import_module", lambda n: Fake if n == "systems.churn.bench" else real(n)
-    )
+    _fake_churn_bench(monkeypatch, 2.0)
     monkeypatch.chdir(tmp_path)
     assert bench.main(["--only", "churn"]) == 0
     assert json.loads((tmp_path / "reports" / "bench" / "bench.json").read_text())["results"] == {
@@ -176,12 +173,8 @@ def test_bench_only_accepts_a_known_system(capsys):
     assert err.startswith("usage: make bench") and "argument --only: invalid choice: 'nosuch'" in err
 
 
-def test_bench_help_shows_the_module_docstring_as_written_and_each_option(capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as done:
-        bench.main(["--help"])
-    assert done.value.code == 0
-    out = capsys.readouterr().out
+def test_bench_help_shows_the_module_docstring_as_written_and_each_option(help_of):
+    out = help_of(bench.main)
     assert out.startswith("usage: make bench")
     lines = out.splitlines()
     for line in bench.__doc__.strip().splitlines():

@@ -159,12 +159,8 @@ def test_main_writes_render_of_the_gathered_ledgers_and_logs_the_totals(tmp_path
     assert "not run yet: " + ", ".join(missing) in caplog.messages
 
 
-def test_help_shows_the_module_docstring_and_the_root_option(capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as done:
-        claims_report.main(["--help"])
-    assert done.value.code == 0
-    out = capsys.readouterr().out
+def test_help_shows_the_module_docstring_and_the_root_option(help_of):
+    out = help_of(claims_report.main)
     assert out.startswith("usage: make claims")
     flat = " ".join(out.split())
     assert " ".join(claims_report.__doc__.split()) in flat
