@@ -82,7 +82,9 @@ def _bench_one(n: int, seed: int, repeats: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m systems.algorithms.bench", description=__doc__)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per side (median reported)")
+    parser.add_argument(
+        "--repeats", type=int, default=7, help="timed runs per side, interleaved (median reported)"
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="training-set sizes")
     args = parser.parse_args(argv)
     setup_output()
