@@ -88,7 +88,11 @@ class BM25Index:
         """Top-``k`` (indices, scores), best first; documents scoring 0 are left out."""
         s = self.scores(query)
         k = min(k, s.size)
-        top = np.argpartition(-s, k - 1)[:k]
+        # the k-th best score, then every unit above it and the lowest-indexed ones tied with it:
+        # O(n) like argpartition, whose pick among ties at the cut is arbitrary
+        kth = np.partition(s, s.size - k)[s.size - k]
+        above = np.flatnonzero(s > kth)
+        top = np.concatenate([above, np.flatnonzero(s == kth)[: k - above.size]])
         top = top[np.lexsort((top, -s[top]))]  # by score, ties by index: deterministic
         keep = s[top] > 0
         return top[keep], s[top][keep]

@@ -70,3 +70,18 @@ def test_empty_corpus_and_bad_engine():
         BM25Index().fit([])
     with pytest.raises(ValueError, match="unknown engine"):
         BM25Index(engine="lucene").fit(CORPUS)
+
+
+def test_ties_at_the_cut_go_to_the_lowest_indices():
+    # 400 identical chunks and 5 better ones scattered among 3,000: the top k are the 5 best,
+    # then the lowest-indexed copies (argpartition alone picks among tied copies at random
+    # positions at this size); a brute-force sort by (-score, index) is the reference
+    rng = np.random.default_rng(0)
+    texts = np.array(["deductible"] * 3000, dtype=object)
+    texts[rng.choice(3000, 400, replace=False)] = "copay tier"
+    texts[rng.choice(3000, 5, replace=False)] = "copay copay tier"
+    index = BM25Index().fit(texts.tolist())
+    s = index.scores("copay")
+    for k in (3, 10, 20, 100):
+        ids, _ = index.search("copay", k)
+        assert ids.tolist() == sorted(range(len(texts)), key=lambda i: (-s[i], i))[:k], k
