@@ -3,6 +3,7 @@
 python -m systems.rag                    # quick profile on the synthetic knowledge base
 python -m systems.rag --profile full     # story scale (>= 20,000 chunks, 1M-vector IVF sweep)
 python -m systems.rag --beir DIR         # any BEIR-format dataset, same tables, no claims
+python -m systems.rag --export-beir DIR  # the synthetic knowledge base as a BEIR folder
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ def main(argv: list[str] | None = None) -> int:
         log.error("rag: %s", err)
         return 2
     seed_everything(cfg.seed)
+    if cfg.export_beir is not None:
+        from systems.rag.beir import BeirFormatError
+        from systems.rag.kb_export import export_kb
+
+        try:
+            export_kb(cfg, cfg.export_beir)
+        except BeirFormatError as err:
+            log.error("rag --export-beir: %s", err)
+            return 2
+        return 0
     if cfg.beir is not None:
         from systems.rag.beir import BeirFormatError
         from systems.rag.beir_run import run_beir

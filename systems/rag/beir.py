@@ -11,12 +11,17 @@ without any judgment are not evaluated. A document whose title and text are both
 and its qrels rows count as dropped; a query with empty text likewise
 (``empty_queries``). A corpus with no non-empty document, or nothing left to evaluate,
 is an error.
+
+``write_beir`` writes the same layout (one qrels file per split, e.g. train/dev/test), into
+a new folder only, built beside it and renamed into place when complete.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +63,14 @@ def _jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
     if not rows:
         raise BeirFormatError(f"{path} is empty")
     return rows
+
+
+def validation_split(folder: str | Path) -> str | None:
+    """The folder's validation qrels split: ``dev`` if it has one, else ``train``, else None."""
+    for split in ("dev", "train"):
+        if (Path(folder) / "qrels" / f"{split}.tsv").is_file():
+            return split
+    return None
 
 
 def load_beir(folder: str | Path, split: str = "test") -> BeirData:
@@ -113,3 +126,34 @@ def load_beir(folder: str | Path, split: str = "test") -> BeirData:
         empty_documents=len(every) - len(corpus),
         empty_queries=len(asked) - len(queries),
     )
+
+
+def write_beir(
+    folder: str | Path,
+    corpus: dict[str, tuple[str, str]],
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, dict[str, int]]],
+) -> Path:
+    """Write a BEIR folder: ``corpus`` doc id -> (title, text), ``qrels`` split -> query -> doc -> grade.
+
+    The folder must not exist yet (nothing is overwritten); it appears only when complete.
+    """
+    root = Path(folder)
+    if root.exists():
+        raise BeirFormatError(f"{root} already exists; give a new folder (nothing was overwritten)")
+    tmp = root.with_name(f".{root.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "qrels").mkdir(parents=True)
+    with (tmp / "corpus.jsonl").open("w", encoding="utf-8") as f:
+        for d, (title, text) in corpus.items():
+            f.write(json.dumps({"_id": d, "title": title, "text": text}) + "\n")
+    with (tmp / "queries.jsonl").open("w", encoding="utf-8") as f:
+        for q, text in queries.items():
+            f.write(json.dumps({"_id": q, "text": text}) + "\n")
+    for split, judged in qrels.items():
+        with (tmp / "qrels" / f"{split}.tsv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, delimiter="\t", lineterminator="\n")
+            w.writerow(["query-id", "corpus-id", "score"])
+            w.writerows([q, d, g] for q, rel in judged.items() for d, g in rel.items())
+    os.replace(tmp, root)
+    return root

@@ -54,6 +54,12 @@ class RagConfig(RunConfig):
         default=None,
         metadata={"help": "evaluate on a BEIR-format folder instead of the synthetic knowledge base"},
     )
+    export_beir: Path | None = field(
+        default=None,
+        metadata={
+            "help": "write the synthetic knowledge base as a new BEIR folder (qrels train/dev/test) and stop"
+        },
+    )
     cache_dir: Path = field(default=Path(".cache/rag"), metadata={"help": "on-disk embedding cache"})
     batch_size: int = field(
         default=16,
