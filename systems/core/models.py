@@ -278,7 +278,10 @@ def rounds_used(model) -> tuple[int, int]:
     if isinstance(model, lgb.LGBMClassifier):
         sets = list(model.evals_result_.values())  # [train, validation] in eval order
         curve = next(iter(sets[-1].values()), []) if sets else []
-        return int(model.best_iteration_ or len(curve)), len(curve)
+        # early stopping drops the trees after the best round, so the rounds trained come from
+        # the validation curve; without an eval set there is no curve and every tree was kept
+        trained = len(curve) or int(model.booster_.current_iteration())
+        return int(model.best_iteration_ or trained), trained
     raise TypeError(f"{type(model).__name__} has no boosting rounds")
 
 

@@ -198,3 +198,12 @@ def test_rounds_used_reads_a_lightgbm_fitted_with_only_a_validation_set(data):
     model.fit(X, y, eval_X=(Xv,), eval_y=(yv,), callbacks=[lgb.early_stopping(10, verbose=False)])
     curve = model.evals_result_["valid_0"]["binary_logloss"]
     assert M.rounds_used(model) == (int(np.argmin(curve)) + 1, len(curve))
+
+
+def test_rounds_used_of_a_lightgbm_fitted_without_an_eval_set_counts_its_trees(data):
+    import lightgbm as lgb
+
+    X, y, _, _ = data
+    model = lgb.LGBMClassifier(n_estimators=7, verbose=-1, n_jobs=1).fit(X, y)
+    # no early stopping: every round is used; the dumped model has one tree per round
+    assert M.rounds_used(model) == (7, 7) == (len(model.booster_.dump_model()["tree_info"]),) * 2
