@@ -27,6 +27,14 @@ FORMATS = (
 )
 
 
+def _whole_numbers(values: pd.Series) -> pd.Series:
+    """A float column of whole numbers as integers: a numeric epoch column with gaps is float64,
+    and 1682812800.0 would otherwise read as text that no format matches."""
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        return values.astype("Int64")
+    return values
+
+
 def parse_mixed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse strings of mixed known formats.
 
@@ -42,7 +50,7 @@ def parse_mixed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     shape : Series of str, shape (n,)
         Which format matched ("iso_date", ..., "missing", "unknown_format").
     """
-    text = values.astype("string").str.strip()
+    text = _whole_numbers(values).astype("string").str.strip()
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     shape = pd.Series("unknown_format", index=values.index, dtype=object)
     shape[text.isna()] = "missing"

@@ -145,7 +145,8 @@ def validate(raw: pd.DataFrame, require_target: bool = True) -> Validation:
     quarantine[REASON] = ["; ".join(dict.fromkeys(reasons[i])) for i in bad_idx]
     clean = df.drop(index=bad_idx).reset_index(drop=True)
     if TARGET in clean.columns:
-        clean[TARGET] = clean[TARGET].astype(int)
+        # a scoring file may leave its optional labels blank: nullable integers keep them as <NA>
+        clean[TARGET] = clean[TARGET].astype(int if require_target else "Int64")
     return Validation(clean, quarantine.reset_index(drop=True), formats)
 
 
