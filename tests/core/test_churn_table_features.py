@@ -316,6 +316,7 @@ def _table(n: int = 60, seed: int = 0) -> pd.DataFrame:
 def test_fit_learns_means_sample_stds_and_the_charges_quartile_of_imputed_rows():
     df = _table()
     f = ChurnFeatures().fit(df)
+    assert f.unseen_ == {}, "fit alone has scored no rows, so no unseen category is counted yet"
     for c in ("logins_30d", "email_open_rate", "sessions_m1"):  # complete columns: imputation changes nothing
         assert_allclose(f.scale_[c], (np.mean(df[c]), np.std(df[c], ddof=1)), rtol=1e-12)
     assert f.scale_["features_used"] == (5.0, 1.0), "a zero standard deviation is replaced by 1"
@@ -324,7 +325,7 @@ def test_fit_learns_means_sample_stds_and_the_charges_quartile_of_imputed_rows()
     assert_allclose(f.charges_q75_, np.percentile(imputed, 75), rtol=1e-12)
     high = f.transform(df)["high_charges"]
     assert high.tolist() == (imputed > np.percentile(imputed, 75)).astype(float).tolist()
-    assert f.unseen_ == {}, "no scoring rows seen yet"
+    assert f.unseen_ == {}, "the training rows hold only known categories"
 
 
 def test_cohort_imputation_fills_with_the_plan_and_signup_year_median_and_flags_the_gap():

@@ -63,3 +63,12 @@ def test_an_epoch_past_2262_is_an_impossible_date_not_a_crash():
     parsed, shape = parse_mixed(pd.Series(["9999999999", "1682812800"]))
     assert pd.isna(parsed[0]) and parsed[1] == pd.Timestamp("2023-04-30")
     assert shape.tolist() == ["epoch_seconds", "epoch_seconds"]
+
+
+def test_a_numeric_epoch_column_with_a_gap_parses_like_its_text():
+    # a gap makes a numeric column float64 (1682812800.0); the docstring promises numbers parse
+    parsed, shape = parse_mixed(pd.Series([1682812800, None]))
+    assert parsed[0] == APRIL_30 and pd.isna(parsed[1])
+    assert shape.tolist() == ["epoch_seconds", "missing"]
+    _, fractional = parse_mixed(pd.Series([1682812800.5, None]))
+    assert fractional.tolist() == ["unknown_format", "missing"], "not whole seconds: no known shape"

@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from data.churn import LEAKY, RAW_COLUMNS, TARGET, TIME
+from data.churn import CATEGORIES, LEAKY, RAW_COLUMNS, TARGET, TIME
 from systems.core.churn_table.validation import NUMERIC, Validation, schema, validate, write_quarantine
 
 # one valid customer; every numeric column 1.0 unless a limit below says otherwise
@@ -98,6 +98,19 @@ def test_a_missing_or_unknown_category_is_named_with_its_value():
     ]
 
 
+def test_a_long_check_name_is_cut_to_its_first_60_characters(monkeypatch):
+    # a longer list of allowed regions makes the isin check's name longer than 60 characters;
+    # the reason keeps its first 60 so that one reason stays one readable line
+    regions = tuple(f"sales-region-{i}" for i in range(6))
+    monkeypatch.setitem(CATEGORIES, "region", regions)
+    t = table()
+    t["region"] = regions[0]
+    t.loc[0, "region"] = "atlantis"
+    check = f"isin({regions!r})"
+    assert len(check) > 61
+    assert validate(t).quarantine["reason"].tolist() == [f"region: failed {check[:60]} (atlantis)"]
+
+
 def test_a_duplicated_id_quarantines_both_rows():
     t = table()
     t.loc[0, "customer_id"] = "c1"
@@ -131,6 +144,23 @@ def test_a_scoring_file_may_lack_the_target_and_the_leaky_column():
     v = validate(table().drop(columns=[TARGET, LEAKY]), require_target=False)
     assert len(v.clean) == 3 and v.quarantine.empty
     assert TARGET not in v.clean.columns
+
+
+def test_a_scoring_file_is_not_judged_on_a_label_it_happens_to_carry():
+    # with require_target=False the target is not in the schema: a customer must not lose
+    # their score over a label value, even one outside {0, 1}
+    t = table().drop(columns=[LEAKY])
+    t[TARGET] = [3, 0, 1]
+    v = validate(t, require_target=False)
+    assert v.quarantine.empty and len(v.clean) == 3
+
+
+def test_a_scoring_file_may_leave_labels_blank():
+    t = table().drop(columns=[LEAKY])
+    t[TARGET] = [1, None, 0]
+    v = validate(t, require_target=False)
+    assert v.quarantine.empty
+    assert v.clean[TARGET].tolist()[::2] == [1, 0] and pd.isna(v.clean[TARGET][1])
 
 
 def test_missing_columns_and_an_empty_table_are_one_line_errors():
