@@ -578,3 +578,16 @@ def test_a_pickle_file_is_refused_saying_what_to_do(tmp_path):
         f"{p}: refused: not a model artefact (not a zip archive; pickle/joblib files are never "
         "loaded: retrain to get a .skops artefact)"
     )
+
+
+def test_many_untrusted_types_are_refused_naming_the_first_five(tmp_path, saved):
+    # seven classes skops does not know: the one-line refusal names five (sorted), not all seven
+    kinds = [type(f"Untrusted{i}", (), {}) for i in range(7)]
+    payload = sio.dumps([kind() for kind in kinds])
+    listed = sorted(sio.get_untrusted_types(data=payload))  # what skops reads from the file
+    assert len(listed) == 7
+    bad = tmp_path / "many.skops"
+    artifact.rewrite_payload(saved[0], bad, payload, rehash=True)
+    with pytest.raises(ArtifactError) as err:
+        artifact.load(bad)
+    assert str(err.value) == f"{bad}: refused: the payload holds types outside the allow-list: {listed[:5]}"

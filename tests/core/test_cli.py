@@ -135,9 +135,13 @@ def test_dispatch_reads_sys_argv_and_lists_commands_under_its_prog(monkeypatch, 
     import sys
 
     seen = []
-    commands = {"serve": Command("serve a model", lambda a: seen.append(a) or 0)}
+    commands = {
+        "serve": Command("serve a model", lambda a: seen.append(a) or 0),
+        "run": Command("the story run", lambda a: seen.append(("run", a)) or 0),
+    }
+    # argv[0] is the program; the command is the first word after it (not the default, run)
     monkeypatch.setattr(sys, "argv", ["python -m demo", "serve", "--port", "1"])
-    assert dispatch(None, "demo", "Demo routes.", commands, lambda _: "serve") == 0
+    assert dispatch(None, "demo", "Demo routes.", commands, lambda _: "run") == 0
     assert seen == [["--port", "1"]]
     for flag in ("-h", "--help"):
         with pytest.raises(SystemExit) as exit_:
@@ -153,3 +157,13 @@ def test_gives_ignores_a_help_flag_meant_for_the_command():
 
     assert not gives(["-h"], "--data")
     assert not gives(["--help"], "--data")
+
+
+def test_dispatch_help_keeps_the_descriptions_line_breaks(monkeypatch, capsys):
+    # a system passes a laid-out description (one command per line); --help prints it as written
+    monkeypatch.setenv("COLUMNS", "200")
+    description = "Routes:\n  serve    answer requests\n  run      the story run"
+    commands = {"serve": Command("serve a model", lambda a: 0)}
+    with pytest.raises(SystemExit):
+        dispatch(["--help"], "demo", description, commands, lambda _: "serve")
+    assert f"\n\n{description}\n\n" in capsys.readouterr().out

@@ -323,3 +323,15 @@ def test_default_source_is_a_file_and_line():
     c = Claim("XX-03", "built here", measured={"a": 1.0}, relations=[("a", ">", 0)])
     path, line = c.source.rsplit(":", 1)
     assert path.endswith(".py") and line.isdigit()
+
+
+def test_source_is_empty_when_no_code_of_ours_built_the_claim():
+    # built by a worker thread of the standard library (the executor calls Claim itself): the
+    # stack holds only threading/concurrent.futures, the generated __init__ and the ledger, so
+    # there is no line of ours to name; the source stays empty (ledger.md shows no link) rather
+    # than a made-up location
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        c = pool.submit(Claim, "XX-04", "built in a worker thread").result()
+    assert c.source == ""

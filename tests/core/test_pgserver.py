@@ -537,13 +537,39 @@ def test_initdb_runs_as_the_server_user_in_the_data_dir_with_the_password_in_a_f
     assert capfd.readouterr() == ("", "")  # initdb's chatter is captured, not shown
 
 
-def test_a_failed_initdb_reports_its_exit_code_and_last_line(reachable):
-    bin_dir = _script(reachable / "bin", "initdb", INITDB_FAILS)
+@pytest.mark.parametrize(
+    "script, message",
+    [
+        (INITDB_FAILS, "initdb failed (exit 1): initdb: error: directory exists but is not empty"),
+        ("#!/bin/sh\nexit 2\n", "initdb failed (exit 2): no output"),  # says nothing: still one line
+    ],
+    ids=["last-line", "silent"],
+)
+def test_a_failed_initdb_reports_its_exit_code_and_last_line(reachable, script, message):
+    bin_dir = _script(reachable / "bin", "initdb", script)
     data = _server_owned(reachable / "run-x")
     with pytest.raises(PostgresUnavailable) as err:
         _initdb(bin_dir, data, "optuna", "s3cret-pw")
-    assert str(err.value) == "initdb failed (exit 1): initdb: error: directory exists but is not empty"
+    assert str(err.value) == message
     assert list(data.iterdir()) == []  # the password file is gone
+
+
+def test_initdb_reads_dev_null_not_our_stdin(reachable):
+    # initdb prompts for a password when it has no --pwfile; whatever it asks must never wait
+    # on the user's terminal (or eat a pipe feeding this process): its stdin is /dev/null
+    bin_dir = _script(reachable / "bin", "initdb", "#!/bin/sh\nreadlink /proc/self/fd/0 > stdin-was\n")
+    data = _server_owned(reachable / "run-x")
+    ours, writer = os.pipe()  # pytest itself gives us /dev/null: make our stdin something else
+    os.close(writer)
+    saved = os.dup(0)
+    os.dup2(ours, 0)
+    try:
+        _initdb(bin_dir, data, "optuna", "s3cret-pw")
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+        os.close(ours)
+    assert (data / "stdin-was").read_text() == "/dev/null\n"
 
 
 # ---------------------------------------------------------------- _wait_ready

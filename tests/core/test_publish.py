@@ -266,7 +266,9 @@ def test_a_lock_with_our_own_pid_or_no_pid_is_not_reported_as_stale(tmp_path, ca
 
 def test_recover_restores_the_newest_old_report_and_removes_only_this_systems_leftovers(tmp_path, caplog):
     staging = tmp_path / ".staging"
-    for name, mtime in (("churn-11.old", 1_000), ("churn-12.old", 2_000)):
+    # pids wrap around, so the newer copy may carry the smaller pid: the newest is found by
+    # mtime, not by name (churn-12.old sorts after churn-11.old as text and as a number)
+    for name, mtime in (("churn-12.old", 1_000), ("churn-11.old", 2_000)):
         (staging / name).mkdir(parents=True)
         (staging / name / "a.md").write_text(name)
         os.utime(staging / name, (mtime, mtime))
@@ -276,8 +278,10 @@ def test_recover_restores_the_newest_old_report_and_removes_only_this_systems_le
     pub = P.publication(tmp_path, "churn")
     pub.acquire()
     try:
-        assert (tmp_path / "churn" / "a.md").read_text() == "churn-12.old", "the newer of the two"
-        assert f"restored the previous report {tmp_path / 'churn'}" in caplog.text
+        assert (tmp_path / "churn" / "a.md").read_text() == "churn-11.old", "the newer of the two"
+        assert [r.getMessage() for r in caplog.records if r.name == P.log.name] == [
+            f"restored the previous report {tmp_path / 'churn'} (a run was killed while publishing)"
+        ]
         assert sorted(os.listdir(staging)) == sorted(
             ["churn.lock", "churn-x", "churnx-14", f"churn-{os.getpid()}"]
         )
@@ -343,3 +347,16 @@ def test_stale_pid_in_an_unheld_lock_is_logged_by_number(tmp_path, caplog):
     assert [r.getMessage() for r in caplog.records if r.name == P.log.name] == [
         "broke the stale lock of pid 4242 (that run died without publishing)"
     ]
+
+
+def test_a_lock_file_that_is_not_text_holds_no_pid(tmp_path, caplog):
+    (tmp_path / ".staging").mkdir()
+    (tmp_path / ".staging" / "churn.lock").write_bytes(b"\xff\xfe\x00garbage")  # a disk error, say
+    pub = P.publication(tmp_path, "churn")
+    pub.acquire()  # undecodable bytes read as "no pid": nothing to report, the lock is ours
+    try:
+        assert pub.lock_path.read_text() == f"{os.getpid()}\n"
+        assert "stale lock" not in caplog.text
+    finally:
+        pub.abandon()
+        pub.release()

@@ -303,3 +303,41 @@ def test_target_messages_name_the_column_and_its_values():
 def test_encoded_target_is_an_integer_array():
     y = encode_target(pd.Series(["no", "yes", "yes"], name="t")).y
     assert y.dtype.kind == "i" and y.tolist() == [0, 1, 1]
+
+
+def test_quoted_values_at_the_start_of_rows_show_the_semicolon_delimiter(tmp_path):
+    # every line holds one comma and one semicolon, so counting characters cannot choose; the
+    # quoted values at the start of the rows, each closed right before a ";", show the delimiter
+    # (the sniffer must see the sampled lines as lines for that)
+    (tmp_path / "cities.csv").write_text(
+        'city, country;population\n"Paris, France";2100000\n"Lima, Peru";9700000\n"Oslo, Norway";700000\n'
+    )
+    df = read_table(tmp_path / "cities.csv")
+    assert df.to_dict("list") == {
+        "city, country": ["Paris, France", "Lima, Peru", "Oslo, Norway"],
+        "population": [2100000, 9700000, 700000],
+    }
+
+
+def test_a_parse_error_after_the_latin1_fallback_still_names_the_flag_and_file(tmp_path, caplog):
+    from systems.core.tabular import SNIFF_BYTES
+
+    # valid UTF-8 for the sniffed sample, then a latin-1 "é" (the file is re-read as latin-1),
+    # and far below it a row with a third field: pandas decodes a block of rows before it meets
+    # a later block's bad row, so the second reading is the one that fails, with the same shape
+    path = tmp_path / "late.csv"
+    rows = b"x,1\n" * (SNIFF_BYTES // 4) + "café,2\n".encode("latin-1") + b"x,1\n" * 300_000
+    path.write_bytes(b"a,b\n" + rows + b"3,4,5\n")
+    with caplog.at_level(logging.WARNING), pytest.raises(TableError) as err:
+        read_table(path, "--current")
+    assert "read as latin-1" in caplog.text, "the parse error came from the second reading"
+    assert str(err.value).startswith(f"--current {path}: not a readable CSV (")
+    assert "Expected 2 fields" in str(err.value)
+
+
+def test_an_error_without_a_message_is_named_by_its_type():
+    from systems.core.tabular import _first_line
+
+    # gzip and pandas may raise with an empty message; the one-line reason is then the type
+    assert _first_line(EOFError()) == "EOFError"
+    assert _first_line(ValueError("first\nsecond")) == "first"
