@@ -39,11 +39,23 @@ def tiny_net():
     return torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2)).eval()
 
 
-def test_int8_copy_quantizes_every_linear_and_leaves_the_model_alone():
+@pytest.fixture
+def torch_warns_every_time():
+    """torch raises its quantize_per_tensor note once per process; make it show on every call so a
+    test sees it whatever ran before (torch.set_warn_always), and put the flag back afterwards."""
+    before = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    yield
+    torch.set_warn_always(before)
+
+
+def test_int8_copy_quantizes_every_linear_and_leaves_the_model_alone(torch_warns_every_time):
     net = tiny_net()
     before = [p.detach().clone() for p in net.parameters()]
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # torch's deprecation notes are silenced inside
+        # torch's deprecation notes (DeprecationWarning, and the UserWarning about
+        # quantize_per_tensor) are silenced inside: any warning left would be an error here
+        warnings.simplefilter("error")
         q = quantize_dynamic_int8(net)
     dynamic_linear = torch.ao.nn.quantized.dynamic.Linear
     assert isinstance(q[0], dynamic_linear) and isinstance(q[2], dynamic_linear)
@@ -116,3 +128,25 @@ def test_only_linear_layers_are_quantized():
         q = quantize_dynamic_int8(net)
     assert type(q["rnn"]) is torch.nn.LSTM
     assert isinstance(q["out"], torch.ao.nn.quantized.dynamic.Linear)
+
+
+class WarnsWhenCopied(torch.nn.Module):
+    """A model that warns while it is copied: a warning of the caller's own, not torch's."""
+
+    def __init__(self):
+        super().__init__()
+        self.out = torch.nn.Linear(3, 2)
+
+    def __deepcopy__(self, memo):
+        warnings.warn("this model's buffers were re-created", UserWarning, stacklevel=2)
+        fresh = WarnsWhenCopied()
+        fresh.load_state_dict(self.state_dict())
+        return fresh
+
+
+def test_int8_copy_silences_only_torchs_notes_and_lets_other_warnings_through():
+    # the filters inside are narrow (DeprecationWarning and the quantize_per_tensor message):
+    # a UserWarning raised by the model itself while it is copied still reaches the caller
+    with pytest.warns(UserWarning, match=r"^this model's buffers were re-created$"):
+        q = quantize_dynamic_int8(WarnsWhenCopied())
+    assert isinstance(q.out, torch.ao.nn.quantized.dynamic.Linear)

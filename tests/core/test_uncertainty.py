@@ -1,5 +1,7 @@
 """Intervals: seeded and deterministic, and equal to the reference libraries' where one exists."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -270,3 +272,45 @@ def test_three_strata_are_resampled_each_within_itself():
     ci = U.bootstrap_ci(np.mean, x, n_boot=30, seed=6, stratify=strata)
     ref = reference_bootstrap(np.mean, (x,), 30, 0.95, 6, strata=strata)
     assert_allclose([ci.low, ci.high], ref, atol=TIGHT)
+
+
+# The statistic may return any real number float() accepts, not only a float: here an exact
+# accuracy as a fractions.Fraction. Each value is read as the float it stands for, so the
+# interval equals the row-by-row bootstrap of the same statistic converted with float().
+def exact_accuracy(y_, s_):
+    return Fraction(int(np.sum((s_ > 0.5) == y_)), len(y_))
+
+
+def test_statistics_returned_as_fractions_are_read_as_floats(small):
+    y, a, b = small
+    ci = U.bootstrap_ci(exact_accuracy, y, a, n_boot=40, seed=2)
+    ref = reference_bootstrap(lambda y_, s_: float(exact_accuracy(y_, s_)), (y, a), 40, 0.95, 2)
+    assert_allclose([ci.low, ci.high], ref, atol=TIGHT)
+
+    d = U.paired_bootstrap_diff(exact_accuracy, y, a, b, n_boot=40, seed=2)
+    ref = reference_bootstrap(
+        lambda y_, a_, b_: float(exact_accuracy(y_, a_) - exact_accuracy(y_, b_)), (y, a, b), 40, 0.95, 2, y
+    )
+    assert_allclose([d.low, d.high], ref, atol=TIGHT)
+
+
+# Scores read from a CSV as text: sorted as strings "10" < "9", as numbers 10 > 9. The AUC
+# intervals read them as numbers, so they equal the sklearn bootstrap on the float scores.
+def test_auc_intervals_rank_text_scores_as_numbers():
+    y = np.array([0, 0, 0, 1, 1, 1] * 3)
+    a = np.array([2, 5, 9, 10, 11, 12, 1, 3, 8, 9, 12, 7, 4, 10, 6, 11, 8, 13])
+    b = np.array([3, 9, 11, 10, 8, 12, 2, 10, 7, 9, 13, 6, 5, 9, 8, 12, 4, 10])
+    a_text, b_text = a.astype(str), b.astype(str)
+    a_num, b_num = a.astype(float), b.astype(float)
+
+    ci = U.auc_ci(y, a_text, n_boot=20, seed=1)
+    ref = reference_bootstrap(roc_auc_score, (y, a_num), 20, 0.95, 1, strata=y)
+    assert_allclose([ci.low, ci.high], ref, atol=TIGHT)
+
+    def diff(y_, a_, b_):
+        return roc_auc_score(y_, a_) - roc_auc_score(y_, b_)
+
+    ref = reference_bootstrap(diff, (y, a_num, b_num), 20, 0.95, 1, strata=y)
+    for a_in, b_in in [(a_text, b_num), (a_num, b_text)]:
+        d = U.auc_diff_ci(y, a_in, b_in, n_boot=20, seed=1)
+        assert_allclose([d.low, d.high], ref, atol=TIGHT)
