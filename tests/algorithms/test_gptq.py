@@ -85,8 +85,14 @@ def _ref_hessian(x, damp):
 
 
 def _ref_grid(w_row, bits):
-    """Min-max grid of one row (range widened to 0): s = (hi - lo) / (2^b - 1), z = round(-lo / s)."""
+    """Min-max grid of one row (range widened to 0): s = (hi - lo) / (2^b - 1), z = round(-lo / s).
+
+    An all-zero row has no range; the GPTQ authors' code (IST-DASLab/gptq, quant.py,
+    Quantizer.find_params: ``xmin[tmp] = -1; xmax[tmp] = +1``) then uses [-1, 1].
+    """
     lo, hi = min(min(w_row), 0.0), max(max(w_row), 0.0)
+    if lo == 0 and hi == 0:
+        lo, hi = -1.0, 1.0
     s = (hi - lo) / (2**bits - 1)
     return s, np.rint(-lo / s)
 
@@ -205,6 +211,37 @@ def test_all_zero_rows_stay_exactly_zero():
     for res in (rtn(w, 3), gptq(w, x, 3)):
         assert_array_equal(res.weight[1], 0.0)
         assert np.all(np.isfinite(res.scale)) and np.all(res.scale > 0)
+
+
+@pytest.mark.parametrize(("bits", "scale", "zero"), [(3, 2 / 7, 4), (4, 2 / 15, 8)])
+def test_an_all_zero_row_gets_the_reference_placeholder_range(bits, scale, zero):
+    """Reference: the GPTQ authors' rule (see _ref_grid), worked out by hand.
+
+    Range [-1, 1]: s = 2 / (2^b - 1), z = round((2^b - 1) / 2) with ties to even as
+    torch.round does: 3 bits -> round(3.5) = 4, 4 bits -> round(7.5) = 8. The zero
+    weights sit on code z, which reconstructs to exactly 0.
+    """
+    rng = np.random.default_rng(25)
+    w = rng.normal(size=(3, 8))
+    w[1] = 0.0
+    res = rtn(w, bits)
+    _check_result(res, _ref_rtn(w, bits, 8), 3, 1, f"rtn bits={bits}")
+    assert_allclose(res.scale[1], scale, rtol=1e-15)
+    assert res.zero[1] == zero
+    assert_array_equal(res.codes[1], zero)
+    assert_array_equal(res.weight[1], 0.0)
+
+
+def test_compensation_into_an_all_zero_group_is_rounded_on_the_placeholder_grid():
+    """Reference: _ref_obq. The grid comes from the original weights, so a group that starts at
+    zero has the [-1, 1] grid, yet the OBQ updates from earlier columns move its weights."""
+    rng = np.random.default_rng(26)
+    x = rng.normal(size=(8, 8)) @ rng.normal(size=(8, 40))  # correlated inputs
+    w = rng.normal(size=(3, 8))
+    w[1, 4:] = 0.0  # row 1, second group of 4: all zero
+    res = gptq(w, x, 3, group_size=4)
+    _check_result(res, _ref_obq(w, x, 3, 0.01, 4), 3, 2, "gptq with an all-zero group")
+    assert np.any(res.weight[1, 4:] != 0), "the compensation should reach the zero group"
 
 
 def test_hessian_equals_its_definition():

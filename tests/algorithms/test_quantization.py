@@ -217,6 +217,20 @@ def test_all_zero_activations_are_exact():
     assert_array_equal(Q.quantize_asymmetric(x).dequantize(), x)
 
 
+def test_zero_point_is_clipped_to_the_code_range_when_the_scale_is_coarsely_rounded():
+    """Reference: the docstring's z = clip(round(-lo / s), 0, n).
+
+    In exact arithmetic -lo / s <= n because hi >= 0. In floating point s = (hi - lo) / n is
+    rounded, and for a subnormal range it keeps a single bit: lo = -1.86e-321, n = 255 gives
+    s = 5e-324 (one ulp) and -lo / s = 376, so only the clip keeps z a valid code.
+    """
+    x = np.array([-1.86e-321, 0.0])
+    s_ref, z_ref = _ref_activation_qparams(x, 255)
+    assert -x[0] / s_ref > 255  # the case the clip exists for
+    s, z = Q.activation_qparams(x)
+    assert s == s_ref and z == z_ref == 255, (s, z)  # same float expression: exact
+
+
 def test_nonpositive_static_scale_is_refused():
     for bad in (0.0, -0.1):
         with pytest.raises(ValueError, match=f"^scale must be > 0, got {bad}$"):
