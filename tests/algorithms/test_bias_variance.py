@@ -289,3 +289,30 @@ def test_a_longer_path_is_thinned_to_at_most_40_alphas_keeping_both_ends():
         assert len(alphas) <= 40 < len(path.ccp_alphas) - 1
         assert np.isin(alphas, path.ccp_alphas[:-1]).all() and np.all(np.diff(alphas) > 0)
         assert alphas[0] == 0 and alphas[-1] == path.ccp_alphas[-2], n
+
+
+def test_a_longer_path_keeps_the_alphas_at_40_log_spaced_positions():
+    # with L > 40 candidates the kept positions are floor(L^(i/39)) for i = 0..39 (log-spaced from
+    # the first alpha to the last, counted from 1, duplicates dropped); no L^(i/39) here lies within
+    # 0.01 of an integer, so rounding down is not a round-off question
+    for n in (53, 200):
+        X, y = _noise_data(n)
+        candidates = DecisionTreeRegressor(random_state=0).cost_complexity_pruning_path(X, y).ccp_alphas[:-1]
+        L = len(candidates)
+        positions = sorted({int(L ** (i / 39)) for i in range(40)})
+        _, alphas, _ = choose_ccp_alpha(X, y, n_splits=2)
+        np.testing.assert_array_equal(alphas, candidates[np.array(positions) - 1], err_msg=f"n={n}, L={L}")
+
+
+def test_the_alphas_are_the_path_of_the_random_state_0_tree_that_the_cv_prunes():
+    # inside x0 > 0.5, splitting on x0 < 1.5 or on x1 < 1.5 lowers the squared error by the same
+    # amount; the tree's random_state breaks the tie, and the two trees have different pruning paths
+    X = np.array([[2, 2], [1, 2], [2, 2], [0, 1], [1, 0], [1, 1], [2, 1]], dtype=float)
+    y = np.array([0, 2, 3, 0, 2, 1, 3], dtype=float)
+    paths = [
+        DecisionTreeRegressor(random_state=s).cost_complexity_pruning_path(X, y).ccp_alphas for s in (0, 1)
+    ]
+    assert len(paths[0]) != len(paths[1])  # precondition: the tie matters
+    for _ in range(10):  # an unseeded tree would pick either side of the tie on each call
+        _, alphas, _ = choose_ccp_alpha(X, y, n_splits=2)
+        np.testing.assert_array_equal(alphas, paths[0][:-1])

@@ -321,3 +321,31 @@ def test_no_trees_gives_the_base_margin_for_every_row():
     # no trees: every row's margin is logit(base_score) = log(0.6 / 0.4)
     assert_allclose(model.decision_function(X), np.full(5, np.log(1.5)), rtol=1e-12)
     assert model.predict_proba(X).shape == (5, 2)
+
+
+def test_no_valid_split_gives_minus_infinity_and_a_negative_feature():
+    # one distinct x value: no boundary to split at; grow_tree reads a feature < 0 as "no split"
+    X, g, h = np.ones((4, 2)), np.array([-1.0, 1.0, -1.0, 1.0]), np.ones(4)
+    gain, feature, _ = best_split(X, g, h, 1.0, 1.0)
+    assert gain == -np.inf and feature < 0
+
+
+def test_a_gain_of_exactly_1e_6_is_not_split_as_in_xgboost():
+    # xgboost's exact updater applies a split only if its loss change is > kRtEps (1e-6), strictly.
+    # Two rows, g = +-a, h = 1, lambda = 1: gain = a^2/2 + a^2/2 - 0 = a^2; 1e-3 * 1e-3 is 1e-6 in float64
+    a = 1e-3
+    X, g, h = np.array([[0.0], [1.0]]), np.array([a, -a]), np.ones(2)
+    assert best_split(X, g, h, 1.0, 1.0)[0] == 1e-6  # precondition: the gain is exactly 1e-6
+    assert grow_tree(X, g, h, max_depth=1, reg_lambda=1.0, min_child_weight=1.0).feature is None
+    assert grow_tree(X, 1.01 * g, h, max_depth=1, reg_lambda=1.0, min_child_weight=1.0).feature == 0
+
+
+def test_float32_input_is_routed_by_its_float64_value():
+    # rows 1.0 and 1.0 + 1e-9 (float64) split at 1.0 + 5e-10, which rounds to 1.0 in float32; the
+    # float32 number 1.0 is the float64 number 1.0, so it must fall left of the split as in training
+    # (numpy compares a float32 array with a Python float in float32, so X must be cast first)
+    X = np.array([[1.0], [1.0 + 1e-9]])
+    model = SecondOrderBooster(n_estimators=1, max_depth=1, min_child_weight=0.0).fit(X, [0, 1])
+    assert model.trees_[0].feature == 0  # precondition: the one tree splits the two rows
+    X_test = np.array([[1.0]])
+    assert_allclose(model.decision_function(X_test.astype(np.float32)), model.decision_function(X_test))

@@ -141,3 +141,18 @@ def test_error_messages_are_exact():
         kernel_diagonal(np.ones((2, 2)), "cubic")
     with pytest.raises(ValueError, match=r"^X has 2 features but Z has 3$"):
         kernel_matrix(np.ones((2, 2)), np.ones((2, 3)), "linear")
+
+
+def test_sigmoid_counterexample_uses_the_given_gamma():
+    # gamma = 0.5, coef0 = -1 < -gamma: K(x, x) = tanh(0.5 - 1) < 0 at x = 1
+    X, K = sigmoid_counterexample(gamma=0.5, coef0=-1.0)
+    assert_allclose(K, sigmoid_kernel(X, gamma=0.5, coef0=-1.0), rtol=1e-12, err_msg="ours vs sklearn")
+    assert K[0, 0] == pytest.approx(np.tanh(-0.5)) and not is_psd(K)
+
+
+def test_integer_input_is_converted_to_float_before_squaring():
+    # 4e9^2 = 1.6e19 overflows int64 (max 9.2e18) but not float64; sklearn converts to float too
+    X = np.array([[4_000_000_000], [0]])
+    assert_allclose(kernel_matrix(X, X, "rbf", gamma=1e-19), rbf_kernel(X, X, gamma=1e-19), rtol=1e-12)
+    assert_allclose(kernel_matrix(X, X, "linear"), [[1.6e19, 0.0], [0.0, 0.0]], rtol=1e-15)
+    assert_allclose(kernel_diagonal(X, "linear"), [1.6e19, 0.0], rtol=1e-15)  # ||x||^2 per row

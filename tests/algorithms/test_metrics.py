@@ -264,3 +264,10 @@ def test_auc_rows_gives_nan_for_a_single_class_row_without_a_warning():
         warnings.simplefilter("error")
         auc = M.roc_auc_rows(Y, S)
     assert auc[0] == 1.0 and np.isnan(auc[1:]).all()
+
+
+def test_ndcg_error_messages_name_the_bad_argument():
+    with pytest.raises(ValueError, match=r"^k must be >= 1, got 0$"):
+        M.ndcg_at_k(["a"], {"a": 1}, 0)
+    with pytest.raises(ValueError, match=r"^gain must be 'exponential' or 'linear', got 'log'$"):
+        M.ndcg_at_k(["a"], {"a": 1}, 1, gain="log")

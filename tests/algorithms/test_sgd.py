@@ -418,3 +418,20 @@ def test_accelerated_gradient_names_the_diverging_step_without_numpy_warnings():
                 "plain",
                 loss=lambda u: 0.5 * np.sum((u - 1.0) ** 2),
             )
+
+
+def test_a_loss_that_turns_nan_on_the_way_out_is_one_divergence_error_without_numpy_warnings():
+    # double well f(w) = w^4/4 - w^2, gradient w^3 - 2w, lr = 0.1 from w = 1000: each step is about
+    # -0.1 w^3, so w goes 1e3, -1e8, 1e23, -1e68, 1e203; at 1e203 both w^4 and w^2 overflow and the
+    # loss is inf - inf = nan (an "invalid" operation, not an overflow) at step 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an invalid-value RuntimeWarning would surface here
+        with pytest.raises(DivergenceError, match=r"^plain diverged at step 4 \(lr=0.1\)"):
+            accelerated_gradient(
+                lambda u: u**3 - 2 * u,
+                np.array([1000.0]),
+                0.1,
+                10,
+                "plain",
+                loss=lambda u: 0.25 * np.sum(u**4) - np.sum(u**2),
+            )
