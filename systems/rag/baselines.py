@@ -228,15 +228,16 @@ def bm25_steps(x: Inputs) -> list[tuple[Bm25Config, str, str]]:
 
 def rows(x: Inputs) -> list[Row]:
     """Every family's step rows, ours first and plain last (module docstring)."""
-    out = [Row("bm25", name, change, x.bm25(c)) for c, name, change in bm25_steps(x)]
+    steps = bm25_steps(x)
+    out = [Row("bm25", name, change, x.bm25(c)) for c, name, change in steps]
     ivf, exact, whole = x.dense("chunks", False), x.dense("chunks", True), x.dense("documents", True)
     out += [
         Row("dense", "ours", f"chunks + MAX roll-up over the top {x.depth}, IVF", ivf.head(x.depth)),
         Row("dense", "exact search", "exact inner product instead of IVF", exact),
         Row("dense", "plain", "whole documents (truncated at the model's window) instead of chunks", whole),
     ]
-    bm25_chunks = x.bm25(Bm25Config("chunks", "ours", "robertson", x.k1, x.b))
-    bm25_plain = out[3].lists
+    bm25_chunks = x.bm25(replace(steps[0][0], depth=PLAIN_DEPTH))  # ours, cut by RRF's depth below
+    bm25_plain = out[len(steps) - 1].lists
     out += [
         Row(
             "hybrid",
