@@ -314,7 +314,7 @@ class FastSMOClassifier(SMOClassifier):
                     f"SMO stopped at max_iter={self.max_iter} with KKT gap {gap:.3g} > "
                     f"tol {self.tol}; raise max_iter or tol",
                     RuntimeWarning,
-                    stacklevel=2,
+                    stacklevel=3,  # _fit <- fit <- the caller
                 )
                 break
             n_iter += 1
