@@ -1,5 +1,6 @@
 """SMO against libsvm (scikit-learn SVC): decision function, support set, dual objective, KKT."""
 
+import inspect
 import warnings
 from dataclasses import asdict
 
@@ -9,9 +10,10 @@ from numpy.testing import assert_allclose
 from sklearn.datasets import make_blobs, make_classification, make_moons
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.utils import get_tags
 
 from algorithms.kernels import kernel_matrix
-from algorithms.svm import SMOClassifier, kkt_violations
+from algorithms.svm import SMOClassifier, _RowCache, kkt_violations
 
 TOL = 1e-6  # both solvers stop at KKT gap < TOL, so decision values agree to ~1e-4
 CASES = {
@@ -269,3 +271,137 @@ def test_kkt_violations_with_every_multiplier_free():
     # no alpha at 0 or at C: those two conditions are vacuous and report 0; margins are exactly 1
     v = kkt_violations(np.array([0.5, 0.5]), np.array([-1.0, 1.0]), np.array([1.0, 1.0]), C=1.0)
     assert asdict(v) == {"box": 0.0, "equality": 0.0, "at_zero": 0.0, "free": 0.0, "at_c": 0.0}
+
+
+@pytest.mark.parametrize(("n", "size_mb", "rows"), [(1000, 1.0, 131), (1000, 0.001, 2)])
+def test_row_cache_capacity_is_the_rows_of_8n_bytes_that_fit(n, size_mb, rows):
+    # a kernel row of n float64 values takes 8 n bytes, and 1 MB = 2**20 = 1,048,576 bytes:
+    # n = 1000: 131 rows = 1,048,000 bytes fit in 1 MB, 132 rows = 1,056,000 do not;
+    # 0.001 MB = 1,048.576 bytes holds no 8,000-byte row, but SMO needs rows i and j: at least 2
+    cache = _RowCache(np.zeros((n, 1)), {"kernel": "linear"}, size_mb)
+    assert cache.capacity == rows
+
+
+def test_row_cache_keeps_two_rows_and_evicts_the_least_recently_used():
+    X = np.arange(3.0)[:, None]
+    cache = _RowCache(X, {"kernel": "linear"}, size_mb=1e-6)  # room for no row: the minimum, 2
+    assert_allclose(cache(0), [0.0, 0.0, 0.0], rtol=0)  # K(x_0, X) = 0 * X
+    assert_allclose(cache(1), [0.0, 1.0, 2.0], rtol=0)
+    cache(0)  # a hit: row 1 is now the least recently used
+    assert_allclose(cache(2), [0.0, 2.0, 4.0], rtol=0)  # evicts row 1
+    assert_allclose(cache(2), [0.0, 2.0, 4.0], rtol=0)  # a hit
+    assert list(cache.rows) == [0, 2]
+    assert (cache.hits, cache.misses) == (2, 3)
+
+
+@pytest.mark.parametrize("C", [1.0, 1e-3])
+def test_far_apart_points_keep_their_tiny_multipliers(C):
+    """x_1 = (0, 0), x_2 = (10^6, 10^6), linear kernel: the two-point dual gives
+    alpha_1 = alpha_2 = 2 / |x_1 - x_2|^2 = 2 / (2 * 10^12) = 1e-12 (< C, so free), w = 1e-12 (x_2 - x_1)
+    = (1e-6, 1e-6) and b = -1. SMO snaps alpha < 1e-12 * C to 0 as round-off; this optimum is
+    exactly 1e-12 * C at C = 1 and 1e-9 * C at C = 1e-3, so it must be kept: snapped to 0 it would
+    leave w = 0, no support vectors and a constant prediction."""
+    X = np.array([[0.0, 0.0], [1e6, 1e6]])
+    svm = SMOClassifier(C=C, kernel="linear", tol=1e-9).fit(X, [0, 1])
+    assert_allclose(svm.alpha_, [1e-12, 1e-12], rtol=1e-12)  # one exact step, then round-off only
+    assert svm.support_.tolist() == [0, 1]
+    assert_allclose(svm.coef_, [1e-6, 1e-6], rtol=1e-9)
+    assert_allclose(svm.intercept_, -1.0, rtol=1e-9)
+    assert svm.predict([[1e5, 1e5], [9e5, 9e5]]).tolist() == [0, 1]
+
+
+def test_defaults_are_libsvm_and_kernel_defaults():
+    # C, kernel, degree, coef0, tol (libsvm's 1e-3) and cache_size (MB) as scikit-learn's SVC;
+    # gamma, degree, coef0 as algorithms.kernels (SVC's default gamma is "scale", data-dependent)
+    ours = SMOClassifier().get_params()
+    svc = SVC().get_params()
+    for name in ("C", "kernel", "degree", "coef0", "tol", "cache_size"):
+        assert ours[name] == svc[name], name
+    kernel_defaults = inspect.signature(kernel_matrix).parameters
+    for name in ("kernel", "gamma", "degree", "coef0"):
+        assert ours[name] == kernel_defaults[name].default, name
+
+
+def test_declares_itself_binary_only_to_scikit_learn():
+    # fit rejects a third class, and the estimator tags say so (scikit-learn's checks read them)
+    assert get_tags(SMOClassifier()).classifier_tags.multi_class is False
+
+
+def test_rejects_bad_gamma_and_tol_but_linear_ignores_gamma():
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1])
+    for kernel in ("rbf", "poly", "sigmoid"):
+        with pytest.raises(ValueError, match=r"gamma must be > 0, got 0"):
+            SMOClassifier(kernel=kernel, gamma=0.0).fit(X, y)
+    # the linear kernel x.z has no gamma, so any value is accepted and changes nothing
+    assert SMOClassifier(kernel="linear", gamma=0.0).fit(X, y).predict(X).tolist() == [0, 0, 1, 1]
+    with pytest.raises(ValueError, match=r"tol must be > 0, got 0"):
+        SMOClassifier(tol=0.0).fit(X, y)
+
+
+def test_rejects_x_that_is_not_a_non_empty_table():
+    with pytest.raises(ValueError, match=r"non-empty 2-D array .* got shape \(4,\)"):
+        SMOClassifier().fit(np.ones(4), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"non-empty 2-D array .* got shape \(0, 2\)"):
+        SMOClassifier().fit(np.ones((0, 2)), np.array([], dtype=int))
+
+
+def test_counts_the_non_finite_values_in_x():
+    X = np.ones((4, 2))
+    X[0, 0], X[2, 1], X[3, 0] = np.nan, np.inf, -np.inf
+    with pytest.raises(ValueError, match=r"X contains 3 non-finite values"):
+        SMOClassifier().fit(X, [0, 1, 0, 1])
+
+
+def test_integer_features_and_feature_count_as_libsvm():
+    X, y = [[0, 0], [1, 2], [3, 1], [4, 4]], [0, 0, 1, 1]
+    ours = SMOClassifier(kernel="linear").fit(X, y)
+    ref = SVC(kernel="linear").fit(X, y)
+    assert ours.support_vectors_.dtype == ref.support_vectors_.dtype == np.float64
+    assert ours.n_features_in_ == ref.n_features_in_ == 2
+
+
+def test_intercept_with_no_free_vector_is_the_middle_of_the_feasible_range():
+    """x = 0 (class 0, y = -1), x = 2 and x = 5 (class 1, y = +1), linear kernel, C = 0.1: the first
+    pair (0, 2) stops at C (2 / |x_1 - x_2|^2 = 0.5 > C), so w = 0.1 * 2 = 0.2, x = 5 stays at
+    alpha = 0 and no vector is free. The KKT conditions then only bound b: at C, y f(x) <= 1 gives
+    -b <= 1 and 0.4 + b <= 1; at 0, y f(x) >= 1 gives 1 + b >= 1. So b in [0, 0.6] = [m, M], and
+    (like libsvm) the midpoint b = 0.3 is taken. Dual: 2 C - 1/2 C^2 |x_2 - x_1|^2 = 0.18."""
+    X, y = np.array([[0.0], [2.0], [5.0]]), np.array([0, 1, 1])
+    ours = SMOClassifier(C=0.1, kernel="linear").fit(X, y)
+    ref = SVC(C=0.1, kernel="linear").fit(X, y)
+    assert ours.alpha_.tolist() == [0.1, 0.1, 0.0]
+    assert_allclose(ours.coef_, [0.2], rtol=1e-12)
+    assert_allclose(ours.intercept_, 0.3, rtol=1e-12)
+    assert_allclose(ref.intercept_, [0.3], rtol=1e-6)
+    assert_allclose(ours.dual_objective_, 0.18, rtol=1e-12)
+    assert_allclose(ours.kkt_gap_, 0.0 - 0.6, atol=1e-12)  # m - M < 0: KKT holds with room
+    assert ours.support_.tolist() == [0, 1] and ours.dual_coef_.tolist() == [-0.1, 0.1]
+
+
+def test_intercept_averages_the_free_vectors_even_when_stopped_early():
+    # the module docstring: b = -y_t G_t = y_t - sum_j alpha_j y_j K(x_t, x_j), averaged over the
+    # free vectors (0 < alpha_t < C); recomputed here with scikit-learn's kernel after 30 steps
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    X, y01 = _data("moons", 0)
+    with pytest.warns(RuntimeWarning, match="max_iter"):
+        svm = SMOClassifier(C=0.5, kernel="rbf", gamma=1.0, max_iter=30).fit(X, y01)
+    y = np.where(y01 == 1, 1.0, -1.0)
+    free = (svm.alpha_ > 0) & (svm.alpha_ < 0.5)
+    assert free.sum() >= 2
+    b_t = y[free] - rbf_kernel(X[free], X, gamma=1.0) @ (svm.alpha_ * y)
+    assert_allclose(svm.intercept_, b_t.mean(), rtol=1e-10)
+    assert np.ptp(b_t) > 1e-3  # far from converged: the free vectors disagree on b
+
+
+def test_multiclass_error_names_the_class_count_and_the_first_five_classes():
+    X, y = np.arange(7.0)[:, None], np.arange(7)
+    with pytest.raises(ValueError, match=r"exactly 2 classes, got 7 \(\[0 1 2 3 4\]\)$"):
+        SMOClassifier().fit(X, y)
+
+
+def test_decision_function_rejects_non_finite_x():
+    model = SMOClassifier(kernel="linear").fit([[-1.0], [1.0]], [0, 1])
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"^X contains non-finite values \(NaN or inf\)$"):
+            model.decision_function([[0.0], [bad]])
