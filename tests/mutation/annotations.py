@@ -835,4 +835,159 @@ EQUIVALENT: dict[str, str] = {
     "algorithms.quantization.x_static_int8_linear__mutmut_21": (
         "np.asarray(bias, ) (dtype None) instead of float64: y is float64, so y + bias is float64 whatever the bias dtype"
     ),
+    "algorithms.boosting.x_best_split__mutmut_5": (
+        "the 'no valid split' sentinel's feature -2 is still negative, the only property its reader grow_tree checks (f < 0); the result also keeps gain -inf, the docstring's mark of 'none is valid' (mutant 4, +1, is killed by a test asserting feature < 0)"
+    ),
+    "algorithms.boosting.x_best_split__mutmut_6": (
+        "the threshold of the 'no valid split' sentinel is never read: grow_tree returns a leaf on f < 0 / gain -inf before using it, and the docstring defines that result by gain -inf only"
+    ),
+    "algorithms.boosting.x_best_split__mutmut_11": (
+        "an unstable argsort only reorders rows with equal x: x[order] is the same sorted vector, and GL, HL are read only at boundaries between distinct values (ok mask), where the prefix holds the same set of rows; only the order of float additions inside a run of equal x changes (last-bit round-off, no order more correct than another)"
+    ),
+    "algorithms.boosting.x_best_split__mutmut_13": ("as 11 (kind omitted = the default unstable sort)"),
+    "algorithms.boosting.x_best_split__mutmut_15": (
+        "numpy reads sort kinds case-insensitively: kind='STABLE' is kind='stable' (checked on 1,000 values with ties: same order as 'stable', unlike the default)"
+    ),
+    "algorithms.metrics.x_pr_auc__mutmut_18": (
+        "an unstable argsort only reorders rows with equal score: s_sorted is the same vector, and tp, fp are integer cumsums (exact in any order) read only at the last index of each run of equal scores, where the prefix holds the same rows"
+    ),
+    "algorithms.metrics.x_pr_auc__mutmut_20": ("as 18 (kind omitted = the default unstable sort)"),
+    "algorithms.metrics.x_pr_auc__mutmut_23": (
+        "numpy reads sort kinds case-insensitively: kind='STABLE' is kind='stable'"
+    ),
+    "algorithms.numerics.x_numerical_gradient__mutmut_14": (
+        "numpy treats any negative reshape entry as the one inferred dimension: x.reshape(-2) is x.reshape(-1), the same view of x (checked: writes through it reach x), so the in-place perturbation is unchanged"
+    ),
+    "algorithms.numerics.x_numerical_gradient__mutmut_17": (
+        "as 14 for grad.reshape(-2): the same flat view of grad that gflat[i] writes into"
+    ),
+    "systems.core.churn_table.validation.xǁValidationǁsummary__mutmut_16": (
+        'with no reasons, reasons.unique() is empty and the loop does nothing, exactly as iterating []: the "if len(reasons) else []" guard is redundant since astype(str) made .str work on an empty column (tested by test_summary_of_a_clean_table_has_no_reasons)'
+    ),
+    "systems.core.publish.xǁPublicationǁacquire__mutmut_56": (
+        "staging.mkdir(parents=False) vs parents=True: _recover() has just iterated self.staging.parent (iterdir raises FileNotFoundError if it is missing), so when mkdir runs the parent always exists and parents= never matters"
+    ),
+    "systems.core.publish.x__read_pid__mutmut_9": (
+        'pread of 33 bytes instead of 32: the lock file is private state written only by acquire ("<pid>\\n", at most 8 bytes since pid_max <= 2**22) and emptied by release, so both reads return the whole file'
+    ),
+    "systems.core.cli.x_progress__mutmut_13": (
+        "drops file=sys.stderr from tqdm(...): tqdm.__init__ has file=None and sets `file = sys.stderr` when it is None (tqdm/std.py), looked up when the bar is made, so the bar goes to the same stream"
+    ),
+    "algorithms.quantization.x_activation_qparams__mutmut_37": (
+        "the lower clip of z cannot bind: lo = min(min x, 0) <= 0 so -lo >= 0, and s > 0 (an underflowed s = 0 raises ZeroDivisionError before the clip, an overflowed s = inf gives 0), so rint(-lo / s) >= 0 (or -0.0, which int() also maps to 0)"
+    ),
+    "algorithms.quantization.x__blocks__mutmut_11": (
+        'reshape(-2, block): numpy (2.x here) reads any negative size as "infer this axis", the same as -1; divisibility by block was checked just above'
+    ),
+    "algorithms.quantization.x_quantize_int4_absmax__mutmut_22": (
+        "the placeholder divisor is used only by blocks with amax == 0, whose values are all (+-)0, so 7 * b / 2.0 and 7 * b / 1.0 are both (+-)0 and the codes 0; the stored scale is amax itself, not the placeholder"
+    ),
+    "algorithms.quantization.x_quantize_nf4__mutmut_22": (
+        "the placeholder divisor is used only by blocks with amax == 0, whose values are all (+-)0, so b / 2.0 and b / 1.0 are the same (+-)0 and land on the same level; the stored scale is amax itself, not the placeholder"
+    ),
+    "systems.core.encoder.x_quantize_dynamic_int8__mutmut_14": (
+        'warnings.filterwarnings compiles the message pattern with re.I (CPython warnings.py: re.compile(message, re.I)), so ".*QUANTIZE_PER_TENSOR.*" matches exactly the same messages as ".*quantize_per_tensor.*"'
+    ),
+    "algorithms.svm.xǁ_RowCacheǁ__init____mutmut_9": (
+        "int(a / b) equals int(a // b) = floor(a / b) for floats a = size_mb * 2**20 > 0 and b = 8 n: if a < k b then k b - a >= ulp(a) > (a / b) * 2**-53 * b, so a / b lies more than half a float spacing below k and rounds below k (checked on 60,000 near-multiples); capacity is unchanged"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_104": (
+        "cand = low & (b >= 0) adds only t with b_t = 0, whose key -(b_t^2)/a_t is -0.0; the loop reaches this line only when m - M >= tol > 0, so the t in I_low with score M has b_t >= tol and a strictly negative key (a_t is finite, >= TAU), and argmin never picks a b_t = 0 entry (b_t^2 / a_t cannot underflow to 0 unless tol < 1e-150)"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_row__mutmut_3": (
+        "ndarray.astype(None) converts to the default dtype float64, the same as astype(np.float64): same values, same dtype"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_row__mutmut_5": (
+        "indexing K[self.A.idx] when not shrunk: A.idx is then np.arange(n) (every _Active with len(idx) == n is made from np.arange(n) in __init__ or unshrink; shrink only drops), so K[A.idx] is a float copy of K with the same values and astype makes a copy anyway"
+    ),
+    "algorithms.svm.xǁ_RowCacheǁ__call____mutmut_18": (
+        "kernel_matrix(X[i : i + 2], X)[0] is K(x_i, X), the same row as kernel_matrix(X[i : i + 1], X)[0] (row 0 of a row-wise kernel matrix depends only on x_i); the mutant only computes one extra row"
+    ),
+    "algorithms.svm_fast.x__gram_rows__mutmut_4": (
+        'the test params["kernel"] != "XXrbfXX" is always true, so RBF rows come from kernel_matrix instead of the in-place fast path: both compute exp(-gamma * max(|x|^2 + |z|^2 - 2 x.z, 0)), the same kernel up to round-off (~1e-16 relative, below the float32 Gram store); only speed and memory change'
+    ),
+    "algorithms.svm_fast.x__gram_rows__mutmut_5": (
+        'same as _gram_rows__mutmut_4 ("RBF" never equals the lower-case kernel name): RBF rows come from kernel_matrix, the same values up to round-off; only speed changes'
+    ),
+    "algorithms.svm_fast.x__gram_rows__mutmut_33": (
+        "np.exp(D, out=None) returns the same values in a new array instead of overwriting D; D is a local temporary, so only an allocation changes"
+    ),
+    "algorithms.svm_fast.x__gram_rows__mutmut_35": (
+        "np.exp(D) without out= returns the same values in a new array; D is a local temporary, so only an allocation changes"
+    ),
+    "algorithms.svm_fast.xǁ_GramCacheǁ__init____mutmut_21": (
+        "have = np.zeros(n, dtype=None) is a float64 array of 0.0 instead of bool False; it is only written with True (stored as 1.0) and read as a truth value (if self.have[i], self.have[sv].all()), which behave identically"
+    ),
+    "algorithms.svm_fast.xǁ_GramCacheǁ__init____mutmut_23": (
+        "same as _GramCacheǁ__init____mutmut_21: a float64 0.0/1.0 flag array read only as truth values"
+    ),
+    "algorithms.svm_fast.xǁ_GramCacheǁ__init____mutmut_32": (
+        'einsum subscripts are case-sensitive labels, not fixed names: "IJ,IJ->I" is the same contraction as "ij,ij->i" (row-wise squared norms)'
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_validate__mutmut_55": (
+        'message wording only: "NaN" -> "nan" in the y error; the message still names the problem (non-finite labels), which is what users and the tests match'
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_14": (
+        "y >= 0 selects the same entries as y > 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_18": (
+        "y <= 0 selects the same entries as y < 0: y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_19": (
+        "y < 1 selects the same entries as y < 0: y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_25": (
+        "y <= 0 selects the same entries as y < 0: y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_26": (
+        "y < 1 selects the same entries as y < 0: y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_29": (
+        "y >= 0 selects the same entries as y > 0: y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_35": (
+        "initial=None on a non-empty array is np.max without initial: I_up is never empty (an empty I_up needs every y = +1 at C and every y = -1 at 0, so y^T alpha = n_+ C > 0, but every alpha the solvers store keeps y^T alpha = 0; both classes are present by _validate)"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_37": (
+        "np.max(score[up]) without initial: same as _store_solution__mutmut_35, I_up is never empty at a feasible alpha with both classes present"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_40": (
+        "initial=None on a non-empty array: I_low is never empty (it would need every y = -1 at C and every y = +1 at 0, so y^T alpha = -n_- C < 0, against y^T alpha = 0)"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_42": (
+        "np.min(score[low]) without initial: same as _store_solution__mutmut_40, I_low is never empty at a feasible alpha"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁset_status__mutmut_33": (
+        "y[t] >= 0 is y[t] > 0: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0))"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁ_store_solution__mutmut_58": (
+        "alpha / y equals alpha * y exactly for y = +-1 (division by +-1 is exact): y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁdecision_function__mutmut_4": (
+        "np.asarray(X, dtype=None) keeps integer or bool input as is, but kernel_matrix converts X to float itself (np.asarray(X, float)) and np.isfinite accepts integers, so every numeric X gives the same decision values; only numeric strings (undocumented input) would differ"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁdecision_function__mutmut_6": (
+        "np.asarray(X) without dtype: as decision_function__mutmut_4, kernel_matrix converts X to float itself, so every numeric X gives the same decision values"
+    ),
+    "algorithms.svm.xǁ_RowCacheǁ__call____mutmut_22": (
+        "OrderedDict.popitem takes last as a bool: last=None is false, so it pops the first (least recently used) row, exactly as last=False"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_reconstruct__mutmut_6": (
+        "alpha / y equals alpha * y exactly for y = +-1: y holds only -1.0 and +1.0"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_reconstruct__mutmut_10": (
+        "astype(None) converts to the default dtype float64, the same as astype(np.float64)"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_reconstruct__mutmut_23": (
+        'einsum subscripts are labels: "IJ,IJ->I" is the same contraction as "ij,ij->i" (row-wise squared norms)'
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_reconstruct__mutmut_29": (
+        "range(0, len(inactive)) (step 1) starts a block at every index: overlapping blocks rewrite the same values y_t - K(x_t, X_sv) beta, so every inactive score is still set, identically; only slower"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁ_reconstruct__mutmut_3": (
+        "sv = alpha >= 0 adds the j with alpha_j = 0, whose beta_j = 0 adds nothing to sum_j beta_j K(x_t, x_j); the only side effect is that the dense gather test have[sv].all() then usually fails and the same sum is computed from float64 kernel rows instead of the float32 Gram (a ~1e-7 round-off difference, far below tol; the optimum is unchanged)"
+    ),
+    "systems.core.churn_table.validation.xǁValidationǁsummary__mutmut_15": (
+        '"or True" only differs when the quarantine is empty, and then summary() already fails earlier at .str on the empty reason column (see bug in report); non-empty: same loop'
+    ),
 }
