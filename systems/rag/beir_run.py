@@ -61,7 +61,7 @@ def run_beir(cfg, run, model=None) -> list[X.ConfigRow]:
     modes = ["bm25", "dense", "hybrid"] + (["hybrid_rerank"] if reranker is not None else [])
     per_mode = X.evaluate_modes(retriever, questions, modes, answers=False)
     retriever.close()
-    baseline_study(cfg, run, data, corpus, encoder, vectors, retriever.dense)
+    baseline_study(cfg, run, data, corpus, retriever.encoder, vectors, retriever.dense)
     rows = X.table_rows(per_mode, questions)
     run.write_table([r.to_json(by_kind=False) for r in rows], "config_table.md")
     for r in rows:
@@ -83,8 +83,15 @@ def run_beir(cfg, run, model=None) -> list[X.ConfigRow]:
     return rows
 
 
-def baseline_study(cfg, run, data, corpus, encoder, chunk_vectors, ivf) -> list[C.TableRow]:
-    """Plain baselines and the steps to them (``baselines``), scored and chosen (``beir_compare``)."""
+def baseline_study(
+    cfg, run, data, corpus, queries: PrecomputedQueries, chunk_vectors, ivf
+) -> list[C.TableRow]:
+    """Plain baselines and the steps to them (``baselines``), scored and chosen (``beir_compare``).
+
+    ``queries`` holds the test queries' vectors the retriever searched with: the rows reuse
+    them, so "ours" rows score exactly what the retriever scored (a re-encode in other batches
+    moves vectors by ~1e-7, enough to swap near-tied chunks).
+    """
     split = validation_split(cfg.beir)
     val = load_beir(cfg.beir, split) if split else None
     test_q = {q: data.queries[q] for q in sorted(data.qrels)}
@@ -94,17 +101,17 @@ def baseline_study(cfg, run, data, corpus, encoder, chunk_vectors, ivf) -> list[
             "%d validation queries are also test queries: choices made on them see test data",
             len(val.qrels) - len(val_q),
         )
-    # test queries encoded in the same call as the retriever's PrecomputedQueries: batch
-    # padding moves vectors by ~1e-7, enough to swap near-tied chunks, so ours rows match exactly
-    groups = [g for g in (test_q, val_q) if g]
-    query_vectors = np.concatenate([encoder.encode(list(g.values()), cache=False) for g in groups])
+    vectors = [queries.encode_query(t) for t in test_q.values()]
+    if val_q:
+        vectors.append(queries.encoder.encode(list(val_q.values()), cache=False))
+    query_vectors = np.concatenate(vectors)
     documents = B.Units("documents", [f"{t} {x}".strip() for t, x in data.corpus.values()], list(data.corpus))
     x = B.Inputs(
         chunks=B.Units("chunks", corpus.texts, corpus.doc_of),
         documents=documents,
         queries={**test_q, **val_q},
         chunk_vectors=chunk_vectors,
-        doc_vectors=encoder.encode(documents.texts),
+        doc_vectors=queries.encoder.encode(documents.texts),
         query_vectors=query_vectors,
         ivf=ivf,
         k1=cfg.bm25_k1,

@@ -11,16 +11,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from data.member_kb import generate
 from systems.rag.beir import write_beir
+from systems.rag.kb_run import knowledge_base
 
 log = logging.getLogger(__name__)
 SPLITS = {"train": "train", "validation": "dev", "test": "test"}  # generator split -> qrels file
 
 
 def export_kb(cfg, folder: Path) -> Path:
-    kb = generate(cfg.n_plans, cfg.n_pairs, cfg.n_filler, cfg.n_questions, seed=cfg.seed)
-    corpus = {d.doc_id: (d.title, d.text) for d in kb.documents}
+    kb, corpus = knowledge_base(cfg)
     queries = {q.qid: q.text for q in kb.questions}
     qrels = {name: {q.qid: q.relevance for q in kb.split(split)} for split, name in SPLITS.items()}
     root = write_beir(folder, corpus, queries, qrels)

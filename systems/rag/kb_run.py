@@ -79,11 +79,16 @@ class KbCorpus:
         return {d: t for d, (_, t) in self.docs.items()}
 
 
-def load_corpus(cfg) -> KbCorpus:
+def knowledge_base(cfg) -> tuple[KnowledgeBase, dict[str, tuple[str, str]]]:
+    """The generated knowledge base and its documents as doc_id -> (title, text)."""
     kb = generate(cfg.n_plans, cfg.n_pairs, cfg.n_filler, cfg.n_questions, seed=cfg.seed)
+    return kb, {d.doc_id: (d.title, d.text) for d in kb.documents}
+
+
+def load_corpus(cfg) -> KbCorpus:
+    kb, docs = knowledge_base(cfg)
     model = load_model(kind=cfg.encoder)
     encoder = Encoder(model, tag=model_tag(cfg.encoder), cache_dir=cfg.cache_dir, batch_size=cfg.batch_size)
-    docs = {d.doc_id: (d.title, d.text) for d in kb.documents}
     corpus = chunk_corpus(docs, model.tokenizer, cfg.chunk_tokens, cfg.chunk_overlap)
     log.info("%d documents -> %d chunks; %d questions", len(docs), len(corpus.texts), len(kb.questions))
     return KbCorpus(kb, model, encoder, docs, corpus)
