@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -151,12 +152,19 @@ def _spawn(out: Path, only: str) -> subprocess.Popen:
 
 
 def _interrupt_when(proc: subprocess.Popen, marker: str, staging: Path) -> tuple[list[str], str]:
-    """SIGINT ``proc`` once an output line starts with ``marker``; the files staged by then, the rest of its output."""
-    for line in proc.stdout:
-        if line.startswith(marker):
-            break
-    else:
-        pytest.fail(f"the run ended before printing {marker!r}")
+    """SIGINT ``proc`` once an output line starts with ``marker``; the files staged by then, the rest of its output.
+
+    A timer kills a child that stops printing, so the test fails instead of waiting forever."""
+    watchdog = threading.Timer(300, proc.kill)
+    watchdog.start()
+    try:
+        for line in proc.stdout:
+            if line.startswith(marker):
+                break
+        else:
+            pytest.fail(f"the run ended (or was killed after 300 s) before printing {marker!r}")
+    finally:
+        watchdog.cancel()
     seen_files = [p.name for p in staging.glob("algorithms-*/*")]
     proc.send_signal(signal.SIGINT)
     rest, _ = proc.communicate(timeout=120)

@@ -354,7 +354,8 @@ def test_a_run_in_a_worker_thread_is_published(tmp_path):
 
     t = threading.Thread(target=work)
     t.start()
-    t.join()
+    t.join(timeout=60)
+    assert not t.is_alive(), "the run in the worker thread did not finish within 60 s"
     (run,) = runs
     assert run.published and run.out_dir == tmp_path / "rag", "after publishing, files are read from dest"
     assert (tmp_path / "rag" / "ledger.json").exists()
