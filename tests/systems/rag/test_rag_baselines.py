@@ -130,6 +130,34 @@ def test_paired_effect_is_the_mean_difference_with_a_t_interval():
     assert (same.interval.low, same.interval.high) == pytest.approx((0.1, 0.1)), "no spread: the point"
 
 
+def _table_row(family, name, test, plain_test=None, chosen=False):
+    vs = None if plain_test is None else C._paired(np.asarray(test, float), np.asarray(plain_test, float))
+    return C.TableRow(family, name, "", None, float(np.mean(test)), None, vs, chosen)
+
+
+def test_goals_compare_each_chosen_row_with_plain_and_call_only_clear_intervals():
+    plain = [0.5, 0.6, 0.4, 0.5]
+    rows = [
+        _table_row("bm25", "ours", [0.9, 1.0, 0.8, 0.95], plain),  # clearly above
+        _table_row("bm25", "plain", plain, chosen=False),
+        _table_row("bm25", "chosen: grid", [0.1, 0.2, 0.0, 0.1], plain, chosen=True),  # clearly below
+        _table_row("dense", "ours", [0.9, 0.1, 0.9, 0.1], plain),  # crosses 0
+        _table_row("dense", "plain", plain, chosen=True),
+        _table_row("hybrid", "ours", [0.9, 0.1, 0.9, 0.1], plain),
+        _table_row("hybrid", "plain", plain),
+    ]
+    g = {x.family: x for x in C.goals(rows)}
+    assert (g["bm25"].row, g["bm25"].verdict) == ("chosen: grid", "below"), "the chosen row, not ours"
+    assert (g["dense"].row, g["dense"].verdict, g["dense"].vs_plain) == ("plain", "at plain", None)
+    assert (g["hybrid"].row, g["hybrid"].verdict) == ("ours", "not separable"), "no choice: ours as shipped"
+    rows[5] = _table_row("hybrid", "ours", plain, plain, chosen=True)
+    assert C.goals(rows)[2].verdict == "equal to plain on every query"
+    rows[0] = _table_row("bm25", "ours", [0.9, 1.0, 0.8, 0.95], plain, chosen=True)
+    rows[2] = _table_row("bm25", "chosen: grid", [0.1, 0.2, 0.0, 0.1], plain)
+    assert C.goals(rows)[0].verdict == "above"
+    assert C.goals(rows)[0].to_json()["plain_test_ndcg_at_10"] == 0.5
+
+
 def test_write_beir_round_trips_and_never_overwrites(tmp_path):
     corpus = {"d1": ("T1", "one"), "d2": ("", "two")}
     queries = {"q1": "one?", "q2": "two?"}
@@ -171,3 +199,6 @@ def test_ours_rows_score_what_the_retriever_scores(tmp_path, tokenizer, fake_enc
         assert ours == pytest.approx(r.ndcg_at_10), (r.config, ours, r.ndcg_at_10)
     table = (tmp_path / "reports" / "rag_beir" / "baselines.md").read_text()
     assert table.count("| yes |") == 3, "one configuration per family is chosen on dev"
+    goals = (tmp_path / "reports" / "rag_beir" / "goals.md").read_text()
+    assert goals.count("\n| bm25 |") == goals.count("\n| dense |") == goals.count("\n| hybrid |") == 1
+    assert "best_chosen_test_ndcg_at_10" in json.dumps(metrics)
