@@ -58,3 +58,28 @@ def test_a_model_that_does_not_mean_pool_is_refused(models):
     pooling = type("Pooling", (), {"pooling_mode": "cls"})()
     with pytest.raises(ValueError, match="mean-pooling"):
         ForwardQueryEncoder(ClsPooled([models["fp32"][0], pooling]))
+
+
+def test_onnx_runtime_matches_sentence_transformers_at_every_length(models):
+    from systems.rag.onnx_encoder import OnnxQueryEncoder
+
+    st = models["fp32"]
+    before = torch.get_num_threads()
+    enc = OnnxQueryEncoder(st, threads=1)
+    # exported on a 7-token example: lengths 3 to 256 check that no length was baked in
+    texts = [*QUERIES, "a", " ".join(["metformin interaction"] * 60)]
+    ours = enc.encode(texts)
+    ref = np.vstack([st.encode([q], normalize_embeddings=True, show_progress_bar=False) for q in texts])
+    assert ours.shape == (5, 384) and ours.dtype == np.float32
+    assert_allclose(ours, ref, rtol=0, atol=1e-5, err_msg="ONNX Runtime vs SentenceTransformer.encode")
+    assert torch.get_num_threads() == before, "ONNX Runtime threads are the session's own"
+    assert_allclose(enc.encode("MB-1234 copay?"), ref[1:2], rtol=0, atol=1e-5)
+
+
+def test_onnx_refuses_int8_and_bad_threads(models):
+    from systems.rag.onnx_encoder import OnnxQueryEncoder
+
+    with pytest.raises(ValueError, match="only FP32 models export"):
+        OnnxQueryEncoder(models["int8"])
+    with pytest.raises(ValueError, match="threads"):
+        OnnxQueryEncoder(models["fp32"], threads=0)

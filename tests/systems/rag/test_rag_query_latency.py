@@ -1,16 +1,22 @@
 """Query-encoding study: the choice rule, the comparison against the baseline, restored state."""
 
+import zlib
+
 import numpy as np
 import pytest
 
 from data.member_kb import generate
+from systems.core.uncertainty import mean_ci
 from systems.rag import experiments as X
+from systems.rag.embedding import Encoder
 from systems.rag.pipeline import build_retriever, chunk_corpus
 from systems.rag.query_latency import (
     BASELINE,
     Variant,
     VariantRow,
+    check_choice,
     choose,
+    eligible,
     encode_times_ms,
     query_latency_study,
     variants,
@@ -41,7 +47,19 @@ def setup(tokenizer, fake_encoder_class):
 
 
 def _row(name, p50, eligible):
-    return VariantRow(name, p50, p50, 0.5, 0.5, 0.0, 0.0, 0.0, eligible)
+    return VariantRow(name, p50, p50, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0, eligible)
+
+
+def test_eligible_needs_the_whole_validation_interval_above_minus_the_loss_budget():
+    assert eligible(np.zeros(48), 0.005) == (0.0, True), "identical rankings"
+    # a gain on average, but a few questions swing +-0.3: the loss is not bounded to 0.005
+    d = np.zeros(48)
+    d[:6] = [0.3, -0.3, 0.3, -0.3, 0.3, 0.0]
+    lo, ok = eligible(d, 0.005)
+    assert d.mean() > 0 and lo == pytest.approx(mean_ci(d).low) and lo < -0.005 and not ok
+    d = np.zeros(48)
+    d[:2] = [0.01, 0.012]
+    assert eligible(d, 0.005)[1], "small, same-sign changes are within the budget"
 
 
 def test_choose_takes_the_fastest_eligible_variant():
@@ -57,7 +75,8 @@ def test_choose_takes_the_fastest_eligible_variant():
 def test_variants_are_named_uniquely_and_start_with_the_baseline():
     vs = variants(2)
     names = [v.name for v in vs]
-    assert names[0] == BASELINE and len(set(names)) == len(names) == 8
+    assert names[0] == BASELINE and len(set(names)) == len(names) == 10
+    assert {v.kind for v in vs if v.path == "onnx"} == {"fp32"}, "dynamic INT8 does not export to ONNX"
     assert Variant("int8", "forward", 1).name == "int8 forward 1t"
 
 
@@ -96,3 +115,44 @@ def test_a_variant_that_loses_quality_is_not_chosen_and_state_is_restored(setup)
     assert study.n_timed == len(val) + len(test)
     with pytest.raises(ValueError, match="baseline"):
         query_latency_study(r, models, val, test, only=only[1:])
+
+
+class TextSeededEncoder:
+    """Random unit vectors seeded by the text: as useless as RandomEncoder, but repeatable."""
+
+    def encode(self, texts, batch_size=None, show_progress_bar=False, **_):
+        v = np.stack([np.random.default_rng(zlib.crc32(t.encode())).standard_normal(64) for t in texts])
+        return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_the_choice_is_checked_on_every_question_that_chose_nothing(setup):
+    kb, r, encoder = setup
+    val, test, train = kb.split("validation"), kb.split("test"), kb.split("train")
+    only = [Variant("fp32", "encode", None), Variant("int8", "encode", None)]
+    study = query_latency_study(
+        r, {"fp32": encoder, "int8": RandomEncoder()}, val, test, only=only, held_out=train
+    )
+    assert study.chosen == BASELINE  # the random encoder is not eligible: nothing to lose
+    c = study.check
+    assert c.n_questions == len(test) + len(train) and (c.delta, c.delta_lo, c.delta_hi) == (0, 0, 0)
+    assert c.within_loss
+
+    # a broken encoder pushed through the check: its loss is measured over test + train,
+    # recomputed here through the ordinary evaluation path
+    encoders = {BASELINE: encoder, "int8 encode": TextSeededEncoder()}
+    nd = {}
+    for name, questions in (("test", test), ("train", train)):
+        base = X.evaluate_modes(r, questions, ["hybrid"], answers=False)["hybrid"].ndcg_at_10
+        r.encoder = Encoder(TextSeededEncoder(), tag="ref", progress=False)
+        try:
+            broken = X.evaluate_modes(r, questions, ["hybrid"], answers=False)["hybrid"].ndcg_at_10
+        finally:
+            r.encoder = encoder
+        nd[name] = broken - base
+    c = check_choice(r, encoders, "int8 encode", nd["test"], train, 0.005)
+    d = np.concatenate([nd["test"], nd["train"]])
+    ci = mean_ci(d)
+    assert c.n_questions == d.size == len(test) + len(train)
+    np.testing.assert_allclose([c.delta, c.delta_lo, c.delta_hi], [d.mean(), ci.low, ci.high], atol=1e-12)
+    assert r.encoder is encoder
+    assert c.delta_lo < -0.005 and not c.within_loss, c
