@@ -83,3 +83,19 @@ def test_onnx_refuses_int8_and_bad_threads(models):
         OnnxQueryEncoder(models["int8"])
     with pytest.raises(ValueError, match="threads"):
         OnnxQueryEncoder(models["fp32"], threads=0)
+
+
+def test_onnx_export_is_fused_and_leaves_the_model_as_it_was(models):
+    import onnx
+
+    from systems.rag.onnx_encoder import _export, _fuse
+
+    st = models["fp32"]
+    auto = st[0].auto_model
+    before = auto.config._attn_implementation
+    fused = onnx.load_from_string(_fuse(_export(st), auto.config))
+    ops = [n.op_type for n in fused.graph.node]
+    layers = auto.config.num_hidden_layers
+    assert ops.count("Attention") == layers, "one fused attention kernel per layer"
+    assert ops.count("SkipLayerNormalization") == 2 * layers and "Softmax" not in ops
+    assert auto.config._attn_implementation == before, "the export's eager attention is undone"
