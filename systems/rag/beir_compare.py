@@ -137,20 +137,18 @@ def _best(cands: list[Scored]) -> Scored:
     return max(enumerate(cands), key=lambda ic: (float(ic[1].val.mean()), -ic[0]))[1]
 
 
+def _grid_row(x: Inputs, base, k1: float, b: float) -> Row:
+    """BM25 ``base`` with k1 and b replaced; the change column names the new parameters."""
+    cfg = replace(base, k1=k1, b=b)
+    return Row("bm25", f"grid k1 = {k1:g}, b = {b:g}", cfg.describe(), x.bm25(cfg))
+
+
 def choose(x: Inputs, scored: list[Scored], test: dict, val: dict) -> list[Scored]:
     """One chosen configuration per family, picked on validation (module docstring)."""
     fam = {f: [s for s in scored if s.row.family == f] for f in ("bm25", "dense", "hybrid")}
     bm25_best = _best(fam["bm25"])
     base = next(c for c, name, _ in bm25_steps(x) if name == bm25_best.row.name)
-    grid = [
-        score(
-            Row("bm25", f"grid k1 = {k1:g}, b = {b:g}", base.describe(), x.bm25(replace(base, k1=k1, b=b))),
-            test,
-            val,
-        )
-        for k1 in K1_GRID
-        for b in B_GRID
-    ]
+    grid = [score(_grid_row(x, base, k1, b), test, val) for k1 in K1_GRID for b in B_GRID]
     bm25 = _best([bm25_best, *grid])
     dense = _best(fam["dense"])
     both = Row(
