@@ -31,8 +31,8 @@ those whose loss is shown to be within ``max_ndcg_loss`` (0.005) on the validati
 
 (A variant with identical rankings has d = 0 and is eligible.) An earlier rule compared the
 validation means only; with 48 questions it admitted the INT8 model, whose per-question
-changes (about +-0.1 on a few questions in ten, in both directions) leave its mean loss
-unbounded to +-0.01 even on 450 questions. Test questions only report; they choose nothing.
+differences (standard deviation about 0.12, both signs) bound its mean only to about
++-0.011 even on 450 questions (seeds 0 and 1). Test questions only report; they choose nothing.
 
 Quality check of the choice: 50 test questions give a delta interval some +-0.03 wide, far
 too wide to show a loss under 0.005. The encoders learn nothing from any question, so every
