@@ -146,7 +146,8 @@ def quantize_int4_absmax(w, block: int = 64) -> Quantized:
     b = _blocks(a, block)
     amax = np.abs(b).max(axis=1)
     safe = np.where(amax == 0, 1.0, amax)
-    q = np.clip(np.rint(7 * b / safe[:, None]), -7, 7).astype(np.int8)
+    # divide first: |b| / absmax <= 1, so 7 * (b / absmax) cannot overflow as 7 * b can (|w| > 2.6e307)
+    q = np.clip(np.rint(7 * (b / safe[:, None])), -7, 7).astype(np.int8)
     return Quantized(q.reshape(a.shape), amax, np.zeros_like(amax), "int4_absmax", block)
 
 
@@ -181,7 +182,7 @@ def dequantize(qt: Quantized) -> np.ndarray:
     shape = qt.codes.shape
     codes = qt.codes.reshape(-1, qt.block)
     if qt.scheme == "int4_absmax":
-        return (codes.astype(np.float64) * qt.scale[:, None] / 7).reshape(shape)
+        return (codes.astype(np.float64) / 7 * qt.scale[:, None]).reshape(shape)  # q / 7 first: no overflow
     if qt.scheme == "nf4":
         return (nf4_levels()[codes] * qt.scale[:, None]).reshape(shape)
     raise ValueError(f"unknown scheme {qt.scheme!r}")

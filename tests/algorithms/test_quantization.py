@@ -330,6 +330,16 @@ def test_int4_absmax_codes_equal_the_docstring_formula():
     assert_array_equal(qt.zero_point, 0.0)
 
 
+def test_int4_absmax_codes_hold_up_to_the_largest_floats():
+    """Analytic: q = rint(7 w / absmax) depends only on w / absmax, so scaling a block up to
+    near the float maximum (where 7 w itself would overflow) leaves its codes unchanged."""
+    w = np.array([1.0, -6 / 17, 0.0, 1e-8])  # codes: 7, rint(-2.47) = -2, 0, 0
+    huge = Q.quantize_int4_absmax(w * 1.7e308, block=4)
+    assert_array_equal(huge.codes, [7, -2, 0, 0])
+    assert_array_equal(huge.codes, Q.quantize_int4_absmax(w, block=4).codes)
+    assert_allclose(huge.dequantize(), [1.7e308, -2 / 7 * 1.7e308, 0.0, 0.0], rtol=1e-15)
+
+
 def test_nf4_default_block_and_zero_points():
     """Reference: the brute-force nearest QLoRA level; default block is 64 (docstring)."""
     rng = np.random.default_rng(16)
