@@ -72,3 +72,10 @@ def test_a_numeric_epoch_column_with_a_gap_parses_like_its_text():
     assert shape.tolist() == ["epoch_seconds", "missing"]
     _, fractional = parse_mixed(pd.Series([1682812800.5, None]))
     assert fractional.tolist() == ["unknown_format", "missing"], "not whole seconds: no known shape"
+
+
+def test_a_float_epoch_column_parses_every_whole_second_not_only_even_ones():
+    # 1682812801.0 is an odd whole number of seconds: one second after 2023-04-30 00:00 UTC
+    parsed, shape = parse_mixed(pd.Series([1682812801.0, 1682812800.0, None]))
+    assert parsed.tolist()[:2] == [APRIL_30 + pd.Timedelta(seconds=1), APRIL_30]
+    assert shape.tolist() == ["epoch_seconds", "epoch_seconds", "missing"]

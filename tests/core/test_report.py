@@ -293,6 +293,13 @@ def test_claims_are_ordered_by_prefix_then_number(tmp_path):
     assert [c["id"] for c in ledger["claims"]] == ["AB-1", "CH-x", "CH-1", "CH-2", "CH-10"]
 
 
+def test_an_id_without_a_hyphen_sorts_by_its_whole_name_as_the_prefix():
+    # "BB" has no "-number" part: its prefix is the whole id and its number 0, so it sits
+    # alphabetically between the AB and CH claims (not first, as an empty prefix would)
+    ids = ["CH-2", "BB", "AB-1"]
+    assert sorted(ids, key=report.claim_sort_key) == ["AB-1", "BB", "CH-2"]
+
+
 def test_evidence_paths_create_their_folders_and_stay_inside_the_run(tmp_path):
     with start_run("rag", RunConfig(out=tmp_path)) as run:
         p = run.path("figs/deep/x.txt")

@@ -990,4 +990,82 @@ EQUIVALENT: dict[str, str] = {
     "systems.core.churn_table.validation.xǁValidationǁsummary__mutmut_15": (
         '"or True" only differs when the quarantine is empty, and then summary() already fails earlier at .str on the empty reason column (see bug in report); non-empty: same loop'
     ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_7": (
+        'pd.Series(None, index=..., dtype="datetime64[ns]") is all NaT, the same Series as filling with pd.NaT (also for an empty index)'
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_9": (
+        "pd.Series(pd.NaT, index=...) is inferred as datetime64[ns] (also for an empty index, checked on pandas 3.1.1), the dtype the original gives explicitly"
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_10": (
+        'pd.Series(index=..., dtype="datetime64[ns]") is all NaT, the same Series as filling with pd.NaT (also for an empty index)'
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_12": (
+        "pd.Series(pd.NaT, index=...) is inferred as datetime64[ns] (also for an empty index, checked on pandas 3.1.1), the dtype the original gives explicitly"
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_18": (
+        'the shape labels, their index, ==, map and value_counts are unchanged; only the container becomes pandas 3\'s default str dtype instead of object, and both are the documented "Series of str"'
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_21": (
+        'the shape labels, their index, ==, map and value_counts are unchanged; only the container becomes pandas 3\'s default str dtype instead of object, and both are the documented "Series of str"'
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_32": (
+        'fullmatch on the "string" text gives NA only where the text is missing, and those rows are already "missing", so "& (shape == \'unknown_format\')" makes them False whatever fillna puts there'
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_46": (
+        "errors= only acts when to_datetime cannot convert: every 9-10 digit epoch (up to 9999999999 = 2286-11-20) fits pandas 3's datetime64[us] result without overflow (checked), and dates past 2262 become NaT in the between() mask either way"
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_47": (
+        'astype(None) of the digit strings is float64; 9-10 digit integers are exact in float64 and to_datetime(unit="s") gives the same timestamps (checked on 200000 random 9-10 digit epochs plus 100000000, 999999999, 9007199254/5, 9999999999: all equal)'
+    ),
+    "systems.core.churn_table.timestamps.x_parse_mixed__mutmut_63": (
+        'rstrip strips a set of characters: strings that fullmatch the iso/us shapes end in a digit or "Z", never "X", so "XXZXX" strips exactly what "Z" strips'
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_52": (
+        "pandas reads astype(None) as float64 (np.dtype(None)): same column as astype(float), whether to_numeric gave int64 or float64"
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_98": (
+        "a float target column fails pandera's int dtype check only as a whole column, a failure with no row index that validate drops (dropna(subset=[\"index\"])); the row-level isin([0, 1]) check fails on the same rows (-1.0 vs -1, checked), and the reason shows df's value as read, so reasons and outputs are unchanged (clean's target is cast from df, not to_check)"
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_104": (
+        "the placeholder for a bad target only has to fail isin([0, 1]), which -2 does as -1 does; the reason shows the value as read (df.at), never the placeholder"
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_112": (
+        'optional=() only changes required= for the leaky column (the target\'s column is added only when require_target, i.e. when it is not optional); a missing required column is a column-level failure with no row index (column_in_dataframe, index None, checked), dropped by dropna(subset=["index"]); when the column is present it gets the same ge(0) check'
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_137": (
+        'dead branch: the else cannot be reached: failures left after dropna(subset=["index"]) are row checks of columns of to_check, which is df.copy() with only the target\'s values replaced, so c is always in df.columns'
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_139": (
+        "dead branch: changes the key read in the unreachable else branch (c is always in df.columns, see x_validate__mutmut_137)"
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_140": (
+        "dead branch: changes the key read in the unreachable else branch (c is always in df.columns, see x_validate__mutmut_137)"
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_160": (
+        'dead code: both date columns were just replaced by parse_mixed\'s datetime64[ns] Series, so ">" gives a plain numpy bool Series (NaT compares False) with no NA: order.fillna is a no-op whatever its value'
+    ),
+    "systems.core.churn_table.validation.x_validate__mutmut_161": (
+        'dead code: both date columns were just replaced by parse_mixed\'s datetime64[ns] Series, so ">" gives a plain numpy bool Series (NaT compares False) with no NA: order.fillna is a no-op whatever its value'
+    ),
+    "systems.core.ledger.x__caller_source__mutmut_3": (
+        "(inspect.stack()[2:] instead of [1:]) stack()[1] is the caller of _caller_source, whose only caller is Claim.__post_init__ in ledger.py (under mutmut: the trampoline, also in ledger.py); the loop skips that frame as `path == here`, so starting one frame later finds the same first frame of ours"
+    ),
+    "systems.core.pgserver.x__initdb__mutmut_3": (
+        "renames the temporary password file inside the throwaway data dir: initdb receives its path through --pwfile, and the file is deleted right after initdb (tested: the data dir holds nothing else afterwards); no reader uses the name"
+    ),
+    "systems.core.pgserver.x__initdb__mutmut_4": (
+        'as 3: ".PW" instead of ".pw" only renames the temporary password file whose path is passed to initdb and which is deleted after'
+    ),
+    "systems.core.pgserver.x__initdb__mutmut_31": (
+        "--encoding=utf8: PostgreSQL reads encoding names case-insensitively (initdb accepts utf8, UTF8, Utf-8 alike), so the cluster is created UTF8 either way; the test compares the option lower-cased on purpose"
+    ),
+    "systems.core.pgserver.x__start__mutmut_54": (
+        "-c MAX_CONNECTIONS=50: PostgreSQL setting names are case-insensitive, the server still runs with max_connections = 50 (the same mutant as 56 at 462ac30)"
+    ),
+    "algorithms.quantization.x_quantize_int8_symmetric__mutmut_20": (
+        'the placeholder scale is used only for all-zero rows (s == 0), whose codes are 0 with any scale and whose dequantized values are 0 * s = 0; the docstring leaves that scale unspecified ("keeps code 0 with any scale")'
+    ),
+    "algorithms.quantization.x_activation_qparams__mutmut_33": (
+        "hi > lo fails only when the range is all zeros (lo = min(x, 0) <= 0 <= hi = max(x, 0)), where z = rint(0 / s) = 0 and every value quantizes to code z and back to exactly 0 with any scale s; only the unused placeholder scale changes"
+    ),
 }
