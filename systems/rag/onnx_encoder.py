@@ -62,6 +62,9 @@ class OnnxQueryEncoder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1  # one graph, run in order: no parallel branches
+        # ORT's pool threads spin for a while after each run by default, burning the cores
+        # that BM25, the other branch of hybrid search, and the next request need
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if self.threads is not None:
             options.intra_op_num_threads = self.threads
         return ort.InferenceSession(onnx_bytes, options, providers=["CPUExecutionProvider"])
