@@ -1068,4 +1068,16 @@ EQUIVALENT: dict[str, str] = {
     "algorithms.quantization.x_activation_qparams__mutmut_33": (
         "hi > lo fails only when the range is all zeros (lo = min(x, 0) <= 0 <= hi = max(x, 0)), where z = rint(0 / s) = 0 and every value quantizes to code z and back to exactly 0 with any scale s; only the unused placeholder scale changes"
     ),
+    "algorithms.quantization.x_quantize_int4_absmax__mutmut_26": (
+        "the clip cannot bind (code after the overflow fix): |b| <= amax so b / amax lies in [-1, 1] (IEEE division is correctly rounded and +-1 is representable), 7 * (b / amax) in [-7, 7] likewise, so rint gives codes in [-7, 7] before the clip; dropping the lower bound changes nothing"
+    ),
+    "algorithms.quantization.x_quantize_int4_absmax__mutmut_27": (
+        "as 26: the codes are already <= 7 before the clip, so dropping the upper bound changes nothing"
+    ),
+    "algorithms.quantization.x_quantize_int4_absmax__mutmut_36": (
+        "as 26: the codes are already >= -7, so a lower bound of -8 never binds"
+    ),
+    "algorithms.quantization.x_quantize_int4_absmax__mutmut_37": (
+        "as 26: the codes are already <= 7, so an upper bound of 8 never binds"
+    ),
 }
