@@ -1080,4 +1080,31 @@ EQUIVALENT: dict[str, str] = {
     "algorithms.quantization.x_quantize_int4_absmax__mutmut_37": (
         "as 26: the codes are already <= 7, so an upper bound of 8 never binds"
     ),
+    "algorithms.svm_fast.xǁ_GramCacheǁ__call____mutmut_21": (
+        "X[i:i+2] gives a 2-row block (1 row for i = n-1); sq_b stays sq[i:i+1] of shape (1,), which broadcasts over both rows, and only row [0] is stored: row 0 of X[i:i+2] @ X.T (or of kernel_matrix) depends only on x_i and sq_i, so K[i] gets the same kernel row (at most a last-bit float64 difference between gemm and gemv summation, below the float32 it is stored in); only an extra row of work"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁ__init____mutmut_6": (
+        "y >= 0 is y > 0: _Active is built only by _Solver._activate from the y of fit, which _validate maps to exactly -1.0 / +1.0 (np.where(y == classes_[1], 1.0, -1.0)); same reason as the reviewed set_status__mutmut_33"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁ__init____mutmut_10": (
+        "y <= 0 is y < 0 for y in {-1.0, +1.0} (_validate's mapping), as __init____mutmut_6"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁ__init____mutmut_11": (
+        "y < 1 is y < 0 for y in {-1.0, +1.0} (_validate's mapping), as __init____mutmut_6"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁ__init____mutmut_17": (
+        "y <= 0 is y < 0 for y in {-1.0, +1.0} (_validate's mapping), as __init____mutmut_6"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁ__init____mutmut_18": (
+        "y < 1 is y < 0 for y in {-1.0, +1.0} (_validate's mapping), as __init____mutmut_6"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁ__init____mutmut_21": (
+        "y >= 0 is y > 0 for y in {-1.0, +1.0} (_validate's mapping), as __init____mutmut_6"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁshrinkable__mutmut_3": (
+        "only_low = low | ~up adds (a) free variables (low & up) and (b) variables in neither set; (b) is empty since C > 0 (_validate rejects C <= 0; y = +1 has alpha < C or alpha > 0), and a free t is in I_up so s_low[t] = s_t <= max s_up = m, hence s_low[t] > m is False: the returned mask is identical"
+    ),
+    "algorithms.svm_fast.xǁ_Activeǁshrinkable__mutmut_5": (
+        "only_up = up | ~low adds free variables (no variable is in neither set when C > 0); a free t is in I_low so s_up[t] = s_t >= min s_low = M, hence s_up[t] < M is False: the returned mask is identical (mirror of shrinkable__mutmut_3)"
+    ),
 }
