@@ -405,3 +405,73 @@ def test_decision_function_rejects_non_finite_x():
     for bad in (np.nan, np.inf):
         with pytest.raises(ValueError, match=r"^X contains non-finite values \(NaN or inf\)$"):
             model.decision_function([[0.0], [bad]])
+
+
+def test_non_finite_label_error_is_the_documented_one_line_message():
+    X = np.arange(6.0)[:, None]
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"^y contains non-finite labels \(NaN or inf\)$"):
+            SMOClassifier().fit(X, np.array([0.0, 1.0, bad, 0.0, 1.0, 0.0]))
+
+
+def test_a_gap_equal_to_tol_is_not_below_tol():
+    """At alpha = 0 the scores are -y_t G_t = y_t (G = -e), so m = 1 and M = -1: m - M = 2 exactly.
+    The rule is "stop when m - M < tol" (libsvm: Gmax + Gmax2 < eps), so tol = 2 must not stop
+    before the first step; that step solves this two-point problem (alpha = 2 / |x_1 - x_2|^2 = 1/2,
+    both free) and leaves m - M = 0."""
+    svm = SMOClassifier(kernel="linear", C=10.0, tol=2.0).fit([[-1.0], [1.0]], [0, 1])
+    assert svm.converged_ and svm.n_iter_ == 1
+    assert_allclose(svm.alpha_, [0.5, 0.5], rtol=1e-12)
+
+
+def test_max_iter_warning_reports_the_kkt_gap_at_the_callers_line():
+    """The warning names m - M at exit, recomputed here from alpha with scikit-learn's kernel
+    (G = Q alpha - e, score -y G, m = max over I_up, M = min over I_low), and is attributed to the
+    code that called fit (stacklevel), never to a line inside algorithms/."""
+    import re
+    from pathlib import Path
+
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    import algorithms
+
+    X, y01 = _data("moons", 0)
+    with pytest.warns(RuntimeWarning, match="max_iter=5") as record:
+        svm = SMOClassifier(C=1.0, kernel="rbf", gamma=1.0, tol=1e-9, max_iter=5).fit(X, y01)
+    y = np.where(y01 == 1, 1.0, -1.0)
+    score = -y * (y * (rbf_kernel(X, gamma=1.0) @ (svm.alpha_ * y)) - 1.0)
+    up = ((y > 0) & (svm.alpha_ < 1.0)) | ((y < 0) & (svm.alpha_ > 0))
+    low = ((y < 0) & (svm.alpha_ < 1.0)) | ((y > 0) & (svm.alpha_ > 0))
+    gap = score[up].max() - score[low].min()
+    (w,) = record
+    reported = float(re.search(r"KKT gap (\S+) > tol", str(w.message)).group(1))
+    assert_allclose(reported, gap, rtol=5e-3)  # printed with 3 significant digits
+    library = Path(algorithms.__file__).resolve().parent
+    assert not Path(w.filename).resolve().is_relative_to(library), (w.filename, w.lineno)
+
+
+def test_optimum_exactly_at_the_snap_threshold_stays_free():
+    """x = 0 (class 0) and x = 1 (class 1), linear kernel: the two-point dual gives
+    alpha_1 = alpha_2 = 2 / |x_1 - x_2|^2 = 2, reached by one exact step. SMO snaps alpha > C (1 - 1e-12)
+    to C as round-off; with C = 2.000000000002 the threshold C (1 - 1e-12) = 2 - 2e-24 rounds to
+    exactly 2.0, so the optimum is not above it: it must stay 2 (free, w = 2, b = -1), the mirror of
+    test_far_apart_points_keep_their_tiny_multipliers at the lower bound."""
+    C = 2.000000000002
+    assert C * (1 - 1e-12) == 2.0  # the float arithmetic the docstring relies on
+    svm = SMOClassifier(C=C, kernel="linear").fit([[0.0], [1.0]], [0, 1])
+    assert svm.alpha_.tolist() == [2.0, 2.0]
+    assert_allclose(svm.coef_, [2.0], rtol=1e-15)
+    assert_allclose(svm.intercept_, -1.0, rtol=1e-15)
+
+
+def test_optimum_within_round_off_of_c_is_snapped_to_c():
+    """Same pair (optimum alpha = 2) with C = 2 + 2e-13: the optimum lies 1e-13 C below C, inside
+    the band C (1 - 1e-12) < alpha <= C that SMO treats as round-off, so it is snapped to exactly C
+    (both multipliers at the bound, none free). libsvm, whose bound test is alpha >= C, keeps 2.0:
+    the two differ by 2e-13 and give the same decision function."""
+    C = 2 + 2e-13
+    X, y = [[0.0], [1.0]], [0, 1]
+    svm = SMOClassifier(C=C, kernel="linear").fit(X, y)
+    ref = SVC(C=C, kernel="linear").fit(X, y)
+    assert svm.alpha_.tolist() == [C, C]
+    assert_allclose(svm.decision_function(X), ref.decision_function(X), atol=1e-9)

@@ -1107,4 +1107,13 @@ EQUIVALENT: dict[str, str] = {
     "algorithms.svm_fast.xǁ_Activeǁshrinkable__mutmut_5": (
         "only_up = up | ~low adds free variables (no variable is in neither set when C > 0); a free t is in I_low so s_up[t] = s_t >= min s_low = M, hence s_up[t] < M is False: the returned mask is identical (mirror of shrinkable__mutmut_3)"
     ),
+    "algorithms.svm_fast.xǁ_Solverǁstep__mutmut_51": (
+        "yi >= 0 is yi > 0: yi = float(A.y[i]) and A.y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0); _Active copies y[idx]), so the same box limit is taken (as SMOClassifierǁfit__mutmut_132 in annotations.py)"
+    ),
+    "algorithms.svm_fast.xǁ_Solverǁstep__mutmut_55": (
+        "yj >= 0 is yj > 0: yj = float(A.y[j]) and A.y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0)), so the same box limit is taken (as SMOClassifierǁfit__mutmut_136 in annotations.py)"
+    ),
+    "algorithms.svm.xǁSMOClassifierǁfit__mutmut_49": (
+        "y >= 0 selects the same entries as y > 0 in the I_low mask: y holds only -1.0 and +1.0 (_validate maps the labels with np.where(..., 1.0, -1.0)) (as fit__mutmut_34 in annotations.py)"
+    ),
 }
