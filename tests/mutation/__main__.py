@@ -17,8 +17,9 @@ reaches is not caught either); equivalent = survivors reviewed in ``annotations.
 
     score = killed / (killed + survived - equivalent)
 
-Modes: a fresh run (default) deletes ``mutants/`` so every verdict reflects today's tests;
-``--resume`` keeps mutmut's cached verdicts and re-runs only the survivors (after adding tests).
+Modes: a fresh run (default, no globs) deletes ``mutants/`` so every verdict reflects today's
+tests; globs re-run the matching mutants and keep every other verdict; ``--resume`` keeps
+mutmut's cached verdicts and re-runs only the survivors (after adding tests).
 """
 
 from __future__ import annotations
@@ -173,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     os.nice(args.nice)
     start = time.monotonic()
     if not args.report_only:
-        if not args.resume:
+        if not args.resume and not args.patterns:
+            # only a full run starts afresh: a glob re-runs its mutants and keeps everyone else's
+            # verdicts (deleting them made the report cover the glob alone)
             shutil.rmtree(root / "mutants", ignore_errors=True)
         rc = run_mutmut(args.patterns, args.max_children)
         if rc != 0:
