@@ -30,6 +30,8 @@ import io
 
 import numpy as np
 
+from systems.rag.query_encoder import check_query_model
+
 OPSET = 17
 
 
@@ -45,11 +47,7 @@ class OnnxQueryEncoder:
     """
 
     def __init__(self, model, threads: int | None = None):
-        pooling = getattr(model[1], "pooling_mode", None) if len(model) > 1 else None
-        if pooling != "mean":
-            raise ValueError(f"OnnxQueryEncoder needs a mean-pooling model, got pooling {pooling!r}")
-        if threads is not None and threads < 1:
-            raise ValueError(f"threads must be >= 1 or None, got {threads}")
+        check_query_model(model, threads, "OnnxQueryEncoder")
         if _is_quantized(model[0].auto_model):
             raise ValueError("only FP32 models export to ONNX (dynamic INT8 Linear has no ONNX form)")
         self.model = model

@@ -38,6 +38,18 @@ from __future__ import annotations
 import numpy as np
 
 
+def check_query_model(model, threads: int | None, encoder: str) -> None:
+    """Both bare query encoders pool by mean and take None or >= 1 threads."""
+    pooling = getattr(model[1], "pooling_mode", None) if len(model) > 1 else None
+    if pooling != "mean":
+        raise ValueError(
+            f"{encoder} needs a mean-pooling model, got pooling {pooling!r}; "
+            "use the model's own encode instead"
+        )
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be >= 1 or None, got {threads}")
+
+
 class ForwardQueryEncoder:
     """Sentence-transformers-compatible ``encode`` that runs the bare forward pass.
 
@@ -52,14 +64,7 @@ class ForwardQueryEncoder:
     """
 
     def __init__(self, model, threads: int | None = None, traced: bool = False):
-        pooling = getattr(model[1], "pooling_mode", None) if len(model) > 1 else None
-        if pooling != "mean":
-            raise ValueError(
-                f"ForwardQueryEncoder needs a mean-pooling model, got pooling {pooling!r}; "
-                "use the model's own encode instead"
-            )
-        if threads is not None and threads < 1:
-            raise ValueError(f"threads must be >= 1 or None, got {threads}")
+        check_query_model(model, threads, "ForwardQueryEncoder")
         self.model = model
         self.threads = threads
         self.traced = traced
