@@ -140,8 +140,8 @@ def _threads(api):
 def test_fit_limits_only_blas_to_one_thread_and_restores_the_callers_setting(monkeypatch):
     """The comment in fit: one BLAS thread for the solve, as libsvm. The caller asks for 2 threads
     everywhere first (so the test means something when the environment already pins BLAS to 1):
-    during the solve BLAS runs 1 thread and OpenMP keeps the caller's 2; afterwards BLAS is back
-    to 2."""
+    during the solve BLAS runs 1 thread and OpenMP keeps the caller's setting; afterwards BLAS is
+    back to 2."""
     seen = {}
 
     def solve(self, X, y):
@@ -151,7 +151,10 @@ def test_fit_limits_only_blas_to_one_thread_and_restores_the_callers_setting(mon
     monkeypatch.setattr(FastSMOClassifier, "_fit", solve)
     with threadpool_limits(limits=2):
         assert _threads("blas") == [2]
+        # several OpenMP runtimes may be loaded (torch's, the boosters'), and not every one takes
+        # the limit: what matters is that the solve leaves them as the caller had them
+        openmp = _threads("openmp")
         FastSMOClassifier().fit(np.array([[0.0], [1.0]]), [0, 1])
         assert seen["blas"] == [1], seen
-        assert seen["openmp"] in ([], [2]), seen  # [] if no OpenMP runtime is loaded
+        assert seen["openmp"] == openmp, (seen, openmp)
         assert _threads("blas") == [2]
