@@ -74,6 +74,34 @@ def test_onnx_runtime_matches_sentence_transformers_at_every_length(models):
     assert_allclose(ours, ref, rtol=0, atol=1e-5, err_msg="ONNX Runtime vs SentenceTransformer.encode")
     assert torch.get_num_threads() == before, "ONNX Runtime threads are the session's own"
     assert_allclose(enc.encode("MB-1234 copay?"), ref[1:2], rtol=0, atol=1e-5)
+    options = enc.session_.get_session_options()
+    spin = {k: options.get_session_config_entry(k) for k in SPIN_KEYS}
+    assert spin == dict.fromkeys(SPIN_KEYS, "1"), "threads spin inside a run and stop when it returns"
+
+
+SPIN_KEYS = ("session.intra_op.allow_spinning", "session.force_spinning_stop")
+
+
+def test_onnx_token_ids_match_the_library_tokenizer_at_and_past_the_window(models):
+    from systems.rag.onnx_encoder import OnnxQueryEncoder
+
+    st = models["fp32"]
+    enc = OnnxQueryEncoder(st, threads=1)
+    word_ids = st.tokenizer("interaction", add_special_tokens=False)["input_ids"]
+    assert len(word_ids) == 1, "one token per word, so n words give n + 2 ids"
+    window = st.max_seq_length
+    texts = {
+        n: " ".join(["interaction"] * n)
+        for n in (1, 30, 200, window - 3, window - 2, window - 1, window + 40)
+    }
+    refs = {n: st.tokenizer([t], truncation=True, max_length=window)["input_ids"] for n, t in texts.items()}
+    backend = st.tokenizer.backend_tokenizer
+    shared = (backend.truncation, backend.padding)  # as the library's own calls leave it
+    for n, text in texts.items():
+        ours = enc._ids(text)
+        assert ours.tolist() == refs[n], (n, ours.shape, len(refs[n][0]))
+        assert ours.shape[1] == min(n + 2, window) and ours[0, -1] == st.tokenizer.sep_token_id
+    assert (backend.truncation, backend.padding) == shared, "the model's own tokenizer is untouched"
 
 
 def test_onnx_refuses_int8_and_bad_threads(models):

@@ -14,6 +14,7 @@ from systems.rag.query_latency import (
     BASELINE,
     Variant,
     VariantRow,
+    block_schedule,
     check_choice,
     choose,
     eligible,
@@ -80,7 +81,22 @@ def test_variants_are_named_uniquely_and_start_with_the_baseline():
     assert Variant("int8", "forward", 1).name == "int8 forward 1t"
 
 
-def test_encode_times_interleave_every_variant_over_every_query(fake_encoder_class):
+def test_block_schedule_runs_every_variant_on_every_query_and_rotates_who_goes_first():
+    sched = block_schedule(["a", "b", "c"], 7, 3)
+    assert [(n, list(r)) for n, r in sched[:4]] == [
+        ("a", [0, 1, 2]),
+        ("b", [0, 1, 2]),
+        ("c", [0, 1, 2]),
+        ("b", [3, 4, 5]),
+    ]
+    assert [n for n, _ in sched[3:6]] == ["b", "c", "a"] and [n for n, _ in sched[6:]] == ["c", "a", "b"]
+    for name in "abc":
+        assert sorted(i for n, r in sched if n == name for i in r) == list(range(7))
+    with pytest.raises(ValueError, match="block"):
+        block_schedule(["a"], 3, 0)
+
+
+def test_encode_times_run_blocks_after_an_untimed_call():
     calls = []
 
     class Logged:
@@ -88,13 +104,17 @@ def test_encode_times_interleave_every_variant_over_every_query(fake_encoder_cla
             self.name = name
 
         def encode(self, texts, batch_size=None, show_progress_bar=False):
-            calls.append(self.name)
+            calls.append((self.name, texts[0]))
             return np.full((1, 2), len(calls), dtype=np.float32)
 
-    times, vectors = encode_times_ms({"a": Logged("a"), "b": Logged("b")}, ["q1", "q2", "q3"], warmup=1)
-    assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
-    assert vectors["b"]["q2"].shape == (1, 2) and vectors["b"]["q2"][0, 0] == 5, "the timed call's vector"
-    assert calls[2:] == ["a", "b", "b", "a", "a", "b"], "who goes first rotates query by query"
+    times, vectors = encode_times_ms({"a": Logged("a"), "b": Logged("b")}, ["q1", "q2", "q3"], block=2)
+    assert {k: v.shape for k, v in times.items()} == {"a": (3,), "b": (3,)}
+    assert all((v > 0).all() for v in times.values()), "every query timed"
+    assert calls == [
+        ("a", "q1"), ("a", "q1"), ("a", "q2"), ("b", "q1"), ("b", "q1"), ("b", "q2"),
+        ("b", "q3"), ("b", "q3"), ("a", "q3"), ("a", "q3"),
+    ]  # fmt: skip
+    assert vectors["b"]["q2"][0, 0] == 6 and vectors["a"]["q3"][0, 0] == 10, "the timed call's vector"
 
 
 def test_a_variant_that_loses_quality_is_not_chosen_and_state_is_restored(setup):
