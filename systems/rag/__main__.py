@@ -1,4 +1,4 @@
-"""``make rag``: hybrid retrieval (FAISS IVF + BM25 + RRF) rebuilt and measured, claims RAG-01..16.
+"""``make rag``: hybrid retrieval (FAISS + BM25 + RRF) rebuilt and measured, claims RAG-01..16.
 
 python -m systems.rag                    # quick profile on the synthetic knowledge base
 python -m systems.rag --profile full     # story scale (>= 20,000 chunks, 1M-vector IVF sweep)

@@ -14,7 +14,8 @@ thing at a time, from ours to plain (each row keeps the changes of the rows abov
 
     bm25    ours: chunks + MAX roll-up, our tokenizer, Robertson idf, configured k1 and b
             -> whole documents -> bm25s tokenizer -> Lucene idf, k1 = 1.5, b = 0.75 (= plain)
-    dense   ours: chunks + MAX roll-up, IVF -> exact search -> whole documents (= plain)
+    dense   ours: chunks + MAX roll-up through our index [-> exact search, if ours is IVF]
+            -> whole documents (= plain)
     hybrid  ours: RRF over the top ``depth`` chunks of each -> top 100 chunks of each
             -> RRF of the plain document lists (= plain)
 
@@ -184,7 +185,7 @@ class Inputs:
     """Everything the rows read: both unit sets, their vectors, the queries and ours' settings.
 
     chunk_vectors : (n_chunks, dim), doc_vectors : (n_docs, dim), query_vectors : (n_queries, dim)
-    in ``queries`` order; ``ivf`` is our fitted chunk index.
+    in ``queries`` order; ``index`` is our fitted chunk index (Flat or IVF, ``dense.index_kind``).
     """
 
     chunks: Units
@@ -193,7 +194,7 @@ class Inputs:
     chunk_vectors: np.ndarray
     doc_vectors: np.ndarray
     query_vectors: np.ndarray
-    ivf: DenseIndex
+    index: DenseIndex
     k1: float
     b: float
     depth: int
@@ -208,7 +209,7 @@ class Inputs:
         units, vecs = (
             (self.chunks, self.chunk_vectors) if unit == "chunks" else (self.documents, self.doc_vectors)
         )
-        index = None if exact else self.ivf
+        index = None if exact else self.index
         return dense_lists(vecs, units, self.query_vectors, list(self.queries), PLAIN_DEPTH, index)
 
 
@@ -230,12 +231,20 @@ def rows(x: Inputs) -> list[Row]:
     """Every family's step rows, ours first and plain last (module docstring)."""
     steps = bm25_steps(x)
     out = [Row("bm25", name, change, x.bm25(c)) for c, name, change in steps]
-    ivf, exact, whole = x.dense("chunks", False), x.dense("chunks", True), x.dense("documents", True)
-    out += [
-        Row("dense", "ours", f"chunks + MAX roll-up over the top {x.depth}, IVF", ivf.head(x.depth)),
-        Row("dense", "exact search", "exact inner product instead of IVF", exact),
-        Row("dense", "plain", "whole documents (truncated at the model's window) instead of chunks", whole),
-    ]
+    ours, exact, whole = x.dense("chunks", False), x.dense("chunks", True), x.dense("documents", True)
+    out.append(
+        Row(
+            "dense",
+            "ours",
+            f"chunks + MAX roll-up over the top {x.depth}, {x.index.describe()}",
+            ours.head(x.depth),
+        )
+    )
+    if x.index.kind_ != "flat":  # an exact index has no step to exact search
+        out.append(Row("dense", "exact search", "exact inner product instead of IVF", exact))
+    out.append(
+        Row("dense", "plain", "whole documents (truncated at the model's window) instead of chunks", whole)
+    )
     bm25_chunks = x.bm25(replace(steps[0][0], depth=PLAIN_DEPTH))  # ours, cut by RRF's depth below
     bm25_plain = out[len(steps) - 1].lists
     out += [
@@ -243,13 +252,13 @@ def rows(x: Inputs) -> list[Row]:
             "hybrid",
             "ours",
             f"RRF (k = {x.rrf_k:g}) over the top {x.depth} chunks of each",
-            fuse(ivf, bm25_chunks, x.depth, x.documents, x.rrf_k),
+            fuse(ours, bm25_chunks, x.depth, x.documents, x.rrf_k),
         ),
         Row(
             "hybrid",
             "top 100 of each",
             "RRF over the top 100 chunks of each",
-            fuse(ivf, bm25_chunks, PLAIN_DEPTH, x.documents, x.rrf_k),
+            fuse(ours, bm25_chunks, PLAIN_DEPTH, x.documents, x.rrf_k),
         ),
         Row(
             "hybrid",

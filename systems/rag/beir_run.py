@@ -54,7 +54,16 @@ def run_beir(cfg, run, model=None) -> list[X.ConfigRow]:
     corpus = chunk_corpus(docs, model.tokenizer, cfg.chunk_tokens, cfg.chunk_overlap)
     reranker, reason = reranker_or_reason(cfg.reranker_path)
     retriever, vectors = build_retriever(
-        corpus, encoder, cfg.nprobe, cfg.bm25_k1, cfg.bm25_b, cfg.depth, cfg.rrf_k, reranker, cfg.seed
+        corpus,
+        encoder,
+        cfg.nprobe,
+        cfg.bm25_k1,
+        cfg.bm25_b,
+        cfg.depth,
+        cfg.rrf_k,
+        reranker,
+        cfg.seed,
+        cfg.index,
     )
     questions = [_Q(q, data.queries[q], data.qrels[q]) for q in sorted(data.qrels)]
     retriever.encoder = PrecomputedQueries(encoder, [q.text for q in questions])
@@ -84,7 +93,7 @@ def run_beir(cfg, run, model=None) -> list[X.ConfigRow]:
 
 
 def baseline_study(
-    cfg, run, data, corpus, queries: PrecomputedQueries, chunk_vectors, ivf
+    cfg, run, data, corpus, queries: PrecomputedQueries, chunk_vectors, index
 ) -> list[C.TableRow]:
     """Plain baselines and the steps to them (``baselines``), scored and chosen (``beir_compare``).
 
@@ -113,7 +122,7 @@ def baseline_study(
         chunk_vectors=chunk_vectors,
         doc_vectors=queries.encoder.encode(documents.texts),
         query_vectors=query_vectors,
-        ivf=ivf,
+        index=index,
         k1=cfg.bm25_k1,
         b=cfg.bm25_b,
         depth=cfg.depth,

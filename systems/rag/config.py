@@ -29,6 +29,10 @@ class RagConfig(RunConfig):
     )
     depth: int = field(default=20, metadata={"help": "top-N of each retriever fed to RRF"})
     rrf_k: float = field(default=60.0, metadata={"help": "RRF constant k"})
+    index: Literal["auto", "flat", "ivf"] = field(
+        default="auto",
+        metadata={"help": "dense index: auto = exact (Flat) up to 10,000 chunks, IVF above (see dense.py)"},
+    )
     nprobe: int = field(default=10, metadata={"help": "IVF cells scanned per query"})
     bm25_k1: float = field(default=1.2, metadata={"help": "BM25 k1 before tuning (the story's default)"})
     bm25_b: float = field(default=0.75, metadata={"help": "BM25 b before tuning"})

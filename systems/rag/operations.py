@@ -4,6 +4,8 @@ Latency (RAG-11): each query runs the hybrid path twice, dense and BM25 one afte
 other and concurrently (BM25 on a worker thread while the dense branch runs on the calling
 thread; FAISS, numpy and torch release the GIL during their kernels, so the two can
 overlap), alternating which path goes first; p50/p95 of every stage and of the whole call.
+Whether overlap helps is decided on the same queries: d_q = retrieve_q(concurrent) -
+retrieve_q(sequential), with a t interval of mean(d); faster only if the interval is below 0.
 In both paths torch runs on the calling thread: its intra-op threads serve the thread that
 started them, and a 2-thread encode from a pool thread was 2.5x slower, which must not
 pass for (or hide) the benefit of overlap.
@@ -17,6 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from systems.core.uncertainty import mean_ci
 from systems.rag.keyword import BM25Index
 from systems.rag.lifecycle import IndexSlots
 from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normalise
@@ -38,6 +41,10 @@ class LatencyTable:
     """Every stage of both hybrid paths (RAG-11)."""
 
     rows: tuple[StageLatency, ...]
+    # concurrent - sequential retrieve ms, paired by query: mean and its 95% t interval
+    retrieve_diff_ms: float
+    retrieve_diff_lo_ms: float
+    retrieve_diff_hi_ms: float
 
     def p50(self, path: str, stage: str) -> float:
         return self._row(path, stage).p50_ms
@@ -72,12 +79,17 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> LatencyTabl
             t = retriever.search(q, "hybrid", concurrent=conc).timings
             for stage, v in t.items():
                 samples[name].setdefault(stage, []).append(1e3 * v)
+    d = np.asarray(samples["concurrent"]["retrieve"]) - np.asarray(samples["sequential"]["retrieve"])
+    ci = mean_ci(d)
     return LatencyTable(
         tuple(
             StageLatency(name, stage, float(np.percentile(v, 50)), float(np.percentile(v, 95)), len(v))
             for name, stages in samples.items()
             for stage, v in stages.items()
-        )
+        ),
+        float(d.mean()),
+        ci.low,
+        ci.high,
     )
 
 

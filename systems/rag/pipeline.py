@@ -64,7 +64,7 @@ def build_retriever(
     rrf_k: float = 60.0,
     reranker=None,
     seed: int = 0,
-    kind: str = "ivf",
+    kind: str = "auto",
     embed_cache=None,
 ) -> tuple[HybridRetriever, np.ndarray]:
     """The retriever over ``corpus`` and the chunk vectors, shape (n_chunks, dim)."""

@@ -185,12 +185,13 @@ def test_export_cli_writes_the_knowledge_base_with_month_splits(tmp_path, capsys
     assert "already exists" in capsys.readouterr().err
 
 
-def test_ours_rows_score_what_the_retriever_scores(tmp_path, tokenizer, fake_encoder):
+@pytest.mark.parametrize("index", ["auto", "ivf"])
+def test_ours_rows_score_what_the_retriever_scores(tmp_path, tokenizer, fake_encoder, index):
     from tests.systems.rag.test_rag_beir import FakeST, write
 
     folder = write(tmp_path / "beir")
     (folder / "qrels" / "dev.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq3\td4\t1\n")
-    cfg = RagConfig(beir=folder, out=tmp_path / "reports", cache_dir=tmp_path / "cache")
+    cfg = RagConfig(beir=folder, out=tmp_path / "reports", cache_dir=tmp_path / "cache", index=index)
     with start_run("rag_beir", cfg) as run:
         rows = run_beir(cfg, run, model=FakeST(tokenizer, fake_encoder))
     metrics = json.loads((tmp_path / "reports" / "rag_beir" / "metrics.json").read_text())
@@ -199,6 +200,12 @@ def test_ours_rows_score_what_the_retriever_scores(tmp_path, tokenizer, fake_enc
         assert ours == pytest.approx(r.ndcg_at_10), (r.config, ours, r.ndcg_at_10)
     table = (tmp_path / "reports" / "rag_beir" / "baselines.md").read_text()
     assert table.count("| yes |") == 3, "one configuration per family is chosen on dev"
+    # a few chunks: "auto" searches exactly, so the dense family has no step to exact search
+    dense_rows = [line.split(" | ")[1] for line in table.splitlines() if line.startswith("| dense |")]
+    steps = ["ours", "plain"] if index == "auto" else ["ours", "exact search", "plain"]
+    assert dense_rows[: len(steps)] == steps, dense_rows
+    label = "exact (Flat)" if index == "auto" else "IVF nlist 1, nprobe 1"
+    assert label in table, table
     goals = (tmp_path / "reports" / "rag_beir" / "goals.md").read_text()
     assert goals.count("\n| bm25 |") == goals.count("\n| dense |") == goals.count("\n| hybrid |") == 1
     assert "best_chosen_test_ndcg_at_10" in json.dumps(metrics)

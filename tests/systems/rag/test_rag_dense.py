@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from systems.rag.dense import DenseIndex, nlist_rule, recall_vs_exact, train_sample_size
+from systems.rag.dense import (
+    FLAT_MAX_VECTORS,
+    DenseIndex,
+    index_kind,
+    nlist_rule,
+    recall_vs_exact,
+    train_sample_size,
+)
 from systems.rag.ivf_sweep import clustered_vectors, sweep
 
 
@@ -36,12 +43,30 @@ def test_nlist_rule(n, expected):
     assert train_sample_size(n, expected) <= n
 
 
+def test_auto_is_exact_up_to_the_limit_and_ivf_above():
+    assert FLAT_MAX_VECTORS == 10_000
+    assert [index_kind(n) for n in (1, FLAT_MAX_VECTORS, FLAT_MAX_VECTORS + 1)] == ["flat", "flat", "ivf"]
+    assert index_kind(5, "ivf") == "ivf" and index_kind(10**6, "flat") == "flat", "an explicit kind wins"
+    assert DenseIndex().kind == "auto"
+
+
+def test_auto_index_on_a_small_corpus_is_flat_and_labelled(vecs):
+    auto = DenseIndex(nprobe=4).fit(vecs)
+    assert auto.kind == "auto" and auto.kind_ == "flat" and auto.describe() == "exact (Flat)"
+    flat_ids = DenseIndex("flat").fit(vecs).search(vecs[:20], 10)[1]
+    assert np.array_equal(auto.search(vecs[:20], 10)[1], flat_ids)
+    with pytest.raises(ValueError, match="nprobe applies to an IVF index"):
+        auto.set_nprobe(3)
+    assert DenseIndex("ivf", nlist=16, nprobe=4).fit(vecs).describe() == "IVF nlist 16, nprobe 4"
+
+
 def test_save_load_and_missing_file(vecs, tmp_path):
     ivf = DenseIndex("ivf", nlist=16, nprobe=4).fit(vecs)
     ivf.save(tmp_path / "x.faiss")
     back = DenseIndex.load(tmp_path / "x.faiss")
     back.set_nprobe(4)
     assert np.array_equal(back.search(vecs[:3], 5)[1], ivf.search(vecs[:3], 5)[1])
+    assert (back.kind_, back.nlist_) == ("ivf", 16)
     with pytest.raises(FileNotFoundError, match="not found; build it first"):
         DenseIndex.load(tmp_path / "missing.faiss")
 

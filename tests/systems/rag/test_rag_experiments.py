@@ -1,6 +1,7 @@
 """Experiment helpers on a tiny knowledge base with a fake encoder: grid, split discipline, drills."""
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -80,3 +81,23 @@ def test_fallback_drill_and_latency_table(setup):
     assert {row.path for row in lat.rows} == {"sequential", "concurrent"}
     assert all(np.isfinite(v) and v >= 0 for v in lat.to_json().values())
     assert lat.p50("concurrent", "total") <= lat.p95("concurrent", "total")
+
+
+class ScriptedTimings:
+    """A retriever whose stages take scripted seconds: concurrent ``gain`` s faster, plus jitter."""
+
+    def __init__(self, gain: float, seed: int = 0):
+        self.gain, self.rng = gain, np.random.default_rng(seed)
+
+    def search(self, query, mode="hybrid", concurrent=True):
+        retrieve = 0.010 - (self.gain if concurrent else 0.0) + self.rng.normal(0, 0.001)
+        return SimpleNamespace(timings={"retrieve": retrieve, "total": retrieve + 0.0005})
+
+
+def test_latency_decides_overlap_on_the_paired_interval():
+    queries = [f"q{i}" for i in range(40)]
+    faster = O.latency_table(ScriptedTimings(gain=0.002), queries)
+    assert faster.retrieve_diff_lo_ms <= faster.retrieve_diff_ms <= faster.retrieve_diff_hi_ms < 0
+    assert faster.retrieve_diff_ms == pytest.approx(-2.0, abs=0.6), faster
+    same = O.latency_table(ScriptedTimings(gain=0.0), queries)
+    assert same.retrieve_diff_lo_ms < 0 < same.retrieve_diff_hi_ms, "no gain: the interval straddles 0"
