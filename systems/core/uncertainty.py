@@ -22,7 +22,10 @@ Binomial (Wilson score). For k successes in n trials, p = k/n and z = Phi^-1(1 -
 
 (statsmodels' ``proportion_confint(method="wilson")`` computes the same; the tests check it.)
 
-Mean (Student t). x_bar +- t_{n-1, 1-alpha/2} s / sqrt(n).
+Mean (Student t). x_bar +- t_{n-1, 1-alpha/2} s / sqrt(n). For paired differences
+d_i = a_i - b_i (same queries, two systems) the same interval is taken over d; when every
+d_i is equal (often all 0: two rankers agree on every query) s = 0 and the interval is the
+point, which also covers a single pair.
 
 Seed spread. Over a handful of seeds the honest summary is the range [min, max]: it makes
 no distributional assumption and says how far another seed can move the figure.
@@ -135,6 +138,17 @@ def mean_ci(x: np.ndarray, level: float = 0.95) -> Interval:
     half = stats.t.ppf(1 - (1 - level) / 2, df=x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
     m = float(x.mean())
     return Interval(m - float(half), m + float(half), f"t interval of the mean, n={x.size}", level)
+
+
+def paired_mean_ci(d: np.ndarray, level: float = 0.95) -> Interval:
+    """t interval of the mean of paired differences ``d``; the point itself when all are equal."""
+    d = np.asarray(d, dtype=float)
+    if d.size == 0 or not np.all(np.isfinite(d)):
+        raise ValueError(f"paired_mean_ci needs finite differences, got {d.size} values")
+    if d.size < 2 or np.ptp(d) == 0:
+        m = float(d.mean())
+        return Interval(m, m, "every pair moved alike", level)
+    return mean_ci(d, level)
 
 
 def seed_spread(values: np.ndarray) -> Interval:

@@ -5,7 +5,7 @@ For the rows of one family (``baselines.rows``), on the test queries:
     step     = mean_q [nDCG_row(q) - nDCG_row_above(q)]      t interval over queries
     vs plain = mean_q [nDCG_row(q) - nDCG_plain(q)]          t interval over queries
 
-A step is a gain or a loss only when its interval excludes 0 (``mean_ci``; same queries,
+A step is a gain or a loss only when its interval excludes 0 (``paired_mean_ci``; same queries,
 so the paired form removes the between-query spread).
 
 Choice, only when the folder has validation qrels: within a family, the highest validation
@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from systems.core.uncertainty import Interval, mean_ci
+from systems.core.uncertainty import Interval, paired_mean_ci
 from systems.rag.baselines import (
     B_GRID,
     K1_GRID,
@@ -126,10 +126,7 @@ def score(row: Row, test: dict, val: dict | None) -> Scored:
 
 def _paired(a: np.ndarray, b: np.ndarray) -> Effect:
     d = a - b
-    m = float(d.mean())
-    if d.size < 2 or np.ptp(d) == 0:  # no spread: the interval is the point
-        return Effect(m, Interval(m, m, "every query moved alike", 0.95))
-    return Effect(m, mean_ci(d))
+    return Effect(float(d.mean()), paired_mean_ci(d))
 
 
 def _best(cands: list[Scored]) -> Scored:

@@ -61,7 +61,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from systems.core.uncertainty import mean_ci
+from systems.core.uncertainty import paired_mean_ci
 from systems.rag import experiments as X
 from systems.rag.cache import EmbeddingCacheAdapter, TTLCache
 from systems.rag.embedding import Encoder
@@ -266,9 +266,7 @@ def encode_each(encoder, texts: list[str]) -> _Lookup:
 
 def paired_delta(d: np.ndarray) -> tuple[float, float, float]:
     """Mean of paired differences with its 95% t interval; no spread gives a point interval."""
-    if np.ptp(d) == 0:
-        return float(d.mean()), float(d.mean()), float(d.mean())
-    ci = mean_ci(d)
+    ci = paired_mean_ci(d)
     return float(d.mean()), ci.low, ci.high
 
 

@@ -314,3 +314,16 @@ def test_auc_intervals_rank_text_scores_as_numbers():
     for a_in, b_in in [(a_text, b_num), (a_num, b_text)]:
         d = U.auc_diff_ci(y, a_in, b_in, n_boot=20, seed=1)
         assert_allclose([d.low, d.high], ref, atol=TIGHT)
+
+
+def test_paired_mean_ci_is_the_t_interval_or_the_point_when_every_pair_moved_alike():
+    rng = np.random.default_rng(3)
+    d = rng.normal(0.01, 0.1, size=40)
+    ours, ref = U.paired_mean_ci(d), U.mean_ci(d)
+    assert (ours.low, ours.high) == (ref.low, ref.high), (ours, ref)
+    for same in (np.zeros(30), np.full(5, -0.25), np.array([0.4])):
+        iv = U.paired_mean_ci(same)
+        assert iv.low == iv.high == same[0], (same, iv)
+    for bad in (np.array([]), np.array([0.1, np.nan])):
+        with pytest.raises(ValueError, match="finite differences"):
+            U.paired_mean_ci(bad)
