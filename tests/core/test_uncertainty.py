@@ -321,9 +321,12 @@ def test_paired_mean_ci_is_the_t_interval_or_the_point_when_every_pair_moved_ali
     d = rng.normal(0.01, 0.1, size=40)
     ours, ref = U.paired_mean_ci(d), U.mean_ci(d)
     assert (ours.low, ours.high) == (ref.low, ref.high), (ours, ref)
+    two = U.paired_mean_ci(np.array([0.0, 0.2]))
+    assert (two.low, two.high) == (U.mean_ci([0.0, 0.2]).low, U.mean_ci([0.0, 0.2]).high), "two pairs: t"
     for same in (np.zeros(30), np.full(5, -0.25), np.array([0.4])):
         iv = U.paired_mean_ci(same)
         assert iv.low == iv.high == same[0], (same, iv)
+        assert (iv.method, iv.level) == ("every pair moved alike", 0.95), iv
     for bad in (np.array([]), np.array([0.1, np.nan])):
         with pytest.raises(ValueError, match="finite differences"):
             U.paired_mean_ci(bad)
