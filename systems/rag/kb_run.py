@@ -224,19 +224,22 @@ def _ablation(retriever, vectors, val, cfg) -> list[dict]:
         rows.append(row(f"hybrid rrf_k={k:g} depth={depth}", "hybrid"))
     retriever.rrf_k, retriever.depth = base_k, base_depth
     ours = retriever.dense  # whichever kind the run chose; both are scored here
-    for name, dense in (
-        (f"dense IVF (nlist rule, nprobe {cfg.nprobe})", corpus_ivf(cfg, vectors)),
-        ("dense Flat (exact)", DenseIndex("flat").fit(vectors)),
+    for name, kind in (
+        (f"dense IVF (nlist rule, nprobe {cfg.nprobe})", "ivf"),
+        ("dense Flat (exact)", "flat"),
     ):
-        retriever.dense = dense
+        retriever.dense = corpus_index(cfg, ours, vectors, kind)
         rows.append(row(name, "dense"))
     retriever.dense = ours
     return rows
 
 
-def corpus_ivf(cfg, vectors: np.ndarray) -> DenseIndex:
-    """IVF over the chunk vectors with the nlist rule and ``cfg.nprobe``, whatever the run uses."""
-    return DenseIndex("ivf", nprobe=cfg.nprobe, seed=cfg.seed).fit(vectors)
+def corpus_index(cfg, ours: DenseIndex, vectors: np.ndarray, kind: str) -> DenseIndex:
+    """An index of ``kind`` over the chunk vectors: the run's own when it is of that kind (built
+    with the same nlist rule, ``cfg.nprobe`` and seed), else one fitted here."""
+    if ours.kind_ == kind:
+        return ours
+    return DenseIndex(kind, nprobe=cfg.nprobe, seed=cfg.seed).fit(vectors)
 
 
 @dataclass(frozen=True)
@@ -325,10 +328,10 @@ class IvfStudy:
 def ivf_study(cfg, kc: KbCorpus, index: Index) -> tuple[IvfStudy, list[SweepRow]]:
     """The study and the sweep's table rows (one per (nlist, nprobe); nlist 0 is Flat)."""
     sweep_rows = sweep(cfg.sweep_vectors, cfg.sweep_queries, seed=cfg.seed)
-    flat = DenseIndex("flat").fit(index.vectors)
+    flat = corpus_index(cfg, index.retriever.dense, index.vectors, "flat")
     qv = kc.encoder.encode([q.text for q in kc.kb.split("validation")], cache=False)
     _, exact = flat.search(qv, 10)
-    ivf = corpus_ivf(cfg, index.vectors)
+    ivf = corpus_index(cfg, index.retriever.dense, index.vectors, "ivf")
     _, approx = ivf.search(qv, 10)
     cell = {(r.nlist, r.nprobe): r for r in sweep_rows}
     study = IvfStudy(

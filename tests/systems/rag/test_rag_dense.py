@@ -86,3 +86,17 @@ def test_small_sweep_rows():
     by = {(r.nlist, r.nprobe): r for r in rows}
     assert by[(32, 32)].recall_at_10 == 1.0 and by[(32, 32)].searched_fraction == pytest.approx(1.0)
     assert by[(32, 1)].searched_fraction < by[(16, 1)].searched_fraction + 0.05
+
+
+def test_studies_reuse_the_runs_own_index_and_fit_the_other_kind(vecs):
+    from systems.rag.config import RagConfig
+    from systems.rag.kb_run import corpus_index
+
+    cfg = RagConfig(nprobe=4, seed=3)
+    ours = DenseIndex(nprobe=cfg.nprobe, seed=cfg.seed).fit(vecs)  # 2,000 vectors: exact
+    assert corpus_index(cfg, ours, vecs, "flat") is ours
+    ivf = corpus_index(cfg, ours, vecs, "ivf")
+    same = DenseIndex("ivf", nprobe=4, seed=3).fit(vecs)
+    assert ivf.kind_ == "ivf" and ivf.index_.nprobe == 4
+    assert np.array_equal(ivf.search(vecs[:20], 10)[1], same.search(vecs[:20], 10)[1]), "seeded as the run's"
+    assert corpus_index(cfg, ivf, vecs, "ivf") is ivf
