@@ -327,6 +327,9 @@ def test_paired_mean_ci_is_the_t_interval_or_the_point_when_every_pair_moved_ali
         iv = U.paired_mean_ci(same)
         assert iv.low == iv.high == same[0], (same, iv)
         assert (iv.method, iv.level) == ("every pair moved alike", 0.95), iv
+    assert U.paired_mean_ci(np.zeros(3), level=0.9).level == 0.9, "the point keeps the asked level"
+    at90 = U.paired_mean_ci(d, level=0.9)
+    assert (at90.low, at90.high, at90.level) == (U.mean_ci(d, 0.9).low, U.mean_ci(d, 0.9).high, 0.9)
     for bad in (np.array([]), np.array([0.1, np.nan])):
         with pytest.raises(ValueError, match="finite differences"):
             U.paired_mean_ci(bad)

@@ -48,6 +48,8 @@ EQUIVALENT: dict[str, str] = {
     "systems.drift.stattests.x_chi_square__mutmut_2": _NUMERIC,
     "systems.core.uncertainty.x_mean_ci__mutmut_4": _NUMERIC,
     "systems.core.uncertainty.x_mean_ci__mutmut_6": _NUMERIC,
+    "systems.core.uncertainty.x_paired_mean_ci__mutmut_4": _NUMERIC,
+    "systems.core.uncertainty.x_paired_mean_ci__mutmut_6": _NUMERIC,
     "systems.core.uncertainty.x_seed_spread__mutmut_3": _NUMERIC,
     "systems.core.uncertainty.x_seed_spread__mutmut_5": _NUMERIC,
     "systems.rag.rrf.x_rrf__mutmut_9": (
