@@ -2,7 +2,7 @@
 
 Layout under ``root``::
 
-    registry/versions/v0001/{model.joblib, meta.json}   one folder per trained model
+    registry/versions/v0001/{model.skops, meta.json}    one folder per trained model
     registry/champion.json                              {"version": "v0001"}
     registry/history.jsonl                              promotions and rollbacks, in order
     triggers/pending/<id>.json                          retrain requests not yet handled
@@ -14,6 +14,11 @@ one, never half of one. A new version is built in ``versions/.staging-*`` and re
 to ``vNNNN`` only once complete, so a crash in the middle of retraining leaves the
 versions, the champion pointer and the pending trigger exactly as they were; the
 trigger moves to ``done/`` only after its retraining finished (at-least-once).
+
+Models are stored with skops, never pickled: ``load`` first lists the file's types
+without importing anything (``skops.io.get_untrusted_types``) and refuses any type
+beyond scikit-learn's own and ``TRUSTED_TYPES``, so a model file swapped on disk cannot
+run code when the registry reads it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
+import skops.io as sio
+
+MODEL_FILE = "model.skops"
+TRUSTED_TYPES = frozenset({"systems.drift.model.CreditModel"})  # besides skops' own defaults
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -77,7 +85,7 @@ class Registry:
         staging = self.versions_dir / f".staging-{uuid.uuid4().hex}"
         staging.mkdir()
         try:
-            joblib.dump(model, staging / "model.joblib")
+            sio.dump(model, staging / MODEL_FILE)
             if crash_after_model:
                 raise RuntimeError("injected crash while registering a retrained model")
             version = f"v{len(self.versions()) + 1:04d}"
@@ -92,7 +100,15 @@ class Registry:
         return json.loads((self.versions_dir / version / "meta.json").read_text())
 
     def load(self, version: str):
-        return joblib.load(self.versions_dir / version / "model.joblib")
+        """The model of ``version``, rebuilt by skops from types this module trusts."""
+        path = self.versions_dir / version / MODEL_FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"no {MODEL_FILE} for version {version!r} under {self.versions_dir}")
+        untrusted = sio.get_untrusted_types(file=path)
+        refused = sorted(set(untrusted) - TRUSTED_TYPES)
+        if refused:
+            raise ValueError(f"{path} holds types this registry does not trust: {', '.join(refused)}")
+        return sio.load(path, trusted=untrusted)
 
     def champion(self) -> str | None:
         p = self.root / "champion.json"

@@ -61,3 +61,44 @@ def test_atomic_write_leaves_no_temp_files(tmp_path):
     atomic_write_json(tmp_path / "a.json", {"x": 2})
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
     assert json.loads((tmp_path / "a.json").read_text()) == {"x": 2}
+
+
+class Planted:
+    """A type the registry does not know: a swapped model file could hold anything."""
+
+    def __init__(self):
+        self.command = "rm -rf /"
+
+
+def test_a_real_model_round_trips_through_skops(tmp_path):
+    import numpy as np
+    import pandas as pd
+    from numpy.testing import assert_allclose
+
+    from systems.drift.model import train
+
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "c": rng.choice(["x", "y"], n),
+            "default": rng.integers(0, 2, n),
+        }
+    )
+    model = train(frame, ["a"], ["c"], seed=0)
+    reg = Registry(tmp_path)
+    back = reg.load(reg.register(model, {}))
+    assert (back.threshold, back.features) == (model.threshold, model.features)
+    assert_allclose(back.predict_proba(frame), model.predict_proba(frame), rtol=0, atol=0)
+    assert not list(tmp_path.rglob("*.joblib")), "nothing is pickled"
+
+
+def test_load_refuses_untrusted_types_and_missing_files(tmp_path):
+    reg = Registry(tmp_path)
+    v = reg.register(Planted(), {})
+    with pytest.raises(ValueError, match=r"does not trust: .*test_drift_registry\.Planted"):
+        reg.load(v)
+    (reg.versions_dir / v / "model.skops").unlink()
+    with pytest.raises(FileNotFoundError, match="no model.skops for version 'v0001'"):
+        reg.load(v)
