@@ -104,7 +104,10 @@ class Registry:
         path = self.versions_dir / version / MODEL_FILE
         if not path.is_file():
             raise FileNotFoundError(f"no {MODEL_FILE} for version {version!r} under {self.versions_dir}")
-        untrusted = sio.get_untrusted_types(file=path)
+        try:
+            untrusted = sio.get_untrusted_types(file=path)
+        except Exception as err:  # skops raises several types for a file that is not its own
+            raise ValueError(f"{path} is not a skops model file ({type(err).__name__})") from err
         refused = sorted(set(untrusted) - TRUSTED_TYPES)
         if refused:
             raise ValueError(f"{path} holds types this registry does not trust: {', '.join(refused)}")

@@ -99,6 +99,9 @@ def test_load_refuses_untrusted_types_and_missing_files(tmp_path):
     v = reg.register(Planted(), {})
     with pytest.raises(ValueError, match=r"does not trust: .*test_drift_registry\.Planted"):
         reg.load(v)
+    (reg.versions_dir / v / "model.skops").write_bytes(b"\x80\x04not a zip")  # e.g. a pickle dropped in
+    with pytest.raises(ValueError, match="is not a skops model file"):
+        reg.load(v)
     (reg.versions_dir / v / "model.skops").unlink()
     with pytest.raises(FileNotFoundError, match="no model.skops for version 'v0001'"):
         reg.load(v)
