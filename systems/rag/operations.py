@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from systems.core.uncertainty import mean_ci
+from systems.core.uncertainty import paired_mean_ci
 from systems.rag.keyword import BM25Index
 from systems.rag.lifecycle import IndexSlots
 from systems.rag.retriever import HybridRetriever, RetrievalUnavailable, normalise
@@ -80,7 +80,7 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> LatencyTabl
             for stage, v in t.items():
                 samples[name].setdefault(stage, []).append(1e3 * v)
     d = np.asarray(samples["concurrent"]["retrieve"]) - np.asarray(samples["sequential"]["retrieve"])
-    ci = mean_ci(d)
+    ci = paired_mean_ci(d)
     return LatencyTable(
         tuple(
             StageLatency(name, stage, float(np.percentile(v, 50)), float(np.percentile(v, 95)), len(v))
