@@ -167,6 +167,14 @@ def make_encoder(models: dict[str, object], v: Variant):
     return ForwardQueryEncoder(model, threads=v.threads, traced=v.path == "traced")
 
 
+def serving_encoder(models: dict[str, object], name: str, max_threads: int = 2):
+    """The encoder a server would run for variant ``name`` (the study's choice), built anew."""
+    by_name = {v.name: v for v in variants(max_threads)}
+    if name not in by_name:
+        raise ValueError(f"unknown query-encoding variant {name!r}; use one of {', '.join(by_name)}")
+    return make_encoder(models, by_name[name])
+
+
 def block_schedule(names: list[str], n: int, block: int) -> list[tuple[str, range]]:
     """Run order: (variant, query indices) over blocks of ``block`` consecutive queries.
 

@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose
 
 from systems.core.encoder import load_model
 from systems.rag.query_encoder import ForwardQueryEncoder
+from systems.rag.query_latency import serving_encoder
 
 QUERIES = ["what does my plan cover for hearing aids", "MB-1234 copay?", "metformin " * 300]
 
@@ -102,6 +103,14 @@ def test_onnx_token_ids_match_the_library_tokenizer_at_and_past_the_window(model
         assert ours.tolist() == refs[n], (n, ours.shape, len(refs[n][0]))
         assert ours.shape[1] == min(n + 2, window) and ours[0, -1] == st.tokenizer.sep_token_id
     assert (backend.truncation, backend.padding) == shared, "the model's own tokenizer is untouched"
+
+
+def test_the_served_onnx_variant_is_the_onnx_encoder_on_its_threads(models):
+    from systems.rag.onnx_encoder import OnnxQueryEncoder
+
+    served = serving_encoder(models, "fp32 onnx 2t")
+    assert isinstance(served, OnnxQueryEncoder) and served.threads == 2, served
+    assert_allclose(served.encode(QUERIES[:2]), models["fp32"].encode(QUERIES[:2]), atol=1e-5)
 
 
 def test_onnx_refuses_int8_and_bad_threads(models):

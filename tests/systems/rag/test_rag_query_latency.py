@@ -1,6 +1,7 @@
 """Query-encoding study: the choice rule, the comparison against the baseline, restored state."""
 
 import zlib
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from data.member_kb import generate
 from systems.core.uncertainty import mean_ci
 from systems.rag import experiments as X
 from systems.rag.embedding import Encoder
+from systems.rag.kb_run import serving_drills
 from systems.rag.pipeline import build_retriever, chunk_corpus
 from systems.rag.query_latency import (
     BASELINE,
@@ -20,6 +22,7 @@ from systems.rag.query_latency import (
     eligible,
     encode_times_ms,
     query_latency_study,
+    serving_encoder,
     variants,
 )
 
@@ -176,3 +179,38 @@ def test_the_choice_is_checked_on_every_question_that_chose_nothing(setup):
     np.testing.assert_allclose([c.delta, c.delta_lo, c.delta_hi], [d.mean(), ci.low, ci.high], atol=1e-12)
     assert r.encoder is encoder
     assert c.delta_lo < -0.005 and not c.within_loss, c
+
+
+def test_serving_encoder_builds_the_chosen_variant_and_names_the_choices():
+    fp32, int8 = RandomEncoder(seed=1), RandomEncoder(seed=2)
+    models = {"fp32": fp32, "int8": int8}
+    assert serving_encoder(models, BASELINE) is fp32
+    assert serving_encoder(models, "int8 encode") is int8
+    with pytest.raises(ValueError, match=r"unknown query-encoding variant 'fp16 onnx 2t'.*fp32 onnx 2t"):
+        serving_encoder(models, "fp16 onnx 2t")
+
+
+class CountingEncoder:
+    """Delegates to an encoder and counts the texts it was asked for."""
+
+    def __init__(self, inner):
+        self.inner, self.texts = inner, 0
+
+    def encode(self, texts, **kwargs):
+        self.texts += len(texts)
+        return self.inner.encode(texts, **kwargs)
+
+
+def test_serving_drills_time_the_query_encoder_they_are_given(setup):
+    kb, r, encoder = setup
+    served = CountingEncoder(encoder)
+    kc = SimpleNamespace(docs={d.doc_id: (d.title, d.text) for d in kb.documents}, encoder=encoder)
+    index = SimpleNamespace(retriever=r, test=kb.split("test"))
+    try:
+        drills = serving_drills(kc, index, served)
+        assert r.encoder.model is served, "the drills' retriever encodes through the given encoder"
+        # up to 30 test questions, each searched on both paths (plus a warm-up and the fallbacks)
+        assert served.texts >= 2 * min(30, len(index.test)), served.texts
+        assert drills.latency.p50("concurrent", "encode") > 0
+    finally:
+        r.encoder = encoder
