@@ -204,13 +204,16 @@ class CountingEncoder:
 def test_serving_drills_time_the_query_encoder_they_are_given(setup):
     kb, r, encoder = setup
     served = CountingEncoder(encoder)
-    kc = SimpleNamespace(docs={d.doc_id: (d.title, d.text) for d in kb.documents}, encoder=encoder)
+    kc = SimpleNamespace(kb=kb, docs={d.doc_id: (d.title, d.text) for d in kb.documents}, encoder=encoder)
     index = SimpleNamespace(retriever=r, test=kb.split("test"))
     try:
         drills = serving_drills(kc, index, served)
         assert r.encoder.model is served, "the drills' retriever encodes through the given encoder"
-        # up to 30 test questions, each searched on both paths (plus a warm-up and the fallbacks)
-        assert served.texts >= 2 * min(30, len(index.test)), served.texts
+        # every train question, searched on both paths (plus a warm-up and the fallbacks)
+        n_timed = len(kb.split("train"))
+        assert served.texts >= 2 * n_timed, (served.texts, n_timed)
+        assert drills.latency.p50("concurrent", "retrieve") > 0
+        assert {r.n for r in drills.latency.rows if r.stage == "retrieve"} == {n_timed}
         assert drills.latency.p50("concurrent", "encode") > 0
     finally:
         r.encoder = encoder
