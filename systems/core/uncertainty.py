@@ -27,6 +27,12 @@ d_i = a_i - b_i (same queries, two systems) the same interval is taken over d; w
 d_i is equal (often all 0: two rankers agree on every query) s = 0 and the interval is the
 point, which also covers a single pair.
 
+Speed-up from paired timings. When two schedules run interleaved round by round (a slow
+spell of the machine hits both alike), each round gives a ratio r_i = slow_i / fast_i, and
+ratios multiply, so the interval is taken on logs and mapped back:
+
+    speed-up = exp(mean log r_i),   I = exp(t interval of mean log r_i)
+
 Seed spread. Over a handful of seeds the honest summary is the range [min, max]: it makes
 no distributional assumption and says how far another seed can move the figure.
 """
@@ -149,6 +155,32 @@ def paired_mean_ci(d: np.ndarray, level: float = 0.95) -> Interval:
         m = float(d.mean())
         return Interval(m, m, "every pair moved alike", level)
     return mean_ci(d, level)
+
+
+def paired_speedup(slow: np.ndarray, fast: np.ndarray, level: float = 0.95) -> tuple[float, Interval]:
+    """How many times faster ``fast`` runs than ``slow``, from seconds of interleaved rounds.
+
+    Parameters
+    ----------
+    slow, fast : ndarray of float, shape (n_rounds,)
+        Wall-clock seconds; round i of both ran back to back.
+
+    Returns
+    -------
+    The geometric mean of slow_i / fast_i and its interval (see the module docstring).
+    """
+    slow, fast = np.asarray(slow, dtype=float), np.asarray(fast, dtype=float)
+    if slow.shape != fast.shape or slow.ndim != 1:
+        raise ValueError(
+            f"paired_speedup needs two equal 1-d arrays, got shapes {slow.shape} and {fast.shape}"
+        )
+    if not (np.all(slow > 0) and np.all(fast > 0)):
+        raise ValueError("paired_speedup needs positive times (seconds) on both sides")
+    logs = np.log(slow) - np.log(fast)
+    ci = paired_mean_ci(logs, level)
+    return float(np.exp(logs.mean())), Interval(
+        float(np.exp(ci.low)), float(np.exp(ci.high)), f"exp of the {ci.method} of log ratios", level
+    )
 
 
 def seed_spread(values: np.ndarray) -> Interval:

@@ -133,6 +133,7 @@ def bench_encoding(seed: int, cache_dir: Path) -> None:
     m, q = speeds.throughput, speeds.queries
     base, chosen = q.row(q.baseline), q.row(q.chosen)
     record("batch_encode_speedup", m.batch_speedup)
+    record("batch_encode_speedup_lo", m.batch_speedup_lo)
     record("padded_batch_encode_speedup", m.padded_speedup)
     record("query_encode_p50_ms", chosen.encode_p50_ms)
     record("query_encode_p50_ms_fp32", base.encode_p50_ms)
@@ -161,7 +162,7 @@ def bench_encoding(seed: int, cache_dir: Path) -> None:
     )
     log.info(
         "  %d chunks: one at a time %.1f/s, one padded batch %.1f/s (%.0f%% padding), "
-        "length-sorted batches of %d %.1f/s (%.0f%% padding)",
+        "length-sorted batches of %d %.1f/s (%.0f%% padding; %.2fx one at a time [%.2f, %.2f])",
         m.n_texts,
         m.docs_per_s_single,
         m.docs_per_s_padded,
@@ -169,6 +170,9 @@ def bench_encoding(seed: int, cache_dir: Path) -> None:
         m.sorted_batch_size,
         m.docs_per_s_sorted,
         100 * m.padded_share_sorted,
+        m.batch_speedup,
+        m.batch_speedup_lo,
+        m.batch_speedup_hi,
     )
 
 

@@ -98,6 +98,8 @@ def rag02(m: EmbeddingThroughput, q: QueryLatencyStudy) -> Claim:
         measured={
             "query_ms_p50": base.encode_p50_ms,
             "batch_speedup": m.batch_speedup,
+            "batch_speedup_lo": m.batch_speedup_lo,
+            "batch_speedup_hi": m.batch_speedup_hi,
             "query_ms_p50_fastest": chosen.encode_p50_ms,
             "fastest_test_ndcg_delta": chosen.test_delta,
             "fastest_ndcg_delta_unchosen": q.check.delta,
@@ -112,7 +114,8 @@ def rag02(m: EmbeddingThroughput, q: QueryLatencyStudy) -> Claim:
         },
         tolerance=Tolerance(rel=0.5),
         unit="ms / ratio",
-        relations=[("batch_speedup", ">", 1.0)],
+        # batching helps outside the noise: the interval over paired rounds lies above 1
+        relations=[("batch_speedup_lo", ">", 1.0)],
         note=f"Measured on 2 shared CPU cores. query_ms_p50 is the model as shipped (FP32, "
         f"sentence-transformers encode); the fastest variant whose validation nDCG@10 loss is shown "
         f"(interval) to be within {q.max_ndcg_loss} of it is {q.chosen!r} (query_encoding.md has every variant); on the "
@@ -120,7 +123,7 @@ def rag02(m: EmbeddingThroughput, q: QueryLatencyStudy) -> Claim:
         f"from FP32's by {q.check.delta:+.4f} [{q.check.delta_lo:+.4f}, {q.check.delta_hi:+.4f}], "
         f"{'inside' if q.check.within_loss else 'not shown inside'} the {q.max_ndcg_loss} loss budget. "
         f"batch_speedup is length-sorted batches of {m.sorted_batch_size} over one text at a time on "
-        f"{m.n_texts} chunks; one padded batch of all of them gives padded_speedup "
+        f"{m.n_texts} chunks (geometric mean of paired rounds, with its interval); one padded batch of all of them gives padded_speedup "
         "(systems/rag/encoding_speed.py explains the padding). "
         "The story's 8 h -> 45 min also used 4 workers on 16 cores, so its speedup mixes batching "
         "with parallelism; ours is batching alone. hours_for_2m_docs_batched_here is an "

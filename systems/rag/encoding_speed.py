@@ -22,7 +22,10 @@ within itself). This module measures the three schedules side by side on the sam
     padded   model.encode(texts, batch_size=len(texts))          one rectangle
     sorted   model.encode(texts, batch_size=b)                   length-sorted batches of b
 
-and reports texts/s, each batch schedule's speed-up over ``single`` and its padded share.
+and reports texts/s (median over rounds), each batch schedule's speed-up over ``single``
+and its padded share. The schedules run interleaved round by round, so each round gives a
+paired ratio; a speed-up is their geometric mean with a t interval on the logs
+(``uncertainty.paired_speedup``): batching "helps" only when that interval lies above 1.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from systems.core.timing import compare_many
+from systems.core.uncertainty import paired_speedup
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class EmbeddingThroughput:
     docs_per_s_sorted: float
     padded_speedup: float  # one batch of all texts
     batch_speedup: float  # length-sorted batches (what Encoder does)
+    batch_speedup_lo: float  # its 95% interval over the paired rounds
+    batch_speedup_hi: float
     padded_share_padded: float  # share of token slots that are padding
     padded_share_sorted: float
     hours_for_2m_docs_batched_here: float  # an extrapolation of the sorted rate
@@ -76,7 +82,7 @@ def token_lengths(model, texts: list[str]) -> np.ndarray:
 
 
 def embedding_throughput(
-    model, texts: list[str], batch_size: int = 16, repeats: int = 3
+    model, texts: list[str], batch_size: int = 16, repeats: int = 7
 ) -> EmbeddingThroughput:
     """Texts/s of the three schedules on ``texts``, interleaved (see the module docstring)."""
     if len(texts) < 2:
@@ -92,6 +98,9 @@ def embedding_throughput(
         warmup=1,
     )
     rate = {k: len(texts) / v.median for k, v in t.items()}
+    single = t["single"].samples
+    padded, _ = paired_speedup(single, t["padded"].samples)
+    batch, batch_ci = paired_speedup(single, t["sorted"].samples)
     lengths = token_lengths(model, texts)
     # One rectangle of all texts in input order: its padding does not depend on the order.
     return EmbeddingThroughput(
@@ -100,8 +109,10 @@ def embedding_throughput(
         docs_per_s_single=rate["single"],
         docs_per_s_padded=rate["padded"],
         docs_per_s_sorted=rate["sorted"],
-        padded_speedup=rate["padded"] / rate["single"],
-        batch_speedup=rate["sorted"] / rate["single"],
+        padded_speedup=padded,
+        batch_speedup=batch,
+        batch_speedup_lo=batch_ci.low,
+        batch_speedup_hi=batch_ci.high,
         padded_share_padded=padded_share(lengths, len(texts), sort=False),
         padded_share_sorted=padded_share(lengths, batch_size, sort=True),
         hours_for_2m_docs_batched_here=2e6 / rate["sorted"] / 3600,

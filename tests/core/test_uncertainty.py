@@ -333,3 +333,41 @@ def test_paired_mean_ci_is_the_t_interval_or_the_point_when_every_pair_moved_ali
     for bad in (np.array([]), np.array([0.1, np.nan])):
         with pytest.raises(ValueError, match="finite differences"):
             U.paired_mean_ci(bad)
+
+
+def test_paired_speedup_is_the_geometric_mean_with_scipys_t_interval_on_logs():
+    rng = np.random.default_rng(3)
+    fast = rng.uniform(0.8, 1.2, size=9)
+    slow = fast * np.exp(rng.normal(np.log(1.3), 0.1, size=9))  # about 1.3x, round by round
+    point, iv = U.paired_speedup(slow, fast, level=0.9)
+    logs = np.log(slow / fast)
+    ref = stats.ttest_1samp(logs, 0.0).confidence_interval(confidence_level=0.9)
+    # ours: exp of our own t interval; reference: exp of scipy's (float64, 1e-12)
+    assert_allclose([point, iv.low, iv.high], np.exp([logs.mean(), ref.low, ref.high]), rtol=1e-12)
+    assert 1.0 < iv.low < point < iv.high, iv
+    assert iv.level == 0.9 and "log ratios" in iv.method
+
+
+def test_paired_speedup_straddles_one_when_rounds_disagree_and_is_exact_for_one_round():
+    _, iv = U.paired_speedup(np.array([1.2, 0.8, 1.1, 0.9]), np.ones(4))
+    assert iv.low < 1.0 < iv.high, iv
+    point, iv = U.paired_speedup(np.array([3.0]), np.array([2.0]))
+    assert point == pytest.approx(1.5) and iv.low == iv.high == pytest.approx(1.5)
+
+
+_POSITIVE = r"^paired_speedup needs positive times \(seconds\) on both sides$"
+
+
+@pytest.mark.parametrize(
+    ("slow", "fast", "match"),
+    [
+        ([1.0, 2.0], [1.0], r"^paired_speedup needs two equal 1-d arrays, got shapes \(2,\) and \(1,\)$"),
+        ([[1.0, 2.0]], [[1.0, 2.0]], r"two equal 1-d arrays, got shapes \(1, 2\) and \(1, 2\)$"),
+        ([1.0, 0.0], [1.0, 1.0], _POSITIVE),
+        ([1.0, 1.0], [1.0, 0.0], _POSITIVE),
+        ([1.0, 1.0], [1.0, -1.0], _POSITIVE),
+    ],
+)
+def test_paired_speedup_refuses_unpaired_or_non_positive_times(slow, fast, match):
+    with pytest.raises(ValueError, match=match):
+        U.paired_speedup(np.array(slow), np.array(fast))

@@ -50,6 +50,10 @@ EQUIVALENT: dict[str, str] = {
     "systems.core.uncertainty.x_mean_ci__mutmut_6": _NUMERIC,
     "systems.core.uncertainty.x_paired_mean_ci__mutmut_4": _NUMERIC,
     "systems.core.uncertainty.x_paired_mean_ci__mutmut_6": _NUMERIC,
+    "systems.core.uncertainty.x_paired_speedup__mutmut_4": _NUMERIC,
+    "systems.core.uncertainty.x_paired_speedup__mutmut_6": _NUMERIC,
+    "systems.core.uncertainty.x_paired_speedup__mutmut_8": _NUMERIC,
+    "systems.core.uncertainty.x_paired_speedup__mutmut_10": _NUMERIC,
     "systems.core.uncertainty.x_seed_spread__mutmut_3": _NUMERIC,
     "systems.core.uncertainty.x_seed_spread__mutmut_5": _NUMERIC,
     "systems.rag.rrf.x_rrf__mutmut_9": (

@@ -52,5 +52,21 @@ def test_throughput_record_is_consistent(tokenizer, fake_encoder):
     assert lengths[1] > lengths[0] and lengths.max() <= 256
     assert m.padded_share_sorted == pytest.approx(padded_share(lengths, 2, sort=True))
     assert m.padded_share_sorted < m.padded_share_padded
+    # one round: the interval is the round's own ratio
+    assert m.batch_speedup_lo == m.batch_speedup == m.batch_speedup_hi
     with pytest.raises(ValueError, match="at least 2"):
         embedding_throughput(_TinyModel(tokenizer, fake_encoder), ["one"])
+
+
+def test_batch_speedup_is_the_paired_geometric_mean_of_the_rounds(tokenizer, fake_encoder, monkeypatch):
+    import systems.rag.encoding_speed as E
+    from systems.core.timing import Timing
+
+    scripted = {"single": (2.0, 3.0, 2.4), "padded": (4.0, 6.0, 4.8), "sorted": (1.0, 2.0, 1.5)}
+    monkeypatch.setattr(E, "compare_many", lambda fns, repeats, warmup: {k: Timing(scripted[k]) for k in fns})
+    m = E.embedding_throughput(_TinyModel(tokenizer, fake_encoder), ["a b c", "d e"], batch_size=2, repeats=3)
+    ratios = np.array(scripted["single"]) / np.array(scripted["sorted"])  # 2.0, 1.5, 1.6
+    assert m.batch_speedup == pytest.approx(np.exp(np.log(ratios).mean()))
+    assert m.batch_speedup_lo < m.batch_speedup < m.batch_speedup_hi
+    assert m.padded_speedup == pytest.approx(0.5), "padded took twice as long in every round"
+    assert m.docs_per_s_single == pytest.approx(2 / 2.4), "rates stay medians over rounds"
