@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from systems.core.ledger import Interval
 from systems.core.timing import compare_many
 from systems.core.uncertainty import paired_speedup
 
@@ -51,9 +52,17 @@ class EmbeddingThroughput:
     batch_speedup: float  # length-sorted batches (what Encoder does)
     batch_speedup_lo: float  # its 95% interval over the paired rounds
     batch_speedup_hi: float
+    rounds: int  # interleaved rounds of the three schedules
     padded_share_padded: float  # share of token slots that are padding
     padded_share_sorted: float
     hours_for_2m_docs_batched_here: float  # an extrapolation of the sorted rate
+
+    def batch_speedup_interval(self) -> Interval:
+        return Interval(
+            self.batch_speedup_lo,
+            self.batch_speedup_hi,
+            f"exp of the t interval of log ratios over {self.rounds} paired rounds",
+        )
 
 
 def padded_share(lengths: np.ndarray, batch_size: int, sort: bool) -> float:
@@ -113,6 +122,7 @@ def embedding_throughput(
         batch_speedup=batch,
         batch_speedup_lo=batch_ci.low,
         batch_speedup_hi=batch_ci.high,
+        rounds=repeats,
         padded_share_padded=padded_share(lengths, len(texts), sort=False),
         padded_share_sorted=padded_share(lengths, batch_size, sort=True),
         hours_for_2m_docs_batched_here=2e6 / rate["sorted"] / 3600,

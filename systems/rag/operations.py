@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from systems.core.ledger import Interval
 from systems.core.uncertainty import paired_mean_ci
 from systems.rag.keyword import BM25Index
 from systems.rag.lifecycle import IndexSlots
@@ -43,8 +44,7 @@ class LatencyTable:
     rows: tuple[StageLatency, ...]
     # concurrent - sequential retrieve ms, paired by query: mean and its 95% t interval
     retrieve_diff_ms: float
-    retrieve_diff_lo_ms: float
-    retrieve_diff_hi_ms: float
+    retrieve_diff: Interval
 
     def p50(self, path: str, stage: str) -> float:
         return self._row(path, stage).p50_ms
@@ -80,7 +80,6 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> LatencyTabl
             for stage, v in t.items():
                 samples[name].setdefault(stage, []).append(1e3 * v)
     d = np.asarray(samples["concurrent"]["retrieve"]) - np.asarray(samples["sequential"]["retrieve"])
-    ci = paired_mean_ci(d)
     return LatencyTable(
         tuple(
             StageLatency(name, stage, float(np.percentile(v, 50)), float(np.percentile(v, 95)), len(v))
@@ -88,8 +87,7 @@ def latency_table(retriever: HybridRetriever, queries: list[str]) -> LatencyTabl
             for stage, v in stages.items()
         ),
         float(d.mean()),
-        ci.low,
-        ci.high,
+        paired_mean_ci(d),
     )
 
 

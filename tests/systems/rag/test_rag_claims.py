@@ -111,3 +111,23 @@ def test_claim_intervals_are_paired_and_seeded():
     assert a == b
     assert a.bm25_lift.low == a.bm25_lift.high == 0.0  # the same ranker: no lift at all
     assert a.hybrid_minus_dense["mrr"].low > 0
+
+
+def _latency(diff_ms: float, low: float, high: float):
+    from systems.rag.operations import LatencyTable, StageLatency
+
+    rows = tuple(
+        StageLatency(path, stage, ms, ms, 400)
+        for path in ("sequential", "concurrent")
+        for stage, ms in (("retrieve", 5.5), ("total", 6.0), ("encode", 5.0), ("bm25", 0.2), ("faiss", 0.4))
+    )
+    return LatencyTable(rows, diff_ms, Interval(low, high, "t interval of the mean, n=400"))
+
+
+def test_rag11_is_decided_on_the_paired_interval_of_the_difference():
+    # a point below 0 whose interval straddles 0 shows no gain; the same point with the interval below 0 does
+    straddles = C.rag11(_latency(-0.05, -0.15, 0.05), "fp32 onnx 2t")
+    below = C.rag11(_latency(-0.05, -0.09, -0.01), "fp32 onnx 2t")
+    assert verdict(straddles) == Verdict.NOT_REPRODUCED, straddles.relation_states()
+    assert verdict(below) == Verdict.DIRECTION_HOLDS, below.relation_states()
+    assert "fp32 onnx 2t" in below.note

@@ -68,5 +68,8 @@ def test_batch_speedup_is_the_paired_geometric_mean_of_the_rounds(tokenizer, fak
     ratios = np.array(scripted["single"]) / np.array(scripted["sorted"])  # 2.0, 1.5, 1.6
     assert m.batch_speedup == pytest.approx(np.exp(np.log(ratios).mean()))
     assert m.batch_speedup_lo < m.batch_speedup < m.batch_speedup_hi
+    iv = m.batch_speedup_interval()
+    assert (iv.low, iv.high, m.rounds) == (m.batch_speedup_lo, m.batch_speedup_hi, 3)
+    assert "3 paired rounds" in iv.method
     assert m.padded_speedup == pytest.approx(0.5), "padded took twice as long in every round"
     assert m.docs_per_s_single == pytest.approx(2 / 2.4), "rates stay medians over rounds"

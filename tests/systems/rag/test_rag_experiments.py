@@ -97,7 +97,7 @@ class ScriptedTimings:
 def test_latency_decides_overlap_on_the_paired_interval():
     queries = [f"q{i}" for i in range(40)]
     faster = O.latency_table(ScriptedTimings(gain=0.002), queries)
-    assert faster.retrieve_diff_lo_ms <= faster.retrieve_diff_ms <= faster.retrieve_diff_hi_ms < 0
+    assert faster.retrieve_diff.low <= faster.retrieve_diff_ms <= faster.retrieve_diff.high < 0
     assert faster.retrieve_diff_ms == pytest.approx(-2.0, abs=0.6), faster
     same = O.latency_table(ScriptedTimings(gain=0.0), queries)
-    assert same.retrieve_diff_lo_ms < 0 < same.retrieve_diff_hi_ms, "no gain: the interval straddles 0"
+    assert same.retrieve_diff.low < 0 < same.retrieve_diff.high, "no gain: the interval straddles 0"
