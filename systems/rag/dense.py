@@ -126,7 +126,12 @@ class DenseIndex:
         return obj
 
 
+def recall_per_query(approx_ids: np.ndarray, exact_ids: np.ndarray) -> np.ndarray:
+    """|approx top-k  intersect  exact top-k| / k for each query, shape (n_queries,)."""
+    k = exact_ids.shape[1]
+    return np.array([len(set(a) & set(e)) / k for a, e in zip(approx_ids, exact_ids, strict=True)])
+
+
 def recall_vs_exact(approx_ids: np.ndarray, exact_ids: np.ndarray) -> float:
     """Mean over queries of |approx top-k  intersect  exact top-k| / k."""
-    k = exact_ids.shape[1]
-    return float(np.mean([len(set(a) & set(e)) / k for a, e in zip(approx_ids, exact_ids, strict=True)]))
+    return float(np.mean(recall_per_query(approx_ids, exact_ids)))

@@ -12,6 +12,13 @@ figure is specific to it.
     recall@10 = mean over queries |IVF top-10  intersect  Flat top-10| / 10
     latency   = median over 3 repeats of a batched search of (at most) 100 queries, per query,
                 on one thread
+
+The story's two relations at nprobe 10 are decided on paired intervals (``story_cells``),
+on the same vectors and queries as the sweep:
+
+    recall:  d_q = recall_q(512 lists) - recall_q(256 lists),  t interval of mean(d)
+    speed:   r_i = time_i(128 lists) / time_i(256 lists) over interleaved rounds i,
+             exp of the t interval of mean(log r)  (``uncertainty.paired_speedup``)
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from systems.rag.dense import DenseIndex, recall_vs_exact
+from systems.core.timing import compare_many
+from systems.core.uncertainty import paired_mean_ci, paired_speedup
+from systems.rag.dense import DenseIndex, recall_per_query, recall_vs_exact
 
 
 def clustered_vectors(n: int, dim: int, n_topics: int, spread: float, rng: np.random.Generator) -> np.ndarray:
@@ -34,6 +43,12 @@ def clustered_vectors(n: int, dim: int, n_topics: int, spread: float, rng: np.ra
     topic = rng.integers(0, n_topics, size=n)
     x = centers[topic] + (spread / np.sqrt(dim)) * rng.standard_normal((n, dim)).astype(np.float32)
     return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _sweep_data(n: int, n_queries: int, dim: int, n_topics: int, spread: float, seed: int):
+    """(base, queries) of the sweep: the same draw for the same arguments."""
+    data = clustered_vectors(n + n_queries, dim, n_topics, spread, np.random.default_rng(seed))
+    return data[:n], data[n:]
 
 
 def _per_query_seconds(index, q: np.ndarray, k: int, repeats: int = 3) -> float:
@@ -70,9 +85,7 @@ def sweep(
     progress=None,
 ) -> list[SweepRow]:
     """One row per (nlist, nprobe), plus the flat baseline row (nlist 0)."""
-    rng = np.random.default_rng(seed)
-    data = clustered_vectors(n + n_queries, dim, n_topics, spread, rng)
-    base, queries = data[:n], data[n:]
+    base, queries = _sweep_data(n, n_queries, dim, n_topics, spread, seed)
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)  # a per-query latency, comparable between configurations
     flat = DenseIndex("flat").fit(base)
@@ -97,6 +110,53 @@ def sweep(
             progress(nlist)
     faiss.omp_set_num_threads(threads)
     return rows
+
+
+@dataclass(frozen=True)
+class StoryCells:
+    """The story's relations at nprobe 10, each with its paired 95% interval (RAG-03)."""
+
+    recall_512_minus_256: float  # mean over queries of recall(512 lists) - recall(256 lists)
+    recall_512_minus_256_lo: float
+    recall_512_minus_256_hi: float
+    ms_128_over_256: float  # how many times longer a search takes with 128 lists than with 256
+    ms_128_over_256_lo: float
+    ms_128_over_256_hi: float
+    rounds: int
+
+
+def story_cells(
+    n: int,
+    n_queries: int,
+    nprobe: int = 10,
+    dim: int = 384,
+    n_topics: int = 1000,
+    spread: float = 1.0,
+    k: int = 10,
+    seed: int = 0,
+    rounds: int = 7,
+) -> StoryCells:
+    """Paired comparisons of 128 / 256 / 512 lists on the sweep's vectors (module docstring)."""
+    base, queries = _sweep_data(n, n_queries, dim, n_topics, spread, seed)
+    _, exact = DenseIndex("flat").fit(base).search(queries, k)
+    ivf = {}
+    for nlist in (128, 256, 512):
+        ivf[nlist] = DenseIndex("ivf", nlist=nlist, seed=seed).fit(base)
+        ivf[nlist].set_nprobe(nprobe)
+    recall = {nlist: recall_per_query(ivf[nlist].search(queries, k)[1], exact) for nlist in (256, 512)}
+    d = recall[512] - recall[256]
+    d_ci = paired_mean_ci(d)
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)  # as in the sweep: one thread, per-query latency
+    try:
+        q = queries[:100]
+        t = compare_many(
+            {nl: (lambda nl=nl: ivf[nl].index_.search(q, k)) for nl in (128, 256)}, repeats=rounds
+        )
+    finally:
+        faiss.omp_set_num_threads(threads)
+    ratio, r_ci = paired_speedup(np.asarray(t[128].samples), np.asarray(t[256].samples))
+    return StoryCells(float(d.mean()), d_ci.low, d_ci.high, ratio, r_ci.low, r_ci.high, rounds)
 
 
 def _searched(ivf: DenseIndex, queries: np.ndarray, nprobe: int, sizes: np.ndarray) -> float:

@@ -26,7 +26,7 @@ import numpy as np
 
 from data.member_kb import KnowledgeBase, Question, generate
 from systems.core.encoder import model_tag, quantize_dynamic_int8
-from systems.core.ledger import Claim
+from systems.core.ledger import Claim, Interval
 from systems.core.plotting import figure
 from systems.core.seeding import rng
 from systems.rag import claims as C
@@ -37,7 +37,7 @@ from systems.rag.dense import DenseIndex, recall_vs_exact
 from systems.rag.embedding import Encoder, PrecomputedQueries, load_model
 from systems.rag.encoding_speed import EmbeddingThroughput, embedding_throughput
 from systems.rag.evaluate import MeanScores, QueryScores, per_query
-from systems.rag.ivf_sweep import SweepRow, sweep
+from systems.rag.ivf_sweep import SweepRow, story_cells, sweep
 from systems.rag.keyword import BM25Index
 from systems.rag.pipeline import Corpus, build_retriever, chunk_corpus
 from systems.rag.query_latency import QueryLatencyStudy, query_latency_study, serving_encoder
@@ -333,11 +333,34 @@ class IvfStudy:
     n_vectors: float
     corpus_nlist: float
     corpus_recall_at_10: float
+    # the story's relations at nprobe 10, paired on the same queries / interleaved rounds
+    recall_512_minus_256_10: float
+    recall_512_minus_256_10_lo: float
+    recall_512_minus_256_10_hi: float
+    ms_128_over_256_10: float
+    ms_128_over_256_10_lo: float
+    ms_128_over_256_10_hi: float
+
+    def intervals(self) -> dict[str, Interval]:
+        """The relations' figures with their intervals, for the ledger."""
+        return {
+            "recall_512_minus_256_10": Interval(
+                self.recall_512_minus_256_10_lo,
+                self.recall_512_minus_256_10_hi,
+                "paired t interval over queries",
+            ),
+            "ms_128_over_256_10": Interval(
+                self.ms_128_over_256_10_lo,
+                self.ms_128_over_256_10_hi,
+                "exp of the t interval of log time ratios over interleaved rounds",
+            ),
+        }
 
 
 def ivf_study(cfg, kc: KbCorpus, index: Index) -> tuple[IvfStudy, list[SweepRow]]:
     """The study and the sweep's table rows (one per (nlist, nprobe); nlist 0 is Flat)."""
     sweep_rows = sweep(cfg.sweep_vectors, cfg.sweep_queries, seed=cfg.seed)
+    cells = story_cells(cfg.sweep_vectors, cfg.sweep_queries, seed=cfg.seed)
     flat = corpus_index(cfg, index.retriever.dense, index.vectors, "flat")
     qv = kc.encoder.encode([q.text for q in kc.kb.split("validation")], cache=False)
     _, exact = flat.search(qv, 10)
@@ -356,6 +379,12 @@ def ivf_study(cfg, kc: KbCorpus, index: Index) -> tuple[IvfStudy, list[SweepRow]
         n_vectors=float(cfg.sweep_vectors),
         corpus_nlist=float(ivf.nlist_),
         corpus_recall_at_10=recall_vs_exact(approx, exact),
+        recall_512_minus_256_10=cells.recall_512_minus_256,
+        recall_512_minus_256_10_lo=cells.recall_512_minus_256_lo,
+        recall_512_minus_256_10_hi=cells.recall_512_minus_256_hi,
+        ms_128_over_256_10=cells.ms_128_over_256,
+        ms_128_over_256_10_lo=cells.ms_128_over_256_lo,
+        ms_128_over_256_10_hi=cells.ms_128_over_256_hi,
     )
     return study, sweep_rows
 

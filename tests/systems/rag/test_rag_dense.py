@@ -9,10 +9,11 @@ from systems.rag.dense import (
     DenseIndex,
     index_kind,
     nlist_rule,
+    recall_per_query,
     recall_vs_exact,
     train_sample_size,
 )
-from systems.rag.ivf_sweep import clustered_vectors, sweep
+from systems.rag.ivf_sweep import clustered_vectors, story_cells, sweep
 
 
 @pytest.fixture
@@ -100,3 +101,22 @@ def test_studies_reuse_the_runs_own_index_and_fit_the_other_kind(vecs):
     assert ivf.kind_ == "ivf" and ivf.index_.nprobe == 4
     assert np.array_equal(ivf.search(vecs[:20], 10)[1], same.search(vecs[:20], 10)[1]), "seeded as the run's"
     assert corpus_index(cfg, ivf, vecs, "ivf") is ivf
+
+
+def test_recall_per_query_counts_the_shared_neighbours_of_each_query():
+    exact = np.array([[1, 2, 3, 4], [5, 6, 7, 8]])
+    approx = np.array([[4, 3, 9, 9], [5, 6, 7, 8]])
+    assert_allclose(recall_per_query(approx, exact), [0.5, 1.0])
+    assert recall_vs_exact(approx, exact) == pytest.approx(0.75)
+
+
+def test_story_cells_pair_the_sweeps_own_cells_with_intervals():
+    n, n_q, kw = 8000, 60, {"dim": 16, "n_topics": 50, "seed": 0}
+    cells = story_cells(n, n_q, rounds=5, **kw)
+    rows = {(r.nlist, r.nprobe): r for r in sweep(n, n_q, nlists=(256, 512), nprobes=(10,), **kw)}
+    # the same vectors, queries and index seeds as the sweep: its recall means, differenced
+    sweep_diff = rows[(512, 10)].recall_at_10 - rows[(256, 10)].recall_at_10
+    assert cells.recall_512_minus_256 == pytest.approx(sweep_diff, abs=1e-12), (cells, sweep_diff)
+    assert cells.recall_512_minus_256_lo <= cells.recall_512_minus_256 <= cells.recall_512_minus_256_hi
+    assert 0 < cells.ms_128_over_256_lo <= cells.ms_128_over_256 <= cells.ms_128_over_256_hi
+    assert cells.rounds == 5
