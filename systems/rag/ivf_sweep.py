@@ -136,25 +136,32 @@ def story_cells(
     seed: int = 0,
     rounds: int = 7,
 ) -> StoryCells:
-    """Paired comparisons of 128 / 256 / 512 lists on the sweep's vectors (module docstring)."""
+    """Paired comparisons of 128 / 256 / 512 lists on the sweep's vectors (module docstring).
+
+    Like the sweep, everything runs on one thread (the same index builds, so the same recalls)
+    and at most two IVF indexes are alive at once (at 1M vectors each holds 1.5 GB).
+    """
     base, queries = _sweep_data(n, n_queries, dim, n_topics, spread, seed)
-    _, exact = DenseIndex("flat").fit(base).search(queries, k)
-    ivf = {}
-    for nlist in (128, 256, 512):
-        ivf[nlist] = DenseIndex("ivf", nlist=nlist, seed=seed).fit(base)
-        ivf[nlist].set_nprobe(nprobe)
-    recall = {nlist: recall_per_query(ivf[nlist].search(queries, k)[1], exact) for nlist in (256, 512)}
-    d = recall[512] - recall[256]
-    d_ci = paired_mean_ci(d)
     threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)  # as in the sweep: one thread, per-query latency
+    faiss.omp_set_num_threads(1)
     try:
+        _, exact = DenseIndex("flat").fit(base).search(queries, k)
+
+        def ivf(nlist: int) -> DenseIndex:
+            index = DenseIndex("ivf", nlist=nlist, seed=seed).fit(base)
+            index.set_nprobe(nprobe)
+            return index
+
+        recall_512 = recall_per_query(ivf(512).search(queries, k)[1], exact)
+        index = {nlist: ivf(nlist) for nlist in (256, 128)}
+        d = recall_512 - recall_per_query(index[256].search(queries, k)[1], exact)
         q = queries[:100]
         t = compare_many(
-            {nl: (lambda nl=nl: ivf[nl].index_.search(q, k)) for nl in (128, 256)}, repeats=rounds
+            {nl: (lambda nl=nl: index[nl].index_.search(q, k)) for nl in (128, 256)}, repeats=rounds
         )
     finally:
         faiss.omp_set_num_threads(threads)
+    d_ci = paired_mean_ci(d)
     ratio, r_ci = paired_speedup(np.asarray(t[128].samples), np.asarray(t[256].samples))
     return StoryCells(float(d.mean()), d_ci.low, d_ci.high, ratio, r_ci.low, r_ci.high, rounds)
 
