@@ -300,15 +300,13 @@ class ServingDrills:
     swap: O.SwapDrill
 
 
-def serving_drills(kc: KbCorpus, index: Index, query_model=None) -> ServingDrills:
+def serving_drills(kc: KbCorpus, index: Index, query_model) -> ServingDrills:
     """Latency per stage, the fallback chain and blue-green swaps, all on live encoding.
 
-    ``query_model`` encodes the queries (sentence-transformers API; the run's model if None).
+    ``query_model`` encodes the queries (sentence-transformers API: the chosen variant).
     """
-    if query_model is None:
-        index.retriever.encoder = kc.encoder
-    else:  # no disk cache: the drills time live encoding of each query
-        index.retriever.encoder = Encoder(query_model, tag="served-query-encoder", progress=False)
+    # no disk cache: the drills time live encoding of each query
+    index.retriever.encoder = Encoder(query_model, tag="served-query-encoder", progress=False)
     # timing reads no labels, so every train question serves: ~400 paired differences bound
     # the concurrent - sequential mean to about +-0.1 ms (30 questions gave +-0.5 ms, and a
     # verdict that flipped between runs)
