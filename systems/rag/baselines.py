@@ -12,8 +12,10 @@ The plain rows are what anyone rebuilds with the libraries alone:
 Our pipeline differs from them in a few places, so each family gets rows that change one
 thing at a time, from ours to plain (each row keeps the changes of the rows above it):
 
-    bm25    ours: chunks + MAX roll-up, our tokenizer, Robertson idf, configured k1 and b
-            -> whole documents -> bm25s tokenizer -> Lucene idf, k1 = 1.5, b = 0.75 (= plain)
+    bm25    chunks: what hybrid fuses, chunks + MAX roll-up, our tokenizer, Robertson idf,
+            configured k1 and b -> whole documents (= ours: what BM25 alone ranks, unless
+            the run sets bm25_unit="chunks", then ours is the first row and this one is
+            named "whole documents") -> bm25s tokenizer -> Lucene idf, k1 = 1.5, b = 0.75 (= plain)
     dense   ours: chunks + MAX roll-up through our index [-> exact search, if ours is IVF]
             -> whole documents (= plain)
     hybrid  ours: RRF over the top ``depth`` chunks of each -> top 100 chunks of each
@@ -197,6 +199,7 @@ class Inputs:
     index: DenseIndex
     k1: float
     b: float
+    bm25_unit: str  # what our BM25 alone ranks: "documents" or "chunks"
     depth: int
     rrf_k: float
 
@@ -214,14 +217,20 @@ class Inputs:
 
 
 def bm25_steps(x: Inputs) -> list[tuple[Bm25Config, str, str]]:
-    """(configuration, row name, change) from ours to plain, one change per row."""
-    ours = Bm25Config("chunks", "ours", "robertson", x.k1, x.b, x.depth)
-    docs = replace(ours, unit="documents", depth=PLAIN_DEPTH)
+    """(configuration, row name, change) from chunks to plain, one change per row; "ours" names
+    the row our BM25 alone serves (``x.bm25_unit``)."""
+    chunks = Bm25Config("chunks", "ours", "robertson", x.k1, x.b, x.depth)
+    docs = replace(chunks, unit="documents", depth=PLAIN_DEPTH)
     tok = replace(docs, tokenizer="bm25s")
     plain = replace(tok, method="lucene", k1=1.5, b=0.75)
+    by_docs = x.bm25_unit == "documents"
     return [
-        (ours, "ours", f"chunks + MAX roll-up over the top {x.depth}, our tokenizer, Robertson idf"),
-        (docs, "whole documents", "one entry per document instead of chunks"),
+        (
+            chunks,
+            "chunks (hybrid's list)" if by_docs else "ours",
+            f"chunks + MAX roll-up over the top {x.depth}, our tokenizer, Robertson idf",
+        ),
+        (docs, "ours" if by_docs else "whole documents", "one entry per document instead of chunks"),
         (tok, "bm25s tokenizer", "bm25s.tokenize with English stop words instead of ours"),
         (plain, "plain", "Lucene idf, k1 = 1.5, b = 0.75 (bm25s defaults)"),
     ]
@@ -245,7 +254,7 @@ def rows(x: Inputs) -> list[Row]:
     out.append(
         Row("dense", "plain", "whole documents (truncated at the model's window) instead of chunks", whole)
     )
-    bm25_chunks = x.bm25(replace(steps[0][0], depth=PLAIN_DEPTH))  # ours, cut by RRF's depth below
+    bm25_chunks = x.bm25(replace(steps[0][0], depth=PLAIN_DEPTH))  # hybrid's, cut by RRF's depth below
     bm25_plain = out[len(steps) - 1].lists
     out += [
         Row(

@@ -64,6 +64,7 @@ def run_beir(cfg, run, model=None) -> list[X.ConfigRow]:
         reranker,
         cfg.seed,
         cfg.index,
+        bm25_unit=cfg.bm25_unit,
     )
     questions = [_Q(q, data.queries[q], data.qrels[q]) for q in sorted(data.qrels)]
     retriever.encoder = PrecomputedQueries(encoder, [q.text for q in questions])
@@ -125,6 +126,7 @@ def baseline_study(
         index=index,
         k1=cfg.bm25_k1,
         b=cfg.bm25_b,
+        bm25_unit=cfg.bm25_unit,
         depth=cfg.depth,
         rrf_k=cfg.rrf_k,
     )

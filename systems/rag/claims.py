@@ -193,7 +193,8 @@ def rag04(
         supporting=("best_k1", "best_b", "recall_default", "recall_best"),
         relations=[Relation("test_recall_tuned", ">", "test_recall_default", interval=lift)],
         evidence=evidence,
-        note="Grid chosen on validation questions (ties go to the default); the lift is judged on the test "
+        note=f"Grid over {tuning.unit} (what BM25 alone ranks), chosen on validation questions (ties go "
+        "to the default); the lift is judged on the test "
         "questions. When the grid keeps the default, tuned and default are the same ranker and the "
         "lift is exactly zero, so the claim fails rather than holding by identity"
         + (" (on this draw the grid kept the default)" if tuning.best_is_default else ""),
@@ -316,8 +317,8 @@ def rag08(dense: ConfigRow, hybrid: ConfigRow, gain: Interval, evidence: list[st
         evidence=evidence,
         unit="relative composite gain",
         note="Our gain is on the retrieval composite over the dense baseline (test split); the LLM upgrade "
-        "cannot be ablated offline and reranking only with a cross-encoder path. RRF k, list depth and "
-        "IVF-vs-Flat ablations are in ablation.md (validation split).",
+        "cannot be ablated offline and reranking only with a cross-encoder path. RRF k, list depth, "
+        "IVF-vs-Flat and BM25 chunks-vs-documents ablations are in ablation.md (validation split).",
     )
 
 
@@ -336,9 +337,9 @@ def rag09(bm25: ConfigRow, dense: ConfigRow, diff: Interval) -> Claim:
         relations=[Relation("bm25_composite", "<", "dense_composite", interval=diff)],
         unit="ratio of composites",
         note="On our corpus a third of the questions use codes and drug names, where keyword search is "
-        "strong; "
-        "the story's corpus and questions are not available, so the ratio is specific to the "
-        "planted mix.",
+        "strong, and BM25 alone ranks whole documents (bm25_unit; chunks with MAX roll-up score lower, "
+        "ablation.md); the story's corpus and questions are not available, so the ratio is specific "
+        "to the planted mix.",
     )
 
 

@@ -36,6 +36,13 @@ class RagConfig(RunConfig):
     nprobe: int = field(default=10, metadata={"help": "IVF cells scanned per query"})
     bm25_k1: float = field(default=1.2, metadata={"help": "BM25 k1 before tuning (the story's default)"})
     bm25_b: float = field(default=0.75, metadata={"help": "BM25 b before tuning"})
+    bm25_unit: Literal["documents", "chunks"] = field(
+        default="documents",
+        metadata={
+            "help": "what BM25 alone ranks (mode bm25 and the dense-down fallback): whole documents, "
+            "or chunks with MAX roll-up; hybrid always fuses chunk BM25 (see pipeline.py)"
+        },
+    )
     sweep_vectors: int = field(
         default=50_000,
         metadata={"help": "synthetic embedding-shaped vectors for the IVF nlist x nprobe sweep"},

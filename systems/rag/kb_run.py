@@ -102,17 +102,22 @@ class Bm25Tuning:
     grid: list[X.GridRow]
     best: X.GridRow
     default: X.GridRow
+    unit: str = "documents"  # what the grid's BM25 ranks: whole "documents" or "chunks"
 
     @property
     def best_is_default(self) -> bool:
         return self.best == self.default
 
 
-def tune_bm25(cfg, kc: KbCorpus) -> Bm25Tuning:
-    grid = X.bm25_grid(kc.corpus.texts, kc.corpus.doc_of, kc.kb.split("validation"), cfg.depth)
+def tune_bm25(cfg, kc: KbCorpus, unit: str) -> Bm25Tuning:
+    """The (k1, b) grid of BM25 over ``unit`` on validation. Each BM25 index takes the winner on
+    its own unit: RAG-04 judges the one BM25 alone serves (``cfg.bm25_unit``) against the same
+    ranker untuned, and hybrid's chunk index keeps the chunk grid's winner."""
+    texts, doc_of = kc.corpus.units(unit)
+    grid = X.bm25_grid(texts, doc_of, kc.kb.split("validation"), cfg.depth)
     best = X.best_of_grid(grid, (cfg.bm25_k1, cfg.bm25_b))
     default = next(r for r in grid if r.k1 == cfg.bm25_k1 and r.b == cfg.bm25_b)
-    return Bm25Tuning(grid, best, default)
+    return Bm25Tuning(grid, best, default, unit)
 
 
 @dataclass(frozen=True)
@@ -127,19 +132,22 @@ class Index:
     test: list[Question]  # the test questions, fetched once
 
 
-def build_index(cfg, kc: KbCorpus, tuning: Bm25Tuning) -> Index:
+def build_index(cfg, kc: KbCorpus, alone: Bm25Tuning, chunks: Bm25Tuning) -> Index:
+    """``alone`` tunes what BM25 alone ranks, ``chunks`` the chunk index hybrid fuses."""
     reranker, rerank_reason = reranker_or_reason(cfg.reranker_path)
     retriever, vectors = build_retriever(
         kc.corpus,
         kc.encoder,
         cfg.nprobe,
-        tuning.best.k1,
-        tuning.best.b,
+        chunks.best.k1,
+        chunks.best.b,
         cfg.depth,
         cfg.rrf_k,
         reranker,
         cfg.seed,
         kind=cfg.index,
+        bm25_unit=cfg.bm25_unit,
+        doc_k1_b=(alone.best.k1, alone.best.b),
     )
     test_split = X.HeldOutTest(kc.kb)
     test = test_split.get()
@@ -166,7 +174,7 @@ class ConfigResults:
 def evaluate_configs(cfg, kc: KbCorpus, index: Index, chunking: X.ChunkingStudy) -> ConfigResults:
     val, test = kc.kb.split("validation"), index.test
     index.retriever.encoder = PrecomputedQueries(kc.encoder, [q.text for q in val + test])
-    ablation = _ablation(index.retriever, index.vectors, val, cfg)
+    ablation = _ablation(index.retriever, index.vectors, val, cfg, kc.corpus)
     per_mode = X.evaluate_modes(index.retriever, test, index.modes)
     if cfg.eval_512:  # RAG-01: the story's 512/50 windows, truncated by the encoder at 256 tokens
         per_mode["dense_512_50"] = _dense_512(kc, test, cfg)
@@ -175,9 +183,10 @@ def evaluate_configs(cfg, kc: KbCorpus, index: Index, chunking: X.ChunkingStudy)
             dense_512_ndcg_at_10=float(per_mode["dense_512_50"].ndcg_at_10.mean()),
             dense_ndcg_at_10=float(per_mode["dense"].ndcg_at_10.mean()),
         )
-    default_bm25 = BM25Index(k1=cfg.bm25_k1, b=cfg.bm25_b).fit(kc.corpus.texts)
+    texts, doc_of = kc.corpus.units(cfg.bm25_unit)  # the unit the tuned "bm25" mode ranks
+    default_bm25 = BM25Index(k1=cfg.bm25_k1, b=cfg.bm25_b).fit(texts)
     test_qrels = {q.qid: q.relevance for q in test}
-    test_default = per_query(X.bm25_rankings(default_bm25, kc.corpus.doc_of, test, cfg.depth), test_qrels)
+    test_default = per_query(X.bm25_rankings(default_bm25, doc_of, test, cfg.depth), test_qrels)
     return ConfigResults(
         ablation=ablation,
         per_mode=per_mode,
@@ -199,8 +208,9 @@ def _dense_512(kc: KbCorpus, questions, cfg) -> QueryScores:
     return out
 
 
-def _ablation(retriever, vectors, val, cfg) -> list[dict]:
-    """Validation-split ablation of the hybrid's knobs and of IVF vs Flat for dense search."""
+def _ablation(retriever, vectors, val, cfg, corpus) -> list[dict]:
+    """Validation-split ablation of the hybrid's knobs, of IVF vs Flat for dense search and of
+    the unit BM25 alone ranks (chunks with MAX roll-up vs whole documents)."""
 
     def row(variant: str, mode: str) -> dict:
         m = X.evaluate_modes(retriever, val, [mode], answers=False)[mode].mean()
@@ -232,7 +242,26 @@ def _ablation(retriever, vectors, val, cfg) -> list[dict]:
         retriever.dense = corpus_index(cfg, ours, vectors, kind)
         rows.append(row(name, "dense"))
     retriever.dense = ours
+    rows += _bm25_unit_rows(retriever, corpus, row)
     return rows
+
+
+def _bm25_unit_rows(retriever, corpus, row) -> list[dict]:
+    """BM25 alone over each unit with the retriever's (k1, b); the run's own index is restored."""
+    own = retriever.doc_bm25, retriever.doc_ids
+    texts, ids = corpus.units("documents")
+    whole = own if own[0] is not None else (BM25Index(retriever.bm25.k1, retriever.bm25.b).fit(texts), ids)
+    out = []
+    try:
+        for name, (index, doc_ids) in (
+            ("bm25 chunks (MAX roll-up)", (None, None)),
+            ("bm25 whole documents", whole),
+        ):
+            retriever.doc_bm25, retriever.doc_ids = index, doc_ids
+            out.append(row(name, "bm25"))
+    finally:
+        retriever.doc_bm25, retriever.doc_ids = own
+    return out
 
 
 def corpus_index(cfg, ours: DenseIndex, vectors: np.ndarray, kind: str) -> DenseIndex:
@@ -429,9 +458,11 @@ def run_kb(cfg, run) -> None:
     _metrics(run, "chunking", chunking.to_json())
     clock.step("model load, chunking and the chunking study")
 
-    tuning = tune_bm25(cfg, kc)
-    run.write_table([asdict(r) for r in tuning.grid], "bm25_grid.md")
-    index = build_index(cfg, kc, tuning)
+    tuning = tune_bm25(cfg, kc, cfg.bm25_unit)  # RAG-04
+    chunks = tuning if cfg.bm25_unit == "chunks" else tune_bm25(cfg, kc, "chunks")
+    grids = [chunks] if chunks is tuning else [chunks, tuning]
+    run.write_table([{"unit": t.unit, **asdict(r)} for t in grids for r in t.grid], "bm25_grid.md")
+    index = build_index(cfg, kc, tuning, chunks)
     clock.step("BM25 grid and index build (corpus encoding)")
 
     configs = evaluate_configs(cfg, kc, index, chunking)

@@ -7,9 +7,15 @@
 Roll-up: a document's score is the MAX over its chunks' scores (one strong passage makes
 a document relevant; summing would favour long documents with many weak chunks).
 
+BM25 on its own (mode "bm25", and the fallback below) ranks whole documents when a
+document index is given (``pipeline`` says why); each returned document is then backed by
+its chunk with the highest chunk BM25 score, the passage an answer is read from.
+
 Fallback chain (RAG-12), per query:
 
-    dense raises            -> BM25 results alone              (mode "bm25_fallback")
+    dense raises            -> BM25 results alone              (mode "bm25_fallback"; the
+                                                                chunk list if the document
+                                                                index raises too)
     dense and BM25 raise    -> the cached popular answer, if the normalised query has one
     otherwise               -> RetrievalUnavailable naming both failures
 """
@@ -19,6 +25,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from systems.rag.rrf import rrf
 
@@ -76,6 +84,9 @@ class HybridRetriever:
     dense : DenseIndex             fitted on the chunk vectors
     bm25 : BM25Index               fitted on the chunk texts
     reranker : object or None      ``score(query, texts) -> ndarray`` (higher is better)
+    doc_bm25 : BM25Index or None   fitted on whole documents, ``doc_ids`` order; when given,
+                                   BM25 alone ranks documents with it instead of chunks
+    doc_ids : list of str or None  the document id of each ``doc_bm25`` entry
     """
 
     def __init__(
@@ -91,10 +102,20 @@ class HybridRetriever:
         rerank_top: int = 50,
         popular: dict | None = None,
         embed_cache=None,
+        doc_bm25=None,
+        doc_ids=None,
     ):
         if not texts:
             raise ValueError("the corpus is empty: nothing to retrieve from")
+        if (doc_bm25 is None) != (doc_ids is None):
+            raise ValueError("give doc_bm25 and doc_ids together (the document index and its ids)")
         self.texts, self.doc_of = list(texts), list(doc_of)
+        self.doc_bm25, self.doc_ids = doc_bm25, None if doc_ids is None else list(doc_ids)
+        self._chunks_of = _chunks_by_document(self.doc_of)
+        if self.doc_ids is not None and (missing := set(self.doc_ids) - self._chunks_of.keys()):
+            raise ValueError(
+                f"{len(missing)} documents of the BM25 document index have no chunk, e.g. {min(missing)!r}"
+            )
         self.encoder, self.dense, self.bm25, self.reranker = encoder, dense, bm25, reranker
         self.depth, self.rrf_k, self.rerank_top = depth, rrf_k, rerank_top
         self.popular = popular or {}
@@ -119,6 +140,18 @@ class HybridRetriever:
         ids, _ = self.bm25.search(query, self.depth)
         t["bm25"] = time.perf_counter() - t0
         return [int(i) for i in ids]
+
+    def _documents(self, query: str, mode: str, t: dict, start: float, k: int) -> Result:
+        """Whole-document BM25, each document backed by its best chunk by chunk BM25."""
+        t0 = time.perf_counter()
+        ids, scores = self.doc_bm25.search(query, max(k, self.depth))
+        t["bm25"] = time.perf_counter() - t0
+        docs = [(self.doc_ids[i], float(s)) for i, s in zip(ids[:k], scores[:k], strict=True)]
+        chunk_scores = self.bm25.scores(query)
+        # argmax picks the first of tied chunks: the earlier passage of the document
+        chunks = [int(c[np.argmax(chunk_scores[c])]) for c in (self._chunks_of[d] for d, _ in docs)]
+        t["total"] = time.perf_counter() - start
+        return Result(docs, mode, t, chunks)
 
     def _retrieve_both(self, query: str, t: dict, concurrent: bool):
         # The dense branch (torch) always runs on the calling thread and only BM25 goes to a
@@ -165,6 +198,8 @@ class HybridRetriever:
     def _search(self, q: str, mode: str, k: int, concurrent: bool) -> Result:
         t: dict[str, float] = {}
         start = time.perf_counter()
+        if mode == "bm25" and self.doc_bm25 is not None:
+            return self._documents(q, mode, t, start, k)
         if mode == "bm25":
             ids = self._bm25(q, t)
             return self._finish(ids, None, mode, t, start, k)
@@ -183,7 +218,7 @@ class HybridRetriever:
                 "answer exists for this query; retry later or check the index files"
             )
         if isinstance(dense_ids, Exception):
-            return self._finish(bm25_ids, None, "bm25_fallback", t, start, k)
+            return self._keyword_fallback(q, bm25_ids, t, start, k)
         if isinstance(bm25_ids, Exception):
             return self._finish(dense_ids, None, "dense_fallback", t, start, k)
         t0 = time.perf_counter()
@@ -197,6 +232,15 @@ class HybridRetriever:
             t["rerank"] = time.perf_counter() - t0
         return self._finish(ids, scores, mode, t, start, k)
 
+    def _keyword_fallback(self, q: str, chunk_ids: list[int], t: dict, start: float, k: int) -> Result:
+        """Dense is down: whole-document BM25 when there is one, else (or if it raises) chunks."""
+        if self.doc_bm25 is not None:
+            try:
+                return self._documents(q, "bm25_fallback", t, start, k)
+            except Exception:  # noqa: BLE001 - the chunk list already in hand still serves
+                pass
+        return self._finish(chunk_ids, None, "bm25_fallback", t, start, k)
+
     def _finish(self, ids, scores, mode, t, start, k) -> Result:
         if scores is None:  # a single list: its rank order is the score
             scores = [-r for r in range(len(ids))]
@@ -206,6 +250,14 @@ class HybridRetriever:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
+
+
+def _chunks_by_document(doc_of: list[str]) -> dict[str, np.ndarray]:
+    """Chunk ids of each document, ascending, shape (n_chunks_of_doc,) each."""
+    out: dict[str, list[int]] = {}
+    for i, d in enumerate(doc_of):
+        out.setdefault(d, []).append(i)
+    return {d: np.asarray(ids) for d, ids in out.items()}
 
 
 def rankings(

@@ -209,3 +209,49 @@ def test_ours_rows_score_what_the_retriever_scores(tmp_path, tokenizer, fake_enc
     goals = (tmp_path / "reports" / "rag_beir" / "goals.md").read_text()
     assert goals.count("\n| bm25 |") == goals.count("\n| dense |") == goals.count("\n| hybrid |") == 1
     assert "best_chosen_test_ndcg_at_10" in json.dumps(metrics)
+
+
+@pytest.mark.parametrize("unit", ["documents", "chunks"])
+def test_bm25_steps_name_ours_where_our_bm25_alone_ranks(unit):
+    from types import SimpleNamespace
+
+    x = SimpleNamespace(k1=1.2, b=0.75, depth=20, bm25_unit=unit)
+    steps = B.bm25_steps(x)
+    assert [c.unit for c, _, _ in steps] == ["chunks", "documents", "documents", "documents"]
+    ours = [c for c, name, _ in steps if name == "ours"]
+    assert len(ours) == 1 and ours[0].unit == unit and ours[0].tokenizer == "ours"
+    assert (ours[0].k1, ours[0].b, ours[0].method) == (1.2, 0.75, "robertson")
+    assert steps[-1][0] == B.Bm25Config("documents", "bm25s", "lucene", 1.5, 0.75), "plain: bm25s defaults"
+
+
+def test_without_a_choice_the_goal_is_ours_even_when_it_is_not_the_first_row():
+    plain = [0.5, 0.6, 0.4, 0.5]
+    rows = [
+        _table_row(fam, name, test, None if name == "plain" else plain)
+        for fam in ("bm25", "dense", "hybrid")
+        for name, test in (
+            ("chunks (hybrid's list)", [0.1, 0.2, 0.0, 0.1]),
+            ("ours", plain),
+            ("plain", plain),
+        )
+    ]
+    assert [(g.row, g.verdict) for g in C.goals(rows)] == [("ours", "equal to plain on every query")] * 3
+
+
+def test_ours_whole_document_row_ranks_like_the_retrievers_bm25_alone(tokenizer, fake_encoder):
+    from systems.rag.pipeline import build_retriever, chunk_corpus
+
+    # the first text opens with its title: both sides must still index title + text
+    titles = ["Mail order", "Cards", "Appeals", "Generic drugs", "Interactions", "Appeal form"]
+    docs = {f"d{i}": (t, x) for i, (t, x) in enumerate(zip(titles, TEXTS, strict=True))}
+    corpus = chunk_corpus(docs, tokenizer, 24, 8, progress=False)
+    retriever, _ = build_retriever(corpus, fake_encoder, kind="flat", k1=1.2, b=0.75)
+    documents = B.Units("documents", [f"{t} {x}".strip() for t, x in docs.values()], list(docs))
+    lists = B.bm25_lists(documents, QUERIES, "ours", k1=1.2, b=0.75, method="robertson")
+    same_text = BM25Index(k1=1.2, b=0.75).fit(documents.texts)  # scores see every tf and length
+    for qid, q in QUERIES.items():
+        res = retriever.search(q, "bm25")
+        assert [d for d, _ in res.docs] == lists.docs(qid), (qid, res.docs, lists.docs(qid))
+        ids, scores = same_text.search(q, 10)
+        np.testing.assert_allclose([s for _, s in res.docs], scores, rtol=1e-6, err_msg=qid)
+    retriever.close()

@@ -101,3 +101,50 @@ def test_latency_decides_overlap_on_the_paired_interval():
     assert faster.retrieve_diff_ms == pytest.approx(-2.0, abs=0.6), faster
     same = O.latency_table(ScriptedTimings(gain=0.0), queries)
     assert same.retrieve_diff.low < 0 < same.retrieve_diff.high, "no gain: the interval straddles 0"
+
+
+@pytest.mark.parametrize("unit", ["documents", "chunks"])
+def test_rag04_grid_tunes_the_unit_bm25_alone_ranks(setup, unit):
+    from systems.rag.kb_run import tune_bm25
+
+    kb, corpus, _ = setup
+    cfg = SimpleNamespace(bm25_unit=unit, bm25_k1=1.2, bm25_b=0.75, depth=20)
+    tuning = tune_bm25(cfg, SimpleNamespace(corpus=corpus, kb=kb), unit)
+    assert tuning.unit == unit
+    assert tuning.grid == X.bm25_grid(*corpus.units(unit), kb.split("validation"), 20)
+
+
+@pytest.mark.parametrize("unit", ["documents", "chunks"])
+def test_bm25_unit_ablation_scores_both_units_and_restores_the_run_index(setup, fake_encoder_class, unit):
+    from systems.rag.kb_run import _bm25_unit_rows
+
+    kb, corpus, _ = setup
+    r, _ = build_retriever(
+        corpus, fake_encoder_class(), kind="flat", k1=0.9, b=0.4, bm25_unit=unit, doc_k1_b=(1.5, 0.75)
+    )
+    own, q = r.doc_bm25, kb.split("validation")[0].text
+    assert (r.bm25.k1, r.bm25.b) == (0.9, 0.4), "the chunk index hybrid fuses keeps its own (k1, b)"
+    seen = []
+
+    def row(variant, mode):
+        seen.append((variant, mode, r.doc_bm25, r.doc_ids, r.search(q, mode).chunks))
+        return {"variant": variant}
+
+    rows = _bm25_unit_rows(r, corpus, row)
+    assert [x["variant"] for x in rows] == ["bm25 chunks (MAX roll-up)", "bm25 whole documents"]
+    (_, m1, idx1, ids1, _), (_, m2, idx2, ids2, _) = seen
+    assert (m1, idx1, ids1) == ("bm25", None, None), "chunks: no document index"
+    assert m2 == "bm25" and ids2 == corpus.doc_ids
+    assert (idx2.k1, idx2.b) == ((1.5, 0.75) if unit == "documents" else (0.9, 0.4)), (
+        "own, else the chunk (k1, b)"
+    )
+    assert idx2 is own or unit == "chunks", "the run's own document index is reused"
+    assert r.doc_bm25 is own
+
+    def fails(variant, mode):
+        raise RuntimeError("scoring failed")
+
+    with pytest.raises(RuntimeError):
+        _bm25_unit_rows(r, corpus, fails)
+    assert r.doc_bm25 is own, "restored even when scoring fails"
+    r.close()

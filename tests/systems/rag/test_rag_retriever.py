@@ -1,9 +1,18 @@
 """The hybrid retriever on a tiny corpus with a fake encoder: modes, roll-up, bad input, fallbacks."""
 
+import numpy as np
 import pytest
 
+from systems.rag.keyword import BM25Index
 from systems.rag.pipeline import build_retriever, chunk_corpus
-from systems.rag.retriever import MAX_QUERY_CHARS, RetrievalUnavailable, check_query, normalise, roll_up
+from systems.rag.retriever import (
+    MAX_QUERY_CHARS,
+    HybridRetriever,
+    RetrievalUnavailable,
+    check_query,
+    normalise,
+    roll_up,
+)
 
 
 @pytest.fixture
@@ -118,3 +127,84 @@ def test_fallback_chain(retriever):
 def test_dense_fallback_when_bm25_fails(retriever):
     retriever.bm25 = Boom()
     assert retriever.search("identification card").mode == "dense_fallback"
+
+
+QUERIES = ["MB-2222 generic copay retail", "identification card", "metformin lisinopril interaction"]
+
+
+def test_documents_are_kept_whole_beside_their_chunks(small_docs, tokenizer):
+    docs = small_docs | {"empty": ("A title only", "  ")}
+    corpus = chunk_corpus(docs, tokenizer, size=24, overlap=8, progress=False)
+    assert corpus.units("chunks") == (corpus.texts, corpus.doc_of)
+    texts, ids = corpus.units("documents")
+    assert ids == list(small_docs), "corpus order, and a document without chunks is left out"
+    for text, d in zip(texts, ids, strict=True):
+        title, body = small_docs[d]
+        assert text == f"{title}\n{body}", "title + text, as the plain BM25 baseline indexes a document"
+    with pytest.raises(ValueError, match="unknown BM25 unit 'passages'"):
+        corpus.units("passages")
+
+
+def test_bm25_alone_ranks_whole_documents_each_backed_by_its_best_chunk(small_docs, tokenizer, retriever):
+    corpus = chunk_corpus(small_docs, tokenizer, size=24, overlap=8, progress=False)
+    texts, ids = corpus.units("documents")
+    reference = BM25Index(k1=1.5, b=0.75).fit(texts)  # build_retriever's default (k1, b)
+    for q in QUERIES:
+        res = retriever.search(q, "bm25", k=3)
+        found, scores = reference.search(q, 3)
+        expected = [(ids[i], float(s)) for i, s in zip(found, scores, strict=True)]
+        assert res.docs == expected, (q, res.docs, expected)
+        chunk_scores = retriever.bm25.scores(q)
+        for (d, _), c in zip(res.docs, res.chunks, strict=True):
+            own = [i for i, x in enumerate(corpus.doc_of) if x == d]
+            assert corpus.doc_of[c] == d
+            assert c == own[int(np.argmax(chunk_scores[own]))], "the first of the best chunks"
+
+
+def test_bm25_unit_chunks_keeps_the_max_roll_up(small_docs, tokenizer, fake_encoder):
+    corpus = chunk_corpus(small_docs, tokenizer, size=24, overlap=8, progress=False)
+    r, _ = build_retriever(corpus, fake_encoder, kind="flat", depth=10, bm25_unit="chunks")
+    assert r.doc_bm25 is None
+    for q in QUERIES:
+        ids, scores = r.bm25.search(q, 10)
+        expected = [d for d, _ in roll_up(ids, scores, corpus.doc_of)[:3]]
+        assert [d for d, _ in r.search(q, "bm25", k=3).docs] == expected, q
+    r.close()
+
+
+def test_bad_bm25_unit_is_refused_before_encoding(small_docs, tokenizer, fake_encoder_class):
+    corpus = chunk_corpus(small_docs, tokenizer, size=24, overlap=8, progress=False)
+    encoder = fake_encoder_class()
+    with pytest.raises(ValueError, match="unknown BM25 unit 'passages'; use 'documents' or 'chunks'"):
+        build_retriever(corpus, encoder, kind="flat", bm25_unit="passages")
+    assert encoder.calls == 0
+
+
+def test_document_index_needs_its_ids_and_a_chunk_for_each(retriever):
+    with pytest.raises(ValueError, match="give doc_bm25 and doc_ids together"):
+        HybridRetriever(retriever.texts, retriever.doc_of, None, None, None, doc_bm25=retriever.doc_bm25)
+    with pytest.raises(
+        ValueError, match="1 documents of the BM25 document index have no chunk, e.g. 'ghost'"
+    ):
+        HybridRetriever(
+            retriever.texts,
+            retriever.doc_of,
+            None,
+            None,
+            None,
+            doc_bm25=retriever.doc_bm25,
+            doc_ids=["ghost"],
+        )
+
+
+def test_dense_down_serves_whole_documents_then_chunks_if_that_index_fails(retriever):
+    q = QUERIES[0]
+    alone = retriever.search(q, "bm25")
+    retriever.encoder = Boom()
+    res = retriever.search(q)
+    assert (res.mode, res.docs, res.chunks) == ("bm25_fallback", alone.docs, alone.chunks)
+    retriever.doc_bm25 = Boom()
+    res = retriever.search(q)
+    ids, scores = retriever.bm25.search(q, retriever.depth)
+    assert res.mode == "bm25_fallback" and res.chunks == ids.tolist(), "the chunk list, not documents"
+    assert [d for d, _ in res.docs] == [d for d, _ in roll_up(ids, scores, retriever.doc_of)[:10]]
