@@ -317,8 +317,8 @@ def rag08(dense: ConfigRow, hybrid: ConfigRow, gain: Interval, evidence: list[st
         evidence=evidence,
         unit="relative composite gain",
         note="Our gain is on the retrieval composite over the dense baseline (test split); the LLM upgrade "
-        "cannot be ablated offline and reranking only with a cross-encoder path. RRF k, list depth, "
-        "IVF-vs-Flat and BM25 chunks-vs-documents ablations are in ablation.md (validation split).",
+        "cannot be ablated offline and reranking only with a cross-encoder path. RRF k, list depth and "
+        "IVF-vs-Flat ablations are in ablation.md (validation split).",
     )
 
 
@@ -338,7 +338,7 @@ def rag09(bm25: ConfigRow, dense: ConfigRow, diff: Interval) -> Claim:
         unit="ratio of composites",
         note="On our corpus a third of the questions use codes and drug names, where keyword search is "
         "strong, and BM25 alone ranks whole documents (bm25_unit; chunks with MAX roll-up score lower, "
-        "ablation.md); the story's corpus and questions are not available, so the ratio is specific "
+        "bm25_unit.md); the story's corpus and questions are not available, so the ratio is specific "
         "to the planted mix.",
     )
 

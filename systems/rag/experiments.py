@@ -161,6 +161,40 @@ def bm25_grid(texts, doc_of, questions, depth: int = 20) -> list[GridRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class UnitEffect:
+    """BM25 alone over whole documents against chunks with MAX roll-up, on one split."""
+
+    split: str
+    n: int
+    chunks_ndcg_at_10: float
+    documents_ndcg_at_10: float
+    documents_minus_chunks: float  # mean of the per-question differences
+    low: float  # its 95% t interval
+    high: float
+
+
+def bm25_unit_study(chunks: BM25Index, doc_of, documents: BM25Index, doc_ids, splits, depth: int = 20):
+    """nDCG@10 of BM25 alone per unit, paired over each split's questions.
+
+    ``splits`` maps a split name to its questions; ``chunks`` is fitted on the chunk texts
+    (``doc_of``: document of each chunk), ``documents`` on whole documents (``doc_ids`` order).
+    Returns one ``UnitEffect`` per split.
+    """
+    out = []
+    for name, questions in splits.items():
+        qrels = {q.qid: q.relevance for q in questions}
+        c = per_query(bm25_rankings(chunks, doc_of, questions, depth), qrels).ndcg_at_10
+        d = per_query(bm25_rankings(documents, doc_ids, questions, depth), qrels).ndcg_at_10
+        ci = U.paired_mean_ci(d - c)
+        out.append(
+            UnitEffect(
+                name, len(questions), float(c.mean()), float(d.mean()), float((d - c).mean()), ci.low, ci.high
+            )
+        )
+    return out
+
+
 def best_of_grid(rows: list[GridRow], default: tuple[float, float] = (1.2, 0.75)) -> GridRow:
     """Highest validation recall@10; ties go to higher MRR, then to the default (no evidence to move)."""
     return max(

@@ -174,7 +174,7 @@ class ConfigResults:
 def evaluate_configs(cfg, kc: KbCorpus, index: Index, chunking: X.ChunkingStudy) -> ConfigResults:
     val, test = kc.kb.split("validation"), index.test
     index.retriever.encoder = PrecomputedQueries(kc.encoder, [q.text for q in val + test])
-    ablation = _ablation(index.retriever, index.vectors, val, cfg, kc.corpus)
+    ablation = _ablation(index.retriever, index.vectors, val, cfg)
     per_mode = X.evaluate_modes(index.retriever, test, index.modes)
     if cfg.eval_512:  # RAG-01: the story's 512/50 windows, truncated by the encoder at 256 tokens
         per_mode["dense_512_50"] = _dense_512(kc, test, cfg)
@@ -208,9 +208,8 @@ def _dense_512(kc: KbCorpus, questions, cfg) -> QueryScores:
     return out
 
 
-def _ablation(retriever, vectors, val, cfg, corpus) -> list[dict]:
-    """Validation-split ablation of the hybrid's knobs, of IVF vs Flat for dense search and of
-    the unit BM25 alone ranks (chunks with MAX roll-up vs whole documents)."""
+def _ablation(retriever, vectors, val, cfg) -> list[dict]:
+    """Validation-split ablation of the hybrid's knobs and of IVF vs Flat for dense search."""
 
     def row(variant: str, mode: str) -> dict:
         m = X.evaluate_modes(retriever, val, [mode], answers=False)[mode].mean()
@@ -242,26 +241,16 @@ def _ablation(retriever, vectors, val, cfg, corpus) -> list[dict]:
         retriever.dense = corpus_index(cfg, ours, vectors, kind)
         rows.append(row(name, "dense"))
     retriever.dense = ours
-    rows += _bm25_unit_rows(retriever, corpus, row)
     return rows
 
 
-def _bm25_unit_rows(retriever, corpus, row) -> list[dict]:
-    """BM25 alone over each unit with the retriever's (k1, b); the run's own index is restored."""
-    own = retriever.doc_bm25, retriever.doc_ids
-    texts, ids = corpus.units("documents")
-    whole = own if own[0] is not None else (BM25Index(retriever.bm25.k1, retriever.bm25.b).fit(texts), ids)
-    out = []
-    try:
-        for name, (index, doc_ids) in (
-            ("bm25 chunks (MAX roll-up)", (None, None)),
-            ("bm25 whole documents", whole),
-        ):
-            retriever.doc_bm25, retriever.doc_ids = index, doc_ids
-            out.append(row(name, "bm25"))
-    finally:
-        retriever.doc_bm25, retriever.doc_ids = own
-    return out
+def bm25_units(cfg, kc: KbCorpus, retriever) -> list[X.UnitEffect]:
+    """Whole-document against chunk BM25 alone on the train and validation questions, with the
+    run's own indexes (one with the chunk (k1, b) stands in when the run serves chunks)."""
+    texts, doc_ids = kc.corpus.units("documents")
+    documents = retriever.doc_bm25 or BM25Index(retriever.bm25.k1, retriever.bm25.b).fit(texts)
+    splits = {s: kc.kb.split(s) for s in ("train", "validation")}
+    return X.bm25_unit_study(retriever.bm25, kc.corpus.doc_of, documents, doc_ids, splits, cfg.depth)
 
 
 def corpus_index(cfg, ours: DenseIndex, vectors: np.ndarray, kind: str) -> DenseIndex:
@@ -467,6 +456,10 @@ def run_kb(cfg, run) -> None:
 
     configs = evaluate_configs(cfg, kc, index, chunking)
     run.write_table(configs.ablation, "ablation.md")
+    units = bm25_units(cfg, kc, index.retriever)
+    run.write_table([asdict(u) for u in units], "bm25_unit.md")
+    for u in units:
+        _metrics(run, f"bm25_unit_{u.split}", {k: v for k, v in asdict(u).items() if k != "split"})
     run.write_table([r.to_json() for r in configs.rows], "config_table.md")
     for r in configs.rows:
         _metrics(run, r.config, {k: v for k, v in r.to_json().items() if isinstance(v, float)})

@@ -22,6 +22,7 @@ Fallback chain (RAG-12), per query:
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ import numpy as np
 from systems.rag.rrf import rrf
 
 MAX_QUERY_CHARS = 2000
+log = logging.getLogger(__name__)
 
 
 class RetrievalUnavailable(RuntimeError):
@@ -237,8 +239,8 @@ class HybridRetriever:
         if self.doc_bm25 is not None:
             try:
                 return self._documents(q, "bm25_fallback", t, start, k)
-            except Exception:  # noqa: BLE001 - the chunk list already in hand still serves
-                pass
+            except Exception as err:  # noqa: BLE001 - the chunk list already in hand still serves
+                log.warning("document BM25 failed (%r); serving the chunk BM25 list", err)
         return self._finish(chunk_ids, None, "bm25_fallback", t, start, k)
 
     def _finish(self, ids, scores, mode, t, start, k) -> Result:

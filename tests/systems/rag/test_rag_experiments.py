@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from data.member_kb import generate
+from systems.core.uncertainty import paired_mean_ci
 from systems.rag import experiments as X
 from systems.rag import operations as O
 from systems.rag.pipeline import build_retriever, chunk_corpus
@@ -114,37 +115,33 @@ def test_rag04_grid_tunes_the_unit_bm25_alone_ranks(setup, unit):
     assert tuning.grid == X.bm25_grid(*corpus.units(unit), kb.split("validation"), 20)
 
 
-@pytest.mark.parametrize("unit", ["documents", "chunks"])
-def test_bm25_unit_ablation_scores_both_units_and_restores_the_run_index(setup, fake_encoder_class, unit):
-    from systems.rag.kb_run import _bm25_unit_rows
+def test_bm25_unit_study_scores_what_bm25_alone_serves_in_each_unit(setup, fake_encoder_class):
+    from systems.rag.evaluate import per_query
+    from systems.rag.kb_run import bm25_units
 
     kb, corpus, _ = setup
-    r, _ = build_retriever(
-        corpus, fake_encoder_class(), kind="flat", k1=0.9, b=0.4, bm25_unit=unit, doc_k1_b=(1.5, 0.75)
-    )
-    own, q = r.doc_bm25, kb.split("validation")[0].text
-    assert (r.bm25.k1, r.bm25.b) == (0.9, 0.4), "the chunk index hybrid fuses keeps its own (k1, b)"
-    seen = []
-
-    def row(variant, mode):
-        seen.append((variant, mode, r.doc_bm25, r.doc_ids, r.search(q, mode).chunks))
-        return {"variant": variant}
-
-    rows = _bm25_unit_rows(r, corpus, row)
-    assert [x["variant"] for x in rows] == ["bm25 chunks (MAX roll-up)", "bm25 whole documents"]
-    (_, m1, idx1, ids1, _), (_, m2, idx2, ids2, _) = seen
-    assert (m1, idx1, ids1) == ("bm25", None, None), "chunks: no document index"
-    assert m2 == "bm25" and ids2 == corpus.doc_ids
-    assert (idx2.k1, idx2.b) == ((1.5, 0.75) if unit == "documents" else (0.9, 0.4)), (
-        "own, else the chunk (k1, b)"
-    )
-    assert idx2 is own or unit == "chunks", "the run's own document index is reused"
-    assert r.doc_bm25 is own
-
-    def fails(variant, mode):
-        raise RuntimeError("scoring failed")
-
-    with pytest.raises(RuntimeError):
-        _bm25_unit_rows(r, corpus, fails)
-    assert r.doc_bm25 is own, "restored even when scoring fails"
-    r.close()
+    splits = {s: kb.split(s) for s in ("train", "validation")}
+    served = {}
+    for unit in ("chunks", "documents"):
+        r, _ = build_retriever(corpus, fake_encoder_class(), kind="flat", bm25_unit=unit)
+        served[unit] = r
+    kc, cfg = SimpleNamespace(corpus=corpus, kb=kb), SimpleNamespace(depth=20)
+    for run_unit, r in served.items():  # a run serving chunks builds the document index itself
+        effects = bm25_units(cfg, kc, r)
+        assert [(e.split, e.n) for e in effects] == [(s, len(q)) for s, q in splits.items()]
+        for e in effects:
+            qs = splits[e.split]
+            qrels = {q.qid: q.relevance for q in qs}
+            by_unit = {
+                u: per_query(
+                    {q.qid: [d for d, _ in s.search(q.text, "bm25").docs] for q in qs}, qrels
+                ).ndcg_at_10
+                for u, s in served.items()
+            }
+            assert e.chunks_ndcg_at_10 == pytest.approx(by_unit["chunks"].mean()), (run_unit, e)
+            assert e.documents_ndcg_at_10 == pytest.approx(by_unit["documents"].mean()), (run_unit, e)
+            d = by_unit["documents"] - by_unit["chunks"]
+            ci = paired_mean_ci(d)
+            assert (e.documents_minus_chunks, e.low, e.high) == pytest.approx((d.mean(), ci.low, ci.high))
+    for r in served.values():
+        r.close()

@@ -197,7 +197,7 @@ def test_document_index_needs_its_ids_and_a_chunk_for_each(retriever):
         )
 
 
-def test_dense_down_serves_whole_documents_then_chunks_if_that_index_fails(retriever):
+def test_dense_down_serves_whole_documents_then_chunks_if_that_index_fails(retriever, caplog):
     q = QUERIES[0]
     alone = retriever.search(q, "bm25")
     retriever.encoder = Boom()
@@ -205,6 +205,7 @@ def test_dense_down_serves_whole_documents_then_chunks_if_that_index_fails(retri
     assert (res.mode, res.docs, res.chunks) == ("bm25_fallback", alone.docs, alone.chunks)
     retriever.doc_bm25 = Boom()
     res = retriever.search(q)
+    assert "document BM25 failed (RuntimeError('injected')); serving the chunk BM25 list" in caplog.text
     ids, scores = retriever.bm25.search(q, retriever.depth)
     assert res.mode == "bm25_fallback" and res.chunks == ids.tolist(), "the chunk list, not documents"
     assert [d for d, _ in res.docs] == [d for d, _ in roll_up(ids, scores, retriever.doc_of)[:10]]
