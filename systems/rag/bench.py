@@ -120,11 +120,11 @@ def bench_ivf(n: int, n_queries: int, seed: int, cache_dir: Path) -> list[dict]:
 def bench_encoding(seed: int, cache_dir: Path) -> None:
     """RAG-02's own stage (``kb_run.encoding_speeds``) on the quick knowledge base."""
     from systems.rag.config import RagConfig
-    from systems.rag.kb_run import build_index, encoding_speeds, load_corpus, tune_bm25
+    from systems.rag.kb_run import build_index, encoding_speeds, load_corpus, tune_bm25_units
 
     cfg = RagConfig(seed=seed, cache_dir=cache_dir)
     kc = load_corpus(cfg)
-    index = build_index(cfg, kc, tune_bm25(cfg, kc))
+    index = build_index(cfg, kc, *tune_bm25_units(cfg, kc))
     index.retriever.encoder = kc.encoder
     try:
         speeds = encoding_speeds(cfg, kc, index)

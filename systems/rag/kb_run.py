@@ -4,7 +4,7 @@ Stages, in order (each returns a frozen result; the order fixes every seeded dra
 
     load_corpus        data, encoder, chunks
     chunking_study     what 512-token windows lose (RAG-01)
-    tune_bm25          the (k1, b) grid on validation (RAG-04)
+    tune_bm25_units    the (k1, b) grid on validation, per BM25 unit (RAG-04)
     build_index        IVF + BM25 over the chunks; the test split is fetched here, once
     evaluate_configs   ablation on validation (RAG-08), configuration table on test (RAG-07/09/15)
     replay_caches      response and embedding caches on a replayed log (RAG-10)
@@ -118,6 +118,12 @@ def tune_bm25(cfg, kc: KbCorpus, unit: str) -> Bm25Tuning:
     best = X.best_of_grid(grid, (cfg.bm25_k1, cfg.bm25_b))
     default = next(r for r in grid if r.k1 == cfg.bm25_k1 and r.b == cfg.bm25_b)
     return Bm25Tuning(grid, best, default, unit)
+
+
+def tune_bm25_units(cfg, kc: KbCorpus) -> tuple[Bm25Tuning, Bm25Tuning]:
+    """(BM25 alone's tuning, the chunk index's tuning): one grid when both rank chunks."""
+    alone = tune_bm25(cfg, kc, cfg.bm25_unit)
+    return alone, alone if cfg.bm25_unit == "chunks" else tune_bm25(cfg, kc, "chunks")
 
 
 @dataclass(frozen=True)
@@ -447,8 +453,7 @@ def run_kb(cfg, run) -> None:
     _metrics(run, "chunking", chunking.to_json())
     clock.step("model load, chunking and the chunking study")
 
-    tuning = tune_bm25(cfg, kc, cfg.bm25_unit)  # RAG-04
-    chunks = tuning if cfg.bm25_unit == "chunks" else tune_bm25(cfg, kc, "chunks")
+    tuning, chunks = tune_bm25_units(cfg, kc)  # RAG-04 judges the first
     grids = [chunks] if chunks is tuning else [chunks, tuning]
     run.write_table([{"unit": t.unit, **asdict(r)} for t in grids for r in t.grid], "bm25_grid.md")
     index = build_index(cfg, kc, tuning, chunks)

@@ -106,13 +106,15 @@ def test_latency_decides_overlap_on_the_paired_interval():
 
 @pytest.mark.parametrize("unit", ["documents", "chunks"])
 def test_rag04_grid_tunes_the_unit_bm25_alone_ranks(setup, unit):
-    from systems.rag.kb_run import tune_bm25
+    from systems.rag.kb_run import tune_bm25, tune_bm25_units
 
     kb, corpus, _ = setup
     cfg = SimpleNamespace(bm25_unit=unit, bm25_k1=1.2, bm25_b=0.75, depth=20)
     tuning = tune_bm25(cfg, SimpleNamespace(corpus=corpus, kb=kb), unit)
     assert tuning.unit == unit
     assert tuning.grid == X.bm25_grid(*corpus.units(unit), kb.split("validation"), 20)
+    alone, chunks = tune_bm25_units(cfg, SimpleNamespace(corpus=corpus, kb=kb))
+    assert (alone, chunks.unit) == (tuning, "chunks"), "BM25 alone's grid first, the chunk index's second"
 
 
 def test_bm25_unit_study_scores_what_bm25_alone_serves_in_each_unit(setup, fake_encoder_class):
