@@ -7,6 +7,7 @@ Stages, in order (each returns a frozen result; the order fixes every seeded dra
     tune_bm25_units    the (k1, b) grid on validation, per BM25 unit (RAG-04)
     build_index        IVF + BM25 over the chunks; the test split is fetched here, once
     evaluate_configs   ablation on validation (RAG-08), configuration table on test (RAG-07/09/15)
+    bm25_units         whole-document vs chunk BM25 alone on train and validation (design check)
     replay_caches      response and embedding caches on a replayed log (RAG-10)
     ivf_study          IVF sweep on synthetic vectors and IVF vs Flat on ours (RAG-03)
     encoding_speeds    corpus batching schedules and the query-encoding variants (RAG-02;
@@ -254,7 +255,9 @@ def bm25_units(cfg, kc: KbCorpus, retriever) -> list[X.UnitEffect]:
     """Whole-document against chunk BM25 alone on the train and validation questions, with the
     run's own indexes (one with the chunk (k1, b) stands in when the run serves chunks)."""
     texts, doc_ids = kc.corpus.units("documents")
-    documents = retriever.doc_bm25 or BM25Index(retriever.bm25.k1, retriever.bm25.b).fit(texts)
+    documents = retriever.doc_bm25
+    if documents is None:
+        documents = BM25Index(retriever.bm25.k1, retriever.bm25.b).fit(texts)
     splits = {s: kc.kb.split(s) for s in ("train", "validation")}
     return X.bm25_unit_study(retriever.bm25, kc.corpus.doc_of, documents, doc_ids, splits, cfg.depth)
 

@@ -6,13 +6,14 @@ returned lists; ``doc_of[i]`` maps chunk i back to its document for the roll-up.
 
 BM25 has two units. Hybrid fuses chunk BM25 with chunk dense lists (same units, one RRF).
 BM25 on its own (mode "bm25" and the fallback when dense is down) ranks whole documents,
-``title + newline + text`` (as BEIR's BM25 baseline indexes them): a term's frequency and the document's length are then counted
-over the document the qrels judge instead of over a window of it. Against chunks with MAX
-roll-up, on the knowledge base's ~400 train questions of each of seeds 0, 1 and 2, that
-scored nDCG@10 +0.030 to +0.034 (every interval above 0; the ~50 validation questions of
-a seed are too few to separate it), and on the BEIR export +0.028 on test.
-``bm25_unit="chunks"`` restores chunk BM25 everywhere; ``make rag`` scores both units on
-validation each run (``ablation.md``).
+``title + newline + text`` (as BEIR's BM25 baseline indexes them): a term's frequency and
+the document's length are then counted over the document the qrels judge instead of over
+a window of it. Against chunks with MAX roll-up, on the knowledge base's ~400 train
+questions of each of seeds 0, 1 and 2, that scored nDCG@10 +0.030 to +0.034 (every
+interval above 0; the ~50 validation questions of a seed are too few to separate it), and
+on the BEIR export +0.028 on test. ``bm25_unit="chunks"`` restores chunk BM25 everywhere;
+``make rag`` measures both units on the train and validation questions each run
+(``bm25_unit.md``).
 """
 
 from __future__ import annotations
