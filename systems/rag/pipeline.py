@@ -9,7 +9,7 @@ BM25 on its own (mode "bm25" and the fallback when dense is down) ranks whole do
 ``title + newline + text`` (as BEIR's BM25 baseline indexes them): a term's frequency and
 the document's length are then counted over the document the qrels judge instead of over
 a window of it. Against chunks with MAX roll-up, on the knowledge base's ~400 train
-questions of each of seeds 0, 1 and 2, that scored nDCG@10 +0.030 to +0.034 (every
+questions of each of seeds 0 to 4, that scored nDCG@10 +0.030 to +0.038 (every
 interval above 0; the ~50 validation questions of a seed are too few to separate it), and
 on the BEIR export +0.028 on test. ``bm25_unit="chunks"`` restores chunk BM25 everywhere;
 ``make rag`` measures both units on the train and validation questions each run
